@@ -1,0 +1,260 @@
+"""The plan: which artefacts a project yields, where each lands in the site and as a PDF.
+
+An artefact is one Markdown source rendered from one template; the site publishes it as
+a page and the PDF step prints the very same text, so the two never disagree. This
+module decides names and places only; `render.py` fills them in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .model import Project, Topic
+from .schedule import Timeline
+
+#: How a PDF is made: a standalone document (cover, contents, page N of M), or a sheet
+#: printed in a batch with its siblings and split afterwards (session plans, forms).
+PrintStyle = Literal["document", "sheet"]
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One page of the site and, when `pdf` is set, one printable file."""
+
+    key: str  # unique and stable: also the cache key
+    template: str  # path under templates/, such as "site/session-plan.md.j2"
+    page: str  # path of the Markdown page in the site, such as "topics/x/index.md"
+    title: str
+    pdf: str | None = None  # file name under pdf/, such as "mentor-guide.pdf"
+    style: PrintStyle = "document"
+    batch: str | None = None  # sheets of one batch are printed together
+    subtitle: str | None = None
+    context: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the site's navigation: a page, or a section holding more entries."""
+
+    title: str
+    page: str | None = None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    artefacts: tuple[Artefact, ...]
+    nav: tuple[NavItem, ...]
+
+    def by_key(self, key: str) -> Artefact:
+        return next(a for a in self.artefacts if a.key == key)
+
+    @property
+    def printed(self) -> list[Artefact]:
+        return [a for a in self.artefacts if a.pdf is not None]
+
+
+def session_key(topic_id: str, session_id: str) -> str:
+    return f"{topic_id}--{session_id}"
+
+
+def plan(project: Project, timeline: Timeline) -> Plan:
+    """Every artefact of the project and the site navigation that links them."""
+    programme = project.programme
+    roles = programme.roles
+    items: list[Artefact] = []
+
+    def add(artefact: Artefact) -> Artefact:
+        items.append(artefact)
+        return artefact
+
+    home = add(Artefact("home", "site/home.md.j2", "index.md", programme.title))
+    guide = add(
+        Artefact(
+            "programme-guide",
+            "site/programme-guide.md.j2",
+            "programme/index.md",
+            "Programme guide",
+            pdf="programme-guide.pdf",
+            subtitle=f"For the {roles.coordinator.lower()}",
+        )
+    )
+    agreement = add(
+        Artefact(
+            "agreement",
+            "site/agreement.md.j2",
+            "programme/agreement.md",
+            "Mentoring agreement",
+            pdf="mentoring-agreement.pdf",
+            subtitle=f"{roles.mentor} and {roles.mentee.lower()}",
+        )
+    )
+    forms = [
+        add(
+            Artefact(
+                "feedback-session",
+                "site/feedback-form.md.j2",
+                "programme/feedback/after-each-session.md",
+                "After each session",
+                pdf="feedback-after-each-session.pdf",
+                style="sheet",
+                batch="forms",
+                subtitle="A two-minute pulse",
+                context={"checkpoint": None},
+            )
+        )
+    ]
+    for checkpoint in timeline.checkpoints:
+        forms.append(
+            add(
+                Artefact(
+                    f"feedback-{checkpoint.slug}",
+                    "site/feedback-form.md.j2",
+                    f"programme/feedback/{checkpoint.slug}.md",
+                    checkpoint.checkpoint.title,
+                    pdf=f"feedback-{checkpoint.slug}.pdf",
+                    style="sheet",
+                    batch="forms",
+                    subtitle=_checkpoint_subtitle(checkpoint.checkpoint.kind),
+                    context={"checkpoint": checkpoint},
+                )
+            )
+        )
+    mentor = add(
+        Artefact(
+            "mentor-guide",
+            "site/mentor-guide.md.j2",
+            "guides/mentor.md",
+            f"{roles.mentor}'s guide",
+            pdf="mentor-guide.pdf",
+            subtitle=programme.title,
+        )
+    )
+    mentee = add(
+        Artefact(
+            "mentee-guide",
+            "site/mentee-guide.md.j2",
+            "guides/mentee.md",
+            f"{roles.mentee}'s guide",
+            pdf="mentee-guide.pdf",
+            subtitle=programme.title,
+        )
+    )
+    guides = [mentor, mentee]
+    onboarding_nav: list[NavItem] = []
+    if project.workshops:
+        guides.append(
+            add(
+                Artefact(
+                    "trainer-handbook",
+                    "site/trainer-handbook.md.j2",
+                    "guides/trainer.md",
+                    f"{roles.trainer}'s handbook",
+                    pdf="trainer-handbook.pdf",
+                    subtitle="Onboarding workshops",
+                )
+            )
+        )
+        for workshop in project.workshops:
+            onboarding_nav.append(_topic_section(add, workshop, "onboarding", workshop=True))
+    track_nav: list[NavItem] = []
+    for track in programme.tracks:
+        overview = add(
+            Artefact(
+                f"track-{track.id}",
+                "site/track.md.j2",
+                f"tracks/{track.id}/index.md",
+                track.title,
+                context={"track": track},
+            )
+        )
+        sections = [
+            _topic_section(add, project.topics[topic_id], "topics", workshop=False)
+            for topic_id in track.topics
+        ]
+        track_nav.append(NavItem(track.title, overview.page, tuple(sections)))
+    library = add(
+        Artefact("library", "site/library.md.j2", "library/index.md", "Topic library")
+    )
+    area_pages: list[NavItem] = []
+    areas = programme.area_titles()
+    for area in sorted({t.area for t in project.topics.values()}, key=_area_order(areas)):
+        page = add(
+            Artefact(
+                f"library-{area}",
+                "site/library-area.md.j2",
+                f"library/{area}.md",
+                areas.get(area, area),
+                context={"area": area},
+            )
+        )
+        area_pages.append(NavItem(page.title, page.page))
+
+    nav: list[NavItem] = [
+        NavItem("Home", home.page),
+        NavItem(
+            "Programme",
+            None,
+            (
+                NavItem(guide.title, guide.page),
+                NavItem(agreement.title, agreement.page),
+                NavItem("Feedback forms", None, tuple(NavItem(f.title, f.page) for f in forms)),
+            ),
+        ),
+        NavItem("Guides", None, tuple(NavItem(g.title, g.page) for g in guides)),
+    ]
+    if onboarding_nav:
+        nav.append(NavItem("Onboarding", None, tuple(onboarding_nav)))
+    nav.extend(track_nav)
+    nav.append(NavItem(library.title, library.page, tuple(area_pages)))
+    return Plan(tuple(items), tuple(nav))
+
+
+def _topic_section(add: Any, topic: Topic, folder: str, *, workshop: bool) -> NavItem:
+    overview = add(
+        Artefact(
+            f"{folder}-{topic.id}",
+            "site/topic.md.j2",
+            f"{folder}/{topic.id}/index.md",
+            topic.title,
+            context={"topic": topic},
+        )
+    )
+    pages = []
+    for index, session in enumerate(topic.sessions, start=1):
+        key = session_key(topic.id, session.id)
+        prefix = "workshop" if workshop else "plan"
+        artefact = add(
+            Artefact(
+                f"{prefix}-{key}",
+                "site/session-plan.md.j2",
+                f"{folder}/{topic.id}/{session.id}.md",
+                session.title,
+                pdf=f"{prefix}-{key}.pdf",
+                style="sheet",
+                batch="workshops" if workshop else "plans",
+                subtitle=f"{topic.title} · {'part' if workshop else 'session'} {index} of "
+                f"{len(topic.sessions)}",
+                context={"topic": topic, "session": session, "index": index},
+            )
+        )
+        pages.append(NavItem(artefact.title, artefact.page))
+    return NavItem(topic.title, overview.page, tuple(pages))
+
+
+def _checkpoint_subtitle(kind: str) -> str:
+    return {
+        "check-in": "Early check-in",
+        "survey": "Programme survey",
+        "evaluation": "Final evaluation",
+    }.get(kind, kind)
+
+
+def _area_order(areas: dict[str, str]) -> Any:
+    order = list(areas)
+
+    def key(area: str) -> tuple[int, str]:
+        return (order.index(area) if area in order else len(order), area)
+
+    return key

@@ -1,0 +1,382 @@
+"""Building a project: load, plan, render, and write the outputs atomically.
+
+Everything is built into a staging folder beside the outputs and swapped in only when
+all of it succeeded; a failed build leaves the output folder exactly as it was. A
+manifest of content hashes lets a second build reuse every PDF and the site when
+nothing they depend on has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import __version__, calendar, pdf, site
+from .artefacts import plan as make_plan
+from .errors import BuildError, UsageError
+from .loader import load_project
+from .model import Output, Project
+from .render import Renderer
+from .schedule import timeline as make_timeline
+
+log = logging.getLogger("mentorkit")
+
+OUTPUTS: tuple[Output, ...] = ("site", "pdf", "calendar")
+MANIFEST = ".mentorkit/manifest.json"
+
+
+class Reporter(Protocol):
+    """What a build tells its caller while it runs (the CLI shows progress bars)."""
+
+    def start(self, task: str, total: int) -> None: ...
+
+    def advance(self, task: str, amount: int = 1) -> None: ...
+
+    def finish(self, task: str) -> None: ...
+
+
+class Silent:
+    def start(self, task: str, total: int) -> None:
+        pass
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        pass
+
+    def finish(self, task: str) -> None:
+        pass
+
+
+@dataclass
+class BuildOptions:
+    out: Path = Path("dist")
+    only: frozenset[Output] | None = None
+    engine: site.Engine = "mkdocs"
+    workers: int = field(default_factory=pdf.default_workers)
+    reporter: Reporter = field(default_factory=Silent)
+
+
+@dataclass
+class OutputReport:
+    name: str
+    path: Path
+    files: int
+    reused: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    project: Project
+    outputs: list[OutputReport] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    markdown_pages: int = 0
+    pdf_pages: int = 0
+    pdf_rendered: int = 0
+
+
+def build(project_path: Path | str | None = None, options: BuildOptions | None = None) -> BuildReport:
+    """Build a project into `options.out`; raise `InvalidProject` or `BuildError` on failure."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    project = load_project(project_path)
+    loaded = time.perf_counter()
+    report = BuildReport(project)
+    report.timings["load"] = loaded - started
+
+    wanted = [o for o in OUTPUTS if o in project.programme.outputs]
+    if options.only is not None:
+        wanted = [o for o in wanted if o in options.only]
+    if not wanted:
+        raise UsageError("nothing to build: the programme's `outputs` and --only have nothing in common")
+
+    timeline = make_timeline(project)
+    plan = make_plan(project, timeline)
+    renderer = Renderer(project, timeline, plan, pdf="pdf" in wanted)
+    markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
+    report.markdown_pages = len(markdown)
+    report.timings["render"] = time.perf_counter() - loaded
+
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = _read_manifest(out)
+    new_manifest: dict[str, Any] = {"mentorkit": __version__}
+    salt = _salt(project, renderer)
+    with _staging(out) as stage:
+        jobs: list[pdf.PrintJob] = []
+        if "pdf" in wanted:
+            t = time.perf_counter()
+            jobs = pdf.prepare(renderer, markdown, plan.artefacts)
+            report.timings["pdf-prepare"] = time.perf_counter() - t
+        with _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options) as pdfs:
+            if "site" in wanted:
+                t = time.perf_counter()
+                digest = _build_site(project, plan, markdown, stage, out, manifest, options, pdfs)
+                new_manifest["site"] = digest
+                report.timings["site"] = time.perf_counter() - t
+            t = time.perf_counter()
+            pdfs.wait()
+            if "pdf" in wanted:
+                report.timings["pdf"] = pdfs.seconds
+                report.pdf_pages = pdfs.pages
+                report.pdf_rendered = pdfs.rendered
+                new_manifest["pdf"] = pdfs.manifest
+        if "site" in wanted and "pdf" in wanted:
+            site.add_downloads(stage / "site", stage / "pdf", [f for j in jobs for f in j.files])
+        if "calendar" in wanted:
+            t = time.perf_counter()
+            folder = stage / "calendar"
+            folder.mkdir()
+            (folder / f"{project.programme.id}.ics").write_bytes(
+                calendar.programme_calendar(project, timeline)
+            )
+            report.timings["calendar"] = time.perf_counter() - t
+        for name in wanted:
+            files = sum(1 for p in (stage / name).rglob("*") if p.is_file())
+            reused = pdfs.reused if name == "pdf" else int(name == "site" and _site_reused(new_manifest, manifest))
+            report.outputs.append(OutputReport(name, out / name, files, reused))
+        _swap(stage, out, wanted)
+        _write_manifest(out, manifest, new_manifest, wanted)
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+def _salt(project: Project, renderer: Renderer) -> str:
+    """What every cached output depends on beyond its own text: versions, fonts, logo."""
+    hasher = hashlib.sha256(__version__.encode())
+    import weasyprint
+
+    hasher.update(weasyprint.__version__.encode())
+    files = list(renderer.sources)
+    if project.logo:
+        files.append(project.logo)
+    for path in files:
+        hasher.update(path.as_posix().encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+# --- PDFs -----------------------------------------------------------------------------
+
+
+class _PdfRun:
+    """Renders the PDF jobs that changed, in worker processes, while the site builds."""
+
+    def __init__(
+        self,
+        jobs: list[pdf.PrintJob],
+        previous: Path,
+        target: Path,
+        manifest: dict[str, Any],
+        salt: str,
+        options: BuildOptions,
+    ) -> None:
+        self.jobs = jobs
+        self.previous = previous
+        self.target = target
+        self.old: dict[str, list[str]] = manifest.get("pdf", {})
+        self.salt = salt
+        self.options = options
+        self.manifest: dict[str, list[str]] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[pdf.JobResult]] = []
+        self.todo: list[pdf.PrintJob] = []
+        self.pages = 0
+        self.rendered = 0
+        self.reused = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __enter__(self) -> _PdfRun:
+        if not self.jobs:
+            return self
+        self._started = time.perf_counter()
+        self.target.mkdir(parents=True, exist_ok=True)
+        reporter = self.options.reporter
+        total_files = sum(len(j.files) for j in self.jobs)
+        reporter.start("pdf", total_files)
+        for job in self.jobs:
+            digest = job.digest(self.salt)
+            self.manifest[digest] = job.files
+            if self._reuse(digest, job):
+                self.reused += len(job.files)
+                reporter.advance("pdf", len(job.files))
+            else:
+                self.todo.append(job)
+        self.todo.sort(key=lambda j: len(j.html), reverse=True)
+        if self.options.workers > 1 and len(self.todo) > 1:
+            context = get_context("forkserver")
+            context.set_forkserver_preload(["weasyprint", "generator.pdf"])
+            self.pool = ProcessPoolExecutor(
+                max_workers=min(self.options.workers, len(self.todo)),
+                mp_context=context,
+                initializer=pdf._worker_setup,
+            )
+            for job in self.todo:
+                future = self.pool.submit(pdf.render_job, job, str(self.target))
+                future.add_done_callback(self._progress)
+                self.futures.append(future)
+        return self
+
+    def _reuse(self, digest: str, job: pdf.PrintJob) -> bool:
+        if self.old.get(digest) != job.files:
+            return False
+        sources = [self.previous / name for name in job.files]
+        if not all(p.is_file() for p in sources):
+            return False
+        for source in sources:
+            _link_or_copy(source, self.target / source.name)
+        return True
+
+    def _progress(self, future: Future[pdf.JobResult]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.options.reporter.advance("pdf", len(future.result().files))
+
+    def wait(self) -> None:
+        if not self.jobs:
+            return
+        try:
+            if self.pool is None:
+                for job in self.todo:
+                    result = pdf.render_job(job, str(self.target))
+                    self.pages += result.pages
+                    self.rendered += 1
+                    self.options.reporter.advance("pdf", len(result.files))
+            else:
+                for future in self.futures:
+                    result = future.result()
+                    self.pages += result.pages
+                    self.rendered += 1
+        except Exception as error:  # a worker died or WeasyPrint failed
+            raise BuildError(f"a PDF could not be made: {error}") from error
+        self.seconds = time.perf_counter() - self._started
+        self.options.reporter.finish("pdf")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+# --- the site ---------------------------------------------------------------------------
+
+
+def _build_site(
+    project: Project,
+    plan: Any,
+    markdown: dict[str, str],
+    stage: Path,
+    out: Path,
+    manifest: dict[str, Any],
+    options: BuildOptions,
+    pdfs: _PdfRun,
+) -> str:
+    reporter = options.reporter
+    reporter.start("site", 1)
+    source = stage / ".site-src"
+    target = stage / "site"
+    config = site.write_project(
+        project, plan, markdown, source, target, pdfs=bool(pdfs.jobs)
+    )
+    digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
+    previous = out / "site"
+    if manifest.get("site") == digest and (previous / "index.html").is_file():
+        _copy_tree(previous, target, skip={"downloads"})
+    else:
+        site.build(config, options.engine)
+    shutil.rmtree(source)
+    reporter.advance("site")
+    reporter.finish("site")
+    return digest
+
+
+def _site_reused(new: dict[str, Any], old: dict[str, Any]) -> bool:
+    return "site" in new and new.get("site") == old.get("site")
+
+
+def _tree_digest(folder: Path, extra: list[str], skip: set[Path]) -> str:
+    hasher = hashlib.sha256("\0".join(extra).encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            hasher.update(path.relative_to(folder).as_posix().encode())
+            if path not in skip:
+                hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _copy_tree(source: Path, target: Path, skip: set[str]) -> None:
+    for path in source.rglob("*"):
+        rel = path.relative_to(source)
+        if rel.parts and rel.parts[0] in skip:
+            continue
+        destination = target / rel
+        if path.is_dir():
+            destination.mkdir(parents=True, exist_ok=True)
+        else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(path, destination)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# --- staging and swapping ---------------------------------------------------------------
+
+
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A folder beside the outputs, removed whatever happens."""
+    stage = Path(tempfile.mkdtemp(prefix=".mentorkit-build-", dir=out))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _swap(stage: Path, out: Path, names: list[Output]) -> None:
+    """Replace each output folder with its freshly built one, one rename each."""
+    for name in names:
+        fresh = stage / name
+        current = out / name
+        if current.exists():
+            current.rename(stage / f"old-{name}")
+        fresh.rename(current)
+
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    path = out / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("mentorkit") != __version__:
+        return {}
+    return data
+
+
+def _write_manifest(
+    out: Path, old: dict[str, Any], new: dict[str, Any], built: list[Output]
+) -> None:
+    merged = {k: v for k, v in old.items() if k not in built}
+    merged.update(new)
+    path = out / MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, indent=1, sort_keys=True), encoding="utf-8")
+
+
+Progress = Callable[[str, int], None]

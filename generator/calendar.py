@@ -1,0 +1,142 @@
+"""Calendars (.ics) made with the icalendar library: import once, every date is booked.
+
+Events carry the programme's time zone (with its VTIMEZONE), stable UIDs built from
+programme, topic and session ids (re-importing an updated file moves events instead of
+duplicating them), and a DTSTAMP that does not change between identical builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from icalendar import Calendar, Event
+
+from . import __version__
+from .model import Project
+from .schedule import Timeline
+
+
+def programme_calendar(project: Project, timeline: Timeline) -> bytes:
+    """One calendar with onboarding, every pair session and every checkpoint."""
+    programme = project.programme
+    roles = programme.roles
+    calendar = _calendar(programme.title, programme.schedule.timezone if programme.schedule else None)
+    stamp = _stamp(project)
+    for slot in timeline.workshops:
+        if slot.start is None or slot.end is None:
+            continue
+        audience = {
+            "mentor": f"for {roles.mentor.lower()}s",
+            "mentee": f"for {roles.mentee.lower()}s",
+            "both": "for everyone",
+        }[slot.topic.audience]
+        calendar.add_component(
+            _event(
+                uid=f"{programme.id}.onboarding.{slot.topic.id}.{slot.session.id}",
+                summary=f"{slot.topic.title}: {slot.session.title} ({audience})",
+                start=slot.start,
+                end=slot.end,
+                description=_describe(slot.session.objectives, "Participants will be able to:"),
+                category="Onboarding",
+                stamp=stamp,
+            )
+        )
+    total = len(timeline.sessions)
+    for session in timeline.sessions:
+        if session.start is None or session.end is None:
+            continue
+        calendar.add_component(
+            _event(
+                uid=f"{programme.id}.session.{session.topic.id}.{session.session.id}",
+                summary=f"Reverse mentoring {session.number}/{total}: {session.session.title}",
+                start=session.start,
+                end=session.end,
+                description=_describe(
+                    session.session.objectives,
+                    f"{session.topic.title}, session {session.index} of "
+                    f"{len(session.topic.sessions)}. By the end, the {roles.mentee.lower()} can:",
+                ),
+                category="Pair session",
+                stamp=stamp,
+            )
+        )
+    for checkpoint in timeline.checkpoints:
+        if checkpoint.date is None:
+            continue
+        event = _event(
+            uid=f"{programme.id}.checkpoint.{checkpoint.slug}",
+            summary=f"Checkpoint: {checkpoint.checkpoint.title}",
+            start=checkpoint.date,
+            end=checkpoint.date + dt.timedelta(days=1),
+            description=f"Fill in the form '{checkpoint.checkpoint.title}'.",
+            category="Checkpoint",
+            stamp=stamp,
+        )
+        event.add("transp", "TRANSPARENT")  # a reminder: it does not block the day
+        calendar.add_component(event)
+    _add_timezone(calendar, timeline)
+    return bytes(calendar.to_ical())
+
+
+def _add_timezone(calendar: Calendar, timeline: Timeline) -> None:
+    """The VTIMEZONE for the programme's own dates only, not for seventy years."""
+    first, last = timeline.first, timeline.last
+    if first is None or last is None:
+        return
+    calendar.add_missing_timezones(
+        first_date=first.date() - dt.timedelta(days=366),
+        last_date=last.date() + dt.timedelta(days=366),
+    )
+
+
+def _calendar(name: str, timezone: str | None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//mentorkit//mentorkit {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    if timezone:
+        calendar.add("x-wr-timezone", timezone)
+    return calendar
+
+
+def _event(
+    *,
+    uid: str,
+    summary: str,
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    description: str,
+    category: str,
+    stamp: dt.datetime,
+) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@mentorkit")
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("description", description)
+    event.add("categories", [category])
+    return event
+
+
+def _describe(objectives: list[str], intro: str) -> str:
+    lines = [intro, *[f"- {_plain(o)}" for o in objectives]]
+    return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("**", "").replace("*", "").split())
+
+
+def _stamp(project: Project) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else a date fixed by the programme."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    schedule = project.programme.schedule
+    day = schedule.start if schedule else dt.date(2000, 1, 1)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)

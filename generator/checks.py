@@ -1,0 +1,278 @@
+"""Checks that need more than one value or more than one file.
+
+Types and single-value rules live on the models; here are the rules that look across a
+topic (session ids, agenda minutes) or across the project (known ids, prerequisites
+without loops, checkpoints within the schedule, a logo inside the project).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Place, Problems
+from .model import LINK_SCHEMES, Programme, Topic, inline_links
+from .yamlsource import Loc, Node, Source, place_of, walk_strings
+
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def links(node: Node, problems: Problems) -> None:
+    """Every Markdown link in any text must point to the web or to an email address."""
+    for _loc, text, place in walk_strings(node):
+        for target in inline_links(text):
+            if not target.startswith(LINK_SCHEMES):
+                problems.add(
+                    place,
+                    f"the link {target!r} is not allowed: links must start with "
+                    "https://, http:// or mailto:",
+                )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What validated, with places: checks run on every part that is valid."""
+
+    programme: Programme | None
+    topics: dict[str, Topic]
+    known: frozenset[str]  # ids of every topic found, valid or not
+    root: Path
+    source: Source  # the programme file
+    places: dict[str, dict[Loc, Place]]
+
+
+def run(loaded: Loaded, problems: Problems) -> None:
+    """All cross-file checks; each problem is placed where the user can fix it."""
+    check = _Checker(loaded, problems)
+    for topic in loaded.topics.values():
+        check.topic(topic)
+    check.prerequisite_loops()
+    if loaded.programme is not None:
+        check.programme(loaded.programme)
+
+
+class _Checker:
+    def __init__(self, loaded: Loaded, problems: Problems) -> None:
+        self.loaded = loaded
+        self.problems = problems
+        programme = loaded.programme
+        self.areas = programme.area_titles() if programme else None
+
+    def at(self, key: str, loc: Loc) -> Place:
+        return place_of(self.loaded.places.get(key, {}), loc) or self.loaded.source.place()
+
+    def add(self, key: str, loc: Loc, message: str) -> None:
+        self.problems.add(self.at(key, loc), message)
+
+    # --- one topic ------------------------------------------------------------------
+
+    def topic(self, topic: Topic) -> None:
+        key = f"topic:{topic.id}"
+        if self.areas is not None and topic.area not in self.areas:
+            self.add(
+                key,
+                ("area",),
+                f"area: {topic.area!r} is not a known area{_close(topic.area, self.areas)}; "
+                f"use one of {', '.join(self.areas)}, or declare it under `areas` "
+                "in the programme",
+            )
+        seen: dict[str, int] = {}
+        for index, session in enumerate(topic.sessions):
+            if session.id in seen:
+                self.add(
+                    key,
+                    ("sessions", index, "id"),
+                    f"sessions[{index}].id: the session id {session.id!r} is used twice "
+                    f"in this topic (also sessions[{seen[session.id]}])",
+                )
+            seen.setdefault(session.id, index)
+            if session.agenda_minutes != session.minutes:
+                self.add(
+                    key,
+                    ("sessions", index, "agenda"),
+                    f"sessions[{index}].agenda: the agenda adds up to {session.agenda_minutes} "
+                    f"minutes but the session lasts {session.minutes}; make them match",
+                )
+        for index, prerequisite in enumerate(topic.prerequisites):
+            if prerequisite == topic.id:
+                self.add(key, ("prerequisites", index), "prerequisites: a topic cannot require itself")
+            elif prerequisite not in self.loaded.known:
+                self.add(
+                    key,
+                    ("prerequisites", index),
+                    f"prerequisites[{index}]: there is no topic {prerequisite!r}"
+                    f"{_close(prerequisite, self.loaded.known)}",
+                )
+
+    def prerequisite_loops(self) -> None:
+        topics = self.loaded.topics
+        state: dict[str, int] = {}  # 1 visiting, 2 done
+        reported: set[frozenset[str]] = set()
+
+        def visit(topic_id: str, path: list[str]) -> None:
+            state[topic_id] = 1
+            for nxt in topics[topic_id].prerequisites:
+                if nxt not in topics or nxt == topic_id:
+                    continue
+                if state.get(nxt) == 1:
+                    loop = [*path[path.index(nxt) :], nxt]
+                    members = frozenset(loop)
+                    if members not in reported:
+                        reported.add(members)
+                        first = min(members)
+                        cycle = _rotate(loop, first)
+                        position = topics[first].prerequisites.index(cycle[1])
+                        self.add(
+                            f"topic:{first}",
+                            ("prerequisites", position),
+                            f"prerequisites form a loop: {' → '.join(cycle)}",
+                        )
+                elif nxt not in state:
+                    visit(nxt, [*path, nxt])
+            state[topic_id] = 2
+
+        for topic_id in topics:
+            if topic_id not in state:
+                visit(topic_id, [topic_id])
+
+    # --- the programme --------------------------------------------------------------
+
+    def programme(self, programme: Programme) -> None:
+        topics = self.loaded.topics
+        known = self.loaded.known
+        key = "programme"
+        placed: dict[str, str] = {}
+        track_ids: set[str] = set()
+        for t_index, track in enumerate(programme.tracks):
+            if track.id in track_ids:
+                self.add(
+                    key,
+                    ("tracks", t_index, "id"),
+                    f"tracks[{t_index}].id: the track id {track.id!r} is used twice",
+                )
+            track_ids.add(track.id)
+            for index, topic_id in enumerate(track.topics):
+                loc: Loc = ("tracks", t_index, "topics", index)
+                where = f"tracks[{t_index}].topics[{index}]"
+                topic = topics.get(topic_id)
+                if topic_id not in known:
+                    self.add(
+                        key,
+                        loc,
+                        f"{where}: there is no topic {topic_id!r}{_close(topic_id, known)}",
+                    )
+                elif topic is not None and topic.is_workshop:
+                    self.add(
+                        key,
+                        loc,
+                        f"{where}: {topic_id!r} is a workshop; list workshops under `onboarding`",
+                    )
+                elif topic_id in placed:
+                    self.add(
+                        key,
+                        loc,
+                        f"{where}: {topic_id!r} is already in the track {placed[topic_id]!r}; "
+                        "a topic runs once in a programme",
+                    )
+                placed.setdefault(topic_id, track.id)
+        for index, topic_id in enumerate(programme.onboarding):
+            topic = topics.get(topic_id)
+            where = f"onboarding[{index}]"
+            if topic_id not in known:
+                self.add(
+                    key,
+                    ("onboarding", index),
+                    f"{where}: there is no topic {topic_id!r}{_close(topic_id, known)}",
+                )
+            elif topic is not None and not topic.is_workshop:
+                self.add(
+                    key,
+                    ("onboarding", index),
+                    f"{where}: {topic_id!r} is a pair topic; onboarding lists workshops "
+                    "(topics with `format: workshop`)",
+                )
+        self._schedule(programme, placed)
+        self._logo(programme)
+        self._areas(programme)
+
+    def _schedule(self, programme: Programme, placed: dict[str, str]) -> None:
+        topics = self.loaded.topics
+        count = sum(len(topics[t].sessions) for t in placed if t in topics)
+        complete = all(t in topics for t in placed)
+        for index, checkpoint in enumerate(programme.checkpoints):
+            after = checkpoint.after_session
+            if complete and after is not None and after > count:
+                self.add(
+                    "programme",
+                    ("checkpoints", index, "after_session"),
+                    f"checkpoints[{index}].after_session: the programme has {count} "
+                    f"session{'s' if count != 1 else ''}, so this must be {count} or less",
+                )
+        schedule = programme.schedule
+        if schedule is None:
+            return
+        if schedule.onboarding_start is not None and schedule.onboarding_start >= schedule.start:
+            self.add(
+                "programme",
+                ("schedule", "onboarding_start"),
+                "schedule.onboarding_start: onboarding must start before the first pair "
+                f"session ({schedule.start.isoformat()})",
+            )
+        for topic_id in placed:
+            topic = topics.get(topic_id)
+            if topic is None:
+                continue
+            for index, session in enumerate(topic.sessions):
+                if session.minutes > schedule.session_minutes:
+                    self.add(
+                        f"topic:{topic_id}",
+                        ("sessions", index, "minutes"),
+                        f"sessions[{index}].minutes: this session lasts {session.minutes} "
+                        f"minutes but the programme books {schedule.session_minutes}-minute "
+                        "slots (schedule.session_minutes)",
+                    )
+
+    def _logo(self, programme: Programme) -> None:
+        logo = programme.organisation.logo
+        if logo is None:
+            return
+        loc: Loc = ("organisation", "logo")
+        root = self.loaded.root.resolve()
+        path = (root / logo).resolve()
+        if not path.is_relative_to(root):
+            self.add("programme", loc, "organisation.logo: the logo must be a file inside the project folder")
+        elif not path.is_file():
+            self.add("programme", loc, f"organisation.logo: there is no file {logo!r} in the project folder")
+        elif path.suffix.lower() not in IMAGE_SUFFIXES:
+            self.add(
+                "programme",
+                loc,
+                f"organisation.logo: {logo!r} is not an image; use an SVG, PNG, JPEG, GIF "
+                "or WebP file",
+            )
+
+    def _areas(self, programme: Programme) -> None:
+        seen: set[str] = set()
+        for index, area in enumerate(programme.areas):
+            if area.id in seen:
+                self.add(
+                    "programme",
+                    ("areas", index, "id"),
+                    f"areas[{index}].id: the area {area.id!r} is declared twice",
+                )
+            seen.add(area.id)
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _rotate(loop: list[str], first: str) -> list[str]:
+    cycle = loop[:-1]
+    start = cycle.index(first)
+    rotated = cycle[start:] + cycle[:start]
+    return [*rotated, first]

@@ -1,0 +1,240 @@
+"""The `mentorkit` command: every message is written for coordinators, not programmers."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from . import __version__
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from .build import OUTPUTS, BuildOptions, BuildReport
+from .build import build as run_build
+from .errors import InvalidProject, MentorkitError
+from .loader import load_project
+from .model import Output
+from .render import plural
+from .pdf import default_workers
+from .schema import write_schemas
+from .site import ENGINES, Engine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+PROJECT_ARGUMENT = click.argument(
+    "project",
+    required=False,
+    type=click.Path(path_type=Path),
+    metavar="[PROJECT]",
+)
+
+
+def reports_errors(command: F) -> F:
+    """Turn `MentorkitError`s into plain messages and exit code 1, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InvalidProject as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            count = len(error.problems)
+            err.print(
+                f"[bold red]{count} problem{'s' if count != 1 else ''} found[/]; "
+                "fix them and run the command again. Nothing was written."
+            )
+            sys.exit(1)
+        except MentorkitError as error:
+            for line in error.lines():
+                click.echo(f"error: {line}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mentorkit")
+@click.option("-v", "--verbose", is_flag=True, help="Say more about what is happening.")
+def cli(verbose: bool) -> None:
+    """Turn a reverse-mentoring programme written as YAML into guides, session plans,
+    a website, printable PDFs and calendars.
+
+    PROJECT is an organisation folder holding program.yaml, or a programme file.
+    Without it, the built-in default programme is used.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+    )
+    for noisy in ("weasyprint", "fontTools", "mkdocs", "MARKDOWN"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@cli.command()
+@PROJECT_ARGUMENT
+@reports_errors
+def validate(project: Path | None) -> None:
+    """Check every file of PROJECT and report all problems at once."""
+    loaded = load_project(project)
+    programme = loaded.programme
+    sessions = sum(len(t.sessions) for t in loaded.pair_topics)
+    out.print(
+        f"[green]✓[/] {programme.title}: the programme and {plural(len(loaded.topics), 'topic')} "
+        f"are valid ({plural(len(programme.tracks), 'track')}, "
+        f"{plural(sessions, 'pair session')}, "
+        f"{plural(len(programme.onboarding), 'onboarding workshop')})."
+    )
+
+
+@cli.command()
+@PROJECT_ARGUMENT
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder the outputs go to: site/, pdf/ and calendar/.",
+)
+@click.option(
+    "--only",
+    metavar="OUTPUTS",
+    callback=lambda _ctx, _param, value: _outputs(value),
+    help="Build only some outputs, comma-separated: site,pdf,calendar.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="mkdocs",
+    show_default=True,
+    help="What builds the site: Material for MkDocs, or its successor Zensical.",
+)
+@click.option(
+    "--jobs",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=default_workers(),
+    show_default=True,
+    help="How many processes make PDFs at once.",
+)
+@reports_errors
+def build(
+    project: Path | None,
+    out_dir: Path,
+    only: frozenset[Output] | None,
+    engine: Engine,
+    workers: int,
+) -> None:
+    """Build PROJECT into a website, printable PDFs and calendars."""
+    with _ProgressReporter() as reporter:
+        options = BuildOptions(out=out_dir, only=only, engine=engine, workers=workers, reporter=reporter)
+        report = run_build(project, options)
+    _summary(report)
+
+
+def _outputs(value: str | None) -> frozenset[Output] | None:
+    if not value:
+        return None
+    names = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = sorted(names - set(OUTPUTS))
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: choose from {', '.join(OUTPUTS)}", param_hint="--only"
+        )
+    return frozenset(names)  # type: ignore[arg-type]
+
+
+class _ProgressReporter:
+    """Progress bars on the terminal (stderr) while PDFs and the site are made."""
+
+    LABELS = {"pdf": "Printing PDFs", "site": "Building the site"}
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> _ProgressReporter:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def start(self, task: str, total: int) -> None:
+        self.tasks[task] = self.progress.add_task(self.LABELS.get(task, task), total=total)
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        if task in self.tasks:
+            self.progress.advance(self.tasks[task], amount)
+
+    def finish(self, task: str) -> None:
+        if task in self.tasks:
+            self.progress.update(self.tasks[task], completed=self.progress.tasks[self.tasks[task]].total)
+
+
+def _summary(report: BuildReport) -> None:
+    programme = report.project.programme
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("output")
+    table.add_column("files", justify="right")
+    table.add_column("where")
+    for output in report.outputs:
+        note = f" ({output.reused} unchanged)" if output.reused else ""
+        where = output.path / "index.html" if output.name == "site" else output.path
+        table.add_row(output.name, f"{output.files}{note}", str(where))
+    out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
+    out.print(table)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist/schema"),
+    show_default=True,
+    help="Folder to write the schema files to.",
+)
+@reports_errors
+def schema(out_dir: Path) -> None:
+    """Write JSON Schemas for topic and programme files, for editors' completion."""
+    for path in write_schemas(out_dir):
+        out.print(f"wrote {path}")
+    out.print(
+        "Point your editor at them; for VS Code's YAML extension, put this first line "
+        "in a topic file:\n"
+        f"  # yaml-language-server: $schema={(out_dir / 'topic.schema.json').as_posix()}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script and of `python -m generator`."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="mentorkit")

@@ -1,0 +1,185 @@
+"""Where files come from and how layers combine.
+
+A project is a stack of layers: the built-in library first, then the organisation's
+folder. A later layer adds topics, overrides built-in ones through `extends`, and
+replaces templates of the same relative path. The merge rule is DESIGN.md's: mappings
+merge key by key, lists replace, and `sessions` and `tracks` merge by `id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from .errors import Place, Problems, UsageError
+from .yamlsource import Node, Source
+
+PROGRAMME_FILE = "program.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+#: Lists of mappings merged item by item on their `id` instead of replaced.
+MERGED_BY_ID = frozenset({"sessions", "tracks"})
+
+LayerKind = Literal["built-in", "pack", "project"]
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A folder that contributes topics, templates and assets."""
+
+    kind: LayerKind
+    root: Path
+
+    def source(self, path: Path) -> Source:
+        """A file of this layer, shown relative to the layer's folder."""
+        try:
+            display = path.relative_to(self.root).as_posix()
+        except ValueError:
+            display = path.as_posix()
+        return Source(path, display)
+
+    @property
+    def topics_dir(self) -> Path:
+        return self.root / "topics"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def topic_files(self) -> list[Path]:
+        if not self.topics_dir.is_dir():
+            return []
+        files = (p for p in self.topics_dir.rglob("*") if p.suffix in YAML_SUFFIXES)
+        return sorted((p for p in files if p.is_file()), key=lambda p: p.as_posix())
+
+
+@cache
+def library_root() -> Path:
+    """The built-in library: inside the installed package, or the source checkout."""
+    packaged = Path(__file__).resolve().parent / "library"
+    if (packaged / "topics").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "topics").is_dir() and (checkout / "curriculum").is_dir():
+        return checkout
+    raise UsageError(  # pragma: no cover - only a broken installation gets here
+        "the built-in topic library is missing from this installation of mentorkit"
+    )
+
+
+def builtin_layer() -> Layer:
+    return Layer("built-in", library_root())
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectLocation:
+    """What the user pointed at: the programme file and the layers it builds on."""
+
+    programme: Source
+    root: Path  # the project folder: assets and the logo are found relative to it
+    layers: tuple[Layer, ...]
+
+    @property
+    def project_layer(self) -> Layer:
+        return self.layers[-1]
+
+
+def locate(project: Path | None) -> ProjectLocation:
+    """Resolve PROJECT (a folder with program.yaml, a programme file, or nothing)."""
+    builtin = builtin_layer()
+    if project is None:
+        source = builtin.source(builtin.root / "curriculum" / "default.yaml")
+        return ProjectLocation(source, builtin.root, (builtin,))
+    if not project.exists():
+        raise UsageError(f"{project}: no such file or folder")
+    if project.is_dir():
+        root = project.resolve()
+        programme = root / PROGRAMME_FILE
+        if not programme.is_file():
+            raise UsageError(
+                f"{project}: this folder has no {PROGRAMME_FILE}; "
+                "create one (mentorkit init makes a starting point) or name a programme file"
+            )
+        layer = Layer("project", root)
+        return ProjectLocation(layer.source(programme), root, (builtin, layer))
+    if project.suffix not in YAML_SUFFIXES:
+        raise UsageError(f"{project}: a programme file must end in .yaml")
+    path = project.resolve()
+    if path.is_relative_to(builtin.root):
+        # A built-in programme (curriculum/examples/…): the library is its own project.
+        return ProjectLocation(builtin.source(path), builtin.root, (builtin,))
+    # A lone programme file builds on the built-in library alone; its folder is its project.
+    layer = Layer("project", path.parent)
+    return ProjectLocation(layer.source(path), path.parent, (builtin,))
+
+
+def builtin_programmes() -> dict[str, Path]:
+    """Built-in programmes by id, which is their file name."""
+    curriculum = library_root() / "curriculum"
+    found: dict[str, Path] = {}
+    for folder in (curriculum, curriculum / "examples"):
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix in YAML_SUFFIXES and path.is_file():
+                    found.setdefault(path.stem, path)
+    return found
+
+
+def merge(base: Node, override: Node, problems: Problems, *, top: bool = True) -> Node:
+    """Layer `override` on `base`: mappings merge, lists replace, sessions/tracks by id."""
+    if not (isinstance(base.value, dict) and isinstance(override.value, dict)):
+        return override
+    merged: dict[str, Node] = dict(base.value)
+    for key, value in override.value.items():
+        if key in merged and top and key in MERGED_BY_ID:
+            merged[key] = _merge_by_id(merged[key], value, key, problems)
+        elif key in merged:
+            merged[key] = merge(merged[key], value, problems, top=False)
+        else:
+            merged[key] = value
+    return Node(merged, override.place, override.key_place or base.key_place)
+
+
+def _merge_by_id(base: Node, override: Node, key: str, problems: Problems) -> Node:
+    if not (isinstance(base.value, list) and isinstance(override.value, list)):
+        return override
+    items: list[Node] = list(base.value)
+    index = {_item_id(item): i for i, item in enumerate(items) if _item_id(item) is not None}
+    for item in override.value:
+        item_id = _item_id(item)
+        if item_id is None:
+            problems.add(
+                item.place,
+                f"each item of `{key}` in a file that extends another needs an `id`, "
+                "to say which one it changes (a new id adds one)",
+            )
+            continue
+        if item_id in index:
+            items[index[item_id]] = merge(items[index[item_id]], item, problems, top=False)
+        else:
+            index[item_id] = len(items)
+            items.append(item)
+    return Node(items, override.place, override.key_place)
+
+
+def _item_id(node: Node) -> str | None:
+    value = node.scalar("id")
+    return value if isinstance(value, str) else None
+
+
+def without(node: Node, keys: Iterable[str]) -> Node:
+    """A copy of a mapping node without some keys (such as `extends`)."""
+    assert isinstance(node.value, dict)
+    drop = set(keys)
+    kept = {k: v for k, v in node.value.items() if k not in drop}
+    return Node(kept, node.place, node.key_place)
+
+
+def with_value(node: Node, key: str, value: str, place: Place) -> Node:
+    """A copy of a mapping node with one scalar set (an inherited `id`, say)."""
+    assert isinstance(node.value, dict)
+    updated = dict(node.value)
+    updated[key] = Node(value, place, place)
+    return Node(updated, node.place, node.key_place)

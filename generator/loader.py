@@ -1,0 +1,458 @@
+"""The first phase: read every file of every layer, merge, validate, check; or report.
+
+`load_project` either returns a `Project` that rendering can trust, or raises
+`InvalidProject` with every problem found, each with its place.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
+
+from . import checks
+from .errors import Place, Problems
+from .layers import (
+    ProjectLocation,
+    builtin_layer,
+    builtin_programmes,
+    locate,
+    merge,
+    with_value,
+    without,
+)
+from .model import CLOCK, COLOUR, KEBAB_CASE, Programme, Project, Topic
+from .yamlsource import Loc, Node, Source, load, place_of, to_plain
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_project(project: Path | str | None = None) -> Project:
+    """Load, merge and validate a project; raise `InvalidProject` listing every problem."""
+    location = locate(Path(project) if project is not None else None)
+    problems = Problems()
+    loader = _Loader(location, problems)
+    result = loader.run()
+    problems.raise_if_any()
+    assert result is not None
+    return result
+
+
+@dataclass
+class _TopicEntry:
+    layer: int
+    source: Source
+    node: Node
+    id: str | None
+    extends: str | None
+
+
+@dataclass
+class _Loader:
+    location: ProjectLocation
+    problems: Problems
+    places: dict[str, dict[Loc, Place]] = field(default_factory=dict)
+
+    def run(self) -> Project | None:
+        programme_node = self._programme_node()
+        topic_nodes = self._topic_nodes()
+        programme = checked = None
+        if programme_node is not None:
+            programme = self._validate(Programme, programme_node, "programme")
+            checked = programme or _partial_programme(programme_node)
+        topics: dict[str, Topic] = {}
+        for topic_id, node in sorted(topic_nodes.items()):
+            topic = self._validate(Topic, node, f"topic:{topic_id}")
+            if topic is not None:
+                topics[topic_id] = topic
+        for node in [programme_node, *topic_nodes.values()]:
+            if node is not None:
+                checks.links(node, self.problems)
+        loaded = checks.Loaded(
+            programme=checked,
+            topics=topics,
+            known=frozenset(topic_nodes),
+            root=self.location.root,
+            source=self.location.programme,
+            places=self.places,
+        )
+        checks.run(loaded, self.problems)
+        if programme is None:
+            return None
+        project = Project(
+            programme=programme,
+            topics=topics,
+            root=self.location.root,
+            template_dirs=tuple(
+                layer.templates_dir
+                for layer in reversed(self.location.layers)
+                if layer.templates_dir.is_dir()
+            ),
+            asset_dirs=tuple(layer.root for layer in self.location.layers)
+            + (self.location.root,),
+            logo=None,
+            places=self.places,
+        )
+        return _with_logo(project)
+
+    # --- programmes ---------------------------------------------------------------
+
+    def _programme_node(self) -> Node | None:
+        document = load(self.location.programme, self.problems)
+        if document is None:
+            return None
+        return self._extend_programme(document.root, self.location.programme, chain=[])
+
+    def _extend_programme(self, node: Node, source: Source, chain: list[str]) -> Node | None:
+        parent = node.get("extends")
+        if parent is None or parent.value is None:
+            return without(node, ["extends"])
+        name = parent.value
+        known = builtin_programmes()
+        if not isinstance(name, str) or name not in known:
+            self.problems.add(
+                parent.place,
+                f"extends: there is no built-in programme {name!r}{_suggest(name, known)}; "
+                f"built-in programmes are {', '.join(sorted(known))}",
+            )
+            return None
+        if name in chain:
+            loop = " → ".join([*chain, name])
+            self.problems.add(parent.place, f"extends: programmes extend each other in a loop: {loop}")
+            return None
+        base_source = builtin_layer().source(known[name])
+        document = load(base_source, self.problems)
+        if document is None:
+            return None
+        if document.root.scalar("id") != name:
+            self.problems.add(
+                document.root.get("id").place if document.root.get("id") else base_source.place(),
+                f"the id of a built-in programme must be its file name, {name!r}",
+            )
+        base = self._extend_programme(document.root, base_source, [*chain, name])
+        if base is None:
+            return None
+        return merge(base, without(node, ["extends"]), self.problems)
+
+    # --- topics -------------------------------------------------------------------
+
+    def _topic_nodes(self) -> dict[str, Node]:
+        entries: dict[str, list[_TopicEntry]] = {}
+        for index, layer in enumerate(self.location.layers):
+            for path in layer.topic_files():
+                source = layer.source(path)
+                document = load(source, self.problems)
+                if document is None:
+                    continue
+                entry = self._entry(index, source, document.root)
+                if entry is not None:
+                    entries.setdefault(entry.id or "", []).append(entry)
+        resolver = _TopicResolver(entries, self.problems)
+        return {topic_id: node for topic_id in sorted(entries) if (node := resolver.get(topic_id))}
+
+    def _entry(self, layer: int, source: Source, root: Node) -> _TopicEntry | None:
+        raw_id = root.scalar("id")
+        raw_extends = root.scalar("extends")
+        extends = raw_extends if isinstance(raw_extends, str) else None
+        if root.get("extends") is not None and extends is None:
+            self.problems.add(root.get("extends").place, "extends: give the id of a topic")  # type: ignore[union-attr]
+            return None
+        topic_id = raw_id if isinstance(raw_id, str) else extends
+        if topic_id is None:
+            where = root.get("id").place if root.get("id") else root.place
+            self.problems.add(where, "`id` is required: a short name such as short-form-video")
+            return None
+        if raw_id is None and extends is not None:
+            root = with_value(root, "id", extends, root.get("extends").place)  # type: ignore[union-attr]
+        return _TopicEntry(layer, source, root, topic_id, extends)
+
+    # --- validation ---------------------------------------------------------------
+
+    def _validate(self, model: type[M], node: Node, key: str) -> M | None:
+        data, marks = to_plain(node)
+        self.places[key] = marks
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            for detail in error.errors(include_url=False):
+                loc = tuple(detail["loc"])
+                is_key = detail["type"] == "extra_forbidden"
+                place = place_of(marks, loc, key=is_key) or node.place
+                self.problems.add(place, _describe(detail, model, loc))
+            return None
+
+
+@dataclass
+class _TopicResolver:
+    """Applies `extends` across layers, memoised, with loops and duplicates reported."""
+
+    entries: dict[str, list[_TopicEntry]]
+    problems: Problems
+    done: dict[str, Node | None] = field(default_factory=dict)
+    active: list[str] = field(default_factory=list)
+
+    def get(self, topic_id: str) -> Node | None:
+        if topic_id in self.done:
+            return self.done[topic_id]
+        if topic_id in self.active:
+            loop = " → ".join([*self.active[self.active.index(topic_id) :], topic_id])
+            first = self.entries[topic_id][0]
+            self.problems.add(first.node.place, f"extends: topics extend each other in a loop: {loop}")
+            return None
+        self.active.append(topic_id)
+        try:
+            node = self._resolve(topic_id)
+        finally:
+            self.active.pop()
+        self.done[topic_id] = node
+        return node
+
+    def _resolve(self, topic_id: str) -> Node | None:
+        entries = self.entries[topic_id]
+        first = entries[0]
+        node: Node | None
+        if first.extends is not None and first.extends != topic_id:
+            node = self._base(first)
+        elif first.extends == topic_id:
+            node = None
+            self.problems.add(
+                _extends_place(first),
+                f"extends: there is no topic {topic_id!r} to build on "
+                f"(it is first defined here){self._suggest(topic_id)}",
+            )
+        else:
+            node = without(first.node, ["extends"])
+        for previous, entry in zip(entries, entries[1:], strict=False):
+            if entry.extends != topic_id or entry.layer == previous.layer:
+                self.problems.add(
+                    entry.node.get("id").place if entry.node.get("id") else entry.node.place,  # type: ignore[union-attr]
+                    _duplicate_message(topic_id, previous, entry),
+                )
+                continue
+            if node is not None:
+                node = merge(node, without(entry.node, ["extends"]), self.problems)
+        return node
+
+    def _base(self, entry: _TopicEntry) -> Node | None:
+        assert entry.extends is not None
+        if entry.extends not in self.entries:
+            self.problems.add(
+                _extends_place(entry),
+                f"extends: there is no topic {entry.extends!r}{self._suggest(entry.extends)}",
+            )
+            return None
+        base = self.get(entry.extends)
+        if base is None:
+            return None
+        merged = merge(base, without(entry.node, ["extends"]), self.problems)
+        id_node = entry.node.get("id")
+        assert id_node is not None
+        return with_value(merged, "id", entry.id or entry.extends, id_node.place)
+
+    def _suggest(self, name: str) -> str:
+        return _suggest(name, self.entries)
+
+
+def _duplicate_message(topic_id: str, first: _TopicEntry, again: _TopicEntry) -> str:
+    where = first.source.display
+    if again.layer == first.layer:
+        return f"the topic id {topic_id!r} is already used by {where}; ids must be unique"
+    return (
+        f"the topic id {topic_id!r} is already used by {where}; to change that topic, "
+        f"add `extends: {topic_id}` and keep only the fields that change, "
+        "or choose another id for a new topic"
+    )
+
+
+def _extends_place(entry: _TopicEntry) -> Place:
+    node = entry.node.get("extends")
+    return node.place if node is not None else entry.node.place
+
+
+def _with_logo(project: Project) -> Project:
+    logo = project.programme.organisation.logo
+    if logo is None:
+        return project
+    path = (project.root / logo).resolve()
+    if not path.is_file():
+        return project
+    from dataclasses import replace
+
+    return replace(project, logo=path)
+
+
+def _partial_programme(node: Node) -> Programme:
+    """The parts of an invalid programme that are valid, so that they are checked too."""
+    data, _marks = to_plain(node)
+    valid: dict[str, Any] = {"id": "invalid", "title": "invalid"}
+    for name, info in Programme.model_fields.items():
+        if name not in data or name in valid:
+            continue
+        annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+        try:
+            valid[name] = adapter.validate_python(data[name])
+        except ValidationError:
+            continue
+    return Programme.model_construct(**valid)
+
+
+def _suggest(name: object, known: typing.Iterable[str]) -> str:
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- pydantic errors in words ----------------------------------------------------------
+
+
+def key_path(loc: Loc) -> str:
+    """`("sessions", 2, "agenda")` → `sessions[2].agenda`."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+_PATTERNS = {
+    KEBAB_CASE: "is not a valid id: use lowercase letters, digits and single hyphens, "
+    "such as short-form-video",
+    COLOUR: "is not a colour: write it as #rrggbb, such as \"#3f51b5\" (in quotes)",
+    CLOCK: "is not a time of day: write it as HH:MM in quotes, such as \"15:00\"",
+}
+
+
+def _describe(detail: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
+    """One pydantic error in words a programme coordinator understands, with its key path."""
+    kind = detail["type"]
+    value = detail.get("input")
+    ctx = detail.get("ctx") or {}
+    field_name = loc[-1] if loc else ""
+    where = key_path(loc[:-1]) if kind == "missing" else key_path(loc)
+    shown = _show(value)
+    if kind == "missing":
+        text = f"`{field_name}` is required"
+    elif kind == "extra_forbidden":
+        text = f"unknown key `{field_name}`{_suggest_key(model, loc)}"
+        where = key_path(loc[:-1])
+    elif kind == "string_pattern_mismatch":
+        text = f"{shown} {_PATTERNS.get(ctx.get('pattern', ''), 'is not in the expected form')}"
+    elif kind == "literal_error":
+        text = f"{shown} is not allowed here; use one of: {ctx.get('expected', '')}"
+    elif kind in ("string_type", "str_type"):
+        text = _expected_text(value)
+    elif kind in ("int_type", "int_parsing", "int_from_float"):
+        text = f"expected a whole number, got {shown}"
+    elif kind in ("bool_type", "bool_parsing"):
+        text = f"expected true or false, got {shown}"
+    elif kind in ("list_type", "tuple_type"):
+        text = "expected a list: write each item on its own line, starting with `- `"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        text = "expected a mapping of `key: value` lines"
+    elif kind.startswith(("date_", "datetime_")):
+        text = f"{shown} is not a real date: write it as YYYY-MM-DD, such as 2027-01-12"
+    elif kind == "too_short":
+        text = (
+            "must not be empty"
+            if isinstance(value, str)
+            else "needs at least one item"
+        )
+    elif kind == "string_too_short":
+        text = "must not be empty"
+    elif kind == "string_too_long":
+        text = f"is too long (at most {ctx.get('max_length')} characters)"
+    elif kind in ("greater_than_equal", "greater_than"):
+        text = f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {shown}"
+    elif kind in ("less_than_equal", "less_than"):
+        text = f"must be at most {ctx.get('le', ctx.get('lt'))}, got {shown}"
+    elif kind == "value_error":
+        text = str(ctx.get("error", detail["msg"]))
+    else:  # pragma: no cover - a safety net for error kinds not listed above
+        text = detail["msg"][0].lower() + detail["msg"][1:]
+    return f"{where}: {text}" if where else text
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f"`{value}`" if value else "an empty text"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"`{value}`"
+
+
+def _expected_text(value: object) -> str:
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return f"expected text, but YAML read this as {word} (yes/no/on/off do that); put it in quotes"
+    if isinstance(value, int | float):
+        return f"expected text, got the number {value}; put it in quotes"
+    if isinstance(value, dict | list):
+        kind = "a mapping" if isinstance(value, dict) else "a list"
+        return f"expected text, got {kind}"
+    if value is None:
+        return "expected text, but the value is empty"
+    return f"expected text, got {_show(value)}; put it in quotes"
+
+
+def _suggest_key(model: type[BaseModel], loc: Loc) -> str:
+    fields = _fields_at(model, loc[:-1])
+    name = loc[-1]
+    if not fields or not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean `{close[0]}`?)"
+    return f"; the keys allowed here are {', '.join(sorted(fields))}"
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names of the model found at a key path (through lists and optionals)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = _unwrap(current, list_item=True)
+            continue
+        current = _unwrap(current)
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = info.annotation
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any, *, list_item: bool = False) -> Any:
+    """Strip Optional, Annotated and (for list items) list[...] from an annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is typing.Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            models = [a for a in args if a is not type(None)]
+            annotation = models[0] if len(models) == 1 else annotation
+            if len(models) != 1:
+                return annotation
+        elif list_item and origin is list:
+            annotation = args[0]
+            list_item = False
+        else:
+            return annotation

@@ -1,0 +1,402 @@
+"""The typed model of topic modules and programmes (the contracts in DESIGN.md).
+
+Unknown keys are refused everywhere (`extra="forbid"`) and the JSON Schemas users'
+editors get are generated from these same classes (`mentorkit schema`). Checks that need
+more than one file (known topic ids, checkpoints within the schedule) live in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from .errors import Place
+from .yamlsource import Loc, place_of
+
+KEBAB_CASE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+CLOCK = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=KEBAB_CASE, max_length=80),
+    Field(description="Lowercase words joined by hyphens, such as `short-form-video`."),
+]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1, strip_whitespace=True),
+    Field(description="Text; inline Markdown (`**bold**`, `*italic*`, links) is allowed."),
+]
+Minutes = Annotated[int, Field(ge=1, le=600, description="A duration in whole minutes.")]
+Colour = Annotated[
+    str, StringConstraints(pattern=COLOUR), Field(description="A colour as `#rrggbb`.")
+]
+
+Area = Annotated[str, StringConstraints(pattern=KEBAB_CASE)]
+Level = Literal["foundation", "practitioner", "advanced"]
+Format = Literal["pair", "workshop"]
+Lead = Literal["mentor", "mentee", "both", "trainer"]
+Audience = Literal["mentor", "mentee", "both"]
+AgendaKind = Literal[
+    "check-in", "talk", "demo", "hands-on", "discussion", "reflection", "next-steps", "break"
+]
+ResourceKind = Literal["article", "video", "guide", "tool", "course"]
+Cadence = Literal["weekly", "fortnightly", "monthly"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+CheckpointKind = Literal["check-in", "survey", "evaluation"]
+Output = Literal["site", "pdf", "calendar"]
+Paper = Literal["a4", "letter"]
+
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+BUILT_IN_AREAS: dict[str, str] = {
+    "digital-tools": "Digital tools",
+    "social-media": "Social media",
+    "dei": "Diversity, equity and inclusion",
+    "trends": "Trends",
+    "onboarding": "Onboarding",
+}
+
+
+def _web_link(value: str) -> str:
+    if not value.startswith(LINK_SCHEMES):
+        raise ValueError("a link must start with https://, http:// or mailto:")
+    return value
+
+
+def _time_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a time zone name; use a name such as Europe/London "
+            "or America/New_York"
+        ) from None
+    return value
+
+
+Link = Annotated[str, AfterValidator(_web_link)]
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
+
+
+class Model(BaseModel):
+    """Base of every model: unknown keys are errors and loaded values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- topic modules -----------------------------------------------------------------
+
+
+class AgendaItem(Model):
+    """One timed step of a session; the minutes of all items add up to the session's."""
+
+    title: Text
+    minutes: Minutes
+    lead: Lead | None = Field(None, description="Who leads this step.")
+    kind: AgendaKind | None = Field(
+        None, description="What happens: lint counts hands-on, discussion and reflection."
+    )
+    notes: Markdown | None = None
+
+
+class Activity(Model):
+    """A hands-on exercise with steps someone can follow without the author in the room."""
+
+    title: Text
+    minutes: Minutes | None = None
+    summary: Markdown | None = None
+    steps: list[Markdown] = Field(default_factory=list)
+    materials: list[Markdown] = Field(default_factory=list)
+
+
+class Preparation(Model):
+    """What each person does before a session."""
+
+    mentor: list[Markdown] = Field(default_factory=list)
+    mentee: list[Markdown] = Field(default_factory=list)
+    trainer: list[Markdown] = Field(default_factory=list)
+
+
+class Session(Model):
+    """One meeting of a pair (or one workshop block), runnable as written."""
+
+    id: Id
+    title: Text
+    minutes: Minutes
+    summary: Markdown | None = None
+    objectives: list[Markdown] = Field(min_length=1)
+    before: Preparation = Field(default_factory=Preparation)
+    agenda: list[AgendaItem] = Field(min_length=1)
+    activities: list[Activity] = Field(default_factory=list)
+    discussion: list[Markdown] = Field(default_factory=list)
+    mentor_tips: list[Markdown] = Field(default_factory=list)
+    pitfalls: list[Markdown] = Field(default_factory=list)
+    practice: list[Markdown] = Field(default_factory=list)
+    reflection: list[Markdown] = Field(default_factory=list)
+    facilitation: list[Markdown] = Field(
+        default_factory=list, description="Notes for the trainer who runs a workshop."
+    )
+
+    @property
+    def agenda_minutes(self) -> int:
+        return sum(item.minutes for item in self.agenda)
+
+
+class Resource(Model):
+    title: Text
+    url: Link
+    kind: ResourceKind = "article"
+    note: Markdown | None = None
+
+
+class GlossaryEntry(Model):
+    term: Text
+    definition: Markdown
+
+
+class Topic(Model):
+    """A topic module: what a leader learns, over one or more sessions."""
+
+    id: Id
+    title: Text
+    area: Area
+    level: Level = "foundation"
+    format: Format = "pair"
+    audience: Audience = Field(
+        "both", description="For workshops: who attends (mentor, mentee or both)."
+    )
+    summary: Markdown
+    why_it_matters: Markdown | None = None
+    tags: list[Id] = Field(default_factory=list)
+    prerequisites: list[Id] = Field(default_factory=list)
+    objectives: list[Markdown] = Field(min_length=1)
+    sessions: list[Session] = Field(min_length=1)
+    resources: list[Resource] = Field(default_factory=list)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    review_by: dt.date | None = Field(
+        None, description="When the advice should be checked again (platforms change)."
+    )
+
+    @property
+    def is_workshop(self) -> bool:
+        return self.format == "workshop"
+
+    @property
+    def minutes(self) -> int:
+        return sum(session.minutes for session in self.sessions)
+
+    def session(self, session_id: str) -> Session:
+        return next(s for s in self.sessions if s.id == session_id)
+
+
+# --- programmes ----------------------------------------------------------------------
+
+
+class Colors(Model):
+    primary: Colour = "#3f51b5"
+    accent: Colour = "#ff7043"
+
+
+class Organisation(Model):
+    name: Text = "Your organisation"
+    logo: str | None = Field(None, description="Path of an image, relative to the project.")
+    colors: Colors = Field(default_factory=Colors)
+    website: Link | None = None
+
+
+class Roles(Model):
+    """What people are called in every output."""
+
+    mentor: Text = "Reverse mentor"
+    mentee: Text = "Leader"
+    coordinator: Text = "Programme coordinator"
+    trainer: Text = "Trainer"
+
+
+class Schedule(Model):
+    start: dt.date = Field(description="Date of the first pair session.")
+    cadence: Cadence = "fortnightly"
+    weekday: Weekday | None = Field(None, description="Defaults to the weekday of `start`.")
+    time: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(
+        "10:00", description="Local start time as HH:MM (quote it: \"15:00\")."
+    )
+    timezone: TimeZone = "UTC"
+    session_minutes: Minutes = 60
+    skip: list[dt.date] = Field(
+        default_factory=list, description="Dates with no sessions (holidays)."
+    )
+    onboarding_start: dt.date | None = Field(
+        None, description="Date of the first onboarding workshop; defaults to before `start`."
+    )
+
+    @model_validator(mode="after")
+    def _weekday_matches_start(self) -> Schedule:
+        actual = WEEKDAYS[self.start.weekday()]
+        if self.weekday is not None and self.weekday != actual:
+            raise ValueError(
+                f"the start date {self.start.isoformat()} is a {actual.capitalize()}, "
+                f"but the weekday is {self.weekday}; change one of them"
+            )
+        return self
+
+    @property
+    def day(self) -> Weekday:
+        return self.weekday or WEEKDAYS[self.start.weekday()]
+
+    @property
+    def clock(self) -> dt.time:
+        hours, minutes = self.time.split(":")
+        return dt.time(int(hours), int(minutes))
+
+
+class Track(Model):
+    id: Id
+    title: Text
+    summary: Markdown | None = None
+    topics: list[Id] = Field(min_length=1)
+
+
+class Checkpoint(Model):
+    """A moment to take stock: after a given session, or at the end of the programme."""
+
+    kind: CheckpointKind
+    title: Text
+    after_session: int | None = Field(None, ge=1)
+    at: Literal["end"] | None = None
+    summary: Markdown | None = None
+    questions: list[Markdown] = Field(
+        default_factory=list, description="Extra questions added to the standard form."
+    )
+
+    @model_validator(mode="after")
+    def _one_moment(self) -> Checkpoint:
+        if (self.after_session is None) == (self.at is None):
+            raise ValueError("give either `after_session: N` or `at: end`")
+        return self
+
+
+class Recognition(Model):
+    certificate: bool = True
+    message: Markdown | None = None
+    signatory: Text | None = Field(None, description="Who signs certificates, with their role.")
+
+
+class AreaInfo(Model):
+    id: Id
+    title: Text
+    summary: Markdown | None = None
+
+
+class PdfOptions(Model):
+    paper: Paper = "a4"
+
+
+class Programme(Model):
+    """A whole programme: who, when, what, and how it is measured and celebrated."""
+
+    id: Id
+    title: Text
+    summary: Markdown | None = None
+    organisation: Organisation = Field(default_factory=Organisation)
+    roles: Roles = Field(default_factory=Roles)
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")] = "en"
+    goals: list[Markdown] = Field(default_factory=list)
+    ground_rules: list[Markdown] = Field(default_factory=list)
+    schedule: Schedule | None = None
+    onboarding: list[Id] = Field(default_factory=list)
+    tracks: list[Track] = Field(default_factory=list)
+    checkpoints: list[Checkpoint] = Field(default_factory=list)
+    recognition: Recognition = Field(default_factory=Recognition)
+    outputs: list[Output] = Field(default_factory=lambda: ["site", "pdf", "calendar"])
+    areas: list[AreaInfo] = Field(
+        default_factory=list, description="Areas beyond the built-in ones, or new titles."
+    )
+    pdf: PdfOptions = Field(default_factory=PdfOptions)
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"{value!r} is not a language code such as en, fr or de") from None
+        return value
+
+    @property
+    def topic_ids(self) -> list[str]:
+        """The pair topics in programme order (tracks in order, topics in order)."""
+        return [topic for track in self.tracks for topic in track.topics]
+
+    def area_titles(self) -> dict[str, str]:
+        titles = dict(BUILT_IN_AREAS)
+        titles.update({area.id: area.title for area in self.areas})
+        return titles
+
+
+INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+AUTO_LINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+
+
+def inline_links(text: str) -> list[str]:
+    """Targets of the Markdown links in a text: `[label](target)` and `<scheme:...>`."""
+    return INLINE_LINK.findall(text) + AUTO_LINK.findall(text)
+
+
+# --- the loaded project ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything validated and ready to render: rendering never reads YAML again."""
+
+    programme: Programme
+    topics: dict[str, Topic]  # every topic of every layer, sorted by id
+    root: Path  # the project folder (assets, the logo)
+    template_dirs: tuple[Path, ...]  # searched in order: the project's first
+    asset_dirs: tuple[Path, ...]  # folders the PDF renderer may read files from
+    logo: Path | None = None
+    places: Mapping[str, Mapping[Loc, Place]] = field(default_factory=dict)
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    @property
+    def pair_topics(self) -> list[Topic]:
+        """The programme's pair topics in the order they are run."""
+        return [self.topics[t] for t in self.programme.topic_ids]
+
+    @property
+    def workshops(self) -> list[Topic]:
+        return [self.topics[t] for t in self.programme.onboarding]
+
+    def place(self, key: str, loc: Loc = ()) -> Place | None:
+        """Where a value was written: `key` is "programme" or "topic:<id>"."""
+        marks = self.places.get(key)
+        return None if marks is None else place_of(dict(marks), loc)

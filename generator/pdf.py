@@ -1,0 +1,276 @@
+"""Print-ready PDFs with WeasyPrint, the way its maintainers advise.
+
+WeasyPrint's cost is mostly per document, so one-page sheets (session plans, forms) are
+laid out many at a time as one document and split afterwards; guides are documents of
+their own. Jobs run in worker processes, each with one shared `FontConfiguration` and
+image cache, and a URL fetcher that serves only local files inside the project, the
+layers and the package: nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+
+from .artefacts import Artefact
+from .markup import Html, to_html
+from .render import Renderer
+
+log = logging.getLogger("mentorkit")
+
+#: Sheets laid out in one WeasyPrint document; big enough to share the fixed cost,
+#: small enough to spread a large library over both cores.
+SHEETS_PER_JOB = 40
+PAGE_HEIGHTS = {"a4": "297mm", "letter": "279.4mm"}
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+_FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A file cut from a batch document: the pages from `anchor` to the next split."""
+
+    filename: str
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One WeasyPrint render, and the files written from its pages."""
+
+    name: str
+    html: str
+    css: str
+    allowed_roots: tuple[str, ...]
+    title: str
+    filename: str | None = None  # a standalone document
+    splits: tuple[Split, ...] = ()  # or sheets cut from a batch
+
+    @property
+    def files(self) -> list[str]:
+        return [self.filename] if self.filename else [s.filename for s in self.splits]
+
+    def digest(self, salt: str) -> str:
+        hasher = hashlib.sha256(salt.encode())
+        for part in (self.html, self.css, repr(self.splits), str(self.filename)):
+            hasher.update(part.encode())
+        return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class JobResult:
+    name: str
+    pages: int
+    files: tuple[str, ...]
+    seconds: float
+
+
+# --- preparing jobs (main process) ------------------------------------------------------
+
+
+def prepare(renderer: Renderer, markdown: dict[str, str], artefacts: Iterable[Artefact]) -> list[PrintJob]:
+    """Turn the printed artefacts' Markdown into print jobs (HTML and CSS, no layout yet)."""
+    project = renderer.project
+    programme = project.programme
+    css = renderer.html("pdf/print.css.j2", _css_context(renderer))
+    roots = tuple(sorted({str(p.resolve()) for p in (*project.asset_dirs, *project.template_dirs)}))
+    jobs: list[PrintJob] = []
+    batches: dict[str, list[Artefact]] = {}
+    for artefact in artefacts:
+        if artefact.pdf is None:
+            continue
+        if artefact.style == "sheet":
+            batches.setdefault(artefact.batch or "sheets", []).append(artefact)
+            continue
+        html = to_html(markdown[artefact.key])
+        body = _FIRST_H1.sub("", html.body, count=1)
+        document = {"artefact": artefact, "body": Markup(body), "headings": html.headings, "anchor": "doc"}
+        page = renderer.html(
+            "pdf/document.html.j2",
+            _page_context(renderer, "document", [document], artefact.title),
+        )
+        jobs.append(
+            PrintJob(artefact.key, page, css, roots, artefact.title, filename=artefact.pdf)
+        )
+    for batch, sheets in batches.items():
+        for start in range(0, len(sheets), SHEETS_PER_JOB):
+            chunk = sheets[start : start + SHEETS_PER_JOB]
+            documents = []
+            splits = []
+            for artefact in chunk:
+                anchor = f"sheet-{artefact.key}"
+                html: Html = to_html(markdown[artefact.key], id_prefix=f"{artefact.key}-")
+                documents.append(
+                    {"artefact": artefact, "body": Markup(html.body), "headings": html.headings, "anchor": anchor}
+                )
+                title = f"{artefact.title} – {artefact.subtitle}" if artefact.subtitle else artefact.title
+                assert artefact.pdf is not None
+                splits.append(Split(artefact.pdf, anchor, title))
+            page = renderer.html(
+                "pdf/document.html.j2",
+                _page_context(renderer, "sheet", documents, f"{programme.title}: {batch}"),
+            )
+            name = f"{batch}-{start // SHEETS_PER_JOB + 1}"
+            jobs.append(PrintJob(name, page, css, roots, programme.title, splits=tuple(splits)))
+    return jobs
+
+
+def _css_context(renderer: Renderer) -> dict[str, Any]:
+    programme = renderer.project.programme
+    colors = programme.organisation.colors
+    paper = programme.pdf.paper
+    return {
+        "colors": {
+            "primary": colors.primary,
+            "accent": colors.accent,
+            "primary_light": _tint(colors.primary, 0.85),
+            "on_primary": _readable_on(colors.primary),
+        },
+        "paper": PAPER_SIZES[paper],
+        "page_height": PAGE_HEIGHTS[paper],
+        "fonts": _fonts_url(renderer),
+        "footer": _css_string(f"{programme.organisation.name} · {programme.title}"),
+    }
+
+
+def _page_context(
+    renderer: Renderer, style: str, documents: list[dict[str, Any]], title: str
+) -> dict[str, Any]:
+    project = renderer.project
+    programme = project.programme
+    timeline = renderer.timeline
+    dates = ""
+    if timeline.sessions and timeline.sessions[0].start and timeline.sessions[-1].start:
+        dates = (
+            f"{renderer.date(timeline.sessions[0].start, 'long')} – "
+            f"{renderer.date(timeline.sessions[-1].start, 'long')}"
+        )
+    return {
+        "style": style,
+        "documents": documents,
+        "title": title,
+        "lang": programme.locale.replace("_", "-"),
+        "description": f"{title}: {programme.title}, {programme.organisation.name}",
+        "logo_url": project.logo.resolve().as_uri() if project.logo else None,
+        "dates": dates,
+    }
+
+
+def _fonts_url(renderer: Renderer) -> str:
+    for folder in renderer.project.template_dirs:
+        fonts = folder / "pdf" / "fonts"
+        if fonts.is_dir():
+            return fonts.resolve().as_uri()
+    return ""
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def _tint(colour: str, amount: float) -> str:
+    """Mix a `#rrggbb` colour with white: 0 keeps it, 1 is white."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(c + (255 - c) * amount) for c in channels]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def _readable_on(colour: str) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if luminance > 0.6 else "#ffffff"
+
+
+# --- rendering (worker processes) -------------------------------------------------------
+
+_font_config: Any = None
+_image_cache: dict[str, Any] = {}
+
+
+def _worker_setup() -> None:
+    """Run once in each worker: quiet loggers, one font configuration for all jobs."""
+    global _font_config
+    from weasyprint.text.fonts import FontConfiguration
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    _font_config = FontConfiguration()
+
+
+def _fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves `file:` URLs inside the allowed folders and `data:` URLs; nothing else."""
+
+        def __init__(self, roots: tuple[str, ...]) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.roots = [Path(r) for r in roots]
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    raise ValueError(f"mentorkit reads no file outside the project: {path}")
+            elif parts.scheme != "data":
+                raise ValueError(f"mentorkit fetches nothing from the network: {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher
+
+
+def render_job(job: PrintJob, out_dir: str) -> JobResult:
+    """Lay out one job and write its file(s); runs in a worker process."""
+    from weasyprint import CSS, HTML
+
+    if _font_config is None:
+        _worker_setup()
+    started = time.perf_counter()
+    fetcher = _fetcher_class()(job.allowed_roots)
+    stylesheet = CSS(string=job.css, font_config=_font_config, url_fetcher=fetcher)
+    document = HTML(string=job.html, url_fetcher=fetcher, base_url=out_dir).render(
+        stylesheets=[stylesheet], font_config=_font_config, cache=_image_cache
+    )
+    out = Path(out_dir)
+    options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+    if job.filename is not None:
+        document.write_pdf(out / job.filename, **options)
+    else:
+        starts = _split_points(document, job.splits)
+        for split, (first, last) in zip(job.splits, starts, strict=True):
+            part = document.copy(document.pages[first:last])
+            part.metadata = copy.copy(document.metadata)
+            part.metadata.title = split.title
+            part.write_pdf(out / split.filename, **options)
+    return JobResult(job.name, len(document.pages), tuple(job.files), time.perf_counter() - started)
+
+
+def _split_points(document: Any, splits: tuple[Split, ...]) -> list[tuple[int, int]]:
+    """The page range of every sheet, found from the anchors WeasyPrint records per page."""
+    first_page: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, index)
+    starts = [first_page[s.anchor] for s in splits]
+    ends = [*starts[1:], len(document.pages)]
+    return list(zip(starts, ends, strict=True))
+
+
+# --- workers ---------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

@@ -1,0 +1,245 @@
+"""The second phase: fill templates with the validated project.
+
+Templates run in Jinja's sandbox with strict undefined. Markdown templates escape every
+value a user wrote (raw HTML in a topic file is shown, never run) while keeping their
+Markdown; HTML templates autoescape as usual. A project's `templates/` folder replaces
+built-in templates of the same path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_datetime, format_time
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .artefacts import Artefact, Plan
+from .errors import BuildError
+from .model import Project
+from .schedule import Timeline
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def md_escape(value: Any) -> Any:
+    """Make user text safe in Markdown: HTML is shown as text, Markdown still works.
+
+    Used as the Markdown environment's `finalize`: the result is `Markup`, so Jinja's
+    autoescape leaves it alone, and macros (whose output is `Markup`) are not escaped twice.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    parts = []
+    last = 0
+    for match in _CODE_SPAN.finditer(value):
+        parts.append(value[last : match.start()].translate(_HTML_SPECIAL))
+        parts.append(match.group(0))  # Markdown escapes code spans itself
+        last = match.end()
+    parts.append(value[last:].translate(_HTML_SPECIAL))
+    return Markup("".join(parts))
+
+
+def inline(value: Any) -> str:
+    """One line of text: for list items, headings and table cells."""
+    return " ".join(str(value).split())
+
+
+def cell(value: Any) -> Markup:
+    """Text for a Markdown table cell: one line, pipes escaped."""
+    return Markup(md_escape(inline(value)).replace("|", "\\|"))
+
+
+class Renderer:
+    """Renders artefacts to Markdown and print documents to HTML, for one project."""
+
+    def __init__(self, project: Project, timeline: Timeline, plan: Plan, *, pdf: bool) -> None:
+        self.project = project
+        self.timeline = timeline
+        self.plan = plan
+        self.pdf = pdf
+        self.locale = project.programme.locale.replace("-", "_")
+        loader = jinja2.FileSystemLoader([str(p) for p in project.template_dirs])
+        common: dict[str, Any] = {
+            "loader": loader,
+            "undefined": jinja2.StrictUndefined,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+            "keep_trailing_newline": True,
+            "auto_reload": False,
+        }
+        self.markdown_env = SandboxedEnvironment(autoescape=True, finalize=md_escape, **common)
+        self.html_env = SandboxedEnvironment(autoescape=_is_html, **common)
+        for env in (self.markdown_env, self.html_env):
+            env.filters.update(self._filters())
+            env.globals.update(self._globals())
+
+    # --- what templates see ---------------------------------------------------------
+
+    def _filters(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "inline": inline,
+            "cell": cell,
+            "date": self.date,
+            "longdate": self.long_date,
+            "time": self.time,
+            "datetime": self.datetime,
+            "clock": self.clock,
+            "clock_range": self.clock_range,
+            "minutes": minutes_text,
+            "plural": plural,
+            "page_url": self.page_url,
+        }
+
+    def _globals(self) -> dict[str, Any]:
+        programme = self.project.programme
+        return {
+            "programme": programme,
+            "org": programme.organisation,
+            "roles": programme.roles,
+            "schedule": programme.schedule,
+            "timeline": self.timeline,
+            "topics": self.project.topics,
+            "pair_topics": self.project.pair_topics,
+            "workshops": self.project.workshops,
+            "areas": programme.area_titles(),
+            "plan": self.plan,
+            "pdf_enabled": self.pdf,
+            "session_dates": self.session_dates,
+        }
+
+    def date(self, value: dt.date | dt.datetime | None, style: str = "medium") -> str:
+        if value is None:
+            return ""
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return str(format_date(day, format=style, locale=self.locale))
+
+    def long_date(self, value: dt.date | dt.datetime | None) -> str:
+        return self.date(value, "full")
+
+    def time(self, value: dt.datetime | dt.time | None) -> str:
+        if value is None:
+            return ""
+        return str(format_time(value, format="short", locale=self.locale))
+
+    def datetime(self, value: dt.datetime | None) -> str:
+        if value is None:
+            return ""
+        return str(format_datetime(value, format="medium", locale=self.locale))
+
+    def clock(self, start: dt.datetime | None, offset: int) -> str:
+        """Clock time `offset` minutes into a session, or `+offset min` when undated."""
+        if start is None:
+            return f"{offset} min"
+        return self.time(start + dt.timedelta(minutes=offset))
+
+    def clock_range(self, offset: int, start: dt.datetime | None, length: int) -> str:
+        """`15:05–15:30` for an agenda step, or `5–30 min` when the session is undated."""
+        if start is None:
+            return f"{offset}–{offset + length} min"
+        return f"{self.clock(start, offset)}–{self.clock(start, offset + length)}"
+
+    def session_dates(self, topic_id: str, session_id: str) -> Any:
+        return self.timeline.session(topic_id, session_id) or self.timeline.workshop(
+            topic_id, session_id
+        )
+
+    def page_url(self, target: str, current: str) -> str:
+        """A relative link from one generated page to another, as MkDocs resolves it."""
+        return _relative(target, current)
+
+    # --- rendering --------------------------------------------------------------------
+
+    def markdown(self, artefact: Artefact) -> str:
+        """The artefact's Markdown source, shared by the site page and the PDF."""
+        context = {"artefact": artefact, "page": artefact.page, **artefact.context}
+        return self._render(self.markdown_env, artefact.template, context)
+
+    def html(self, template: str, context: dict[str, Any]) -> str:
+        return self._render(self.html_env, template, context)
+
+    def _render(self, env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+        try:
+            return env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as error:
+            where = self._display(error.filename or name)
+            raise BuildError(f"{where}:{error.lineno}: {error.message}") from None
+        except jinja2.TemplateNotFound as error:
+            raise BuildError(f"templates/{name}: the template {error.name} was not found") from None
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as error:
+            where = self._template_frame(error, name)
+            message = str(error).replace("jinja2.exceptions.", "")
+            raise BuildError(f"{where}: {message}") from None
+
+    def _template_frame(self, error: BaseException, name: str) -> str:
+        frames = traceback.extract_tb(error.__traceback__)
+        for frame in reversed(frames):
+            if frame.filename.endswith((".j2", ".jinja", ".html", ".css", ".md")):
+                return f"{self._display(frame.filename)}:{frame.lineno}"
+        return f"templates/{name}"
+
+    def _display(self, filename: str) -> str:
+        path = Path(filename)
+        for folder in self.project.template_dirs:
+            if path.is_relative_to(folder):
+                return f"templates/{path.relative_to(folder).as_posix()}"
+        return f"templates/{filename}"
+
+    @cached_property
+    def sources(self) -> list[Path]:
+        """Every template file that can affect the output (for cache keys)."""
+        found: dict[str, Path] = {}
+        for folder in self.project.template_dirs:
+            for path in sorted(folder.rglob("*")):
+                rel = path.relative_to(folder).as_posix()
+                if path.is_file() and rel not in found:
+                    found[rel] = path
+        return [found[k] for k in sorted(found)]
+
+
+def _is_html(name: str | None) -> bool:
+    return bool(name) and str(name).endswith((".html.j2", ".html", ".xml.j2"))
+
+
+def _relative(target: str, current: str) -> str:
+    base = Path(current).parent
+    rel = Path(_posix_relpath(target, base.as_posix()))
+    return rel.as_posix()
+
+
+def _posix_relpath(target: str, start: str) -> str:
+    target_parts = [p for p in target.split("/") if p]
+    start_parts = [p for p in start.split("/") if p and p != "."]
+    common = 0
+    for a, b in zip(target_parts, start_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    ups = [".."] * (len(start_parts) - common)
+    return "/".join(ups + target_parts[common:]) or "."
+
+
+def minutes_text(value: int) -> str:
+    if value % 60 == 0 and value >= 60:
+        hours = value // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    if value > 60:
+        return f"{value // 60} h {value % 60} min"
+    return f"{value} min"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    word = singular if count == 1 else (many or singular + "s")
+    return f"{count} {word}"
+
+
+def pages_of(artefacts: Iterable[Artefact]) -> dict[str, Artefact]:
+    return {a.page: a for a in artefacts}
