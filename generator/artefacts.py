@@ -87,6 +87,8 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             "programme/agreement.md",
             "Mentoring agreement",
             pdf="mentoring-agreement.pdf",
+            style="sheet",
+            batch="agreement",
             subtitle=f"{roles.mentor} and {roles.mentee.lower()}",
         )
     )
@@ -174,9 +176,7 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             for topic_id in track.topics
         ]
         track_nav.append(NavItem(track.title, overview.page, tuple(sections)))
-    library = add(
-        Artefact("library", "site/library.md.j2", "library/index.md", "Topic library")
-    )
+    library = add(Artefact("library", "site/library.md.j2", "library/index.md", "Topic library"))
     area_pages: list[NavItem] = []
     areas = programme.area_titles()
     for area in sorted({t.area for t in project.topics.values()}, key=_area_order(areas)):

@@ -27,13 +27,13 @@ from . import __version__, calendar, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, UsageError
 from .loader import load_project
-from .model import Output, Project
+from .model import ALL_OUTPUTS, Output, Project
 from .render import Renderer
 from .schedule import timeline as make_timeline
 
 log = logging.getLogger("mentorkit")
 
-OUTPUTS: tuple[Output, ...] = ("site", "pdf", "calendar")
+OUTPUTS = ALL_OUTPUTS
 MANIFEST = ".mentorkit/manifest.json"
 
 
@@ -86,7 +86,9 @@ class BuildReport:
     pdf_rendered: int = 0
 
 
-def build(project_path: Path | str | None = None, options: BuildOptions | None = None) -> BuildReport:
+def build(
+    project_path: Path | str | None = None, options: BuildOptions | None = None
+) -> BuildReport:
     """Build a project into `options.out`; raise `InvalidProject` or `BuildError` on failure."""
     options = options or BuildOptions()
     started = time.perf_counter()
@@ -99,7 +101,9 @@ def build(project_path: Path | str | None = None, options: BuildOptions | None =
     if options.only is not None:
         wanted = [o for o in wanted if o in options.only]
     if not wanted:
-        raise UsageError("nothing to build: the programme's `outputs` and --only have nothing in common")
+        raise UsageError(
+            "nothing to build: the programme's `outputs` and --only have nothing in common"
+        )
 
     timeline = make_timeline(project)
     plan = make_plan(project, timeline)
@@ -144,7 +148,11 @@ def build(project_path: Path | str | None = None, options: BuildOptions | None =
             report.timings["calendar"] = time.perf_counter() - t
         for name in wanted:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())
-            reused = pdfs.reused if name == "pdf" else int(name == "site" and _site_reused(new_manifest, manifest))
+            reused = (
+                pdfs.reused
+                if name == "pdf"
+                else int(name == "site" and _site_reused(new_manifest, manifest))
+            )
             report.outputs.append(OutputReport(name, out / name, files, reused))
         _swap(stage, out, wanted)
         _write_manifest(out, manifest, new_manifest, wanted)
@@ -286,15 +294,13 @@ def _build_site(
     reporter.start("site", 1)
     source = stage / ".site-src"
     target = stage / "site"
-    config = site.write_project(
-        project, plan, markdown, source, target, pdfs=bool(pdfs.jobs)
-    )
+    config = site.write_project(project, plan, markdown, source, pdfs=bool(pdfs.jobs))
     digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
     previous = out / "site"
     if manifest.get("site") == digest and (previous / "index.html").is_file():
         _copy_tree(previous, target, skip={"downloads"})
     else:
-        site.build(config, options.engine)
+        site.build(config, options.engine, target)
     shutil.rmtree(source)
     reporter.advance("site")
     reporter.finish("site")

@@ -21,7 +21,9 @@ def programme_calendar(project: Project, timeline: Timeline) -> bytes:
     """One calendar with onboarding, every pair session and every checkpoint."""
     programme = project.programme
     roles = programme.roles
-    calendar = _calendar(programme.title, programme.schedule.timezone if programme.schedule else None)
+    calendar = _calendar(
+        programme.title, programme.schedule.timezone if programme.schedule else None
+    )
     stamp = _stamp(project)
     for slot in timeline.workshops:
         if slot.start is None or slot.end is None:

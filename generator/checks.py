@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Place, Problems
+from .layers import library_root
 from .model import LINK_SCHEMES, Programme, Topic, inline_links
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
@@ -98,7 +98,9 @@ class _Checker:
                 )
         for index, prerequisite in enumerate(topic.prerequisites):
             if prerequisite == topic.id:
-                self.add(key, ("prerequisites", index), "prerequisites: a topic cannot require itself")
+                self.add(
+                    key, ("prerequisites", index), "prerequisites: a topic cannot require itself"
+                )
             elif prerequisite not in self.loaded.known:
                 self.add(
                     key,
@@ -242,10 +244,18 @@ class _Checker:
         loc: Loc = ("organisation", "logo")
         root = self.loaded.root.resolve()
         path = (root / logo).resolve()
-        if not path.is_relative_to(root):
-            self.add("programme", loc, "organisation.logo: the logo must be a file inside the project folder")
+        if not any(path.is_relative_to(r) for r in (root, library_root())):
+            self.add(
+                "programme",
+                loc,
+                "organisation.logo: the logo must be a file inside the project folder",
+            )
         elif not path.is_file():
-            self.add("programme", loc, f"organisation.logo: there is no file {logo!r} in the project folder")
+            self.add(
+                "programme",
+                loc,
+                f"organisation.logo: there is no file {logo!r} in the project folder",
+            )
         elif path.suffix.lower() not in IMAGE_SUFFIXES:
             self.add(
                 "programme",

@@ -7,12 +7,10 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 from rich.console import Console
-
-from . import __version__
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,13 +22,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from . import __version__
 from .build import OUTPUTS, BuildOptions, BuildReport
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
 from .loader import load_project
 from .model import Output
-from .render import plural
 from .pdf import default_workers
+from .render import plural
 from .schema import write_schemas
 from .site import ENGINES, Engine
 
@@ -146,7 +145,9 @@ def build(
 ) -> None:
     """Build PROJECT into a website, printable PDFs and calendars."""
     with _ProgressReporter() as reporter:
-        options = BuildOptions(out=out_dir, only=only, engine=engine, workers=workers, reporter=reporter)
+        options = BuildOptions(
+            out=out_dir, only=only, engine=engine, workers=workers, reporter=reporter
+        )
         report = run_build(project, options)
     _summary(report)
 
@@ -166,7 +167,7 @@ def _outputs(value: str | None) -> frozenset[Output] | None:
 class _ProgressReporter:
     """Progress bars on the terminal (stderr) while PDFs and the site are made."""
 
-    LABELS = {"pdf": "Printing PDFs", "site": "Building the site"}
+    LABELS: ClassVar[dict[str, str]] = {"pdf": "Printing PDFs", "site": "Building the site"}
 
     def __init__(self) -> None:
         self.progress = Progress(
@@ -197,7 +198,9 @@ class _ProgressReporter:
 
     def finish(self, task: str) -> None:
         if task in self.tasks:
-            self.progress.update(self.tasks[task], completed=self.progress.tasks[self.tasks[task]].total)
+            self.progress.update(
+                self.tasks[task], completed=self.progress.tasks[self.tasks[task]].total
+            )
 
 
 def _summary(report: BuildReport) -> None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -71,9 +72,9 @@ class _Loader:
             topic = self._validate(Topic, node, f"topic:{topic_id}")
             if topic is not None:
                 topics[topic_id] = topic
-        for node in [programme_node, *topic_nodes.values()]:
-            if node is not None:
-                checks.links(node, self.problems)
+        for checked_node in [programme_node, *topic_nodes.values()]:
+            if checked_node is not None:
+                checks.links(checked_node, self.problems)
         loaded = checks.Loaded(
             programme=checked,
             topics=topics,
@@ -94,8 +95,7 @@ class _Loader:
                 for layer in reversed(self.location.layers)
                 if layer.templates_dir.is_dir()
             ),
-            asset_dirs=tuple(layer.root for layer in self.location.layers)
-            + (self.location.root,),
+            asset_dirs=(*(layer.root for layer in self.location.layers), self.location.root),
             logo=None,
             places=self.places,
         )
@@ -124,7 +124,9 @@ class _Loader:
             return None
         if name in chain:
             loop = " → ".join([*chain, name])
-            self.problems.add(parent.place, f"extends: programmes extend each other in a loop: {loop}")
+            self.problems.add(
+                parent.place, f"extends: programmes extend each other in a loop: {loop}"
+            )
             return None
         base_source = builtin_layer().source(known[name])
         document = load(base_source, self.problems)
@@ -132,9 +134,10 @@ class _Loader:
             return None
         if document.root.scalar("id") != name:
             self.problems.add(
-                document.root.get("id").place if document.root.get("id") else base_source.place(),
+                document.root.place_at("id"),
                 f"the id of a built-in programme must be its file name, {name!r}",
             )
+        _anchor_logo(document.root, builtin_layer().root)
         base = self._extend_programme(document.root, base_source, [*chain, name])
         if base is None:
             return None
@@ -161,15 +164,16 @@ class _Loader:
         raw_extends = root.scalar("extends")
         extends = raw_extends if isinstance(raw_extends, str) else None
         if root.get("extends") is not None and extends is None:
-            self.problems.add(root.get("extends").place, "extends: give the id of a topic")  # type: ignore[union-attr]
+            self.problems.add(root.place_at("extends"), "extends: give the id of a topic")
             return None
         topic_id = raw_id if isinstance(raw_id, str) else extends
         if topic_id is None:
-            where = root.get("id").place if root.get("id") else root.place
-            self.problems.add(where, "`id` is required: a short name such as short-form-video")
+            self.problems.add(
+                root.place_at("id"), "`id` is required: a short name such as short-form-video"
+            )
             return None
         if raw_id is None and extends is not None:
-            root = with_value(root, "id", extends, root.get("extends").place)  # type: ignore[union-attr]
+            root = with_value(root, "id", extends, root.place_at("extends"))
         return _TopicEntry(layer, source, root, topic_id, extends)
 
     # --- validation ---------------------------------------------------------------
@@ -203,7 +207,9 @@ class _TopicResolver:
         if topic_id in self.active:
             loop = " → ".join([*self.active[self.active.index(topic_id) :], topic_id])
             first = self.entries[topic_id][0]
-            self.problems.add(first.node.place, f"extends: topics extend each other in a loop: {loop}")
+            self.problems.add(
+                first.node.place, f"extends: topics extend each other in a loop: {loop}"
+            )
             return None
         self.active.append(topic_id)
         try:
@@ -228,10 +234,10 @@ class _TopicResolver:
             )
         else:
             node = without(first.node, ["extends"])
-        for previous, entry in zip(entries, entries[1:], strict=False):
+        for previous, entry in itertools.pairwise(entries):
             if entry.extends != topic_id or entry.layer == previous.layer:
                 self.problems.add(
-                    entry.node.get("id").place if entry.node.get("id") else entry.node.place,  # type: ignore[union-attr]
+                    entry.node.place_at("id"),
                     _duplicate_message(topic_id, previous, entry),
                 )
                 continue
@@ -287,6 +293,14 @@ def _with_logo(project: Project) -> Project:
     return replace(project, logo=path)
 
 
+def _anchor_logo(root: Node, folder: Path) -> None:
+    """An inherited logo stays where the programme that named it found it."""
+    organisation = root.get("organisation")
+    logo = organisation.get("logo") if organisation else None
+    if logo is not None and isinstance(logo.value, str) and not Path(logo.value).is_absolute():
+        logo.value = str(folder / logo.value)
+
+
 def _partial_programme(node: Node) -> Programme:
     """The parts of an invalid programme that are valid, so that they are checked too."""
     data, _marks = to_plain(node)
@@ -294,7 +308,9 @@ def _partial_programme(node: Node) -> Programme:
     for name, info in Programme.model_fields.items():
         if name not in data or name in valid:
             continue
-        annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        annotation: Any = info.annotation
+        if info.metadata:
+            annotation = Annotated[annotation, *info.metadata]
         adapter: TypeAdapter[Any] = TypeAdapter(annotation)
         try:
             valid[name] = adapter.validate_python(data[name])
@@ -327,8 +343,8 @@ def key_path(loc: Loc) -> str:
 _PATTERNS = {
     KEBAB_CASE: "is not a valid id: use lowercase letters, digits and single hyphens, "
     "such as short-form-video",
-    COLOUR: "is not a colour: write it as #rrggbb, such as \"#3f51b5\" (in quotes)",
-    CLOCK: "is not a time of day: write it as HH:MM in quotes, such as \"15:00\"",
+    COLOUR: 'is not a colour: write it as #rrggbb, such as "#3f51b5" (in quotes)',
+    CLOCK: 'is not a time of day: write it as HH:MM in quotes, such as "15:00"',
 }
 
 
@@ -348,7 +364,8 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     elif kind == "string_pattern_mismatch":
         text = f"{shown} {_PATTERNS.get(ctx.get('pattern', ''), 'is not in the expected form')}"
     elif kind == "literal_error":
-        text = f"{shown} is not allowed here; use one of: {ctx.get('expected', '')}"
+        choices = str(ctx.get("expected", "")).replace("'", "")
+        text = f"{shown} is not allowed here; use one of: {choices}"
     elif kind in ("string_type", "str_type"):
         text = _expected_text(value)
     elif kind in ("int_type", "int_parsing", "int_from_float"):
@@ -362,11 +379,7 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     elif kind.startswith(("date_", "datetime_")):
         text = f"{shown} is not a real date: write it as YYYY-MM-DD, such as 2027-01-12"
     elif kind == "too_short":
-        text = (
-            "must not be empty"
-            if isinstance(value, str)
-            else "needs at least one item"
-        )
+        text = "must not be empty" if isinstance(value, str) else "needs at least one item"
     elif kind == "string_too_short":
         text = "must not be empty"
     elif kind == "string_too_long":
@@ -397,7 +410,9 @@ def _show(value: object) -> str:
 def _expected_text(value: object) -> str:
     if isinstance(value, bool):
         word = "true" if value else "false"
-        return f"expected text, but YAML read this as {word} (yes/no/on/off do that); put it in quotes"
+        return (
+            f"expected text, but YAML read this as {word} (yes/no/on/off do that); put it in quotes"
+        )
     if isinstance(value, int | float):
         return f"expected text, got the number {value}; put it in quotes"
     if isinstance(value, dict | list):

@@ -63,6 +63,7 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 CheckpointKind = Literal["check-in", "survey", "evaluation"]
 Output = Literal["site", "pdf", "calendar"]
 Paper = Literal["a4", "letter"]
+ALL_OUTPUTS: tuple[Output, ...] = ("site", "pdf", "calendar")
 
 WEEKDAYS: tuple[Weekday, ...] = (
     "monday",
@@ -243,7 +244,7 @@ class Schedule(Model):
     cadence: Cadence = "fortnightly"
     weekday: Weekday | None = Field(None, description="Defaults to the weekday of `start`.")
     time: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(
-        "10:00", description="Local start time as HH:MM (quote it: \"15:00\")."
+        "10:00", description='Local start time as HH:MM (quote it: "15:00").'
     )
     timezone: TimeZone = "UTC"
     session_minutes: Minutes = 60
@@ -332,7 +333,7 @@ class Programme(Model):
     tracks: list[Track] = Field(default_factory=list)
     checkpoints: list[Checkpoint] = Field(default_factory=list)
     recognition: Recognition = Field(default_factory=Recognition)
-    outputs: list[Output] = Field(default_factory=lambda: ["site", "pdf", "calendar"])
+    outputs: list[Output] = Field(default_factory=lambda: list(ALL_OUTPUTS))
     areas: list[AreaInfo] = Field(
         default_factory=list, description="Areas beyond the built-in ones, or new titles."
     )

@@ -80,7 +80,9 @@ class JobResult:
 # --- preparing jobs (main process) ------------------------------------------------------
 
 
-def prepare(renderer: Renderer, markdown: dict[str, str], artefacts: Iterable[Artefact]) -> list[PrintJob]:
+def prepare(
+    renderer: Renderer, markdown: dict[str, str], artefacts: Iterable[Artefact]
+) -> list[PrintJob]:
     """Turn the printed artefacts' Markdown into print jobs (HTML and CSS, no layout yet)."""
     project = renderer.project
     programme = project.programme
@@ -96,14 +98,17 @@ def prepare(renderer: Renderer, markdown: dict[str, str], artefacts: Iterable[Ar
             continue
         html = to_html(markdown[artefact.key])
         body = _FIRST_H1.sub("", html.body, count=1)
-        document = {"artefact": artefact, "body": Markup(body), "headings": html.headings, "anchor": "doc"}
+        document = {
+            "artefact": artefact,
+            "body": Markup(body),  # noqa: S704 - Markdown output; user text was escaped
+            "headings": html.headings,
+            "anchor": "doc",
+        }
         page = renderer.html(
             "pdf/document.html.j2",
             _page_context(renderer, "document", [document], artefact.title),
         )
-        jobs.append(
-            PrintJob(artefact.key, page, css, roots, artefact.title, filename=artefact.pdf)
-        )
+        jobs.append(PrintJob(artefact.key, page, css, roots, artefact.title, filename=artefact.pdf))
     for batch, sheets in batches.items():
         for start in range(0, len(sheets), SHEETS_PER_JOB):
             chunk = sheets[start : start + SHEETS_PER_JOB]
@@ -111,11 +116,20 @@ def prepare(renderer: Renderer, markdown: dict[str, str], artefacts: Iterable[Ar
             splits = []
             for artefact in chunk:
                 anchor = f"sheet-{artefact.key}"
-                html: Html = to_html(markdown[artefact.key], id_prefix=f"{artefact.key}-")
+                sheet: Html = to_html(markdown[artefact.key], id_prefix=f"{artefact.key}-")
                 documents.append(
-                    {"artefact": artefact, "body": Markup(html.body), "headings": html.headings, "anchor": anchor}
+                    {
+                        "artefact": artefact,
+                        "body": Markup(sheet.body),  # noqa: S704 - as above
+                        "headings": sheet.headings,
+                        "anchor": anchor,
+                    }
                 )
-                title = f"{artefact.title} – {artefact.subtitle}" if artefact.subtitle else artefact.title
+                title = (
+                    f"{artefact.title} – {artefact.subtitle}"
+                    if artefact.subtitle
+                    else artefact.title
+                )
                 assert artefact.pdf is not None
                 splits.append(Split(artefact.pdf, anchor, title))
             page = renderer.html(

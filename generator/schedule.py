@@ -183,6 +183,8 @@ def _workshops(topics: list[Topic], schedule: Schedule | None) -> list[WorkshopS
     for week, topic, session, index in placed:
         start = _at(first + dt.timedelta(weeks=week), schedule)
         result.append(
-            WorkshopSession(topic, session, index, start, start + dt.timedelta(minutes=session.minutes))
+            WorkshopSession(
+                topic, session, index, start, start + dt.timedelta(minutes=session.minutes)
+            )
         )
     return result

@@ -18,10 +18,8 @@ import yaml
 
 from .errors import Place, Problems
 
-try:  # libyaml is much faster; the pure-Python composer gives the same nodes.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# libyaml is much faster; the pure-Python composer gives the same nodes.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Most values a file may expand to through aliases; a real topic file has a few hundred.
 MAX_VALUES = 100_000
@@ -59,6 +57,11 @@ class Node:
         if isinstance(self.value, dict):
             return self.value.get(key)
         return None
+
+    def place_at(self, key: str) -> Place:
+        """The place of a child value, or of this node when the key is absent."""
+        child = self.get(key)
+        return child.place if child is not None else self.place
 
     def scalar(self, key: str) -> Scalar:
         child = self.get(key)
@@ -111,7 +114,7 @@ def load(source: Source, problems: Problems) -> Document | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.add(source.place(line, column), _yaml_message(error))
+        problems.add(source.place(line, column), _yaml_message(error, _char_at(text, mark)))
         return None
     except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
         problems.add(source.place(), f"this is not valid YAML: {error}")
@@ -133,12 +136,21 @@ def load(source: Source, problems: Problems) -> Document | None:
     return Document(source, root)
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
+def _yaml_message(error: yaml.MarkedYAMLError, char: str) -> str:
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
     if "expected a single document" in context or "expected a single document" in problem:
         return "the file holds more than one YAML document (a second `---`); keep one per file"
-    if "found character '\\t'" in problem:
+    if char == "\t":
         return "YAML syntax error: a tab is used for indentation; indent with spaces"
     text = problem if not context else f"{problem} ({context})"
     return f"YAML syntax error: {text}"
@@ -233,7 +245,7 @@ class _Builder:
             # Dates that do not exist (2027-02-30) land here; validation says why.
             return str(node.value)
         if isinstance(value, str | int | float | bool | dt.date) or value is None:
-            return value  # type: ignore[no-any-return]
+            return value
         return str(node.value)
 
 

@@ -1,0 +1,60 @@
+"""Check, and where possible install, what mentorkit needs from outside Python.
+
+WeasyPrint needs Pango (text layout) and, to make PDFs quickly, HarfBuzz's subsetting
+library; the tests read PDFs back with poppler's pdftotext and pdftoppm. On Debian or
+Ubuntu, run as root, the missing packages are installed; elsewhere this prints what to
+install and stops.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
+
+NEEDS = [
+    # (what, how to find it, Debian package, needed for)
+    ("Pango", lambda: ctypes.util.find_library("pango-1.0"), "libpango-1.0-0", "PDFs"),
+    ("Pango FT2", lambda: ctypes.util.find_library("pangoft2-1.0"), "libpangoft2-1.0-0", "PDFs"),
+    (
+        "HarfBuzz subset",
+        lambda: ctypes.util.find_library("harfbuzz-subset"),
+        "libharfbuzz-subset0",
+        "fast PDFs",
+    ),
+    ("fonts", lambda: shutil.which("fc-list"), "fontconfig", "PDFs"),
+    ("poppler", lambda: shutil.which("pdftotext"), "poppler-utils", "the tests"),
+]
+
+
+def main() -> int:
+    missing = [(what, package, why) for what, found, package, why in NEEDS if not found()]
+    if not missing:
+        return 0
+    packages = [package for _, package, _ in missing]
+    apt = shutil.which("apt-get")
+    if apt and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(f"Installing {', '.join(packages)} (needed for PDFs and tests)...", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        done = subprocess.run([apt, "install", "-y", "-q", *packages], env=env, check=False)
+        if done.returncode != 0:
+            subprocess.run([apt, "update", "-q"], env=env, check=False)
+            done = subprocess.run([apt, "install", "-y", "-q", *packages], env=env, check=False)
+        if done.returncode == 0:
+            return 0
+    print("mentorkit needs some system libraries that are not installed:", file=sys.stderr)
+    for what, package, why in missing:
+        print(f"  - {what} (for {why}): Debian/Ubuntu package {package}", file=sys.stderr)
+    print(
+        "Install them with your package manager, for example:\n"
+        f"  sudo apt-get install {' '.join(packages)}\n"
+        "  (macOS: brew install pango harfbuzz poppler)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Shared helpers: small projects written from a dict of path → text (copier's habit)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InvalidProject
+from generator.loader import load_project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ACME = FIXTURES / "acme"
+
+TreeBuilder = Callable[[dict[str, str | bytes]], Path]
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write files below `root`; text is dedented so tests can indent YAML naturally."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> TreeBuilder:
+    def build(files: dict[str, str | bytes]) -> Path:
+        return write_tree(tmp_path / "project", files)
+
+    return build
+
+
+def problems_of(project: Path | str | None) -> list[str]:
+    """Every problem line a project produces (empty when it is valid)."""
+    try:
+        load_project(project)
+    except InvalidProject as error:
+        return [str(p) for p in error.problems]
+    return []
+
+
+MINIMAL_PROGRAMME = textwrap.dedent("""
+    id: mini
+    title: Mini programme
+    schedule: {start: 2027-01-12, cadence: weekly, time: "15:00", timezone: Europe/London}
+    tracks:
+      - {id: main, title: Main, topics: [tiny]}
+    """).lstrip()
+
+TINY_TOPIC = textwrap.dedent("""
+    id: tiny
+    title: A tiny topic
+    area: digital-tools
+    summary: Small but complete.
+    objectives: [Explain one thing]
+    sessions:
+      - id: only
+        title: The only session
+        minutes: 30
+        objectives: [Explain one thing]
+        agenda:
+          - {title: Check-in, minutes: 5, kind: check-in}
+          - {title: Try it, minutes: 20, lead: mentee, kind: hands-on}
+          - {title: Next steps, minutes: 5, kind: next-steps}
+    """).lstrip()
+
+
+@pytest.fixture(scope="session")
+def acme_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project built once (site, PDFs and calendar) for the output tests."""
+    from generator.build import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("acme") / "dist"
+    build(ACME, BuildOptions(out=out, workers=2))
+    return out

@@ -1,0 +1,336 @@
+"""Loading a project: every problem in words, with its place, all in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InvalidProject, UsageError
+from generator.loader import key_path, load_project
+
+from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder, problems_of
+
+
+def test_a_minimal_project_loads(tree: TreeBuilder) -> None:
+    root = tree({"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": TINY_TOPIC})
+    project = load_project(root)
+    assert project.programme.id == "mini"
+    assert [t.id for t in project.pair_topics] == ["tiny"]
+    assert project.topic("tiny").sessions[0].agenda_minutes == 30
+
+
+def test_key_paths_read_like_the_file() -> None:
+    assert key_path(("sessions", 2, "agenda", 0, "minutes")) == "sessions[2].agenda[0].minutes"
+    assert key_path(()) == ""
+
+
+def test_all_problems_of_all_files_are_reported_at_once(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                id: mini
+                title: Mini
+                organisation: {colors: {primary: red}}
+                schedule: {start: 2027-01-12, cadence: daily, timezone: Mars/Olympus}
+                tracks:
+                  - {id: main, title: Main, topics: [tiny, nope]}
+                """,
+            "topics/tiny.yaml": """
+                id: tiny
+                title: Tiny
+                area: digital-tools
+                summary: S
+                objectives: [Explain]
+                sessions:
+                  - id: only
+                    title: Only
+                    minutes: sixty
+                    objectivs: [Explain]
+                    agenda: [{title: a, minutes: 5}]
+                """,
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:3:34: organisation.colors.primary: `red` is not a colour: write it as "
+        '#rrggbb, such as "#3f51b5" (in quotes)',
+        "program.yaml:4:40: schedule.cadence: `daily` is not allowed here; use one of: "
+        "weekly, fortnightly or monthly",
+        "program.yaml:4:57: schedule.timezone: 'Mars/Olympus' is not a time zone name; use a "
+        "name such as Europe/London or America/New_York",
+        "program.yaml:6:44: tracks[0].topics[1]: there is no topic 'nope'",
+        "topics/tiny.yaml:7:5: sessions[0]: `objectives` is required",
+        "topics/tiny.yaml:9:14: sessions[0].minutes: expected a whole number, got `sixty`",
+        "topics/tiny.yaml:10:5: sessions[0]: unknown key `objectivs` (did you mean `objectives`?)",
+    ]
+
+
+CASES = {
+    "missing required fields": (
+        {"topics/tiny.yaml": "id: tiny\ntitle: Tiny\narea: dei\nsessions: []\n"},
+        [
+            "topics/tiny.yaml:1:1: `objectives` is required",
+            "topics/tiny.yaml:1:1: `summary` is required",
+            "topics/tiny.yaml:4:11: sessions: needs at least one item",
+        ],
+    ),
+    "text expected, YAML gave a boolean": (
+        {"topics/tiny.yaml": TINY_TOPIC.replace("title: A tiny topic", "title: no")},
+        [
+            "topics/tiny.yaml:2:8: title: expected text, but YAML read this as false "
+            "(yes/no/on/off do that); put it in quotes"
+        ],
+    ),
+    "text expected, got a number": (
+        {"topics/tiny.yaml": TINY_TOPIC.replace("summary: Small but complete.", "summary: 42")},
+        ["topics/tiny.yaml:4:10: summary: expected text, got the number 42; put it in quotes"],
+    ),
+    "list expected": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC.replace(
+                "objectives: [Explain one thing]\nsessions",
+                "objectives: Explain one thing\nsessions",
+            )
+        },
+        [
+            "topics/tiny.yaml:5:13: objectives: expected a list: write each item on its own "
+            "line, starting with `- `"
+        ],
+    ),
+    "bad id": (
+        {"topics/tiny.yaml": TINY_TOPIC.replace("id: only", "id: Only Session")},
+        [
+            "topics/tiny.yaml:7:9: sessions[0].id: `Only Session` is not a valid id: use "
+            "lowercase letters, digits and single hyphens, such as short-form-video"
+        ],
+    ),
+    "agenda does not add up": (
+        {"topics/tiny.yaml": TINY_TOPIC.replace("minutes: 20, lead", "minutes: 15, lead")},
+        [
+            "topics/tiny.yaml:12:7: sessions[0].agenda: the agenda adds up to 25 minutes but "
+            "the session lasts 30; make them match"
+        ],
+    ),
+    "duplicate session ids": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC + "  - id: only\n    title: Again\n    minutes: 5\n"
+            "    objectives: [List]\n    agenda: [{title: a, minutes: 5}]\n"
+        },
+        [
+            "topics/tiny.yaml:15:9: sessions[1].id: the session id 'only' is used twice in "
+            "this topic (also sessions[0])"
+        ],
+    ),
+    "unknown area": (
+        {"topics/tiny.yaml": TINY_TOPIC.replace("area: digital-tools", "area: digital-toolz")},
+        [
+            "topics/tiny.yaml:3:7: area: 'digital-toolz' is not a known area (did you mean "
+            "'digital-tools'?); use one of digital-tools, social-media, dei, trends, "
+            "onboarding, or declare it under `areas` in the programme"
+        ],
+    ),
+    "web links only": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC.replace(
+                "summary: Small but complete.",
+                "summary: 'See [this](javascript:alert) and [that](../x.md)'",
+            )
+            + "resources:\n  - {title: Bad, url: ftp://example.org/x}\n"
+        },
+        [
+            "topics/tiny.yaml:4:10: the link '../x.md' is not allowed: links must start with "
+            "https://, http:// or mailto:",
+            "topics/tiny.yaml:4:10: the link 'javascript:alert' is not allowed: links must "
+            "start with https://, http:// or mailto:",
+            "topics/tiny.yaml:16:23: resources[0].url: a link must start with https://, http:// "
+            "or mailto:",
+        ],
+    ),
+    "unknown prerequisite": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC.replace(
+                "objectives: [Explain one thing]\nsessions",
+                "prerequisites: [tinny]\nobjectives: [Explain one thing]\nsessions",
+            )
+        },
+        [
+            "topics/tiny.yaml:5:17: prerequisites[0]: there is no topic 'tinny' (did you mean 'tiny'?)"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_topic_problems(tree: TreeBuilder, case: str) -> None:
+    files, expected = CASES[case]
+    root = tree({"program.yaml": MINIMAL_PROGRAMME, **files})
+    assert problems_of(root) == expected
+
+
+def topic(topic_id: str, prerequisites: str = "[]", **extra: str) -> str:
+    lines = "\n".join(f"{k}: {v}" for k, v in extra.items())
+    return (
+        f"id: {topic_id}\ntitle: T {topic_id}\narea: trends\nsummary: S\n"
+        f"prerequisites: {prerequisites}\nobjectives: [List]\n{lines}\n"
+        "sessions:\n  - {id: s, title: S, minutes: 10, objectives: [List], "
+        "agenda: [{title: a, minutes: 10}]}\n"
+    )
+
+
+def test_prerequisites_loop_is_reported_once(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "topics/a.yaml": topic("a", "[b]"),
+            "topics/b.yaml": topic("b", "[c]"),
+            "topics/c.yaml": topic("c", "[a]"),
+        }
+    )
+    assert problems_of(root) == ["topics/a.yaml:5:17: prerequisites form a loop: a → b → c → a"]
+
+
+PROGRAMME_CASES = {
+    "workshop in a track": (
+        "tracks:\n  - {id: main, title: Main, topics: [ws]}\n",
+        [
+            "program.yaml:4:38: tracks[0].topics[0]: 'ws' is a workshop; list workshops under `onboarding`"
+        ],
+    ),
+    "pair topic in onboarding": (
+        "onboarding: [tiny]\ntracks:\n  - {id: main, title: Main, topics: [tiny]}\n",
+        [
+            "program.yaml:3:14: onboarding[0]: 'tiny' is a pair topic; onboarding lists "
+            "workshops (topics with `format: workshop`)"
+        ],
+    ),
+    "topic twice": (
+        "tracks:\n  - {id: one, title: One, topics: [tiny]}\n  - {id: two, title: Two, topics: [tiny]}\n",
+        [
+            "program.yaml:5:36: tracks[1].topics[0]: 'tiny' is already in the track 'one'; "
+            "a topic runs once in a programme"
+        ],
+    ),
+    "duplicate track ids": (
+        "tracks:\n  - {id: one, title: One, topics: [tiny]}\n  - {id: one, title: Two, topics: [ws2]}\n",
+        [
+            "program.yaml:5:10: tracks[1].id: the track id 'one' is used twice",
+            "program.yaml:5:36: tracks[1].topics[0]: there is no topic 'ws2' (did you mean 'ws'?)",
+        ],
+    ),
+    "checkpoint beyond the last session": (
+        "tracks:\n  - {id: main, title: Main, topics: [tiny]}\n"
+        "checkpoints:\n  - {after_session: 2, kind: survey, title: Survey}\n",
+        [
+            "program.yaml:6:21: checkpoints[0].after_session: the programme has 1 session, so "
+            "this must be 1 or less"
+        ],
+    ),
+    "checkpoint needs a moment": (
+        "checkpoints:\n  - {kind: survey, title: Survey}\n",
+        ["program.yaml:4:5: checkpoints[0]: give either `after_session: N` or `at: end`"],
+    ),
+    "weekday contradicts the start date": (
+        "schedule: {start: 2027-01-12, weekday: monday}\n",
+        [
+            "program.yaml:3:11: schedule: the start date 2027-01-12 is a Tuesday, but the "
+            "weekday is monday; change one of them"
+        ],
+    ),
+    "a date that does not exist": (
+        "schedule: {start: 2027-02-30}\n",
+        [
+            "program.yaml:3:19: schedule.start: `2027-02-30` is not a real date: write it as "
+            "YYYY-MM-DD, such as 2027-01-12"
+        ],
+    ),
+    "time of day": (
+        "schedule: {start: 2027-01-12, time: '25:00'}\n",
+        [
+            "program.yaml:3:37: schedule.time: `25:00` is not a time of day: write it as HH:MM "
+            'in quotes, such as "15:00"'
+        ],
+    ),
+    "session longer than the booked slot": (
+        "schedule: {start: 2027-01-12, session_minutes: 20}\n"
+        "tracks:\n  - {id: main, title: Main, topics: [tiny]}\n",
+        [
+            "topics/tiny.yaml:9:14: sessions[0].minutes: this session lasts 30 minutes but the "
+            "programme books 20-minute slots (schedule.session_minutes)"
+        ],
+    ),
+    "logo outside the project": (
+        "organisation: {logo: ../secret.svg}\n",
+        ["program.yaml:3:22: organisation.logo: the logo must be a file inside the project folder"],
+    ),
+    "logo missing": (
+        "organisation: {logo: assets/logo.svg}\n",
+        [
+            "program.yaml:3:22: organisation.logo: there is no file 'assets/logo.svg' in the project folder"
+        ],
+    ),
+    "logo not an image": (
+        "organisation: {logo: topics/tiny.yaml}\n",
+        [
+            "program.yaml:3:22: organisation.logo: 'topics/tiny.yaml' is not an image; use an "
+            "SVG, PNG, JPEG, GIF or WebP file"
+        ],
+    ),
+    "unknown locale": (
+        "locale: xx\n",
+        ["program.yaml:3:9: locale: 'xx' is not a language code such as en, fr or de"],
+    ),
+    "unknown programme to extend": (
+        "extends: defualt\n",
+        [
+            "program.yaml:3:10: extends: there is no built-in programme 'defualt' (did you mean "
+            "'default'?); built-in programmes are "
+        ],
+    ),
+}
+
+WORKSHOP = topic("ws", format="workshop").replace("area: trends", "area: onboarding")
+
+
+@pytest.mark.parametrize("case", sorted(PROGRAMME_CASES))
+def test_programme_problems(tree: TreeBuilder, case: str) -> None:
+    extra, expected = PROGRAMME_CASES[case]
+    root = tree(
+        {
+            "program.yaml": "id: mini\ntitle: Mini\n" + extra,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "topics/ws.yaml": WORKSHOP,
+        }
+    )
+    found = problems_of(root)
+    if case == "unknown programme to extend":
+        assert len(found) == 1 and found[0].startswith(expected[0])
+    else:
+        assert found == expected
+
+
+def test_missing_project_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no such file or folder"):
+        load_project(tmp_path / "nowhere")
+
+
+def test_folder_without_programme(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"this folder has no program\.yaml"):
+        load_project(tmp_path)
+
+
+def test_a_lone_programme_file_builds_on_the_library(tree: TreeBuilder) -> None:
+    root = tree({"mine.yaml": "id: mine\ntitle: Mine\nextends: default\n"})
+    project = load_project(root / "mine.yaml")
+    assert project.programme.title == "Mine"
+    assert project.programme.tracks  # inherited from the default programme
+
+
+def test_invalid_project_lists_problems_in_its_message(tree: TreeBuilder) -> None:
+    root = tree({"program.yaml": "id: Bad Id\ntitle: x\n"})
+    with pytest.raises(InvalidProject) as caught:
+        load_project(root)
+    assert caught.value.lines() == [
+        "program.yaml:1:5: id: `Bad Id` is not a valid id: use lowercase letters, digits and "
+        "single hyphens, such as short-form-video"
+    ]

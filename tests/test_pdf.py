@@ -1,0 +1,157 @@
+"""The PDFs, read back: labels, page numbers, bookmarks, tagging, paper, colours."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build
+from generator.pdf import _fetcher_class, _readable_on, _tint
+
+from .conftest import ACME, write_tree
+
+EXPECTED = {
+    "programme-guide.pdf",
+    "mentor-guide.pdf",
+    "mentee-guide.pdf",
+    "trainer-handbook.pdf",
+    "mentoring-agreement.pdf",
+    "feedback-after-each-session.pdf",
+    "feedback-01-check-in.pdf",
+    "feedback-02-evaluation.pdf",
+    "plan-acme-dashboards--first-look.pdf",
+    "plan-acme-dashboards--asking-better-questions.pdf",
+    "workshop-acme-induction--kick-off.pdf",
+}
+
+
+def text_of(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def outline_titles(outline: list[Any]) -> list[Any]:
+    return [outline_titles(o) if isinstance(o, list) else o.title for o in outline]
+
+
+def test_every_printed_artefact_has_a_pdf(acme_build: Path) -> None:
+    assert {p.name for p in (acme_build / "pdf").iterdir()} == EXPECTED
+
+
+def test_guides_have_cover_contents_and_page_n_of_m(acme_build: Path) -> None:
+    pages = text_of(acme_build / "pdf" / "mentor-guide.pdf")
+    total = len(pages)
+    assert total >= 3
+    cover, contents = pages[0], pages[1]
+    assert "Digital mentor's guide" in cover
+    assert "Acme Reverse Mentoring Pilot" in cover
+    assert "March 2, 2027 – March 16, 2027" in cover
+    assert "Page" not in cover  # the cover has no running footer
+    assert "Contents" in contents
+    for number in range(2, total + 1):
+        assert f"Page {number} of {total}" in pages[number - 1]
+    # The running header names the document; the footer the organisation.
+    assert "Digital mentor's guide" in pages[2]
+    assert "Acme Logistics · Acme Reverse Mentoring Pilot" in pages[2]
+
+
+def test_contents_give_real_page_numbers(acme_build: Path) -> None:
+    pages = text_of(acme_build / "pdf" / "programme-guide.pdf")
+    contents = pages[1]
+    line = next(ln for ln in contents.splitlines() if ln.startswith("Checkpoints"))
+    page = int(line.split()[-1])
+    assert "Checkpoints" in pages[page - 1]
+
+
+def test_bookmarks_follow_the_headings(acme_build: Path) -> None:
+    reader = PdfReader(acme_build / "pdf" / "programme-guide.pdf")
+    titles = outline_titles(reader.outline)
+    assert titles[0] == "Programme guide"
+    assert "Schedule" in titles[1] and "Checkpoints" in titles[1]
+    assert "Contents" not in str(titles)
+
+
+def test_pdfs_are_tagged_for_screen_readers_with_a_language(acme_build: Path) -> None:
+    for name in ("programme-guide.pdf", "plan-acme-dashboards--first-look.pdf"):
+        reader = PdfReader(acme_build / "pdf" / name)
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "en"
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert "/StructTreeRoot" in root
+        metadata = root["/Metadata"].get_object().get_data().decode()
+        assert "pdfuaid:part>1<" in metadata or 'pdfuaid:part="1"' in metadata
+        assert reader.metadata is not None
+        assert reader.metadata.author == "Acme Logistics"
+
+
+def test_sheets_are_split_from_one_batch_with_their_own_titles(acme_build: Path) -> None:
+    reader = PdfReader(acme_build / "pdf" / "plan-acme-dashboards--first-look.pdf")
+    assert len(reader.pages) == 1
+    assert reader.metadata is not None
+    assert reader.metadata.title == (
+        "A first look at the dashboard – Reading the operations dashboard · session 1 of 2"
+    )
+    text = reader.pages[0].extract_text()
+    assert "9:30" in text and "Filter to one depot | then one week." in text
+    assert "(<b>not</b> bold)" in text  # user HTML printed as text
+
+
+def test_a4_by_default(acme_build: Path) -> None:
+    box = PdfReader(acme_build / "pdf" / "mentor-guide.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_letter_paper_on_request(tmp_path: Path) -> None:
+    project = tmp_path / "acme"
+    shutil.copytree(ACME, project)
+    programme = project / "program.yaml"
+    programme.write_text(programme.read_text() + "pdf: {paper: letter}\n")
+    build(project, BuildOptions(out=tmp_path / "dist", only=frozenset({"pdf"}), workers=1))
+    box = PdfReader(tmp_path / "dist" / "pdf" / "mentor-guide.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+def test_cover_is_printed_in_the_organisation_colour(acme_build: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "20",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(acme_build / "pdf" / "mentor-guide.pdf"),
+            str(tmp_path / "cover"),
+        ],
+        check=True,
+    )
+    image = Image.open(tmp_path / "cover.png").convert("RGB")
+    assert image.getpixel((image.width // 2, 10)) == (0, 105, 92)  # #00695c
+
+
+def test_the_fetcher_serves_only_local_files_inside_the_project(tmp_path: Path) -> None:
+    inside = write_tree(tmp_path / "project", {"assets/x.svg": "<svg/>"})
+    outside = write_tree(tmp_path / "elsewhere", {"secret.txt": "no"})
+    fetcher = _fetcher_class()((str(inside.resolve()),))
+    response = fetcher.fetch((inside / "assets" / "x.svg").resolve().as_uri())
+    assert response.read() == b"<svg/>"
+    with pytest.raises(ValueError, match="reads no file outside the project"):
+        fetcher.fetch((outside / "secret.txt").resolve().as_uri())
+    with pytest.raises(ValueError, match="fetches nothing from the network"):
+        fetcher.fetch("https://example.org/tracker.png")
+
+
+def test_colour_helpers() -> None:
+    assert _tint("#000000", 0.5) == "#808080"
+    assert _readable_on("#ffff00") == "#000000"
+    assert _readable_on("#3f51b5") == "#ffffff"

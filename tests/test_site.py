@@ -1,0 +1,101 @@
+"""The website: Material for MkDocs builds it strictly, and Zensical builds the same project."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from generator.artefacts import plan
+from generator.build import BuildOptions, build
+from generator.loader import load_project
+from generator.render import Renderer
+from generator.schedule import timeline
+from generator.site import write_project
+
+from .conftest import ACME
+
+
+def test_layout_and_pages(acme_build: Path) -> None:
+    site = acme_build / "site"
+    assert (site / "index.html").is_file()
+    for page in (
+        "programme/index.html",
+        "programme/agreement/index.html",
+        "guides/mentor/index.html",
+        "topics/acme-dashboards/first-look/index.html",
+        "onboarding/acme-induction/kick-off/index.html",
+    ):
+        assert (site / page).is_file(), page
+
+
+def test_the_organisation_brand_reaches_the_site(acme_build: Path) -> None:
+    site = acme_build / "site"
+    brand = (site / "stylesheets" / "brand.css").read_text()
+    assert "--md-primary-fg-color: #00695c;" in brand
+    assert "--md-accent-fg-color: #ffb300;" in brand
+    home = (site / "index.html").read_text()
+    assert "stylesheets/brand.css" in home
+    assert 'src="assets/logo.svg"' in home
+    assert "<title>Acme Reverse Mentoring Pilot</title>" in home
+
+
+def test_pages_offer_their_pdf_and_the_pdf_is_there(acme_build: Path) -> None:
+    site = acme_build / "site"
+    page = (site / "topics/acme-dashboards/first-look/index.html").read_text()
+    link = re.search(r'class="md-button mk-download" href="([^"]+)"', page)
+    assert link is not None
+    target = (site / "topics/acme-dashboards/first-look" / link.group(1)).resolve()
+    assert target == (site / "downloads/plan-acme-dashboards--first-look.pdf").resolve()
+    assert target.is_file()
+
+
+def test_navigation_is_pruned_to_the_open_section(acme_build: Path) -> None:
+    home = (acme_build / "site" / "index.html").read_text()
+    # The track is in the navigation, its sessions are not rendered on the home page.
+    assert "Data for decisions" in home
+    assert "Asking better questions of the numbers" not in home
+
+
+def test_nothing_is_loaded_from_the_network(acme_build: Path) -> None:
+    home = (acme_build / "site" / "index.html").read_text()
+    assert "fonts.googleapis.com" not in home
+    assert "fonts.gstatic.com" not in home
+
+
+def test_search_index_is_built(acme_build: Path) -> None:
+    index = (acme_build / "site" / "search" / "search_index.json").read_text()
+    assert "How the feed works" not in index  # only this project's topics are in programme pages
+    assert "A first look at the dashboard" in index
+
+
+def test_generated_mkdocs_yml(tmp_path: Path) -> None:
+    project = load_project(ACME)
+    line = timeline(project)
+    the_plan = plan(project, line)
+    renderer = Renderer(project, line, the_plan, pdf=True)
+    markdown = {a.key: renderer.markdown(a) for a in the_plan.artefacts}
+    config_file = write_project(project, the_plan, markdown, tmp_path / "src", pdfs=True)
+    config = yaml.safe_load(config_file.read_text())
+    assert config["site_name"] == "Acme Reverse Mentoring Pilot"
+    assert config["theme"]["name"] == "material"
+    assert "navigation.prune" in config["theme"]["features"]
+    assert config["theme"]["font"] is False
+    track = next(entry for entry in config["nav"] if "Data for decisions" in entry)
+    assert track["Data for decisions"][0] == "tracks/data/index.md"
+    topic = track["Data for decisions"][1]["Reading the operations dashboard"]
+    assert topic[0] == "topics/acme-dashboards/index.md"
+    assert {"A first look at the dashboard": "topics/acme-dashboards/first-look.md"} in topic
+    page = (tmp_path / "src" / "docs" / "topics/acme-dashboards/first-look.md").read_text()
+    assert page.startswith("---\ntitle: A first look at the dashboard\n")
+    assert "pdf: downloads/plan-acme-dashboards--first-look.pdf" in page
+
+
+def test_zensical_builds_the_same_project(tmp_path: Path) -> None:
+    build(ACME, BuildOptions(out=tmp_path, only=frozenset({"site"}), engine="zensical"))
+    site = tmp_path / "site"
+    page = (site / "topics/acme-dashboards/first-look/index.html").read_text()
+    assert "A first look at the dashboard" in page
+    assert "Digital mentor" in page
+    assert (site / "stylesheets/brand.css").is_file()
