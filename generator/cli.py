@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from . import __version__
 from .build import OUTPUTS, BuildOptions, BuildReport
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
+from .lint import lint
 from .loader import load_project
 from .model import Output
 from .pdf import default_workers
@@ -215,6 +217,32 @@ def _summary(report: BuildReport) -> None:
         table.add_row(output.name, f"{output.files}{note}", str(where))
     out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
     out.print(table)
+
+
+@cli.command("lint")
+@PROJECT_ARGUMENT
+@click.option("--strict", is_flag=True, help="Exit with 1 when there is any finding.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Check review dates against this day instead of today (YYYY-MM-DD).",
+)
+@reports_errors
+def lint_command(project: Path | None, strict: bool, today: dt.datetime | None) -> None:
+    """Check the teaching quality of PROJECT's topics: objectives, timing, interaction,
+    preparation and review dates. Warnings only, unless --strict."""
+    loaded = load_project(project)
+    findings = lint(loaded, today.date() if today else None)
+    for finding in findings:
+        click.echo(str(finding))
+    count = len(findings)
+    if not count:
+        out.print("[green]✓[/] No findings: every session is ready to run as written.")
+        return
+    out.print(f"{plural(count, 'finding')}.", style="bold yellow" if not strict else "bold red")
+    if strict:
+        sys.exit(1)
 
 
 @cli.command()

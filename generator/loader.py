@@ -59,6 +59,7 @@ class _Loader:
     location: ProjectLocation
     problems: Problems
     places: dict[str, dict[Loc, Place]] = field(default_factory=dict)
+    own_topics: frozenset[str] = frozenset()
 
     def run(self) -> Project | None:
         programme_node = self._programme_node()
@@ -98,6 +99,7 @@ class _Loader:
             asset_dirs=(*(layer.root for layer in self.location.layers), self.location.root),
             logo=None,
             places=self.places,
+            own_topics=self.own_topics,
         )
         return _with_logo(project)
 
@@ -157,6 +159,10 @@ class _Loader:
                 if entry is not None:
                     entries.setdefault(entry.id or "", []).append(entry)
         resolver = _TopicResolver(entries, self.problems)
+        own = len(self.location.layers) - 1
+        self.own_topics = frozenset(
+            topic_id for topic_id, found in entries.items() if any(e.layer == own for e in found)
+        )
         return {topic_id: node for topic_id in sorted(entries) if (node := resolver.get(topic_id))}
 
     def _entry(self, layer: int, source: Source, root: Node) -> _TopicEntry | None:

@@ -383,7 +383,8 @@ class Project:
     template_dirs: tuple[Path, ...]  # searched in order: the project's first
     asset_dirs: tuple[Path, ...]  # folders the PDF renderer may read files from
     logo: Path | None = None
-    places: Mapping[str, Mapping[Loc, Place]] = field(default_factory=dict)
+    places: Mapping[str, dict[Loc, Place]] = field(default_factory=dict)
+    own_topics: frozenset[str] = frozenset()  # topics written or changed in the project itself
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -400,4 +401,4 @@ class Project:
     def place(self, key: str, loc: Loc = ()) -> Place | None:
         """Where a value was written: `key` is "programme" or "topic:<id>"."""
         marks = self.places.get(key)
-        return None if marks is None else place_of(dict(marks), loc)
+        return None if marks is None else place_of(marks, loc)

@@ -1,0 +1,240 @@
+"""Teaching-quality checks: what makes a session runnable by two people who never met its author.
+
+Validation says whether a file can be built; lint says whether the session it describes
+will work in the room: measurable objectives, a timed agenda that opens with a check-in
+and closes with next steps, something for the leader to do at least every twenty
+minutes, preparation and practice on both sides, and advice that is not out of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .errors import Place
+from .model import AgendaItem, Project, Session, Topic
+from .render import plural
+
+#: Objectives start with something a person can be seen doing (Bloom's verbs, and the
+#: everyday verbs of digital work).
+MEASURABLE_VERBS = frozenset(
+    """
+    add adapt adjust agree analyse analyze answer apply appraise argue arrange ask assess
+    assign audit book brief build calculate capture categorise challenge change check choose
+    cite clarify classify close coach collect combine comment compare compile complete compose
+    compute configure connect construct contrast convert correct count create critique
+    customise debate decide deconstruct define delegate delete demonstrate describe design
+    detect determine develop diagnose differentiate discuss distinguish document draft draw
+    edit estimate evaluate examine experiment explain export express extract facilitate file
+    fill filter find fix follow format formulate frame generate give group handle highlight host
+    identify illustrate implement import improve infer install integrate interpret interview
+    introduce invite join judge justify label lead link list locate log manage map mark match
+    measure mention merge message moderate monitor name navigate negotiate note observe
+    operate order organise organize outline paraphrase pick pin plan post practise practice
+    predict prepare present prioritise prioritize produce prompt propose prototype publish
+    rank rate react read rearrange recognise recognize recommend reconstruct record recount
+    redesign reduce reflect reframe rehearse relate remove rename reorganise repeat rephrase
+    reply report request research resolve respond restate restructure review revise rewrite
+    role-play run save schedule score search select send separate sequence set share show
+    sign simplify sketch solve sort specify spot state storyboard structure subscribe suggest
+    summarise summarize support switch tag teach test tell trace track translate trim try
+    turn unfollow update upload use validate verify vote walk watch weigh write
+    """.split()
+)
+#: Verbs that describe a state of mind nobody can observe.
+VAGUE_VERBS = frozenset(
+    "understand know learn appreciate realise realize grasp see become familiarise "
+    "familiarize be feel believe comprehend value internalise internalize think".split()
+)
+INTERACTIVE = frozenset({"check-in", "hands-on", "discussion", "reflection", "next-steps"})
+PASSIVE = frozenset({"talk", "demo", "break"})
+PAIR_MINUTES = (30, 90)
+WORKSHOP_MINUTES = (30, 180)
+MAX_PASSIVE_MINUTES = 20
+OBJECTIVES_PER_SESSION = (3, 5)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    place: Place
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: warning: {self.message}"
+
+
+def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
+    """Findings for the project's own topics and those its programme runs, sorted by place.
+
+    Built-in topics an organisation neither changes nor uses are not its concern.
+    """
+    today = today or dt.date.today()
+    programme = project.programme
+    wanted = project.own_topics | set(programme.topic_ids) | set(programme.onboarding)
+    findings: list[Finding] = []
+    for topic_id in sorted(wanted & set(project.topics)):
+        findings.extend(_topic(project, project.topics[topic_id], today))
+    return sorted(set(findings))
+
+
+def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:
+    key = f"topic:{topic.id}"
+
+    def at(*loc: str | int) -> Place:
+        return project.place(key, loc) or Place(topic.id)
+
+    if topic.review_by is None:
+        yield Finding(at("id"), "review_by: add the date by which this topic must be checked again")
+    elif topic.review_by < today:
+        yield Finding(
+            at("review_by"),
+            f"review_by: this topic was due for review on {topic.review_by.isoformat()}; "
+            "check that its advice still holds and set a new date",
+        )
+    if not topic.is_workshop:
+        if topic.why_it_matters is None:
+            yield Finding(
+                at("id"), "why_it_matters: say in a few sentences why a leader should care"
+            )
+        if not topic.glossary:
+            yield Finding(at("id"), "glossary: add the terms a leader may not know")
+    for index, objective in enumerate(topic.objectives):
+        message = _objective(objective)
+        if message:
+            yield Finding(at("objectives", index), f"objectives[{index}]: {message}")
+    for index, session in enumerate(topic.sessions):
+        yield from _session(topic, session, index, at)
+
+
+def _objective(text: str) -> str | None:
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    if not words:
+        return "an objective should start with something the leader can be seen doing"
+    first = words[0].lower()
+    if first in VAGUE_VERBS:
+        return (
+            f"'{words[0]}' cannot be observed; start with a verb the leader can be seen doing, "
+            "such as explain, compare, draft or set up"
+        )
+    if first not in MEASURABLE_VERBS:
+        return (
+            f"start with a measurable verb (explain, compare, draft, set up…) rather than "
+            f"'{words[0]}'"
+        )
+    return None
+
+
+Locate = Callable[..., Place]
+
+
+def _session(topic: Topic, session: Session, index: int, at: Locate) -> Iterator[Finding]:
+    where = f"sessions[{index}]"
+
+    def here(*loc: str | int) -> Place:
+        return at("sessions", index, *loc)
+
+    low, high = WORKSHOP_MINUTES if topic.is_workshop else PAIR_MINUTES
+    if not low <= session.minutes <= high:
+        yield Finding(
+            here("minutes"),
+            f"{where}.minutes: {session.minutes} minutes; "
+            f"{'workshops' if topic.is_workshop else 'pair sessions'} work best between "
+            f"{low} and {high} minutes",
+        )
+    if session.agenda_minutes != session.minutes:
+        yield Finding(
+            here("agenda"),
+            f"{where}.agenda: the agenda adds up to {session.agenda_minutes} minutes, "
+            f"not {session.minutes}",
+        )
+    low_count, high_count = OBJECTIVES_PER_SESSION
+    if not low_count <= len(session.objectives) <= high_count:
+        yield Finding(
+            here("objectives"),
+            f"{where}.objectives: {plural(len(session.objectives), 'objective')}; "
+            f"aim for {low_count} to {high_count}",
+        )
+    for number, objective in enumerate(session.objectives):
+        message = _objective(objective)
+        if message:
+            yield Finding(here("objectives", number), f"{where}.objectives[{number}]: {message}")
+    agenda = session.agenda
+    if not _is(agenda[0], "check-in", ("check-in", "check in", "welcome", "warm-up")):
+        yield Finding(
+            here("agenda", 0),
+            f"{where}.agenda: open with a check-in (`kind: check-in`): "
+            "what happened since last time",
+        )
+    if not _is(agenda[-1], "next-steps", ("next step", "close", "wrap")):
+        yield Finding(
+            here("agenda", len(agenda) - 1),
+            f"{where}.agenda: close with next steps (`kind: next-steps`): the practice task and "
+            "the next date",
+        )
+    yield from _passive_stretches(session, where, here)
+    if not topic.is_workshop:
+        yield from _pair_parts(session, where, here)
+    elif not session.facilitation:
+        yield Finding(here("id"), f"{where}.facilitation: add notes for the trainer who runs it")
+
+
+def _is(item: AgendaItem, kind: str, words: tuple[str, ...]) -> bool:
+    if item.kind is not None:
+        return item.kind == kind
+    title = item.title.lower()
+    return any(word in title for word in words)
+
+
+def _interactive(item: AgendaItem) -> bool:
+    if item.kind is not None:
+        return item.kind in INTERACTIVE
+    return item.lead in ("mentee", "both")
+
+
+def _passive_stretches(session: Session, where: str, here: Locate) -> Iterator[Finding]:
+    stretch = 0
+    start = 0
+    for number, item in enumerate(session.agenda):
+        if _interactive(item):
+            stretch = 0
+            continue
+        if stretch == 0:
+            start = number
+        stretch += item.minutes
+        if stretch > MAX_PASSIVE_MINUTES:
+            yield Finding(
+                here("agenda", start),
+                f"{where}.agenda[{start}]: {stretch} minutes without the leader doing "
+                f"anything; break it up with something hands-on every "
+                f"{MAX_PASSIVE_MINUTES} minutes",
+            )
+            stretch = -10_000  # one finding per stretch
+
+
+def _pair_parts(session: Session, where: str, here: Locate) -> Iterator[Finding]:
+    missing = {
+        "before.mentor": not session.before.mentor,
+        "before.mentee": not session.before.mentee,
+        "activities": not session.activities,
+        "discussion": not session.discussion,
+        "mentor_tips": not session.mentor_tips,
+        "pitfalls": not session.pitfalls,
+        "practice": not session.practice,
+        "reflection": not session.reflection,
+    }
+    for part, empty in missing.items():
+        if empty:
+            yield Finding(here("id"), f"{where}.{part}: empty; every pair session needs it")
+    for number, activity in enumerate(session.activities):
+        if not activity.steps:
+            yield Finding(
+                here("activities", number),
+                f"{where}.activities[{number}]: give the steps, so that the pair can follow them",
+            )
+        if not activity.materials:
+            yield Finding(
+                here("activities", number),
+                f"{where}.activities[{number}]: list the materials to have ready",
+            )
