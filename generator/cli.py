@@ -29,9 +29,11 @@ from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
 from .lint import lint
 from .loader import load_project
+from .match import match, write_pairs
 from .model import Output
 from .pdf import default_workers
 from .render import plural
+from .roster import read_roster
 from .schema import write_schemas
 from .site import ENGINES, Engine
 
@@ -217,6 +219,53 @@ def _summary(report: BuildReport) -> None:
         table.add_row(output.name, f"{output.files}{note}", str(where))
     out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
     out.print(table)
+
+
+@cli.command("match")
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The project whose topics and tags give meaning to offers and wants, "
+    "and whose schedule sets the session length. Default: the built-in programme.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the pairs (default: pairs.csv beside the roster).",
+)
+@reports_errors
+def match_command(roster: Path, project: Path | None, out_file: Path | None) -> None:
+    """Pair mentors with mentees from ROSTER (a CSV file), and say why."""
+    people = read_roster(roster)
+    loaded = load_project(project)
+    result = match(people, loaded)
+    target = out_file or roster.with_name("pairs.csv")
+    write_pairs(result, target)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("pair", "fit", "first slot", "why"):
+        table.add_column(column)
+    for pair in result.pairs:
+        table.add_row(
+            f"{pair.mentor.name} → {pair.mentee.name}",
+            f"{pair.score}%",
+            f"{pair.weekday[:3]} {pair.time}",
+            pair.reasons[0],
+        )
+    out.print(table)
+    for note in result.notes:
+        err.print(f"note: {note}")
+    for person in result.unmatched:
+        err.print(
+            f"[yellow]not paired[/]: {person.person.name} ({person.person.role}): {person.reason}"
+        )
+    out.print(
+        f"[green]✓[/] {plural(len(result.pairs), 'pair')}, "
+        f"{len(result.unmatched)} not paired; written to {target}"
+    )
 
 
 @cli.command("lint")

@@ -1,0 +1,260 @@
+"""The roster of participants: a CSV of people, read with every problem reported at once.
+
+A roster is personal data. It lives outside the project folder, is named on the command
+line, and never reaches the website.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .errors import Place, Problems, UsageError
+from .model import WEEKDAYS
+
+Role = Literal["mentor", "mentee"]
+REQUIRED = ("id", "name", "email", "role", "department", "timezone", "availability")
+OPTIONAL = ("manager_id", "offers", "wants")
+ID = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLOT = re.compile(r"^(?P<day>[a-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
+DAY_NAMES = {day[:3]: index for index, day in enumerate(WEEKDAYS)} | {
+    day: index for index, day in enumerate(WEEKDAYS)
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A weekly window of local time: weekday 0 (Monday) to 6, minutes after midnight."""
+
+    weekday: int
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.weekday][:3]} {_clock(self.start)}-{_clock(self.end)}"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str
+    role: Role
+    department: str
+    timezone: str
+    availability: tuple[Slot, ...]
+    manager_id: str | None = None
+    offers: tuple[str, ...] = ()
+    wants: tuple[str, ...] = ()
+    row: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Roster:
+    people: tuple[Person, ...]
+    source: str
+
+    @property
+    def mentors(self) -> list[Person]:
+        return [p for p in self.people if p.role == "mentor"]
+
+    @property
+    def mentees(self) -> list[Person]:
+        return [p for p in self.people if p.role == "mentee"]
+
+    def by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+
+def read_roster(path: Path) -> Roster:
+    """Read and check a roster; raise `InvalidProject` with every problem of every row."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such roster file")
+    display = path.name
+    problems = Problems()
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.add(
+            Place(display, 1, 1),
+            f"the roster is not UTF-8 text (byte {error.start}); export it as CSV UTF-8",
+        )
+        problems.raise_if_any()
+        raise AssertionError from None  # pragma: no cover
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    if not rows:
+        problems.add(Place(display, 1, 1), "the roster is empty: it needs a header row and people")
+        problems.raise_if_any()
+    header = [h.strip().lower() for h in rows[0]]
+    columns = {name: index for index, name in enumerate(header)}
+    for name in REQUIRED:
+        if name not in columns:
+            problems.add(
+                Place(display, 1, len(header) + 1),
+                f"the column `{name}` is missing from the header row",
+            )
+    for index, name in enumerate(header):
+        if name not in REQUIRED and name not in OPTIONAL:
+            problems.add(
+                Place(display, 1, index + 1),
+                f"unknown column `{name}`; the columns are {', '.join(REQUIRED + OPTIONAL)}",
+            )
+    problems.raise_if_any()
+    people: list[Person] = []
+    first_row: dict[str, int] = {}
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines are allowed
+        person = _person(cells, number, columns, display, problems)
+        if person is None:
+            continue
+        if person.id in first_row:
+            problems.add(
+                Place(display, number, columns["id"] + 1),
+                f"the id {person.id!r} is already used on row {first_row[person.id]}",
+            )
+            continue
+        first_row[person.id] = number
+        people.append(person)
+    known = {p.id for p in people}
+    for person in people:
+        if (
+            person.manager_id
+            and person.manager_id not in known
+            and person.manager_id not in first_row
+        ):
+            problems.add(
+                Place(display, person.row, columns["manager_id"] + 1),
+                f"manager_id: there is no one with the id {person.manager_id!r} in the roster",
+            )
+    _check_cycles(people, columns, display, problems)
+    problems.raise_if_any()
+    return Roster(tuple(people), display)
+
+
+def _person(
+    cells: list[str], row: int, columns: dict[str, int], display: str, problems: Problems
+) -> Person | None:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
+
+    def place(name: str) -> Place:
+        return Place(display, row, columns.get(name, 0) + 1)
+
+    before = len(problems)
+    values = {name: cell(name) for name in (*REQUIRED, *OPTIONAL)}
+    for name in REQUIRED:
+        if not values[name]:
+            problems.add(place(name), f"{name}: this cell is empty")
+    person_id = values["id"]
+    if person_id and not ID.match(person_id):
+        problems.add(
+            place("id"),
+            f"id: {person_id!r} must be lowercase letters, digits and single hyphens",
+        )
+    if values["email"] and not EMAIL.match(values["email"]):
+        problems.add(place("email"), f"email: {values['email']!r} is not an email address")
+    role = values["role"].lower()
+    if values["role"] and role not in ("mentor", "mentee"):
+        problems.add(place("role"), f"role: {values['role']!r} must be mentor or mentee")
+    zone = values["timezone"]
+    if zone:
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems.add(
+                place("timezone"),
+                f"timezone: {zone!r} is not a time zone name such as Europe/London",
+            )
+    slots = []
+    for text in _list(values["availability"]):
+        slot = _slot(text)
+        if isinstance(slot, str):
+            problems.add(place("availability"), f"availability: {slot}")
+        else:
+            slots.append(slot)
+    offers, wants = _list(values["offers"]), _list(values["wants"])
+    if role == "mentor" and not offers:
+        problems.add(place("offers"), "offers: a mentor needs at least one topic or tag to offer")
+    if role == "mentee" and not wants:
+        problems.add(place("wants"), "wants: a mentee needs at least one topic or tag to learn")
+    if values["manager_id"] and values["manager_id"] == person_id:
+        problems.add(place("manager_id"), "manager_id: a person cannot be their own manager")
+    if len(problems) != before:
+        return None
+    return Person(
+        id=person_id,
+        name=values["name"],
+        email=values["email"],
+        role=role,  # type: ignore[arg-type]
+        department=values["department"],
+        timezone=zone,
+        availability=tuple(slots),
+        manager_id=values["manager_id"] or None,
+        offers=tuple(o.lower() for o in offers),
+        wants=tuple(w.lower() for w in wants),
+        row=row,
+    )
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _slot(text: str) -> Slot | str:
+    match = SLOT.match(text.strip().lower())
+    if match is None:
+        return f"{text!r} is not a slot such as 'tue 15:00-17:00'"
+    day = DAY_NAMES.get(match["day"])
+    if day is None:
+        return f"{match['day']!r} is not a day: use mon, tue, wed, thu, fri, sat or sun"
+    start, end = _minutes(match["start"]), _minutes(match["end"])
+    if start is None or end is None:
+        return f"{text!r} has a time that does not exist"
+    if end <= start:
+        return f"{text!r} ends before it starts"
+    return Slot(day, start, end)
+
+
+def _minutes(clock: str) -> int | None:
+    hours, minutes = (int(part) for part in clock.split(":"))
+    if hours > 24 or minutes > 59 or (hours == 24 and minutes):
+        return None
+    return hours * 60 + minutes
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_cycles(
+    people: list[Person], columns: dict[str, int], display: str, problems: Problems
+) -> None:
+    managers = {p.id: p.manager_id for p in people}
+    reported: set[str] = set()
+    for person in people:
+        seen = [person.id]
+        current = managers.get(person.id)
+        while current is not None and current in managers:
+            if current in seen:
+                loop = seen[seen.index(current) :]
+                if not reported & set(loop):
+                    reported.update(loop)
+                    problems.add(
+                        Place(display, person.row, columns["manager_id"] + 1),
+                        "manager_id: the reporting line goes round in a circle: "
+                        + " → ".join([*loop, current]),
+                    )
+                break
+            seen.append(current)
+            current = managers.get(current)
