@@ -34,6 +34,7 @@ from .model import Output
 from .pdf import default_workers
 from .render import plural
 from .roster import read_roster
+from .scaffold import init
 from .schema import write_schemas
 from .site import ENGINES, Engine
 
@@ -219,6 +220,18 @@ def _summary(report: BuildReport) -> None:
         table.add_row(output.name, f"{output.files}{note}", str(where))
     out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
     out.print(table)
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@reports_errors
+def init_command(folder: Path) -> None:
+    """Create an organisation project in FOLDER: a programme extending the default,
+    an example topic, an example override, template notes and a placeholder logo."""
+    files = init(folder)
+    out.print(f"[green]✓[/] Created {plural(len(files), 'file')} in {folder}. Next:")
+    out.print(f"  mentorkit build {folder}      # builds as it is")
+    out.print(f"  then edit {folder / 'program.yaml'}: the comments explain every setting")
 
 
 @cli.command("match")
