@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench schema setup system clean
+.PHONY: run test lint typecheck unit bench schema messages golden setup system clean
 
 run: setup
 	$(BIN)/mentorkit build
@@ -26,6 +26,17 @@ bench: setup
 
 schema: setup
 	$(BIN)/mentorkit schema --out dist/schema
+
+# After changing a text in a template: re-extract it and update every catalog.
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project mentorkit --copyright-holder "the mentorkit developers" \
+		-o templates/locale/messages.pot .
+	$(BIN)/pybabel update --no-wrap -i templates/locale/messages.pot -d templates/locale
+
+# After an intended change to the output: regenerate the golden files, then read the diff.
+golden: setup
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
 
 setup: system $(STAMP)
 

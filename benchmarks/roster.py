@@ -9,9 +9,21 @@ from pathlib import Path
 ZONES = ("Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
 DAYS = ("mon", "tue", "wed", "thu", "fri")
 TOPICS = (
-    "short-form-video", "collaboration-suites", "generative-ai-assistants", "data-dashboards",
-    "professional-networks", "social-listening", "inclusive-language", "digital-accessibility",
-    "hybrid-work-norms", "responsible-ai", "video", "ai", "linkedin", "accessibility", "data",
+    "short-form-video",
+    "collaboration-suites",
+    "generative-ai-assistants",
+    "data-dashboards",
+    "professional-networks",
+    "social-listening",
+    "inclusive-language",
+    "digital-accessibility",
+    "hybrid-work-norms",
+    "responsible-ai",
+    "video",
+    "ai",
+    "linkedin",
+    "accessibility",
+    "data",
 )
 
 
@@ -23,8 +35,7 @@ def write_roster(path: Path, people: int, seed: int = 7) -> Path:
         role = "mentor" if n % 2 == 0 else "mentee"
         manager = f"p{rng.randrange(0, n)}" if n > 10 and rng.random() < 0.6 else ""
         slots = ";".join(
-            f"{rng.choice(DAYS)} {h:02d}:00-{h + 2:02d}:00"
-            for h in rng.sample(range(7, 17), 2)
+            f"{rng.choice(DAYS)} {h:02d}:00-{h + 2:02d}:00" for h in rng.sample(range(7, 17), 2)
         )
         items = ";".join(rng.sample(TOPICS, 3))
         rows.append(

@@ -8,6 +8,7 @@ module decides names and places only; `render.py` fills them in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Literal
 
 from .model import Project, Topic
@@ -16,6 +17,7 @@ from .schedule import Timeline
 #: How a PDF is made: a standalone document (cover, contents, page N of M), or a sheet
 #: printed in a batch with its siblings and split afterwards (session plans, forms).
 PrintStyle = Literal["document", "sheet"]
+Gettext = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,9 @@ def session_key(topic_id: str, session_id: str) -> str:
     return f"{topic_id}--{session_id}"
 
 
-def plan(project: Project, timeline: Timeline) -> Plan:
+def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
     """Every artefact of the project and the site navigation that links them."""
+    _ = gettext
     programme = project.programme
     roles = programme.roles
     items: list[Artefact] = []
@@ -75,9 +78,9 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             "programme-guide",
             "site/programme-guide.md.j2",
             "programme/index.md",
-            "Programme guide",
+            _("Programme guide"),
             pdf="programme-guide.pdf",
-            subtitle=f"For the {roles.coordinator.lower()}",
+            subtitle=_("For the %(role)s") % {"role": roles.coordinator.lower()},
         )
     )
     agreement = add(
@@ -85,11 +88,12 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             "agreement",
             "site/agreement.md.j2",
             "programme/agreement.md",
-            "Mentoring agreement",
+            _("Mentoring agreement"),
             pdf="mentoring-agreement.pdf",
             style="sheet",
             batch="agreement",
-            subtitle=f"{roles.mentor} and {roles.mentee.lower()}",
+            subtitle=_("%(mentor)s and %(mentee)s")
+            % {"mentor": roles.mentor, "mentee": roles.mentee.lower()},
         )
     )
     forms = [
@@ -98,11 +102,11 @@ def plan(project: Project, timeline: Timeline) -> Plan:
                 "feedback-session",
                 "site/feedback-form.md.j2",
                 "programme/feedback/after-each-session.md",
-                "After each session",
+                _("After each session"),
                 pdf="feedback-after-each-session.pdf",
                 style="sheet",
                 batch="forms",
-                subtitle="A two-minute pulse",
+                subtitle=_("A two-minute pulse"),
                 context={"checkpoint": None},
             )
         )
@@ -118,7 +122,7 @@ def plan(project: Project, timeline: Timeline) -> Plan:
                     pdf=f"feedback-{checkpoint.slug}.pdf",
                     style="sheet",
                     batch="forms",
-                    subtitle=_checkpoint_subtitle(checkpoint.checkpoint.kind),
+                    subtitle=_checkpoint_subtitle(checkpoint.checkpoint.kind, _),
                     context={"checkpoint": checkpoint},
                 )
             )
@@ -128,7 +132,7 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             "mentor-guide",
             "site/mentor-guide.md.j2",
             "guides/mentor.md",
-            f"{roles.mentor}'s guide",
+            _("%(role)s's guide") % {"role": roles.mentor},
             pdf="mentor-guide.pdf",
             subtitle=programme.title,
         )
@@ -138,7 +142,7 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             "mentee-guide",
             "site/mentee-guide.md.j2",
             "guides/mentee.md",
-            f"{roles.mentee}'s guide",
+            _("%(role)s's guide") % {"role": roles.mentee},
             pdf="mentee-guide.pdf",
             subtitle=programme.title,
         )
@@ -152,14 +156,14 @@ def plan(project: Project, timeline: Timeline) -> Plan:
                     "trainer-handbook",
                     "site/trainer-handbook.md.j2",
                     "guides/trainer.md",
-                    f"{roles.trainer}'s handbook",
+                    _("%(role)s's handbook") % {"role": roles.trainer},
                     pdf="trainer-handbook.pdf",
-                    subtitle="Onboarding workshops",
+                    subtitle=_("Onboarding workshops"),
                 )
             )
         )
         for workshop in project.workshops:
-            onboarding_nav.append(_topic_section(add, workshop, "onboarding", workshop=True))
+            onboarding_nav.append(_topic_section(add, workshop, "onboarding", _, workshop=True))
     track_nav: list[NavItem] = []
     for track in programme.tracks:
         overview = add(
@@ -172,13 +176,13 @@ def plan(project: Project, timeline: Timeline) -> Plan:
             )
         )
         sections = [
-            _topic_section(add, project.topics[topic_id], "topics", workshop=False)
+            _topic_section(add, project.topics[topic_id], "topics", _, workshop=False)
             for topic_id in track.topics
         ]
         track_nav.append(NavItem(track.title, overview.page, tuple(sections)))
-    library = add(Artefact("library", "site/library.md.j2", "library/index.md", "Topic library"))
+    library = add(Artefact("library", "site/library.md.j2", "library/index.md", _("Topic library")))
     area_pages: list[NavItem] = []
-    areas = programme.area_titles()
+    areas = programme.area_titles(_)
     for area in sorted({t.area for t in project.topics.values()}, key=_area_order(areas)):
         page = add(
             Artefact(
@@ -192,26 +196,29 @@ def plan(project: Project, timeline: Timeline) -> Plan:
         area_pages.append(NavItem(page.title, page.page))
 
     nav: list[NavItem] = [
-        NavItem("Home", home.page),
+        NavItem(_("Home"), home.page),
         NavItem(
-            "Programme",
+            _("Programme"),
             None,
             (
                 NavItem(guide.title, guide.page),
                 NavItem(agreement.title, agreement.page),
-                NavItem("Feedback forms", None, tuple(NavItem(f.title, f.page) for f in forms)),
+                NavItem(_("Feedback forms"), None, tuple(NavItem(f.title, f.page) for f in forms)),
             ),
         ),
-        NavItem("Guides", None, tuple(NavItem(g.title, g.page) for g in guides)),
+        NavItem(_("Guides"), None, tuple(NavItem(g.title, g.page) for g in guides)),
     ]
     if onboarding_nav:
-        nav.append(NavItem("Onboarding", None, tuple(onboarding_nav)))
+        nav.append(NavItem(_("Onboarding"), None, tuple(onboarding_nav)))
     nav.extend(track_nav)
     nav.append(NavItem(library.title, library.page, tuple(area_pages)))
     return Plan(tuple(items), tuple(nav))
 
 
-def _topic_section(add: Any, topic: Topic, folder: str, *, workshop: bool) -> NavItem:
+def _topic_section(
+    add: Any, topic: Topic, folder: str, gettext: Gettext, *, workshop: bool
+) -> NavItem:
+    _ = gettext
     overview = add(
         Artefact(
             f"{folder}-{topic.id}",
@@ -234,8 +241,12 @@ def _topic_section(add: Any, topic: Topic, folder: str, *, workshop: bool) -> Na
                 pdf=f"{prefix}-{key}.pdf",
                 style="sheet",
                 batch="workshops" if workshop else "plans",
-                subtitle=f"{topic.title} · {'part' if workshop else 'session'} {index} of "
-                f"{len(topic.sessions)}",
+                subtitle=(
+                    _("%(topic)s · part %(n)s of %(total)s")
+                    if workshop
+                    else _("%(topic)s · session %(n)s of %(total)s")
+                )
+                % {"topic": topic.title, "n": index, "total": len(topic.sessions)},
                 context={"topic": topic, "session": session, "index": index},
             )
         )
@@ -243,11 +254,11 @@ def _topic_section(add: Any, topic: Topic, folder: str, *, workshop: bool) -> Na
     return NavItem(topic.title, overview.page, tuple(pages))
 
 
-def _checkpoint_subtitle(kind: str) -> str:
+def _checkpoint_subtitle(kind: str, _: Gettext) -> str:
     return {
-        "check-in": "Early check-in",
-        "survey": "Programme survey",
-        "evaluation": "Final evaluation",
+        "check-in": _("Early check-in"),
+        "survey": _("Programme survey"),
+        "evaluation": _("Final evaluation"),
     }.get(kind, kind)
 
 

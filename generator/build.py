@@ -23,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__, calendar, pdf, site
+from . import __version__, calendar, i18n, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, UsageError
 from .loader import load_project
@@ -105,9 +105,13 @@ def build(
             "nothing to build: the programme's `outputs` and --only have nothing in common"
         )
 
+    translations = i18n.translations(project.programme.locale, project.template_dirs)
+    gettext = translations.gettext
+    project = i18n.localize(project, gettext)
+    report.project = project
     timeline = make_timeline(project)
-    plan = make_plan(project, timeline)
-    renderer = Renderer(project, timeline, plan, pdf="pdf" in wanted)
+    plan = make_plan(project, timeline, gettext)
+    renderer = Renderer(project, timeline, plan, pdf="pdf" in wanted, translations=translations)
     markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
     report.timings["render"] = time.perf_counter() - loaded
@@ -126,7 +130,9 @@ def build(
         with _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options) as pdfs:
             if "site" in wanted:
                 t = time.perf_counter()
-                digest = _build_site(project, plan, markdown, stage, out, manifest, options, pdfs)
+                digest = _build_site(
+                    project, plan, markdown, stage, out, manifest, options, pdfs, gettext
+                )
                 new_manifest["site"] = digest
                 report.timings["site"] = time.perf_counter() - t
             t = time.perf_counter()
@@ -143,7 +149,7 @@ def build(
             folder = stage / "calendar"
             folder.mkdir()
             (folder / f"{project.programme.id}.ics").write_bytes(
-                calendar.programme_calendar(project, timeline)
+                calendar.programme_calendar(project, timeline, gettext)
             )
             report.timings["calendar"] = time.perf_counter() - t
         for name in wanted:
@@ -289,12 +295,15 @@ def _build_site(
     manifest: dict[str, Any],
     options: BuildOptions,
     pdfs: _PdfRun,
+    renderer_gettext: Any,
 ) -> str:
     reporter = options.reporter
     reporter.start("site", 1)
     source = stage / ".site-src"
     target = stage / "site"
-    config = site.write_project(project, plan, markdown, source, pdfs=bool(pdfs.jobs))
+    config = site.write_project(
+        project, plan, markdown, source, pdfs=bool(pdfs.jobs), gettext=renderer_gettext
+    )
     digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
     previous = out / "site"
     if manifest.get("site") == digest and (previous / "index.html").is_file():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 
 from icalendar import Calendar, Event
 
@@ -17,8 +18,11 @@ from .model import Project
 from .schedule import Timeline
 
 
-def programme_calendar(project: Project, timeline: Timeline) -> bytes:
+def programme_calendar(
+    project: Project, timeline: Timeline, gettext: Callable[[str], str] = str
+) -> bytes:
     """One calendar with onboarding, every pair session and every checkpoint."""
+    _ = gettext
     programme = project.programme
     roles = programme.roles
     calendar = _calendar(
@@ -29,9 +33,9 @@ def programme_calendar(project: Project, timeline: Timeline) -> bytes:
         if slot.start is None or slot.end is None:
             continue
         audience = {
-            "mentor": f"for {roles.mentor.lower()}s",
-            "mentee": f"for {roles.mentee.lower()}s",
-            "both": "for everyone",
+            "mentor": _("for every %(role)s") % {"role": roles.mentor.lower()},
+            "mentee": _("for every %(role)s") % {"role": roles.mentee.lower()},
+            "both": _("for both sides of every pair"),
         }[slot.topic.audience]
         calendar.add_component(
             _event(
@@ -39,8 +43,8 @@ def programme_calendar(project: Project, timeline: Timeline) -> bytes:
                 summary=f"{slot.topic.title}: {slot.session.title} ({audience})",
                 start=slot.start,
                 end=slot.end,
-                description=_describe(slot.session.objectives, "Participants will be able to:"),
-                category="Onboarding",
+                description=_describe(slot.session.objectives, _("Participants will be able to:")),
+                category=_("Onboarding"),
                 stamp=stamp,
             )
         )
@@ -51,15 +55,21 @@ def programme_calendar(project: Project, timeline: Timeline) -> bytes:
         calendar.add_component(
             _event(
                 uid=f"{programme.id}.session.{session.topic.id}.{session.session.id}",
-                summary=f"Reverse mentoring {session.number}/{total}: {session.session.title}",
+                summary=_("Reverse mentoring %(n)s/%(total)s: %(title)s")
+                % {"n": session.number, "total": total, "title": session.session.title},
                 start=session.start,
                 end=session.end,
                 description=_describe(
                     session.session.objectives,
-                    f"{session.topic.title}, session {session.index} of "
-                    f"{len(session.topic.sessions)}. By the end, the {roles.mentee.lower()} can:",
+                    _("%(topic)s, session %(n)s of %(total)s. By the end, the %(role)s can:")
+                    % {
+                        "topic": session.topic.title,
+                        "n": session.index,
+                        "total": len(session.topic.sessions),
+                        "role": roles.mentee.lower(),
+                    },
                 ),
-                category="Pair session",
+                category=_("Pair session"),
                 stamp=stamp,
             )
         )
@@ -68,11 +78,11 @@ def programme_calendar(project: Project, timeline: Timeline) -> bytes:
             continue
         event = _event(
             uid=f"{programme.id}.checkpoint.{checkpoint.slug}",
-            summary=f"Checkpoint: {checkpoint.checkpoint.title}",
+            summary=_("Checkpoint: %(title)s") % {"title": checkpoint.checkpoint.title},
             start=checkpoint.date,
             end=checkpoint.date + dt.timedelta(days=1),
-            description=f"Fill in the form '{checkpoint.checkpoint.title}'.",
-            category="Checkpoint",
+            description=_("Fill in the form: %(title)s") % {"title": checkpoint.checkpoint.title},
+            category=_("Checkpoint"),
             stamp=stamp,
         )
         event.add("transp", "TRANSPARENT")  # a reminder: it does not block the day

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -74,12 +74,19 @@ WEEKDAYS: tuple[Weekday, ...] = (
     "saturday",
     "sunday",
 )
+
+
+def N_(text: str) -> str:
+    """Marks text for translation (extracted into the catalogs) without translating it."""
+    return text
+
+
 BUILT_IN_AREAS: dict[str, str] = {
-    "digital-tools": "Digital tools",
-    "social-media": "Social media",
-    "dei": "Diversity, equity and inclusion",
-    "trends": "Trends",
-    "onboarding": "Onboarding",
+    "digital-tools": N_("Digital tools"),
+    "social-media": N_("Social media"),
+    "dei": N_("Diversity, equity and inclusion"),
+    "trends": N_("Trends"),
+    "onboarding": N_("Onboarding"),
 }
 
 
@@ -233,10 +240,19 @@ class Organisation(Model):
 class Roles(Model):
     """What people are called in every output."""
 
-    mentor: Text = "Reverse mentor"
-    mentee: Text = "Leader"
-    coordinator: Text = "Programme coordinator"
-    trainer: Text = "Trainer"
+    mentor: Text = N_("Reverse mentor")
+    mentee: Text = N_("Leader")
+    coordinator: Text = N_("Programme coordinator")
+    trainer: Text = N_("Trainer")
+
+    def localized(self, gettext: Callable[[str], str]) -> Roles:
+        """Labels the programme did not set, in the programme's language."""
+        defaults = {
+            name: gettext(str(info.default))
+            for name, info in Roles.model_fields.items()
+            if name not in self.model_fields_set
+        }
+        return self.model_copy(update=defaults)
 
 
 class Schedule(Model):
@@ -355,8 +371,9 @@ class Programme(Model):
         """The pair topics in programme order (tracks in order, topics in order)."""
         return [topic for track in self.tracks for topic in track.topics]
 
-    def area_titles(self) -> dict[str, str]:
-        titles = dict(BUILT_IN_AREAS)
+    def area_titles(self, gettext: Callable[[str], str] = str) -> dict[str, str]:
+        """Area titles: the built-in ones (translated), then those the programme declares."""
+        titles = {key: gettext(title) for key, title in BUILT_IN_AREAS.items()}
         titles.update({area.id: area.title for area in self.areas})
         return titles
 

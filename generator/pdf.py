@@ -156,7 +156,22 @@ def _css_context(renderer: Renderer) -> dict[str, Any]:
         "page_height": PAGE_HEIGHTS[paper],
         "fonts": _fonts_url(renderer),
         "footer": _css_string(f"{programme.organisation.name} · {programme.title}"),
+        "page_of": _page_of(renderer.gettext("Page %(page)s of %(pages)s")),
     }
+
+
+def _page_of(pattern: str) -> str:
+    """A translated "Page %(page)s of %(pages)s" as CSS content with the page counters."""
+    parts = re.split(r"(%\((?:page|pages)\)s)", pattern)
+    tokens = []
+    for part in parts:
+        if part == "%(page)s":
+            tokens.append("counter(page)")
+        elif part == "%(pages)s":
+            tokens.append("counter(pages)")
+        elif part:
+            tokens.append(f'"{_css_string(part)}"')
+    return " ".join(tokens)
 
 
 def _page_context(

@@ -9,6 +9,7 @@ built-in templates of the same path.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import re
 import traceback
 from collections.abc import Callable, Iterable
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_day_names
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from . import i18n
 from .artefacts import Artefact, Plan
 from .errors import BuildError
-from .model import Project
+from .model import WEEKDAYS, Project
 from .schedule import Timeline
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
@@ -61,12 +63,24 @@ def cell(value: Any) -> Markup:
 class Renderer:
     """Renders artefacts to Markdown and print documents to HTML, for one project."""
 
-    def __init__(self, project: Project, timeline: Timeline, plan: Plan, *, pdf: bool) -> None:
+    def __init__(
+        self,
+        project: Project,
+        timeline: Timeline,
+        plan: Plan,
+        *,
+        pdf: bool,
+        translations: gettext.NullTranslations | None = None,
+    ) -> None:
         self.project = project
         self.timeline = timeline
         self.plan = plan
         self.pdf = pdf
         self.locale = project.programme.locale.replace("-", "_")
+        self.translations = translations or i18n.translations(
+            project.programme.locale, project.template_dirs
+        )
+        self.gettext = self.translations.gettext
         loader = jinja2.FileSystemLoader([str(p) for p in project.template_dirs])
         common: dict[str, Any] = {
             "loader": loader,
@@ -75,10 +89,13 @@ class Renderer:
             "lstrip_blocks": True,
             "keep_trailing_newline": True,
             "auto_reload": False,
+            "extensions": ["jinja2.ext.i18n"],
         }
         self.markdown_env = SandboxedEnvironment(autoescape=True, finalize=md_escape, **common)
         self.html_env = SandboxedEnvironment(autoescape=_is_html, **common)
         for env in (self.markdown_env, self.html_env):
+            env.policies["ext.i18n.trimmed"] = True
+            env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
             env.filters.update(self._filters())
             env.globals.update(self._globals())
 
@@ -94,14 +111,16 @@ class Renderer:
             "datetime": self.datetime,
             "clock": self.clock,
             "clock_range": self.clock_range,
-            "minutes": minutes_text,
+            "minutes": self.duration,
             "plural": plural,
             "page_url": self.page_url,
         }
 
     def _globals(self) -> dict[str, Any]:
         programme = self.project.programme
+        words = vocabulary(self.gettext, self.locale)
         return {
+            **words,
             "programme": programme,
             "org": programme.organisation,
             "roles": programme.roles,
@@ -110,7 +129,7 @@ class Renderer:
             "topics": self.project.topics,
             "pair_topics": self.project.pair_topics,
             "workshops": self.project.workshops,
-            "areas": programme.area_titles(),
+            "areas": programme.area_titles(self.gettext),
             "plan": self.plan,
             "pdf_enabled": self.pdf,
             "session_dates": self.session_dates,
@@ -134,6 +153,17 @@ class Renderer:
         if value is None:
             return ""
         return str(format_datetime(value, format="medium", locale=self.locale))
+
+    def duration(self, minutes: int) -> str:
+        """`45 min`, `1 hour`, `1 h 30 min`, in the programme's language."""
+        hours, rest = divmod(minutes, 60)
+        if hours and not rest:
+            return self.translations.ngettext("%(hours)s hour", "%(hours)s hours", hours) % {
+                "hours": hours
+            }
+        if hours:
+            return self.gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+        return self.gettext("%(minutes)s min") % {"minutes": minutes}
 
     def clock(self, start: dt.datetime | None, offset: int) -> str:
         """Clock time `offset` minutes into a session, or `+offset min` when undated."""
@@ -227,13 +257,30 @@ def _posix_relpath(target: str, start: str) -> str:
     return "/".join(ups + target_parts[common:]) or "."
 
 
-def minutes_text(value: int) -> str:
-    if value % 60 == 0 and value >= 60:
-        hours = value // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    if value > 60:
-        return f"{value // 60} h {value % 60} min"
-    return f"{value} min"
+def vocabulary(gettext: Any, locale: str) -> dict[str, dict[str, str]]:
+    """Words for the enumerations of the model, in the programme's language."""
+    _ = gettext
+    days = get_day_names("wide", locale=locale)
+    return {
+        "levels": {
+            "foundation": _("Foundation"),
+            "practitioner": _("Practitioner"),
+            "advanced": _("Advanced"),
+        },
+        "cadences": {
+            "weekly": _("every week"),
+            "fortnightly": _("every two weeks"),
+            "monthly": _("every month"),
+        },
+        "weekdays": {name: str(days[index]) for index, name in enumerate(WEEKDAYS)},
+        "resource_kinds": {
+            "article": _("article"),
+            "video": _("video"),
+            "guide": _("guide"),
+            "tool": _("tool"),
+            "course": _("course"),
+        },
+    }
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:

@@ -80,9 +80,18 @@ def test_sessions_too_short_or_too_long(tree: TreeBuilder) -> None:
 
 def test_no_check_in_no_next_steps_and_a_long_lecture(tree: TreeBuilder) -> None:
     topic = (
-        GOOD.replace("{title: Check-in, minutes: 5, kind: check-in}", "{title: Intro, minutes: 5, lead: mentor, kind: talk}")
-        .replace("{title: Try it, minutes: 15, lead: mentee, kind: hands-on}", "{title: More talk, minutes: 15, lead: mentor, kind: talk}")
-        .replace("{title: Next steps, minutes: 5, kind: next-steps}", "{title: Goodbye, minutes: 5, lead: both, kind: discussion}")
+        GOOD.replace(
+            "{title: Check-in, minutes: 5, kind: check-in}",
+            "{title: Intro, minutes: 5, lead: mentor, kind: talk}",
+        )
+        .replace(
+            "{title: Try it, minutes: 15, lead: mentee, kind: hands-on}",
+            "{title: More talk, minutes: 15, lead: mentor, kind: talk}",
+        )
+        .replace(
+            "{title: Next steps, minutes: 5, kind: next-steps}",
+            "{title: Goodbye, minutes: 5, lead: both, kind: discussion}",
+        )
     )
     assert findings_for(tree, topic) == [
         "topics/tiny.yaml:16:9: warning: sessions[0].agenda: open with a check-in "

@@ -1,0 +1,76 @@
+"""Languages: every fixed text of the outputs goes through gettext catalogs.
+
+Catalogs are plain `.po` files in `templates/locale/<language>/LC_MESSAGES/messages.po`,
+in the built-in templates or in a project's own `templates/` (which wins). They are
+compiled in memory when a build starts, so nothing binary is kept in the repository.
+Dates and times are formatted by Babel for the programme's `locale`.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from .model import Project
+
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+
+
+def language_of(locale: str) -> str:
+    """`en-GB` → `en`: the language part of a locale."""
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+def babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale.replace("-", "_"))
+
+
+def translations(locale: str, template_dirs: Iterable[Path]) -> gettext.NullTranslations:
+    """The catalog for a locale (`fr-CA`, then `fr`), or English as written in the templates."""
+    candidates = [locale.replace("-", "_"), language_of(locale)]
+    for folder in template_dirs:
+        for name in candidates:
+            po = folder / "locale" / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if po.is_file():
+                return _compiled(po, po.stat().st_mtime_ns)
+    return gettext.NullTranslations()
+
+
+def available_languages(template_dirs: Iterable[Path]) -> list[str]:
+    found = {SOURCE_LANGUAGE}
+    for folder in template_dirs:
+        root = folder / "locale"
+        if root.is_dir():
+            found.update(
+                p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+            )
+    return sorted(found)
+
+
+def localize(project: Project, gettext: Callable[[str], str]) -> Project:
+    """The project with the labels it left to the defaults in its own language."""
+    programme = project.programme
+    roles = programme.roles.localized(gettext)
+    if roles == programme.roles:
+        return project
+    return replace(project, programme=programme.model_copy(update={"roles": roles}))
+
+
+@lru_cache(maxsize=16)
+def _compiled(po: Path, _mtime: int) -> Translations:
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
