@@ -7,8 +7,8 @@ module decides names and places only; `render.py` fills them in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .model import Project, Topic
