@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
 
@@ -31,6 +32,7 @@ class Layer:
 
     kind: LayerKind
     root: Path
+    label: str = ""  # shown before the paths of a pack's files: "../shared-pack/topics/x.yaml"
 
     def source(self, path: Path) -> Source:
         """A file of this layer, shown relative to the layer's folder."""
@@ -38,6 +40,8 @@ class Layer:
             display = path.relative_to(self.root).as_posix()
         except ValueError:
             display = path.as_posix()
+        if self.label:
+            display = f"{self.label.rstrip('/')}/{display}"
         return Source(path, display)
 
     @property
@@ -113,6 +117,42 @@ def locate(project: Path | None) -> ProjectLocation:
     # A lone programme file builds on the built-in library alone; its folder is its project.
     layer = Layer("project", path.parent)
     return ProjectLocation(layer.source(path), path.parent, (builtin,))
+
+
+PACK_ENTRY_POINTS = "mentorkit.packs"
+
+
+def installed_packs() -> dict[str, object]:
+    """Packs that installed Python packages offer through the `mentorkit.packs` entry point."""
+    return {ep.name: ep for ep in entry_points(group=PACK_ENTRY_POINTS)}
+
+
+def pack_layer(name: str, project_root: Path) -> Layer | str:
+    """The layer of a pack named in a programme's `packs`, or why there is none.
+
+    A name with a slash or starting with a dot is a folder relative to the project;
+    any other name is a pack installed as a Python package.
+    """
+    if "/" in name or name.startswith(".") or (project_root / name).is_dir():
+        folder = (project_root / name).resolve()
+        if not folder.is_dir():
+            return f"there is no folder {name!r} (packs are found relative to the project)"
+        if not (folder / "topics").is_dir() and not (folder / "templates").is_dir():
+            return f"the folder {name!r} has no topics/ or templates/ folder to share"
+        return Layer("pack", folder, name)
+    installed = installed_packs()
+    if name not in installed:
+        known = ", ".join(sorted(installed)) or "none is installed"
+        return (
+            f"there is no pack {name!r}: name a folder (such as ../{name}) or an installed "
+            f"pack ({known})"
+        )
+    loaded = installed[name].load()  # type: ignore[attr-defined]
+    target = loaded() if callable(loaded) else Path(getattr(loaded, "__file__", "")).parent
+    folder = Path(str(target)).resolve()
+    if not folder.is_dir():
+        return f"the installed pack {name!r} points to {folder}, which is not a folder"
+    return Layer("pack", folder, name)
 
 
 def builtin_programmes() -> dict[str, Path]:

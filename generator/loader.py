@@ -20,11 +20,13 @@ from pydantic_core import ErrorDetails
 from . import checks
 from .errors import Place, Problems
 from .layers import (
+    Layer,
     ProjectLocation,
     builtin_layer,
     builtin_programmes,
     locate,
     merge,
+    pack_layer,
     with_value,
     without,
 )
@@ -60,9 +62,28 @@ class _Loader:
     problems: Problems
     places: dict[str, dict[Loc, Place]] = field(default_factory=dict)
     own_topics: frozenset[str] = frozenset()
+    layers: tuple[Layer, ...] = ()
+
+    def _with_packs(self, programme: Node | None) -> tuple[Layer, ...]:
+        """Built-in library, then the packs the programme names, then the project."""
+        builtin, *rest = self.location.layers
+        packs_node = programme.get("packs") if programme else None
+        if packs_node is None or not isinstance(packs_node.value, list):
+            return self.location.layers
+        packs: list[Layer] = []
+        for item in packs_node.value:
+            if not isinstance(item.value, str):
+                continue  # validation reports it
+            found = pack_layer(item.value, self.location.root)
+            if isinstance(found, str):
+                self.problems.add(item.place, f"packs: {found}")
+            elif found.root not in {layer.root for layer in packs}:
+                packs.append(found)
+        return (builtin, *packs, *rest)
 
     def run(self) -> Project | None:
         programme_node = self._programme_node()
+        self.layers = self._with_packs(programme_node)
         topic_nodes = self._topic_nodes()
         programme = checked = None
         if programme_node is not None:
@@ -93,10 +114,10 @@ class _Loader:
             root=self.location.root,
             template_dirs=tuple(
                 layer.templates_dir
-                for layer in reversed(self.location.layers)
+                for layer in reversed(self.layers)
                 if layer.templates_dir.is_dir()
             ),
-            asset_dirs=(*(layer.root for layer in self.location.layers), self.location.root),
+            asset_dirs=(*(layer.root for layer in self.layers), self.location.root),
             logo=None,
             places=self.places,
             own_topics=self.own_topics,
@@ -149,7 +170,7 @@ class _Loader:
 
     def _topic_nodes(self) -> dict[str, Node]:
         entries: dict[str, list[_TopicEntry]] = {}
-        for index, layer in enumerate(self.location.layers):
+        for index, layer in enumerate(self.layers):
             for path in layer.topic_files():
                 source = layer.source(path)
                 document = load(source, self.problems)
@@ -159,7 +180,7 @@ class _Loader:
                 if entry is not None:
                     entries.setdefault(entry.id or "", []).append(entry)
         resolver = _TopicResolver(entries, self.problems)
-        own = len(self.location.layers) - 1
+        own = len(self.layers) - 1
         self.own_topics = frozenset(
             topic_id for topic_id, found in entries.items() if any(e.layer == own for e in found)
         )

@@ -354,6 +354,11 @@ class Programme(Model):
         default_factory=list, description="Areas beyond the built-in ones, or new titles."
     )
     pdf: PdfOptions = Field(default_factory=PdfOptions)
+    packs: list[Text] = Field(
+        default_factory=list,
+        description="Shared topic packs layered between the built-in library and the project: "
+        "folders (relative to the project) or names of installed packs.",
+    )
 
     @field_validator("locale")
     @classmethod
