@@ -36,6 +36,7 @@ from .render import plural
 from .roster import read_roster
 from .scaffold import init
 from .schema import write_schemas
+from .serve import serve
 from .site import ENGINES, Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -220,6 +221,17 @@ def _summary(report: BuildReport) -> None:
         table.add_row(output.name, f"{output.files}{note}", str(where))
     out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
     out.print(table)
+
+
+@cli.command("serve")
+@PROJECT_ARGUMENT
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Where to listen.")
+@reports_errors
+def serve_command(project: Path | None, port: int, host: str) -> None:
+    """Preview PROJECT's site in a browser; it rebuilds whenever a file changes."""
+    logging.getLogger("mentorkit").setLevel(logging.INFO)
+    serve(project, host, port)
 
 
 @cli.command("init")
