@@ -18,6 +18,7 @@ from .model import LINK_SCHEMES, Programme, Topic, inline_links
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
 
 def links(node: Node, problems: Problems) -> None:
@@ -198,6 +199,7 @@ class _Checker:
                 )
         self._schedule(programme, placed)
         self._logo(programme)
+        self._fonts(programme)
         self._areas(programme)
 
     def _schedule(self, programme: Programme, placed: dict[str, str]) -> None:
@@ -263,6 +265,30 @@ class _Checker:
                 f"organisation.logo: {logo!r} is not an image; use an SVG, PNG, JPEG, GIF "
                 "or WebP file",
             )
+
+    def _fonts(self, programme: Programme) -> None:
+        font = programme.organisation.font
+        if font is None:
+            return
+        root = self.loaded.root.resolve()
+        for style, name in font.files().items():
+            loc: Loc = ("organisation", "font", style)
+            where = f"organisation.font.{style}"
+            path = (root / name).resolve()
+            if not path.is_relative_to(root):
+                self.add(
+                    "programme", loc, f"{where}: the font must be a file inside the project folder"
+                )
+            elif not path.is_file():
+                self.add(
+                    "programme", loc, f"{where}: there is no file {name!r} in the project folder"
+                )
+            elif path.suffix.lower() not in FONT_SUFFIXES:
+                self.add(
+                    "programme",
+                    loc,
+                    f"{where}: {name!r} is not a font file; use .ttf, .otf, .woff or .woff2",
+                )
 
     def _areas(self, programme: Programme) -> None:
         seen: set[str] = set()

@@ -230,10 +230,31 @@ class Colors(Model):
     accent: Colour = "#ff7043"
 
 
+class Font(Model):
+    """A typeface shipped in the project's assets, used by the site and every PDF."""
+
+    family: Text = Field(description="The name of the typeface, such as Atkinson Hyperlegible.")
+    regular: str = Field(description="Path of the regular font file (.ttf, .otf, .woff, .woff2).")
+    bold: str | None = None
+    italic: str | None = None
+    bold_italic: str | None = None
+
+    def files(self) -> dict[str, str]:
+        """The font files by style, for the ones given."""
+        named = {
+            "regular": self.regular,
+            "bold": self.bold,
+            "italic": self.italic,
+            "bold_italic": self.bold_italic,
+        }
+        return {style: path for style, path in named.items() if path}
+
+
 class Organisation(Model):
     name: Text = "Your organisation"
     logo: str | None = Field(None, description="Path of an image, relative to the project.")
     colors: Colors = Field(default_factory=Colors)
+    font: Font | None = Field(None, description="A typeface of the organisation's own.")
     website: Link | None = None
 
 

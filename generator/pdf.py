@@ -15,7 +15,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .artefacts import Artefact
 from .markup import Html, to_html
+from .model import Project
 from .render import Renderer
 
 log = logging.getLogger("mentorkit")
@@ -155,6 +156,8 @@ def _css_context(renderer: Renderer) -> dict[str, Any]:
         "paper": PAPER_SIZES[paper],
         "page_height": PAGE_HEIGHTS[paper],
         "fonts": _fonts_url(renderer),
+        "font_faces": font_faces(renderer.project, lambda path: path.resolve().as_uri()),
+        "font_stack": font_stack(renderer.project),
         "footer": _css_string(f"{programme.organisation.name} · {programme.title}"),
         "page_of": _page_of(renderer.gettext("Page %(page)s of %(pages)s")),
     }
@@ -195,6 +198,35 @@ def _page_context(
         "logo_url": project.logo.resolve().as_uri() if project.logo else None,
         "dates": dates,
     }
+
+
+FACE_STYLES = {
+    "regular": (400, "normal"),
+    "bold": (700, "normal"),
+    "italic": (400, "italic"),
+    "bold_italic": (700, "italic"),
+}
+
+
+def font_faces(project: Project, url: Callable[[Path], str]) -> list[dict[str, object]]:
+    """The organisation's own typeface as @font-face rules (family, url, weight, style)."""
+    font = project.programme.organisation.font
+    if font is None:
+        return []
+    faces: list[dict[str, object]] = []
+    for style, name in font.files().items():
+        weight, slant = FACE_STYLES[style]
+        path = project.root / name
+        faces.append(
+            {"family": _css_string(font.family), "url": url(path), "weight": weight, "style": slant}
+        )
+    return faces
+
+
+def font_stack(project: Project) -> str:
+    font = project.programme.organisation.font
+    own = f'"{_css_string(font.family)}", ' if font else ""
+    return f'{own}"Inter", sans-serif'
 
 
 def _fonts_url(renderer: Renderer) -> str:
