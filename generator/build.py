@@ -16,16 +16,15 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__, calendar, i18n, pdf, site
+from . import __version__, calendar, executors, i18n, pdf, site
 from .artefacts import plan as make_plan
-from .errors import BuildError, UsageError
+from .errors import BuildError, MentorkitError, UsageError
 from .loader import load_project
 from .model import ALL_OUTPUTS, Output, Project
 from .render import Renderer
@@ -64,6 +63,7 @@ class BuildOptions:
     only: frozenset[Output] | None = None
     engine: site.Engine = "mkdocs"
     workers: int = field(default_factory=pdf.default_workers)
+    executor: str | None = None  # dask://HOST:PORT to render on a Dask cluster
     reporter: Reporter = field(default_factory=Silent)
 
 
@@ -121,27 +121,26 @@ def build(
     manifest = _read_manifest(out)
     new_manifest: dict[str, Any] = {"mentorkit": __version__}
     salt = _salt(project, renderer)
-    with _staging(out) as stage:
+    with _staging(out) as stage, executors.executor(options.executor, options.workers) as pool:
         jobs: list[pdf.PrintJob] = []
         if "pdf" in wanted:
             t = time.perf_counter()
             jobs = pdf.prepare(renderer, markdown, plan.artefacts)
             report.timings["pdf-prepare"] = time.perf_counter() - t
-        with _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options) as pdfs:
-            if "site" in wanted:
-                t = time.perf_counter()
-                digest = _build_site(
-                    project, plan, markdown, stage, out, manifest, options, pdfs, gettext
-                )
-                new_manifest["site"] = digest
-                report.timings["site"] = time.perf_counter() - t
+        pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
+        if "site" in wanted:
             t = time.perf_counter()
-            pdfs.wait()
-            if "pdf" in wanted:
-                report.timings["pdf"] = pdfs.seconds
-                report.pdf_pages = pdfs.pages
-                report.pdf_rendered = pdfs.rendered
-                new_manifest["pdf"] = pdfs.manifest
+            digest = _build_site(
+                project, plan, markdown, stage, out, manifest, options, pdfs, gettext
+            )
+            new_manifest["site"] = digest
+            report.timings["site"] = time.perf_counter() - t
+        pdfs.wait()
+        if "pdf" in wanted:
+            report.timings["pdf"] = pdfs.seconds
+            report.pdf_pages = pdfs.pages
+            report.pdf_rendered = pdfs.rendered
+            new_manifest["pdf"] = pdfs.manifest
         if "site" in wanted and "pdf" in wanted:
             site.add_downloads(stage / "site", stage / "pdf", [f for j in jobs for f in j.files])
         if "calendar" in wanted:
@@ -185,7 +184,7 @@ def _salt(project: Project, renderer: Renderer) -> str:
 
 
 class _PdfRun:
-    """Renders the PDF jobs that changed, in worker processes, while the site builds."""
+    """Renders the PDF jobs that changed on the executor, while the site builds."""
 
     def __init__(
         self,
@@ -195,63 +194,38 @@ class _PdfRun:
         manifest: dict[str, Any],
         salt: str,
         options: BuildOptions,
+        pool: Executor,
     ) -> None:
         self.jobs = jobs
-        self.previous = previous
         self.target = target
-        self.old: dict[str, list[str]] = manifest.get("pdf", {})
-        self.salt = salt
         self.options = options
         self.manifest: dict[str, list[str]] = {}
-        self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[pdf.JobResult]] = []
-        self.todo: list[pdf.PrintJob] = []
         self.pages = 0
         self.rendered = 0
         self.reused = 0
         self.seconds = 0.0
-        self._started = 0.0
-
-    def __enter__(self) -> _PdfRun:
-        if not self.jobs:
-            return self
         self._started = time.perf_counter()
-        self.target.mkdir(parents=True, exist_ok=True)
-        reporter = self.options.reporter
-        total_files = sum(len(j.files) for j in self.jobs)
-        reporter.start("pdf", total_files)
-        for job in self.jobs:
-            digest = job.digest(self.salt)
+        if not jobs:
+            return
+        old: dict[str, list[str]] = manifest.get("pdf", {})
+        target.mkdir(parents=True, exist_ok=True)
+        reporter = options.reporter
+        reporter.start("pdf", sum(len(j.files) for j in jobs))
+        todo = []
+        for job in jobs:
+            digest = job.digest(salt)
             self.manifest[digest] = job.files
-            if self._reuse(digest, job):
+            if old.get(digest) == job.files and _reuse(previous, target, job.files):
                 self.reused += len(job.files)
                 reporter.advance("pdf", len(job.files))
             else:
-                self.todo.append(job)
-        self.todo.sort(key=lambda j: len(j.html), reverse=True)
-        if self.options.workers > 1 and len(self.todo) > 1:
-            context = get_context("forkserver")
-            context.set_forkserver_preload(["weasyprint", "generator.pdf"])
-            self.pool = ProcessPoolExecutor(
-                max_workers=min(self.options.workers, len(self.todo)),
-                mp_context=context,
-                initializer=pdf._worker_setup,
-            )
-            for job in self.todo:
-                future = self.pool.submit(pdf.render_job, job, str(self.target))
-                future.add_done_callback(self._progress)
-                self.futures.append(future)
-        return self
-
-    def _reuse(self, digest: str, job: pdf.PrintJob) -> bool:
-        if self.old.get(digest) != job.files:
-            return False
-        sources = [self.previous / name for name in job.files]
-        if not all(p.is_file() for p in sources):
-            return False
-        for source in sources:
-            _link_or_copy(source, self.target / source.name)
-        return True
+                todo.append(job)
+        # Big jobs first, so that the last one to finish is a small one.
+        for job in sorted(todo, key=lambda j: len(j.html), reverse=True):
+            future = pool.submit(pdf.render_job, job)
+            future.add_done_callback(self._progress)
+            self.futures.append(future)
 
     def _progress(self, future: Future[pdf.JobResult]) -> None:
         if not future.cancelled() and future.exception() is None:
@@ -261,26 +235,27 @@ class _PdfRun:
         if not self.jobs:
             return
         try:
-            if self.pool is None:
-                for job in self.todo:
-                    result = pdf.render_job(job, str(self.target))
-                    self.pages += result.pages
-                    self.rendered += 1
-                    self.options.reporter.advance("pdf", len(result.files))
-            else:
-                for future in self.futures:
-                    result = future.result()
-                    self.pages += result.pages
-                    self.rendered += 1
+            for future in self.futures:
+                result = future.result()
+                result.write(self.target)
+                self.pages += result.pages
+                self.rendered += 1
+        except MentorkitError:
+            raise
         except Exception as error:  # a worker died or WeasyPrint failed
             raise BuildError(f"a PDF could not be made: {error}") from error
         self.seconds = time.perf_counter() - self._started
         self.options.reporter.finish("pdf")
 
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+
+def _reuse(previous: Path, target: Path, files: list[str]) -> bool:
+    """Link the files of an unchanged job from the previous build, if they are all there."""
+    sources = [previous / name for name in files]
+    if not all(p.is_file() for p in sources):
+        return False
+    for source in sources:
+        _link_or_copy(source, target / source.name)
+    return True
 
 
 # --- the site ---------------------------------------------------------------------------

@@ -72,10 +72,22 @@ class PrintJob:
 
 @dataclass(frozen=True)
 class JobResult:
+    """What a job made: PDF files by name (written by the caller, wherever it runs)."""
+
     name: str
     pages: int
-    files: tuple[str, ...]
+    outputs: dict[str, bytes]
     seconds: float
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(self.outputs)
+
+    def write(self, folder: Path) -> None:
+        for name, data in self.outputs.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 # --- preparing jobs (main process) ------------------------------------------------------
@@ -293,39 +305,51 @@ def _fetcher_class() -> Any:
     return LocalOnlyFetcher
 
 
-def render_job(job: PrintJob, out_dir: str) -> JobResult:
-    """Lay out one job and write its file(s); runs in a worker process."""
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
+
+def layout(html: str, css: str, roots: tuple[str, ...]) -> Any:
+    """A WeasyPrint document, laid out with this process's shared fonts and image cache."""
     from weasyprint import CSS, HTML
 
     if _font_config is None:
         _worker_setup()
-    started = time.perf_counter()
-    fetcher = _fetcher_class()(job.allowed_roots)
-    stylesheet = CSS(string=job.css, font_config=_font_config, url_fetcher=fetcher)
-    document = HTML(string=job.html, url_fetcher=fetcher, base_url=out_dir).render(
+    fetcher = _fetcher_class()(roots)
+    stylesheet = CSS(string=css, font_config=_font_config, url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).render(
         stylesheets=[stylesheet], font_config=_font_config, cache=_image_cache
     )
-    out = Path(out_dir)
-    options: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
+
+def pages_as_pdf(document: Any, first: int, last: int, title: str) -> bytes:
+    """Some pages of a laid-out document as a PDF of their own, with its own title."""
+    part = document.copy(document.pages[first:last])
+    part.metadata = copy.copy(document.metadata)
+    part.metadata.title = title
+    return bytes(part.write_pdf(**PDF_OPTIONS))
+
+
+def render_job(job: PrintJob) -> JobResult:
+    """Lay out one job and return its PDF file(s); runs in a worker process."""
+    started = time.perf_counter()
+    document = layout(job.html, job.css, job.allowed_roots)
+    outputs: dict[str, bytes] = {}
     if job.filename is not None:
-        document.write_pdf(out / job.filename, **options)
+        outputs[job.filename] = bytes(document.write_pdf(**PDF_OPTIONS))
     else:
-        starts = _split_points(document, job.splits)
-        for split, (first, last) in zip(job.splits, starts, strict=True):
-            part = document.copy(document.pages[first:last])
-            part.metadata = copy.copy(document.metadata)
-            part.metadata.title = split.title
-            part.write_pdf(out / split.filename, **options)
-    return JobResult(job.name, len(document.pages), tuple(job.files), time.perf_counter() - started)
+        ranges = split_points(document, [s.anchor for s in job.splits])
+        for split, (first, last) in zip(job.splits, ranges, strict=True):
+            outputs[split.filename] = pages_as_pdf(document, first, last, split.title)
+    return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
 
 
-def _split_points(document: Any, splits: tuple[Split, ...]) -> list[tuple[int, int]]:
-    """The page range of every sheet, found from the anchors WeasyPrint records per page."""
+def split_points(document: Any, anchors: list[str]) -> list[tuple[int, int]]:
+    """The page range of every part, found from the anchors WeasyPrint records per page."""
     first_page: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             first_page.setdefault(anchor, index)
-    starts = [first_page[s.anchor] for s in splits]
+    starts = [first_page[anchor] for anchor in anchors]
     ends = [*starts[1:], len(document.pages)]
     return list(zip(starts, ends, strict=True))
 

@@ -1,0 +1,73 @@
+"""Where rendering tasks run: this process, a pool of local processes, or a Dask cluster.
+
+Every task is a plain function of picklable arguments that returns the files it made as
+bytes, so the same tasks run anywhere; the caller writes the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
+from typing import Any, TypeVar
+
+from .errors import UsageError
+
+T = TypeVar("T")
+DASK_SCHEME = "dask://"
+
+
+class InProcess(Executor):
+    """Runs each task at once, in this process: for one worker, and for tests."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
+def _worker_setup() -> None:
+    from . import pdf
+
+    pdf._worker_setup()
+
+
+@contextmanager
+def executor(spec: str | None, workers: int) -> Iterator[Executor]:
+    """An executor for `--executor` (None or dask://HOST:PORT) and `--jobs`."""
+    if spec:
+        if not spec.startswith(DASK_SCHEME):
+            raise UsageError(f"--executor: {spec!r} is not of the form dask://HOST:PORT")
+        with _dask(spec.removeprefix(DASK_SCHEME)) as remote:
+            yield remote
+        return
+    if workers <= 1:
+        yield InProcess()
+        return
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "generator.pdf"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _dask(address: str) -> Iterator[Executor]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask://… needs Dask: pip install 'mentorkit[dask]'") from None
+    try:
+        client = Client(f"tcp://{address}", timeout=10)
+    except OSError as error:
+        raise UsageError(f"--executor: no Dask scheduler answers at {address}: {error}") from None
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
