@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__, calendar, executors, i18n, pdf, site
+from . import __version__, calendar, executors, i18n, packs, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
+from .layers import library_root
 from .loader import load_project
+from .match import Pair, Unmatched, match, write_pairs
 from .model import ALL_OUTPUTS, Output, Project
 from .render import Renderer
+from .roster import read_roster
 from .schedule import timeline as make_timeline
 
 log = logging.getLogger("mentorkit")
@@ -64,6 +67,8 @@ class BuildOptions:
     engine: site.Engine = "mkdocs"
     workers: int = field(default_factory=pdf.default_workers)
     executor: str | None = None  # dask://HOST:PORT to render on a Dask cluster
+    roster: Path | None = None  # participants: a pack for every pair, certificates
+    pairs: Path | None = None  # pairs.csv from `mentorkit match`; matched afresh without it
     reporter: Reporter = field(default_factory=Silent)
 
 
@@ -84,6 +89,9 @@ class BuildReport:
     markdown_pages: int = 0
     pdf_pages: int = 0
     pdf_rendered: int = 0
+    pairs: int = 0
+    unmatched: list[Unmatched] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def build(
@@ -104,6 +112,8 @@ def build(
         raise UsageError(
             "nothing to build: the programme's `outputs` and --only have nothing in common"
         )
+
+    pairs = _pairs(project, options, report)
 
     translations = i18n.translations(project.programme.locale, project.template_dirs)
     gettext = translations.gettext
@@ -151,7 +161,27 @@ def build(
                 calendar.programme_calendar(project, timeline, gettext)
             )
             report.timings["calendar"] = time.perf_counter() - t
-        for name in wanted:
+        personal: list[str] = []
+        if pairs is not None:
+            t = time.perf_counter()
+            options.reporter.start("packs", len(pairs))
+            infos = packs.pair_infos(project, pairs, renderer)
+            (stage / "pairs").mkdir()
+            (stage / "certificates").mkdir()
+            packs.build_packs(
+                renderer,
+                plan,
+                infos,
+                pool,
+                stage,
+                lambda done: options.reporter.advance("packs", done),
+            )
+            write_pairs(pairs, stage / "pairs" / "pairs.csv")
+            options.reporter.finish("packs")
+            report.timings["packs"] = time.perf_counter() - t
+            report.pairs = len(pairs)
+            personal = ["pairs", "certificates"]
+        for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())
             reused = (
                 pdfs.reused
@@ -159,10 +189,31 @@ def build(
                 else int(name == "site" and _site_reused(new_manifest, manifest))
             )
             report.outputs.append(OutputReport(name, out / name, files, reused))
-        _swap(stage, out, wanted)
+        _swap(stage, out, [*wanted, *personal])
         _write_manifest(out, manifest, new_manifest, wanted)
     report.timings["total"] = time.perf_counter() - started
     return report
+
+
+def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list[Pair] | None:
+    """The pairs to print: read from --pairs, or matched from the roster now."""
+    if options.roster is None:
+        if options.pairs is not None:
+            raise UsageError("--pairs needs --roster: the pairs name people of a roster")
+        return None
+    roster_path = options.roster.resolve()
+    if roster_path.is_relative_to(project.root.resolve()) and project.root != library_root():
+        raise UsageError(
+            f"{options.roster}: the roster is personal data; keep it outside the project "
+            "folder, which is shared and often published"
+        )
+    roster = read_roster(options.roster)
+    if options.pairs is not None:
+        return packs.read_pairs(options.pairs, roster)
+    result = match(roster, project)
+    report.unmatched = list(result.unmatched)
+    report.notes = list(result.notes)
+    return list(result.pairs)
 
 
 def _salt(project: Project, renderer: Renderer) -> str:
@@ -338,7 +389,7 @@ def _staging(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _swap(stage: Path, out: Path, names: list[Output]) -> None:
+def _swap(stage: Path, out: Path, names: list[str]) -> None:
     """Replace each output folder with its freshly built one, one rename each."""
     for name in names:
         fresh = stage / name

@@ -19,11 +19,15 @@ from .schedule import Timeline
 
 
 def programme_calendar(
-    project: Project, timeline: Timeline, gettext: Callable[[str], str] = str
+    project: Project,
+    timeline: Timeline,
+    gettext: Callable[[str], str] = str,
+    uid_prefix: str = "",
 ) -> bytes:
     """One calendar with onboarding, every pair session and every checkpoint."""
     _ = gettext
     programme = project.programme
+    prefix = f"{uid_prefix}." if uid_prefix else ""
     roles = programme.roles
     calendar = _calendar(
         programme.title, programme.schedule.timezone if programme.schedule else None
@@ -39,7 +43,7 @@ def programme_calendar(
         }[slot.topic.audience]
         calendar.add_component(
             _event(
-                uid=f"{programme.id}.onboarding.{slot.topic.id}.{slot.session.id}",
+                uid=f"{prefix}{programme.id}.onboarding.{slot.topic.id}.{slot.session.id}",
                 summary=f"{slot.topic.title}: {slot.session.title} ({audience})",
                 start=slot.start,
                 end=slot.end,
@@ -54,7 +58,7 @@ def programme_calendar(
             continue
         calendar.add_component(
             _event(
-                uid=f"{programme.id}.session.{session.topic.id}.{session.session.id}",
+                uid=f"{prefix}{programme.id}.session.{session.topic.id}.{session.session.id}",
                 summary=_("Reverse mentoring %(n)s/%(total)s: %(title)s")
                 % {"n": session.number, "total": total, "title": session.session.title},
                 start=session.start,
@@ -77,7 +81,7 @@ def programme_calendar(
         if checkpoint.date is None:
             continue
         event = _event(
-            uid=f"{programme.id}.checkpoint.{checkpoint.slug}",
+            uid=f"{prefix}{programme.id}.checkpoint.{checkpoint.slug}",
             summary=_("Checkpoint: %(title)s") % {"title": checkpoint.checkpoint.title},
             start=checkpoint.date,
             end=checkpoint.date + dt.timedelta(days=1),

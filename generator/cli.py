@@ -141,6 +141,25 @@ def validate(project: Path | None) -> None:
     show_default=True,
     help="How many processes make PDFs at once.",
 )
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Participants (CSV): also print a pack for every pair and a certificate for everyone.",
+)
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Pairs from `mentorkit match` (CSV); without it the roster is matched afresh.",
+)
+@click.option(
+    "--executor",
+    metavar="dask://HOST:PORT",
+    default=None,
+    help="Render on a Dask cluster instead of this machine's processes.",
+)
 @reports_errors
 def build(
     project: Path | None,
@@ -148,11 +167,21 @@ def build(
     only: frozenset[Output] | None,
     engine: Engine,
     workers: int,
+    roster: Path | None,
+    pairs_file: Path | None,
+    executor: str | None,
 ) -> None:
     """Build PROJECT into a website, printable PDFs and calendars."""
     with _ProgressReporter() as reporter:
         options = BuildOptions(
-            out=out_dir, only=only, engine=engine, workers=workers, reporter=reporter
+            out=out_dir,
+            only=only,
+            engine=engine,
+            workers=workers,
+            reporter=reporter,
+            roster=roster,
+            pairs=pairs_file,
+            executor=executor,
         )
         report = run_build(project, options)
     _summary(report)
@@ -173,7 +202,11 @@ def _outputs(value: str | None) -> frozenset[Output] | None:
 class _ProgressReporter:
     """Progress bars on the terminal (stderr) while PDFs and the site are made."""
 
-    LABELS: ClassVar[dict[str, str]] = {"pdf": "Printing PDFs", "site": "Building the site"}
+    LABELS: ClassVar[dict[str, str]] = {
+        "pdf": "Printing PDFs",
+        "site": "Building the site",
+        "packs": "Printing pair packs",
+    }
 
     def __init__(self) -> None:
         self.progress = Progress(
@@ -221,6 +254,16 @@ def _summary(report: BuildReport) -> None:
         table.add_row(output.name, f"{output.files}{note}", str(where))
     out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
     out.print(table)
+    if report.pairs:
+        out.print(
+            f"{plural(report.pairs, 'pair')}: a pack each in pairs/, certificates for everyone."
+        )
+    for note in report.notes:
+        err.print(f"note: {note}")
+    for person in report.unmatched:
+        err.print(
+            f"[yellow]not paired[/]: {person.person.name} ({person.person.role}): {person.reason}"
+        )
 
 
 @cli.command("serve")
@@ -269,7 +312,7 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     loaded = load_project(project)
     result = match(people, loaded)
     target = out_file or roster.with_name("pairs.csv")
-    write_pairs(result, target)
+    write_pairs(result.pairs, target)
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("pair", "fit", "first slot", "why"):
         table.add_column(column)

@@ -345,13 +345,13 @@ def _notes(people: Iterable[Person], topics: _Topics) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def write_pairs(result: MatchResult, path: Path) -> None:
+def write_pairs(pairs: Iterable[Pair], path: Path) -> None:
     """pairs.csv: one row a pair, in the contract's columns."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(PAIRS_COLUMNS)
-        for pair in result.pairs:
+        for pair in pairs:
             writer.writerow(
                 [
                     pair.id,

@@ -100,7 +100,7 @@ def prepare(
     project = renderer.project
     programme = project.programme
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
-    roots = tuple(sorted({str(p.resolve()) for p in (*project.asset_dirs, *project.template_dirs)}))
+    roots = allowed_roots(project)
     jobs: list[PrintJob] = []
     batches: dict[str, list[Artefact]] = {}
     for artefact in artefacts:
@@ -152,6 +152,11 @@ def prepare(
             name = f"{batch}-{start // SHEETS_PER_JOB + 1}"
             jobs.append(PrintJob(name, page, css, roots, programme.title, splits=tuple(splits)))
     return jobs
+
+
+def allowed_roots(project: Project) -> tuple[str, ...]:
+    """The folders the PDF renderer may read files from: the layers and the templates."""
+    return tuple(sorted({str(p.resolve()) for p in (*project.asset_dirs, *project.template_dirs)}))
 
 
 def _css_context(renderer: Renderer) -> dict[str, Any]:

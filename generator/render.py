@@ -81,6 +81,7 @@ class Renderer:
             project.programme.locale, project.template_dirs
         )
         self.gettext = self.translations.gettext
+        self.vocabulary = vocabulary(self.gettext, self.locale)
         loader = jinja2.FileSystemLoader([str(p) for p in project.template_dirs])
         common: dict[str, Any] = {
             "loader": loader,
@@ -118,9 +119,8 @@ class Renderer:
 
     def _globals(self) -> dict[str, Any]:
         programme = self.project.programme
-        words = vocabulary(self.gettext, self.locale)
         return {
-            **words,
+            **self.vocabulary,
             "programme": programme,
             "org": programme.organisation,
             "roles": programme.roles,

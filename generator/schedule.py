@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from .model import WEEKDAYS, Checkpoint, Project, Schedule, Session, Topic, Track
@@ -88,10 +88,10 @@ class Timeline:
         return max(ends) if ends else None
 
 
-def timeline(project: Project) -> Timeline:
-    """Lay the programme out on the calendar."""
+def timeline(project: Project, slot: Schedule | None = None) -> Timeline:
+    """Lay the programme out on the calendar; `slot` gives one pair its own day and time."""
     programme = project.programme
-    schedule = programme.schedule
+    schedule = slot or programme.schedule
     zone = ZoneInfo(schedule.timezone) if schedule else None
     sequence = [
         (track, project.topics[topic_id], session, index)
@@ -105,7 +105,7 @@ def timeline(project: Project) -> Timeline:
         start = _at(dates[number - 1], schedule) if schedule else None
         end = start + dt.timedelta(minutes=schedule.session_minutes) if start and schedule else None
         sessions.append(PairSession(number, track, topic, session, index, start, end))
-    workshops = _workshops(project.workshops, schedule)
+    workshops = _workshops(project.workshops, programme.schedule)
     checkpoints = []
     for number, checkpoint in enumerate(programme.checkpoints, start=1):
         if checkpoint.at == "end":
@@ -116,6 +116,22 @@ def timeline(project: Project) -> Timeline:
         day = after.start.date() + dt.timedelta(days=1) if after and after.start else None
         checkpoints.append(CheckpointDate(number, checkpoint, after, day))
     return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), zone)
+
+
+def pair_schedule(schedule: Schedule, weekday: str, time: str, timezone: str) -> Schedule:
+    """A pair's own schedule: its weekday and time, from the week the programme starts."""
+    day = WEEKDAYS.index(weekday)
+    start = schedule.start + dt.timedelta(days=(day - schedule.start.weekday()) % 7)
+    return schedule.model_copy(
+        update={"start": start, "weekday": WEEKDAYS[day], "time": time, "timezone": timezone}
+    )
+
+
+def undated(line: Timeline) -> Timeline:
+    """The same sessions without dates: for pages shared by pairs that meet at other times."""
+    sessions = tuple(replace(s, start=None, end=None) for s in line.sessions)
+    checkpoints = tuple(replace(c, date=None) for c in line.checkpoints)
+    return replace(line, sessions=sessions, checkpoints=checkpoints)
 
 
 def _at(day: dt.date, schedule: Schedule) -> dt.datetime:
