@@ -78,12 +78,16 @@ def read_roster(path: Path) -> Roster:
         raise UsageError(f"{path}: no such roster file")
     display = path.name
     problems = Problems()
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
         problems.add(
-            Place(display, 1, 1),
-            f"the roster is not UTF-8 text (byte {error.start}); export it as CSV UTF-8",
+            Place(display, line, column),
+            f"the roster is not UTF-8 text (byte 0x{raw[error.start]:02x}); export it as CSV UTF-8",
         )
         problems.raise_if_any()
         raise AssertionError from None  # pragma: no cover
@@ -112,17 +116,18 @@ def read_roster(path: Path) -> Roster:
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are allowed
-        person = _person(cells, number, columns, display, problems)
-        if person is None:
-            continue
-        if person.id in first_row:
+        raw_id = cells[columns["id"]].strip() if columns["id"] < len(cells) else ""
+        if raw_id and raw_id in first_row:
             problems.add(
                 Place(display, number, columns["id"] + 1),
-                f"the id {person.id!r} is already used on row {first_row[person.id]}",
+                f"the id {raw_id!r} is already used on row {first_row[raw_id]}",
             )
             continue
-        first_row[person.id] = number
-        people.append(person)
+        if raw_id:
+            first_row[raw_id] = number
+        person = _person(cells, number, columns, display, problems)
+        if person is not None:
+            people.append(person)
     known = {p.id for p in people}
     for person in people:
         if (

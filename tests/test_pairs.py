@@ -1,0 +1,198 @@
+"""Pair packs, pair calendars and certificates from a roster; personal data stays out of the site."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build
+from generator.cli import cli
+from generator.errors import InvalidProject, UsageError
+from generator.packs import read_pairs
+from generator.roster import read_roster
+
+from .conftest import ACME, FIXTURES
+
+ROSTER = FIXTURES / "roster.csv"
+
+
+@pytest.fixture(scope="module")
+def packs_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("packs") / "dist"
+    build(ACME, BuildOptions(out=out, workers=2, roster=ROSTER))
+    return out
+
+
+def test_a_pack_and_a_calendar_per_pair_and_a_certificate_per_person(packs_build: Path) -> None:
+    pairs = sorted(p.name for p in (packs_build / "pairs").iterdir() if p.is_dir())
+    assert pairs == ["fin-analyst--cmo", "mkt-exec--cfo", "ops-grad--ceo"]
+    for pair in pairs:
+        assert {p.name for p in (packs_build / "pairs" / pair).iterdir()} == {
+            f"{pair}.pdf",
+            f"{pair}.ics",
+        }
+    assert sorted(p.stem for p in (packs_build / "certificates").iterdir()) == [
+        "ceo",
+        "cfo",
+        "cmo",
+        "fin-analyst",
+        "mkt-exec",
+        "ops-grad",
+    ]
+    assert (packs_build / "pairs" / "pairs.csv").is_file()
+
+
+def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Path) -> None:
+    reader = PdfReader(packs_build / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.pdf")
+    text = [page.extract_text() for page in reader.pages]
+    cover = text[0]
+    assert "Nia Brown and Alex Morgan" in cover
+    # The pair meets on Thursdays at 09:00 London time, from the programme's first week.
+    assert "Mar 4, 2027, 9:00" in cover and "Mar 11, 2027" in cover
+    agreement = "\n".join(text[1:3])
+    assert "Mentoring agreement" in agreement
+    assert "Nia Brown" in agreement and "Alex Morgan" in agreement
+    assert "on Thursday at 09:00 (Europe/London)" in agreement
+    titles = [item.title for item in reader.outline]
+    assert titles == [
+        "Your pair",
+        "Mentoring agreement",
+        "1. A first look at the dashboard",
+        "2. Asking better questions of the numbers",
+        "After each session",
+        "First check-in",
+        "Pilot evaluation",
+    ]
+    plan_page = reader.get_destination_page_number(reader.outline[2])
+    assert "0–5 min" in text[plan_page]  # agenda times count from the pair's own start
+
+
+def test_the_pair_calendar_has_their_own_times(packs_build: Path) -> None:
+    path = packs_build / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.ics"
+    calendar = Calendar.from_ical(path.read_bytes())
+    sessions = [e for e in calendar.walk("VEVENT") if "Reverse mentoring" in str(e["SUMMARY"])]
+    assert [e["DTSTART"].dt.isoformat() for e in sessions] == [
+        "2027-03-04T09:00:00+00:00",
+        "2027-03-11T09:00:00+00:00",
+    ]
+    assert str(sessions[0]["UID"]).startswith("ops-grad--ceo.")
+    assert "Nia Brown" in str(calendar["X-WR-CALNAME"])
+
+
+def test_certificates_name_the_person_and_the_programme(packs_build: Path) -> None:
+    reader = PdfReader(packs_build / "certificates" / "ceo.pdf")
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
+    text = page.extract_text()
+    assert "Certificate of completion" in text
+    assert "Alex Morgan" in text
+    assert "Acme Reverse Mentoring Pilot" in text
+    assert "Dana Ortiz, Chief Operating Officer" in text
+
+
+def test_no_personal_data_reaches_the_site(packs_build: Path) -> None:
+    roster = read_roster(ROSTER)
+    needles = [p.name for p in roster.people] + [p.email for p in roster.people]
+    for path in (packs_build / "site").rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".xml", ".txt", ".js", ".css"}:
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            for needle in needles:
+                assert needle not in text, f"{needle} appears in {path}"
+        if path.suffix == ".pdf":
+            text = "".join(page.extract_text() for page in PdfReader(path).pages)
+            assert not any(n in text for n in needles), path
+
+
+def test_the_roster_must_live_outside_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "acme"
+    shutil.copytree(ACME, project)
+    shutil.copyfile(ROSTER, project / "roster.csv")
+    with pytest.raises(UsageError, match="the roster is personal data"):
+        build(project, BuildOptions(out=tmp_path / "dist", roster=project / "roster.csv"))
+
+
+def test_pairs_from_a_file(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone\n"
+        "x,ops-grad,cfo,50,chosen by hand,monday,10:00,Europe/London\n"
+    )
+    out = tmp_path / "dist"
+    build(
+        ACME,
+        BuildOptions(out=out, workers=1, roster=ROSTER, pairs=pairs, only=frozenset({"calendar"})),
+    )
+    assert [p.name for p in (out / "pairs").iterdir() if p.is_dir()] == ["ops-grad--cfo"]
+
+
+def test_a_bad_pairs_file_is_reported_in_full(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone\n"
+        "x,ops-grad,nobody,0,,someday,25:00,UTC\n"
+        "y,ceo,cfo,0,,monday,10:00,UTC\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(ROSTER))
+    assert caught.value.lines() == [
+        "pairs.csv:2:3: mentee_id: no one with the id 'nobody' in the roster",
+        "pairs.csv:2:6: weekday: 'someday' is not a day such as tuesday",
+        "pairs.csv:2:7: time: '25:00' is not a time such as 15:00",
+        "pairs.csv:3:2: mentor_id: 'ceo' is a mentee in the roster",
+    ]
+
+
+def test_build_command_with_a_roster(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            str(ACME),
+            "--out",
+            str(tmp_path),
+            "--only",
+            "calendar",
+            "--roster",
+            str(ROSTER),
+            "--jobs",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 pairs: a pack each in pairs/" in result.stdout
+    assert "not paired: Kim Lee (mentee)" in result.stderr
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*.pdf"))
+    }
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_makes_the_same_files(tmp_path: Path, packs_build: Path) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        out = tmp_path / "dist"
+        build(ACME, BuildOptions(out=out, roster=ROSTER, executor=f"dask://{address}"))
+    for output in ("pdf", "pairs", "certificates"):
+        assert digests(out / output) == digests(packs_build / output), output
+
+
+def test_an_unreachable_dask_scheduler_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no Dask scheduler answers at 127.0.0.1:9"):
+        build(
+            ACME, BuildOptions(out=tmp_path, executor="dask://127.0.0.1:9", only=frozenset({"pdf"}))
+        )

@@ -1,0 +1,88 @@
+"""Reading a roster: every problem of every row at once, with its row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InvalidProject, UsageError
+from generator.roster import Slot, read_roster
+
+from .conftest import FIXTURES
+
+HEADER = "id,name,email,role,department,manager_id,timezone,availability,offers,wants\n"
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidProject) as caught:
+        read_roster(path)
+    return caught.value.lines()
+
+
+def test_the_fixture_roster_reads() -> None:
+    roster = read_roster(FIXTURES / "roster.csv")
+    assert [p.id for p in roster.mentors] == ["fin-analyst", "mkt-exec", "ops-grad"]
+    ceo = roster.by_id()["ceo"]
+    assert ceo.availability == (Slot(1, 15 * 60, 17 * 60), Slot(3, 9 * 60, 11 * 60))
+    assert ceo.wants == ("video", "ai")
+    assert str(ceo.availability[0]) == "tue 15:00-17:00"
+
+
+def test_every_bad_cell_is_reported_with_row_and_column(tmp_path: Path) -> None:
+    text = HEADER + (
+        "a,Ann,ann@example.org,boss,Sales,,Europe/London,tue 15:00-17:00,,x\n"
+        "b,Bob,not-an-email,mentor,Sales,zed,Mars/Base,tue 17:00-15:00;xyz 10:00-11:00,,\n"
+        "a,Ann again,ann2@example.org,mentee,Sales,,Europe/London,mon 09:00-10:00,,y\n"
+        "C D,,c@example.org,mentee,,,UTC,mon 9-10,,z\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:4: role: 'boss' must be mentor or mentee",
+        "roster.csv:3:3: email: 'not-an-email' is not an email address",
+        "roster.csv:3:7: timezone: 'Mars/Base' is not a time zone name such as Europe/London",
+        "roster.csv:3:8: availability: 'tue 17:00-15:00' ends before it starts",
+        "roster.csv:3:8: availability: 'xyz' is not a day: use mon, tue, wed, thu, fri, sat or sun",
+        "roster.csv:3:9: offers: a mentor needs at least one topic or tag to offer",
+        "roster.csv:4:1: the id 'a' is already used on row 2",
+        "roster.csv:5:1: id: 'C D' must be lowercase letters, digits and single hyphens",
+        "roster.csv:5:2: name: this cell is empty",
+        "roster.csv:5:5: department: this cell is empty",
+        "roster.csv:5:8: availability: 'mon 9-10' is not a slot such as 'tue 15:00-17:00'",
+    ]
+
+
+def test_unknown_managers_and_circles(tmp_path: Path) -> None:
+    text = HEADER + (
+        "a,Ann,a@example.org,mentee,Sales,b,UTC,mon 09:00-10:00,,x\n"
+        "b,Bob,b@example.org,mentee,Sales,a,UTC,mon 09:00-10:00,,x\n"
+        "c,Cat,c@example.org,mentor,Ops,zed,UTC,mon 09:00-10:00,x,\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:6: manager_id: the reporting line goes round in a circle: a → b → a",
+        "roster.csv:4:6: manager_id: there is no one with the id 'zed' in the roster",
+    ]
+
+
+def test_missing_and_unknown_columns(tmp_path: Path) -> None:
+    assert problems(tmp_path, "id,name,role,colour\n") == [
+        "roster.csv:1:4: unknown column `colour`; the columns are id, name, email, role, "
+        "department, timezone, availability, manager_id, offers, wants",
+        "roster.csv:1:5: the column `availability` is missing from the header row",
+        "roster.csv:1:5: the column `department` is missing from the header row",
+        "roster.csv:1:5: the column `email` is missing from the header row",
+        "roster.csv:1:5: the column `timezone` is missing from the header row",
+    ]
+
+
+def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(HEADER.encode() + "a,Ren\xe9e".encode("latin-1"))
+    with pytest.raises(InvalidProject) as caught:
+        read_roster(path)
+    assert caught.value.lines() == [
+        "roster.csv:2:6: the roster is not UTF-8 text (byte 0xe9); export it as CSV UTF-8"
+    ]
+    with pytest.raises(UsageError, match="no such roster file"):
+        read_roster(tmp_path / "nope.csv")
