@@ -192,7 +192,7 @@ def test_a_dask_cluster_makes_the_same_files(tmp_path: Path, packs_build: Path) 
 
 
 def test_an_unreachable_dask_scheduler_is_explained(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no Dask scheduler answers at 127.0.0.1:9"):
+    with pytest.raises(UsageError, match=r"no Dask scheduler answers at 127\.0\.0\.1:9"):
         build(
             ACME, BuildOptions(out=tmp_path, executor="dask://127.0.0.1:9", only=frozenset({"pdf"}))
         )
