@@ -7,6 +7,7 @@ PDFs, calendar) and a second build with nothing changed.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import tempfile
 import time
@@ -15,11 +16,15 @@ from pathlib import Path
 from generator.artefacts import plan
 from generator.build import BuildOptions, BuildReport, build
 from generator.loader import load_project
+from generator.match import match
 from generator.pdf import default_workers
 from generator.render import Renderer
+from generator.roster import read_roster
 from generator.schedule import timeline
 
 from .library import write_library
+from .packs import whole_pack_seconds
+from .roster import write_roster
 
 
 def measure(name: str, project: Path | None, workers: int, runs: int = 3) -> dict[str, float]:
@@ -59,6 +64,45 @@ def measure(name: str, project: Path | None, workers: int, runs: int = 3) -> dic
     return result
 
 
+def measure_matching(people: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_roster(Path(folder) / "roster.csv", people)
+        started = time.perf_counter()
+        roster = read_roster(path)
+        read = time.perf_counter() - started
+        result = match(roster)
+        matched = time.perf_counter() - started - read
+    print(f"\nmatching a roster of {people:,} people")
+    print(f"  {'read roster s':<18} {read:>12,.2f}")
+    print(f"  {'match s':<18} {matched:>12,.2f}")
+    print(f"  {'pairs':<18} {len(result.pairs):>12,}")
+    print(f"  {'not paired':<18} {len(result.unmatched):>12,}")
+
+
+def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) -> None:
+    print(f"\npair packs for {pairs} pairs (certificates included), default programme")
+    with tempfile.TemporaryDirectory() as folder:
+        roster = write_roster(Path(folder) / "roster.csv", 2 * pairs, seed=11, easy=True)
+        for count in workers:
+            out = Path(folder) / f"dist-{count}"
+            report = build(
+                project,
+                BuildOptions(out=out, workers=count, roster=roster, only=frozenset({"calendar"})),
+            )
+            seconds = report.timings["packs"]
+            print(
+                f"  {count} worker(s): {report.pairs / seconds:>8,.1f} packs/s "
+                f"({report.pairs} packs in {seconds:,.1f} s)"
+            )
+        whole = whole_pack_seconds(project, roster)
+        print(
+            f"  one document a pack: {1 / whole:>6,.1f} packs/s (measured on 10 packs, 1 process)"
+        )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory: {own:,.0f} MB in the main process, {children:,.0f} MB in a worker")
+
+
 def _pdf_files(report: BuildReport) -> int:
     return next((o.files for o in report.outputs if o.name == "pdf"), 0)
 
@@ -67,8 +111,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--topics", type=int, default=500, help="size of the generated library")
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--people", type=int, default=10_000, help="size of the matching roster")
+    parser.add_argument("--pairs", type=int, default=200, help="pair packs to print")
     args = parser.parse_args()
     print(f"mentorkit benchmark: {args.workers} PDF worker(s)")
+    measure_matching(args.people)
+    measure_packs(None, args.pairs, (1, 2))
     measure("default programme (built-in library)", None, args.workers)
     with tempfile.TemporaryDirectory() as folder:
         project = write_library(Path(folder) / "bench", args.topics)

@@ -150,6 +150,7 @@ def build(
             report.timings["pdf"] = pdfs.seconds
             report.pdf_pages = pdfs.pages
             report.pdf_rendered = pdfs.rendered
+            report.notes.extend(sorted(pdfs.notes))
             new_manifest["pdf"] = pdfs.manifest
         if "site" in wanted and "pdf" in wanted:
             site.add_downloads(stage / "site", stage / "pdf", [f for j in jobs for f in j.files])
@@ -256,6 +257,7 @@ class _PdfRun:
         self.rendered = 0
         self.reused = 0
         self.seconds = 0.0
+        self.notes: list[str] = []
         self._started = time.perf_counter()
         if not jobs:
             return
@@ -291,6 +293,7 @@ class _PdfRun:
                 result.write(self.target)
                 self.pages += result.pages
                 self.rendered += 1
+                self.notes.extend(result.notes)
         except MentorkitError:
             raise
         except Exception as error:  # a worker died or WeasyPrint failed

@@ -34,6 +34,8 @@ log = logging.getLogger("mentorkit")
 #: small enough to spread a large library over both cores.
 SHEETS_PER_JOB = 40
 PAGE_HEIGHTS = {"a4": "297mm", "letter": "279.4mm"}
+#: Sheets meant to fit one page: set more compactly when they would not.
+ONE_PAGE_BATCHES = frozenset({"plans"})
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.DOTALL)
 
@@ -58,6 +60,7 @@ class PrintJob:
     title: str
     filename: str | None = None  # a standalone document
     splits: tuple[Split, ...] = ()  # or sheets cut from a batch
+    fit: bool = False  # sheets that run over a page are set again, smaller, to fit one
 
     @property
     def files(self) -> list[str]:
@@ -78,6 +81,7 @@ class JobResult:
     pages: int
     outputs: dict[str, bytes]
     seconds: float
+    notes: tuple[str, ...] = ()
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -150,7 +154,17 @@ def prepare(
                 _page_context(renderer, "sheet", documents, f"{programme.title}: {batch}"),
             )
             name = f"{batch}-{start // SHEETS_PER_JOB + 1}"
-            jobs.append(PrintJob(name, page, css, roots, programme.title, splits=tuple(splits)))
+            jobs.append(
+                PrintJob(
+                    name,
+                    page,
+                    css,
+                    roots,
+                    programme.title,
+                    splits=tuple(splits),
+                    fit=batch in ONE_PAGE_BATCHES,
+                )
+            )
     return jobs
 
 
@@ -341,11 +355,40 @@ def render_job(job: PrintJob) -> JobResult:
     outputs: dict[str, bytes] = {}
     if job.filename is not None:
         outputs[job.filename] = bytes(document.write_pdf(**PDF_OPTIONS))
-    else:
-        ranges = split_points(document, [s.anchor for s in job.splits])
-        for split, (first, last) in zip(job.splits, ranges, strict=True):
-            outputs[split.filename] = pages_as_pdf(document, first, last, split.title)
-    return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
+        return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
+    ranges = split_points(document, [s.anchor for s in job.splits])
+    long = [s for s, (first, last) in zip(job.splits, ranges, strict=True) if last - first > 1]
+    pages = len(document.pages)
+    notes: list[str] = []
+    compact: dict[str, tuple[Any, int, int]] = {}
+    if job.fit and long:
+        # Set the sheets that ran over again, more compactly, in a document of their own.
+        articles = _articles(job.html, [s.anchor for s in long])
+        kept = "".join(a.replace('class="sheet ', 'class="sheet compact ', 1) for a in articles)
+        head = job.html[: job.html.index("<article")]
+        second = layout(head + kept + "</body></html>", job.css, job.allowed_roots)
+        pages += len(second.pages)
+        for split, (first, last) in zip(
+            long, split_points(second, [s.anchor for s in long]), strict=True
+        ):
+            compact[split.anchor] = (second, first, last)
+            if last - first > 1:
+                notes.append(f"{split.filename}: the session plan runs to {last - first} pages")
+    for split, (first, last) in zip(job.splits, ranges, strict=True):
+        source, start, end = compact.get(split.anchor, (document, first, last))
+        outputs[split.filename] = pages_as_pdf(source, start, end, split.title)
+    return JobResult(job.name, pages, outputs, time.perf_counter() - started, tuple(notes))
+
+
+def _articles(html: str, anchors: list[str]) -> list[str]:
+    """The <article> elements of a batch with the given ids, in order."""
+    found = []
+    for anchor in anchors:
+        start = html.index(f'id="{anchor}"')
+        start = html.rindex("<article", 0, start)
+        end = html.index("</article>", start) + len("</article>")
+        found.append(html[start:end])
+    return found
 
 
 def split_points(document: Any, anchors: list[str]) -> list[tuple[int, int]]:
