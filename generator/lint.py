@@ -36,7 +36,7 @@ MEASURABLE_VERBS = frozenset(
     predict prepare present prioritise prioritize produce prompt propose prototype publish
     rank rate react read rearrange recognise recognize recommend reconstruct record recount
     redesign reduce reflect reframe rehearse relate remove rename reorganise repeat rephrase
-    reply report request research resolve respond restate restructure review revise rewrite
+    reply report request research resolve respond restate restore restructure review revise rewrite
     role-play run save schedule score search select send separate sequence set share show
     sign simplify sketch solve sort specify spot state storyboard structure subscribe suggest
     summarise summarize support switch tag teach test tell trace track translate trim try
