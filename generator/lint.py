@@ -24,7 +24,7 @@ MEASURABLE_VERBS = frozenset(
     add adapt adjust agree analyse analyze answer apply appraise argue arrange ask assess
     assign audit book brief build calculate capture categorise challenge change check choose
     cite clarify classify close coach collect combine comment compare compile complete compose
-    compute configure connect construct contrast convert correct count create critique
+    compute configure connect construct contrast convert correct count create critique crop
     customise debate decide deconstruct define delegate delete demonstrate describe design
     detect determine develop diagnose differentiate discuss distinguish document draft draw
     edit estimate evaluate examine experiment explain export express extract facilitate file
@@ -32,7 +32,7 @@ MEASURABLE_VERBS = frozenset(
     identify illustrate implement import improve infer install integrate interpret interview
     introduce invite join judge justify label lead link list locate log manage map mark match
     measure mention merge message moderate monitor name navigate negotiate note observe
-    operate order organise organize outline paraphrase pick pin plan post practise practice
+    operate order organise organize outline paraphrase photograph pick pin plan post practise practice
     predict prepare present prioritise prioritize produce prompt propose prototype publish
     rank rate react read rearrange recognise recognize recommend reconstruct record recount
     redesign reduce reflect reframe rehearse relate remove rename reorganise repeat rephrase
