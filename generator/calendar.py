@@ -23,14 +23,18 @@ def programme_calendar(
     timeline: Timeline,
     gettext: Callable[[str], str] = str,
     uid_prefix: str = "",
+    name: str | None = None,
 ) -> bytes:
-    """One calendar with onboarding, every pair session and every checkpoint."""
+    """One calendar with onboarding, every pair session and every checkpoint.
+
+    `uid_prefix` and `name` make a pair's own calendar: its own event ids and title.
+    """
     _ = gettext
     programme = project.programme
     prefix = f"{uid_prefix}." if uid_prefix else ""
     roles = programme.roles
     calendar = _calendar(
-        programme.title, programme.schedule.timezone if programme.schedule else None
+        name or programme.title, programme.schedule.timezone if programme.schedule else None
     )
     stamp = _stamp(project)
     for slot in timeline.workshops:

@@ -32,8 +32,8 @@ MEASURABLE_VERBS = frozenset(
     identify illustrate implement import improve infer install integrate interpret interview
     introduce invite join judge justify label lead link list locate log manage map mark match
     measure mention merge message moderate monitor name navigate negotiate note observe
-    operate order organise organize outline paraphrase photograph pick pin plan post practise practice
-    predict prepare present prioritise prioritize produce prompt propose prototype publish
+    operate order organise organize outline paraphrase photograph pick pin plan post practise
+    practice predict prepare present prioritise prioritize produce prompt propose prototype publish
     rank rate react read rearrange recognise recognize recommend reconstruct record recount
     redesign reduce reflect reframe rehearse relate remove rename reorganise repeat rephrase
     reply report request research resolve respond restate restore restructure review revise rewrite

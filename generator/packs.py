@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from icalendar import Calendar
-
 from . import calendar as calendars
 from .artefacts import Artefact, Plan
 from .errors import Place, Problems, UsageError
@@ -458,12 +456,10 @@ def build_packs(
 
 def pair_calendar(renderer: Renderer, info: PairInfo) -> bytes:
     """The pair's own sessions and checkpoints, at their own day and time."""
-    calendar = Calendar.from_ical(
-        calendars.programme_calendar(
-            renderer.project, info.timeline, renderer.gettext, uid_prefix=info.id
-        )
+    return calendars.programme_calendar(
+        renderer.project,
+        info.timeline,
+        renderer.gettext,
+        uid_prefix=info.id,
+        name=f"{renderer.project.programme.title}: {info.mentor.name} · {info.mentee.name}",
     )
-    calendar["X-WR-CALNAME"] = (
-        f"{renderer.project.programme.title}: {info.mentor.name} · {info.mentee.name}"
-    )
-    return bytes(calendar.to_ical())
