@@ -100,6 +100,12 @@ def test_sheets_are_split_from_one_batch_with_their_own_titles(acme_build: Path)
     assert "(<b>not</b> bold)" in text  # user HTML printed as text
 
 
+def test_the_agreement_signs_on_one_page(acme_build: Path) -> None:
+    pages = text_of(acme_build / "pdf" / "mentoring-agreement.pdf")
+    assert len(pages) == 1
+    assert "Confidentiality" in pages[0] and "Signature" in pages[0]
+
+
 def test_a4_by_default(acme_build: Path) -> None:
     box = PdfReader(acme_build / "pdf" / "mentor-guide.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
