@@ -6,6 +6,7 @@ same Python-Markdown extensions, so a page and its PDF cannot disagree.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,13 +46,26 @@ def site_extensions() -> list[Any]:
     ]
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One converter per thread, reset between documents (building one costs as much as
+    converting a small page, and pair packs convert thousands)."""
+    converter: markdown.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs={"toc": {"toc_depth": "1-3", "permalink": False}},
+            output_format="html",
+        )
+        _local.converter = converter
+    return converter.reset()
+
+
 def to_html(text: str, *, id_prefix: str = "") -> Html:
     """Convert one artefact's Markdown; `id_prefix` keeps ids unique in a batch."""
-    converter = markdown.Markdown(
-        extensions=EXTENSIONS,
-        extension_configs={"toc": {"toc_depth": "1-3", "permalink": False}},
-        output_format="html",
-    )
+    converter = _converter()
     body = converter.convert(text)
     tokens: list[dict[str, Any]] = getattr(converter, "toc_tokens", [])
     headings = tuple(_flatten(tokens))

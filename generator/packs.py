@@ -39,7 +39,7 @@ from .render import Renderer
 from .roster import Person, Roster
 from .schedule import Timeline, pair_schedule, timeline, undated
 
-PAIRS_PER_JOB = 25
+PAIRS_PER_JOB = 10
 PARTS = ("cover", "agreement", "cert-mentor", "cert-mentee")
 
 
