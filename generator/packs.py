@@ -1,11 +1,14 @@
 """A personal pack for every pair, and a certificate for every participant.
 
-WeasyPrint's cost is mostly per document, so what all pairs share (the session plans,
-with agenda times counted from the start of the session, and the feedback forms) is laid
-out once; the personal pages of many pairs (cover with their own dates, the agreement
-filled in with their names, two certificates) are laid out as one batch document and cut
-apart; pikepdf then puts each pack together, with bookmarks. Batches run on the same
-executor as the other PDFs: local processes or a Dask cluster.
+WeasyPrint's cost is in laying out text, so nothing is laid out twice that can be laid
+out once. What all pairs share (the session plans, with agenda times counted from the
+start of the session, and the feedback forms) is laid out once. The personal pages (the
+cover with the pair's own dates, the agreement filled in with their names, two
+certificates) are laid out once as stencils with a blank for every stamped value, and
+each pair's values are printed onto them (see `stamps`). Pairs that cannot be stamped
+have their personal pages laid out directly, many pairs as one batch document cut apart.
+pikepdf then puts each pack together, with bookmarks. Jobs run on the same executor as
+the other PDFs: local processes or a Dask cluster.
 
 Roster data stays in `pairs/` and `certificates/`: the site never sees it.
 """
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import calendar as calendars
+from . import stamps
 from .artefacts import Artefact, Plan
 from .errors import Place, Problems, UsageError
 from .markup import to_html
@@ -39,7 +43,8 @@ from .render import Renderer
 from .roster import Person, Roster
 from .schedule import Timeline, pair_schedule, timeline, undated
 
-PAIRS_PER_JOB = 10
+PAIRS_PER_JOB = 10  # pairs laid out directly, per batch document
+PAIRS_PER_STAMP_JOB = 20  # pairs stamped, per job
 PARTS = ("cover", "agreement", "cert-mentor", "cert-mentee")
 
 
@@ -93,6 +98,7 @@ class PackReport:
     pages: int = 0
     seconds: float = 0.0
     unmatched: list[str] = field(default_factory=list)
+    laid_out: int = 0  # pairs whose personal pages were laid out directly, not stamped
 
 
 # --- the pairs to print ---------------------------------------------------------------
@@ -256,11 +262,49 @@ def shared_pages(renderer: Renderer, plan: Plan) -> tuple[str, str, tuple[str, .
     return page, css, tuple(anchors), titles
 
 
-def personal_jobs(renderer: Renderer, infos: list[PairInfo]) -> Iterator[PackJob]:
-    """Batches of personal pages, each ready to lay out as soon as it is made."""
-    project = renderer.project
+def part_artefacts(
+    renderer: Renderer, info: PairInfo, recorders: list[stamps.Recorder] | None = None
+) -> list[Artefact]:
+    """The pair's personal parts, in PARTS order; with recorders, as stencils."""
     _ = renderer.gettext
-    roles = project.programme.roles
+    parts = [
+        ("cover", "pairs/pack.md.j2", _("Your pair"), {}),
+        ("agreement", "site/agreement.md.j2", _("Mentoring agreement"), {}),
+        ("cert-mentor", "pairs/certificate.md.j2", _("Certificate"), {"person": info.mentor}),
+        ("cert-mentee", "pairs/certificate.md.j2", _("Certificate"), {"person": info.mentee}),
+    ]
+    artefacts = []
+    for number, (suffix, template, title, extra) in enumerate(parts):
+        context: dict[str, Any] = {"pair": info, **extra}
+        if recorders is not None:
+            context["stamps"] = recorders[number]
+        artefacts.append(
+            Artefact(f"{info.id}-{suffix}", template, "", title, style="sheet", context=context)
+        )
+    return artefacts
+
+
+def _document(artefact: Artefact, markdown: str, key: str, anchor: str) -> dict[str, Any]:
+    html = to_html(markdown, id_prefix=f"{key}-")
+    return {
+        "artefact": artefact,
+        "body": _markup(html.body),
+        "headings": html.headings,
+        "anchor": anchor,
+        "kind": "certificate" if artefact.key.endswith(("cert-mentor", "cert-mentee")) else "",
+    }
+
+
+def _title(renderer: Renderer, info: PairInfo) -> str:
+    return renderer.gettext("Reverse mentoring pack: %(mentor)s and %(mentee)s") % {
+        "mentor": info.mentor.name,
+        "mentee": info.mentee.name,
+    }
+
+
+def personal_jobs(renderer: Renderer, infos: list[PairInfo]) -> Iterator[PackJob]:
+    """Batches of personal pages laid out directly, each ready as soon as it is made."""
+    project = renderer.project
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     roots = allowed_roots(project)
     for start in range(0, len(infos), PAIRS_PER_JOB):
@@ -268,60 +312,179 @@ def personal_jobs(renderer: Renderer, infos: list[PairInfo]) -> Iterator[PackJob
         documents = []
         entries = []
         for info in chunk:
-            title = _("Reverse mentoring pack: %(mentor)s and %(mentee)s") % {
-                "mentor": info.mentor.name,
-                "mentee": info.mentee.name,
-            }
-            parts = [
-                ("cover", "pairs/pack.md.j2", _("Your pair"), {}),
-                ("agreement", "site/agreement.md.j2", _("Mentoring agreement"), {}),
-                (
-                    "cert-mentor",
-                    "pairs/certificate.md.j2",
-                    _("Certificate"),
-                    {"person": info.mentor},
-                ),
-                (
-                    "cert-mentee",
-                    "pairs/certificate.md.j2",
-                    _("Certificate"),
-                    {"person": info.mentee},
-                ),
-            ]
-            for suffix, template, part_title, extra in parts:
-                artefact = Artefact(
-                    f"{info.id}-{suffix}",
-                    template,
-                    "",
-                    part_title,
-                    style="sheet",
-                    subtitle=f"{roles.mentor}: {info.mentor.name} · "
-                    f"{roles.mentee}: {info.mentee.name}",
-                    context={"pair": info, **extra},
-                )
-                html = to_html(renderer.markdown(artefact), id_prefix=f"{artefact.key}-")
+            for artefact in part_artefacts(renderer, info):
+                markdown = renderer.markdown(artefact)
                 documents.append(
-                    {
-                        "artefact": artefact,
-                        "body": _markup(html.body),
-                        "headings": html.headings,
-                        "anchor": f"part-{artefact.key}",
-                        "kind": "certificate" if suffix.startswith("cert") else "",
-                    }
+                    _document(artefact, markdown, artefact.key, f"part-{artefact.key}")
                 )
-            entries.append((info.id, info.mentor.id, info.mentee.id, title))
+            entries.append((info.id, info.mentor.id, info.mentee.id, _title(renderer, info)))
         page = renderer.html(
             "pdf/document.html.j2",
             _page_context(renderer, "sheet", documents, project.programme.title),
         )
         yield PackJob(
-            f"packs-{start // PAIRS_PER_JOB + 1}",
+            f"packs-{info.id}",
             page,
             css,
             roots,
             tuple(entries),
-            _("Certificate of completion"),
+            renderer.gettext("Certificate of completion"),
         )
+
+
+# --- stamping (main process) -------------------------------------------------------------
+
+
+@dataclass
+class Stencils:
+    """Which pairs share which stencil, and the values each pair prints on it."""
+
+    html: str = ""
+    anchors: tuple[str, ...] = ()
+    # per pair id: per part, (stencil number, the values for its blanks)
+    parts: dict[str, list[tuple[int, list[str]]]] = field(default_factory=dict)
+    direct: list[PairInfo] = field(default_factory=list)
+
+
+def plan_stencils(renderer: Renderer, infos: list[PairInfo]) -> Stencils:
+    """Render every pair's personal parts with blanks, and group the pairs that match.
+
+    A pair is stamped when each of its parts matches the stencil of at least one other
+    pair; otherwise (a lone pair, or a template that prints personal values without
+    `stamp`) its pages are laid out directly.
+    """
+    groups: dict[tuple[int, str], list[tuple[str, list[str]]]] = {}
+    rendered: dict[str, list[tuple[tuple[int, str], list[str]]]] = {}
+    artefacts: dict[tuple[int, str], Artefact] = {}
+    for info in infos:
+        recorders = [stamps.Recorder() for _ in PARTS]
+        rendered[info.id] = []
+        for number, artefact in enumerate(part_artefacts(renderer, info, recorders)):
+            key = (number, renderer.markdown(artefact))
+            groups.setdefault(key, []).append((info.id, recorders[number].values))
+            artefacts.setdefault(key, artefact)
+            rendered[info.id].append((key, recorders[number].values))
+    shared = {key for key, members in groups.items() if len(members) > 1}
+    numbers = {key: number for number, key in enumerate(sorted(shared, key=list(groups).index))}
+    stencils = Stencils()
+    for info in infos:
+        if all(key in shared for key, _values in rendered[info.id]):
+            stencils.parts[info.id] = [(numbers[key], values) for key, values in rendered[info.id]]
+        else:
+            stencils.direct.append(info)
+    documents = []
+    for key, number in numbers.items():
+        documents.append(_document(artefacts[key], key[1], f"stencil{number}", f"stencil-{number}"))
+    stencils.anchors = tuple(f"stencil-{number}" for number in numbers.values())
+    if documents:
+        stencils.html = renderer.html(
+            "pdf/document.html.j2",
+            _page_context(renderer, "sheet", documents, renderer.project.programme.title),
+        )
+    return stencils
+
+
+@dataclass(frozen=True)
+class Stencil:
+    """A personal part laid out once: its pages in the stencils' PDF, and their blanks.
+
+    All stencils live in one PDF, so a pack that uses two of them carries their fonts once.
+    """
+
+    first: int
+    last: int
+    blanks: tuple[stamps.Blank, ...] | None  # None: this stencil cannot be stamped
+
+
+@dataclass(frozen=True)
+class StampedPair:
+    id: str
+    mentor_id: str
+    mentee_id: str
+    title: str
+    parts: tuple[tuple[int, tuple[str, ...]], ...]  # per part: stencil, snippet keys
+
+
+@dataclass(frozen=True)
+class StampJob:
+    """The values of some pairs, to lay out as snippets and print onto the stencils."""
+
+    name: str
+    html: str
+    css: str
+    allowed_roots: tuple[str, ...]
+    stencils_pdf: bytes
+    stencils: dict[int, Stencil]
+    pairs: tuple[StampedPair, ...]
+    certificate_title: str
+
+
+def stamp_jobs(
+    renderer: Renderer,
+    infos: list[PairInfo],
+    stencils: Stencils,
+    laid_out: tuple[bytes, list[Stencil]],
+    css: str,
+) -> tuple[list[StampJob], list[PairInfo]]:
+    """Jobs for the pairs whose stencils can be stamped, and the pairs left to lay out."""
+    roots = allowed_roots(renderer.project)
+    lang = renderer.project.programme.locale.replace("_", "-")
+    pdf, laid_out_stencils = laid_out
+    ready: list[PairInfo] = []
+    direct = list(stencils.direct)
+    for info in infos:
+        wanted = stencils.parts.get(info.id)
+        if wanted is None:
+            continue
+        if all(
+            laid_out_stencils[n].blanks is not None
+            and len(laid_out_stencils[n].blanks or ()) == len(values)
+            for n, values in wanted
+        ):
+            ready.append(info)
+        else:
+            direct.append(info)
+    jobs = []
+    for chunk in stamps.chunks(ready, PAIRS_PER_STAMP_JOB):
+        # A value set alike in the same room is laid out once for the whole batch: many
+        # pairs share their dates, slots and reasons. Each value becomes a form of its
+        # own, holding only its own text, so sharing leaks nothing between packs.
+        keys_of: dict[tuple[str, float, float, str], str] = {}
+        items: list[tuple[str, stamps.Blank, str]] = []
+        pairs = []
+        used: dict[int, Stencil] = {}
+        for info in chunk:
+            placed: list[tuple[int, tuple[str, ...]]] = []
+            for number, values in stencils.parts[info.id]:
+                stencil = used.setdefault(number, laid_out_stencils[number])
+                keys = []
+                for blank, value in zip(stencil.blanks or (), values, strict=True):
+                    alike = (blank.style, round(blank.width, 2), round(blank.height, 2), value)
+                    key = keys_of.get(alike)
+                    if key is None:
+                        key = keys_of[alike] = f"v{len(keys_of)}"
+                        items.append((key, blank, value))
+                    keys.append(key)
+                placed.append((number, tuple(keys)))
+            pairs.append(
+                StampedPair(
+                    info.id, info.mentor.id, info.mentee.id, _title(renderer, info), tuple(placed)
+                )
+            )
+        html, snippet_css = stamps.snippet_html(items, lang, css)
+        jobs.append(
+            StampJob(
+                f"stamps-{chunk[0].id}",
+                html,
+                snippet_css,
+                roots,
+                pdf,
+                used,
+                tuple(pairs),
+                renderer.gettext("Certificate of completion"),
+            )
+        )
+    return jobs, direct
 
 
 def _markup(html: str) -> Any:
@@ -371,6 +534,79 @@ def render_packs(job: PackJob) -> JobResult:
     return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
 
 
+def render_stencils(
+    html: str, css: str, roots: tuple[str, ...], anchors: tuple[str, ...]
+) -> tuple[bytes, list[Stencil]]:
+    """Lay out every stencil once, as one PDF; find the pages and the blanks of each."""
+    document = layout(html, css, roots)
+    stencils = []
+    for first, last in split_points(document, list(anchors)):
+        blanks = stamps.find_blanks(document, first, last)
+        stencils.append(Stencil(first, last, None if blanks is None else tuple(blanks)))
+    return bytes(document.write_pdf()), stencils
+
+
+def render_stamped(job: StampJob) -> JobResult:
+    """Lay out the values of a batch of pairs and print them onto copies of the stencils.
+
+    Pairs with a value that does not fit its blank are handed back (`retry`), to be laid
+    out directly.
+    """
+    import pikepdf
+
+    started = time.perf_counter()
+    document = layout(job.html, job.css, job.allowed_roots)
+    blanks: dict[str, stamps.Blank] = {}
+    for pair in job.pairs:
+        for number, keys in pair.parts:
+            blanks.update(zip(keys, job.stencils[number].blanks or (), strict=True))
+    sheets = stamps.SnippetSheets(document.write_pdf(), stamps.find_snippets(document, blanks))
+    source = pikepdf.open(io.BytesIO(job.stencils_pdf))
+    outputs: dict[str, bytes] = {}
+    retry = []
+    pages = 0
+
+    def stamped(target: Any, parts: list[tuple[int, tuple[str, ...]]]) -> list[int]:
+        firsts = []
+        for number, keys in parts:
+            stencil = job.stencils[number]
+            first = len(target.pages)
+            firsts.append(first)
+            target.pages.extend(source.pages[stencil.first : stencil.last])
+            placed = list(zip(keys, stencil.blanks or (), strict=True))
+            for index in range(stencil.last - stencil.first):
+                sheets.stamp(
+                    target,
+                    first + index,
+                    [(key, blank) for key, blank in placed if blank.page == index],
+                    pikepdf,
+                )
+        return firsts
+
+    for pair in job.pairs:
+        if not sheets.fits(key for _number, keys in pair.parts for key in keys):
+            retry.append(pair.id)
+            continue
+        personal = _new(pikepdf, pair.title)
+        _cover, agreement = stamped(personal, list(pair.parts[:2]))
+        personal.docinfo["/MentorkitAgreementPage"] = agreement
+        pages += len(personal.pages)
+        outputs[f"personal/{pair.id}.pdf"] = _saved(personal)
+        for person_id, part in ((pair.mentor_id, pair.parts[2]), (pair.mentee_id, pair.parts[3])):
+            certificate = _new(pikepdf, job.certificate_title)
+            stamped(certificate, [part])
+            pages += len(certificate.pages)
+            outputs[f"certificates/{person_id}.pdf"] = _saved(certificate)
+    return JobResult(job.name, pages, outputs, time.perf_counter() - started, retry=tuple(retry))
+
+
+def _new(pikepdf: Any, title: str) -> Any:
+    pdf = pikepdf.new()
+    pdf.docinfo["/Title"] = title
+    pdf.docinfo["/Creator"] = "mentorkit"
+    return pdf
+
+
 def assemble(
     personal: bytes, shared: Any, bookmarks: tuple[tuple[str, int], ...], names: tuple[str, str]
 ) -> bytes:
@@ -391,10 +627,8 @@ def assemble(
 
 
 def _pages(pikepdf: Any, source: Any, first: int, last: int, title: str) -> Any:
-    part = pikepdf.new()
+    part = _new(pikepdf, title)
     part.pages.extend(source.pages[first:last])
-    part.docinfo["/Title"] = title
-    part.docinfo["/Creator"] = "mentorkit"
     return part
 
 
@@ -417,39 +651,56 @@ def build_packs(
 ) -> PackReport:
     """Render every pair's pack and certificates into `out` (pairs/ and certificates/).
 
-    The shared pages and the batches of personal pages are laid out side by side; each
-    pack is joined in this process as its batch comes back.
+    The shared pages and the stencils are laid out side by side; then the pairs are
+    stamped in batches (or laid out directly, when they cannot be), and each pack is
+    joined in this process as its batch comes back.
     """
     import pikepdf
 
     started = time.perf_counter()
     _ = renderer.gettext
     report = PackReport(pairs=len(infos), certificates=2 * len(infos))
-    html, css, anchors, titles = shared_pages(renderer, plan)
-    shared_future = pool.submit(render_shared, html, css, allowed_roots(renderer.project), anchors)
-    futures: list[Future[JobResult]] = []
-    for job in personal_jobs(renderer, infos):
-        futures.append(pool.submit(render_packs, job))
-    shared_bytes, firsts = shared_future.result()
-    shared = pikepdf.open(io.BytesIO(shared_bytes))
-    bookmarks = tuple(zip(titles, firsts, strict=True))
+    roots = allowed_roots(renderer.project)
+    css = renderer.html("pdf/print.css.j2", _css_context(renderer))
+    # The stencils first (the stamping waits for them), then the shared pages; this
+    # process writes the calendars meanwhile.
+    stencils = plan_stencils(renderer, infos)
+    stencil_future = (
+        pool.submit(render_stencils, stencils.html, css, roots, stencils.anchors)
+        if stencils.anchors
+        else None
+    )
+    html, _css, anchors, titles = shared_pages(renderer, plan)
+    shared_future = pool.submit(render_shared, html, css, roots, anchors)
+    for info in infos:
+        target = out / "pairs" / info.id / f"{info.id}.ics"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pair_calendar(renderer, info))
+    laid_out = stencil_future.result() if stencil_future else (b"", [])
+    jobs, direct = stamp_jobs(renderer, infos, stencils, laid_out, css)
+    futures: list[Future[JobResult]] = [pool.submit(render_stamped, job) for job in jobs]
+    futures += [pool.submit(render_packs, job) for job in personal_jobs(renderer, direct)]
+    shared = pikepdf.open(io.BytesIO(shared_future.result()[0]))
+    bookmarks = tuple(zip(titles, shared_future.result()[1], strict=True))
     names = (_("Your pair"), _("Mentoring agreement"))
-    for future in futures:
-        result = future.result()
+    by_id = {info.id: info for info in infos}
+    while futures:
+        result = futures.pop(0).result()
         report.pages += result.pages
         for name, data in result.outputs.items():
             if name.startswith("personal/"):
                 pair_id = name.removeprefix("personal/").removesuffix(".pdf")
                 target = out / "pairs" / pair_id / f"{pair_id}.pdf"
-                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(assemble(data, shared, bookmarks, names))
             else:
                 (out / name).parent.mkdir(parents=True, exist_ok=True)
                 (out / name).write_bytes(data)
+        if result.retry:
+            report.laid_out += len(result.retry)
+            retry = [by_id[pair_id] for pair_id in result.retry]
+            futures += [pool.submit(render_packs, job) for job in personal_jobs(renderer, retry)]
         progress(sum(1 for n in result.outputs if n.startswith("personal/")))
-    for info in infos:
-        target = out / "pairs" / info.id / f"{info.id}.ics"
-        target.write_bytes(pair_calendar(renderer, info))
+    report.laid_out += len(direct)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -82,6 +82,7 @@ class JobResult:
     outputs: dict[str, bytes]
     seconds: float
     notes: tuple[str, ...] = ()
+    retry: tuple[str, ...] = ()  # items the job handed back, to be done another way
 
     @property
     def files(self) -> tuple[str, ...]:

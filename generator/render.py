@@ -22,7 +22,7 @@ from babel.dates import format_date, format_datetime, format_time, get_day_names
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import i18n
+from . import i18n, stamps
 from .artefacts import Artefact, Plan
 from .errors import BuildError
 from .model import WEEKDAYS, Project
@@ -115,6 +115,7 @@ class Renderer:
             "minutes": self.duration,
             "plural": plural,
             "page_url": self.page_url,
+            "stamp": stamps.stamp,
         }
 
     def _globals(self) -> dict[str, Any]:

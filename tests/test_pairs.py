@@ -58,7 +58,8 @@ def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Pat
     agreement = "\n".join(text[1:3])
     assert "Mentoring agreement" in agreement
     assert "Nia Brown" in agreement and "Alex Morgan" in agreement
-    assert "on Thursday at 09:00 (Europe/London)" in agreement
+    assert "Thursday at 09:00 (Europe/London)" in agreement
+    assert "from March 4, 2027 to March 11, 2027" in agreement
     titles = [item.title for item in reader.outline]
     assert titles == [
         "Your pair",
