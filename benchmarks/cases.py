@@ -85,7 +85,9 @@ def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) ->
             seconds = report.timings["packs"]
             print(
                 f"  {count} worker(s): {report.pairs / seconds:>8,.1f} packs/s "
-                f"({report.pairs} packs in {seconds:,.1f} s)"
+                f"({report.pairs} packs in {seconds:,.1f} s; "
+                f"{report.pairs - report.pairs_laid_out} stamped, "
+                f"{report.pairs_laid_out} laid out one by one)"
             )
         whole = whole_pack_seconds(project, roster)
         print(

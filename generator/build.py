@@ -90,6 +90,7 @@ class BuildReport:
     pdf_pages: int = 0
     pdf_rendered: int = 0
     pairs: int = 0
+    pairs_laid_out: int = 0  # pairs whose personal pages could not be stamped
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -169,7 +170,7 @@ def build(
             infos = packs.pair_infos(project, pairs, renderer)
             (stage / "pairs").mkdir()
             (stage / "certificates").mkdir()
-            packs.build_packs(
+            made = packs.build_packs(
                 renderer,
                 plan,
                 infos,
@@ -181,6 +182,7 @@ def build(
             options.reporter.finish("packs")
             report.timings["packs"] = time.perf_counter() - t
             report.pairs = len(pairs)
+            report.pairs_laid_out = made.laid_out
             personal = ["pairs", "certificates"]
         for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())

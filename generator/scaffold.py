@@ -27,6 +27,8 @@ TEMPLATE_NOTES = {
     "site/library-area.md.j2": "a topic library page per area",
     "partials/session.md.j2": "macros shared by session plans and guides (agenda table...)",
     "partials/form.md.j2": "form widgets: tick boxes, lines to write on, fields",
+    "pairs/pack.md.j2": "the first page of each pair's pack: names, slot, their own dates",
+    "pairs/certificate.md.j2": "the certificate of completion, one per participant",
     "pdf/document.html.j2": "the print layout: cover, contents, sheets",
     "pdf/print.css.j2": "the print styles: page size, margins, fonts, colours",
 }
@@ -63,5 +65,11 @@ def _templates_readme() -> str:
         "cannot read files or run code. A mistake is reported as\n"
         "`templates/<path>:<line>: <message>` and nothing is built.\n\n"
         "Text that comes from your YAML is escaped: HTML typed in a topic is shown, never run.\n\n"
+        "Pair packs and certificates are printed by the hundred. In `pairs/` templates and\n"
+        "the agreement, pass each personal value (a name, a slot, a date) through `stamp`,\n"
+        "`{{ pair.mentor.name | stamp }}`, and let it end its line (or fill a line alone):\n"
+        "the page is then laid out once for everyone and each pair's values are printed onto\n"
+        "it. A page that prints personal values otherwise is still right, only slower: it is\n"
+        "laid out again for every pair.\n\n"
         "| template | makes |\n| --- | --- |\n" + "\n".join(rows) + "\n"
     )
