@@ -33,6 +33,7 @@ from .match import Pair
 from .model import WEEKDAYS, Project
 from .pdf import (
     JobResult,
+    LayoutJob,
     _css_context,
     _page_context,
     allowed_roots,
@@ -80,13 +81,9 @@ class PairInfo:
 
 
 @dataclass(frozen=True)
-class PackJob:
-    """Personal pages of some pairs, and the shared pages every pack ends with."""
+class PackJob(LayoutJob):
+    """Personal pages of some pairs, laid out directly as one batch document."""
 
-    name: str
-    html: str
-    css: str
-    allowed_roots: tuple[str, ...]
     pairs: tuple[tuple[str, str, str, str], ...]  # pair id, mentor id, mentee id, pack title
     certificate_title: str
 
@@ -406,13 +403,9 @@ class StampedPair:
 
 
 @dataclass(frozen=True)
-class StampJob:
+class StampJob(LayoutJob):
     """The values of some pairs, to lay out as snippets and print onto the stencils."""
 
-    name: str
-    html: str
-    css: str
-    allowed_roots: tuple[str, ...]
     stencils_pdf: bytes
     stencils: dict[int, Stencil]
     pairs: tuple[StampedPair, ...]

@@ -50,13 +50,19 @@ class Split:
 
 
 @dataclass(frozen=True)
-class PrintJob:
-    """One WeasyPrint render, and the files written from its pages."""
+class LayoutJob:
+    """A document for WeasyPrint to lay out: HTML, CSS and the folders it may read."""
 
     name: str
     html: str
     css: str
     allowed_roots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PrintJob(LayoutJob):
+    """One WeasyPrint render, and the files written from its pages."""
+
     title: str
     filename: str | None = None  # a standalone document
     splits: tuple[Split, ...] = ()  # or sheets cut from a batch
