@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
+from . import i18n
 from .model import WEEKDAYS, Project
 from .roster import Person, Roster
 
@@ -104,6 +105,7 @@ def match(roster: Roster, project: Project | None = None) -> MatchResult:
     minutes = schedule.session_minutes if schedule else 60
     monday = _monday(schedule.start) if schedule else REFERENCE_MONDAY
     notes = _notes(roster.people, topics)
+    words = _Words.of(project)
     if not mentors or not mentees:
         missing = "mentors" if not mentors else "mentees"
         reason = f"the roster has no {missing}"
@@ -140,7 +142,9 @@ def match(roster: Roster, project: Project | None = None) -> MatchResult:
             continue
         taken_m.add(i)
         taken_e.add(j)
-        pairs.append(_pair(mentors[i], mentees[j], windows_m[i], windows_e[j], monday, topics))
+        pairs.append(
+            _pair(mentors[i], mentees[j], windows_m[i], windows_e[j], monday, topics, words)
+        )
     unmatched = [
         Unmatched(
             p,
@@ -263,6 +267,25 @@ def _fit(mentors: list[Person], mentees: list[Person], topics: _Topics) -> NDArr
     return fit
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The reasons a pair is given are printed in their pack: in the programme's language."""
+
+    gettext: Callable[[str], str]
+    days: dict[str, str]
+
+    @classmethod
+    def of(cls, project: Project | None) -> _Words:
+        if project is None:
+            return cls(lambda text: text, {day: day.capitalize() for day in WEEKDAYS})
+        from babel.dates import get_day_names
+
+        locale = project.programme.locale.replace("-", "_")
+        names = get_day_names("wide", locale=locale)
+        translations = i18n.translations(project.programme.locale, project.template_dirs)
+        return cls(translations.gettext, {day: str(names[n]) for n, day in enumerate(WEEKDAYS)})
+
+
 def _pair(
     mentor: Person,
     mentee: Person,
@@ -270,7 +293,9 @@ def _pair(
     windows_e: NDArray[np.float32],
     monday: dt.date,
     topics: _Topics,
+    words: _Words,
 ) -> Pair:
+    _ = words.gettext
     offered = {unit for item in mentor.offers for unit in topics.units(item)}
     taught = [w for w in dict.fromkeys(mentee.wants) if topics.units(w) & offered]
     wishes = len(dict.fromkeys(mentee.wants))
@@ -278,12 +303,21 @@ def _pair(
     weekday, time = _first_slot(windows_m, windows_e, monday, mentee.timezone)
     reasons = []
     if taught:
-        reasons.append(f"can teach {', '.join(taught)} ({len(taught)} of {wishes} wishes)")
+        reasons.append(
+            _("can teach %(topics)s (%(count)s of %(wishes)s wishes)")
+            % {"topics": ", ".join(taught), "count": len(taught), "wishes": wishes}
+        )
     else:
-        reasons.append("teaches none of the wishes: agree the topics in the first session")
-    reasons.append(f"different departments ({mentor.department} and {mentee.department})")
-    reasons.append("outside each other's reporting line")
-    reasons.append(f"both free on {weekday.capitalize()} at {time} ({mentee.timezone})")
+        reasons.append(_("teaches none of the wishes: agree the topics in the first session"))
+    reasons.append(
+        _("different departments (%(mentor)s and %(mentee)s)")
+        % {"mentor": mentor.department, "mentee": mentee.department}
+    )
+    reasons.append(_("outside each other's reporting line"))
+    reasons.append(
+        _("both free on %(day)s at %(time)s (%(zone)s)")
+        % {"day": words.days[weekday], "time": time, "zone": mentee.timezone}
+    )
     return Pair(mentor, mentee, score, tuple(reasons), weekday, time)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -69,6 +70,22 @@ def test_reasons_and_scores_are_written_for_people() -> None:
         "different departments (Operations and Executive)",
         "outside each other's reporting line",
         "both free on Thursday at 09:00 (Europe/London)",
+    )
+
+
+def test_reasons_are_in_the_programme_language(tmp_path: Path) -> None:
+    """They are printed on the pair's own pack, so they speak the programme's language."""
+    project = tmp_path / "acme"
+    shutil.copytree(ACME, project)
+    text = (project / "program.yaml").read_text(encoding="utf-8")
+    (project / "program.yaml").write_text(text.replace("locale: en", "locale: fr"))
+    result = match(read_roster(ROSTER), load_project(project))
+    pair = next(p for p in result.pairs if p.mentee.id == "ceo")
+    assert pair.reasons == (
+        "peut enseigner ai (souhaits couverts : 1 sur 2)",
+        "services différents (Operations et Executive)",
+        "hors de la ligne hiérarchique l'un de l'autre",
+        "tous deux libres le jeudi à 09:00 (Europe/London)",
     )
 
 
