@@ -37,6 +37,7 @@ log = logging.getLogger("mentorkit")
 
 OUTPUTS = ALL_OUTPUTS
 MANIFEST = ".mentorkit/manifest.json"
+PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
 
 
 class Reporter(Protocol):
@@ -91,6 +92,7 @@ class BuildReport:
     pdf_rendered: int = 0
     pairs: int = 0
     pairs_laid_out: int = 0  # pairs whose personal pages could not be stamped
+    pack_layouts_reused: int = 0  # shared pages and stencils taken from the last build
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -177,12 +179,14 @@ def build(
                 pool,
                 stage,
                 lambda done: options.reporter.advance("packs", done),
+                packs.LayoutCache(out / PACKS_CACHE, salt),
             )
             write_pairs(pairs, stage / "pairs" / "pairs.csv")
             options.reporter.finish("packs")
             report.timings["packs"] = time.perf_counter() - t
             report.pairs = len(pairs)
             report.pairs_laid_out = made.laid_out
+            report.pack_layouts_reused = made.reused
             personal = ["pairs", "certificates"]
         for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())

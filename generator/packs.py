@@ -16,7 +16,10 @@ Roster data stays in `pairs/` and `certificates/`: the site never sees it.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import io
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
@@ -96,6 +99,7 @@ class PackReport:
     seconds: float = 0.0
     unmatched: list[str] = field(default_factory=list)
     laid_out: int = 0  # pairs whose personal pages were laid out directly, not stamped
+    reused: int = 0  # layouts taken from the cache of an earlier build
 
 
 # --- the pairs to print ---------------------------------------------------------------
@@ -634,6 +638,71 @@ def _saved(pdf: Any) -> bytes:
 # --- running ---------------------------------------------------------------------------
 
 
+class LayoutCache:
+    """Layouts kept between builds, by a digest of everything that made them.
+
+    The pages every pack shares and the stencils depend on the programme and the
+    templates, never on the roster: a coordinator who edits pairs.csv and builds again
+    does not wait for them twice. Entries not used by a build are removed after it.
+    """
+
+    def __init__(self, folder: Path | None, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, kind: str, *parts: str) -> str:
+        hasher = hashlib.sha256(self.salt.encode())
+        for part in (kind, *parts):
+            hasher.update(part.encode())
+            hasher.update(b"\0")
+        return f"{kind}-{hasher.hexdigest()[:32]}"
+
+    def get(self, key: str) -> tuple[bytes, Any] | None:
+        self.used.add(key)
+        if self.folder is None:
+            return None
+        try:
+            found = (
+                (self.folder / f"{key}.pdf").read_bytes(),
+                json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")),
+            )
+        except (OSError, ValueError):
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, pdf_bytes: bytes, meta: Any) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / f"{key}.pdf").write_bytes(pdf_bytes)
+        (self.folder / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.stem not in self.used:
+                path.unlink()
+
+
+def _stencils_meta(stencils: list[Stencil]) -> list[Any]:
+    return [dataclasses.asdict(stencil) for stencil in stencils]
+
+
+def _stencils_from(meta: list[Any]) -> list[Stencil]:
+    return [
+        Stencil(
+            m["first"],
+            m["last"],
+            None if m["blanks"] is None else tuple(stamps.Blank(**b) for b in m["blanks"]),
+        )
+        for m in meta
+    ]
+
+
 def build_packs(
     renderer: Renderer,
     plan: Plan,
@@ -641,40 +710,59 @@ def build_packs(
     pool: Executor,
     out: Path,
     progress: Callable[[int], None],
+    cache: LayoutCache | None = None,
 ) -> PackReport:
     """Render every pair's pack and certificates into `out` (pairs/ and certificates/).
 
-    The shared pages and the stencils are laid out side by side; then the pairs are
-    stamped in batches (or laid out directly, when they cannot be), and each pack is
-    joined in this process as its batch comes back.
+    The shared pages and the stencils are laid out side by side (or taken from the
+    cache); then the pairs are stamped in batches (or laid out directly, when they
+    cannot be), and each pack is joined in this process as its batch comes back.
     """
     import pikepdf
 
     started = time.perf_counter()
     _ = renderer.gettext
+    cache = cache or LayoutCache(None, "")
     report = PackReport(pairs=len(infos), certificates=2 * len(infos))
     roots = allowed_roots(renderer.project)
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     # The stencils first (the stamping waits for them), then the shared pages; this
     # process writes the calendars meanwhile.
     stencils = plan_stencils(renderer, infos)
+    stencil_key = cache.key("stencils", stencils.html, css, *stencils.anchors)
+    stencil_hit = cache.get(stencil_key) if stencils.anchors else None
     stencil_future = (
         pool.submit(render_stencils, stencils.html, css, roots, stencils.anchors)
-        if stencils.anchors
+        if stencils.anchors and stencil_hit is None
         else None
     )
     html, _css, anchors, titles = shared_pages(renderer, plan)
-    shared_future = pool.submit(render_shared, html, css, roots, anchors)
+    shared_key = cache.key("shared", html, css, *anchors)
+    shared_hit = cache.get(shared_key)
+    shared_future = (
+        pool.submit(render_shared, html, css, roots, anchors) if shared_hit is None else None
+    )
     for info in infos:
         target = out / "pairs" / info.id / f"{info.id}.ics"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(pair_calendar(renderer, info))
-    laid_out = stencil_future.result() if stencil_future else (b"", [])
+    laid_out: tuple[bytes, list[Stencil]] = (b"", [])
+    if stencil_hit is not None:
+        laid_out = (stencil_hit[0], _stencils_from(stencil_hit[1]))
+    elif stencil_future is not None:
+        laid_out = stencil_future.result()
+        cache.put(stencil_key, laid_out[0], _stencils_meta(laid_out[1]))
     jobs, direct = stamp_jobs(renderer, infos, stencils, laid_out, css)
     futures: list[Future[JobResult]] = [pool.submit(render_stamped, job) for job in jobs]
     futures += [pool.submit(render_packs, job) for job in personal_jobs(renderer, direct)]
-    shared = pikepdf.open(io.BytesIO(shared_future.result()[0]))
-    bookmarks = tuple(zip(titles, shared_future.result()[1], strict=True))
+    if shared_future is not None:
+        shared_bytes, firsts = shared_future.result()
+        cache.put(shared_key, shared_bytes, firsts)
+    else:
+        assert shared_hit is not None
+        shared_bytes, firsts = shared_hit
+    shared = pikepdf.open(io.BytesIO(shared_bytes))
+    bookmarks = tuple(zip(titles, firsts, strict=True))
     names = (_("Your pair"), _("Mentoring agreement"))
     by_id = {info.id: info for info in infos}
     while futures:
@@ -694,6 +782,8 @@ def build_packs(
             futures += [pool.submit(render_packs, job) for job in personal_jobs(renderer, retry)]
         progress(sum(1 for n in result.outputs if n.startswith("personal/")))
     report.laid_out += len(direct)
+    report.reused = cache.hits
+    cache.prune()
     report.seconds = time.perf_counter() - started
     return report
 

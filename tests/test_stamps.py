@@ -212,3 +212,30 @@ def test_the_stamp_filter_escapes_and_records(tmp_path: Path) -> None:
     assert direct == (
         '<span class="stamp">&lt;b&gt;x&lt;/b&gt;</span>|<span class="stamp">&#42;y&#42;</span>'
     )
+
+
+def test_a_second_build_reuses_the_shared_layouts_and_makes_the_same_packs(
+    tmp_path: Path,
+) -> None:
+    """Editing pairs.csv and building again does not lay out the shared pages twice."""
+    out = tmp_path / "dist"
+    options = BuildOptions(out=out, workers=1, roster=ROSTER, only=frozenset({"calendar"}))
+    first = build(ACME, options)
+    pack = out / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.pdf"
+    certificate = out / "certificates" / "ceo.pdf"
+    made = pack.read_bytes(), certificate.read_bytes()
+    cached = sorted(p.name for p in (out / ".mentorkit" / "packs").iterdir())
+    assert first.pack_layouts_reused == 0 and len(cached) == 4  # shared pages, stencils
+    second = build(ACME, options)
+    assert second.pack_layouts_reused == 2
+    assert (pack.read_bytes(), certificate.read_bytes()) == made
+    # A change to the programme makes new layouts; the old ones are removed.
+    project = tmp_path / "acme"
+    shutil.copytree(ACME, project)
+    programme = project / "program.yaml"
+    programme.write_text(programme.read_text().replace("Acme Reverse", "Acme New"))
+    third = build(project, options)
+    assert third.pack_layouts_reused == 0
+    assert len(list((out / ".mentorkit" / "packs").iterdir())) == 4
+    assert sorted(p.name for p in (out / ".mentorkit" / "packs").iterdir()) != cached
+    assert "Acme New" in " ".join(_words(pack.read_bytes()))
