@@ -40,6 +40,7 @@ from .pdf import (
     _css_context,
     _page_context,
     allowed_roots,
+    files_digest,
     layout,
     split_points,
 )
@@ -654,7 +655,7 @@ class LayoutCache:
 
     def key(self, kind: str, *parts: str) -> str:
         hasher = hashlib.sha256(self.salt.encode())
-        for part in (kind, *parts):
+        for part in (kind, *parts, files_digest(*parts)):
             hasher.update(part.encode())
             hasher.update(b"\0")
         return f"{kind}-{hasher.hexdigest()[:32]}"

@@ -10,6 +10,7 @@ layers and the package: nothing is fetched from the network.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import logging
 import os
@@ -76,7 +77,35 @@ class PrintJob(LayoutJob):
         hasher = hashlib.sha256(salt.encode())
         for part in (self.html, self.css, repr(self.splits), str(self.filename)):
             hasher.update(part.encode())
+        hasher.update(files_digest(self.html, self.css).encode())
         return hasher.hexdigest()
+
+
+_FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
+
+
+def files_digest(*texts: str) -> str:
+    """A digest of the local files a document reads (images, fonts), by their contents.
+
+    A cached PDF is only reused when the pictures and fonts in it are unchanged too, even
+    if a file was replaced under the same name.
+    """
+    hasher = hashlib.sha256()
+    for url in sorted({m.group(0) for text in texts for m in _FILE_URL.finditer(text)}):
+        path = Path(unquote(urlsplit(url).path))
+        hasher.update(url.encode())
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if path.is_file():
+            hasher.update(_file_digest(str(path), stat.st_mtime_ns, stat.st_size))
+    return hasher.hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_digest(path: str, mtime_ns: int, size: int) -> bytes:
+    return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,17 @@ def test_the_organisation_typeface_is_used_in_pdfs_and_site(branded: Path) -> No
     assert (out / "site" / "assets" / "fonts" / "House-Regular.otf").is_file()
 
 
+def test_a_font_file_replaced_under_the_same_name_is_printed_again(branded: Path) -> None:
+    out = branded.parent / "dist"
+    build(branded, BuildOptions(out=out, workers=1, only=frozenset({"pdf"})))
+    assert (
+        build(branded, BuildOptions(out=out, workers=1, only=frozenset({"pdf"}))).pdf_rendered == 0
+    )
+    shutil.copyfile(FONT.with_name("Inter-Bold.otf"), branded / "assets/fonts/House-Regular.otf")
+    again = build(branded, BuildOptions(out=out, workers=1, only=frozenset({"pdf"})))
+    assert again.pdf_rendered > 0  # every PDF uses the house font: none may be reused
+
+
 def test_a_missing_or_wrong_font_file_is_reported(branded: Path) -> None:
     programme = branded / "program.yaml"
     programme.write_text(
