@@ -37,6 +37,10 @@ SHEETS_PER_JOB = 40
 PAGE_HEIGHTS = {"a4": "297mm", "letter": "279.4mm"}
 #: Sheets meant to fit one page: set more compactly when they would not.
 ONE_PAGE_BATCHES = frozenset({"plans"})
+#: Markdown this long never fits one sheet in the normal style (no built-in plan does,
+#: the shortest is 3,358 characters): such a sheet is set compact at once, rather than
+#: laid out twice. Shorter ones are tried in the normal style first.
+COMPACT_FROM = 3000
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.DOTALL)
 
@@ -48,6 +52,7 @@ class Split:
     filename: str
     anchor: str
     title: str
+    compact: bool = False  # set in the compact style from the start
 
 
 @dataclass(frozen=True)
@@ -170,12 +175,14 @@ def prepare(
             for artefact in chunk:
                 anchor = f"sheet-{artefact.key}"
                 sheet: Html = to_html(markdown[artefact.key], id_prefix=f"{artefact.key}-")
+                compact = batch in ONE_PAGE_BATCHES and len(markdown[artefact.key]) >= COMPACT_FROM
                 documents.append(
                     {
                         "artefact": artefact,
                         "body": Markup(sheet.body),  # noqa: S704 - as above
                         "headings": sheet.headings,
                         "anchor": anchor,
+                        "kind": "compact" if compact else "",
                     }
                 )
                 title = (
@@ -184,7 +191,7 @@ def prepare(
                     else artefact.title
                 )
                 assert artefact.pdf is not None
-                splits.append(Split(artefact.pdf, anchor, title))
+                splits.append(Split(artefact.pdf, anchor, title, compact))
             page = renderer.html(
                 "pdf/document.html.j2",
                 _page_context(renderer, "sheet", documents, f"{programme.title}: {batch}"),
@@ -393,9 +400,14 @@ def render_job(job: PrintJob) -> JobResult:
         outputs[job.filename] = bytes(document.write_pdf(**PDF_OPTIONS))
         return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
     ranges = split_points(document, [s.anchor for s in job.splits])
-    long = [s for s, (first, last) in zip(job.splits, ranges, strict=True) if last - first > 1]
     pages = len(document.pages)
     notes: list[str] = []
+    long = []
+    for split, (first, last) in zip(job.splits, ranges, strict=True):
+        if last - first > 1 and split.compact:
+            notes.append(f"{split.filename}: the session plan runs to {last - first} pages")
+        elif last - first > 1:
+            long.append(split)
     compact: dict[str, tuple[Any, int, int]] = {}
     if job.fit and long:
         # Set the sheets that ran over again, more compactly, in a document of their own.
