@@ -35,11 +35,13 @@ from .markup import to_html
 from .match import Pair
 from .model import WEEKDAYS, Project
 from .pdf import (
+    COMPACT_FROM,
     JobResult,
     LayoutJob,
     _css_context,
     _page_context,
     allowed_roots,
+    compact_articles,
     files_digest,
     layout,
     split_points,
@@ -51,6 +53,7 @@ from .schedule import Timeline, pair_schedule, timeline, undated
 PAIRS_PER_JOB = 10  # pairs laid out directly, per batch document
 PAIRS_PER_STAMP_JOB = 20  # pairs stamped, per job
 PARTS = ("cover", "agreement", "cert-mentor", "cert-mentee")
+SHARED_PLAN = "shared-plan-"  # anchors of the session plans among the shared pages
 
 
 @dataclass(frozen=True)
@@ -241,14 +244,18 @@ def shared_pages(renderer: Renderer, plan: Plan) -> tuple[str, str, tuple[str, .
     parts += [a for a in plan.artefacts if a.batch == "forms"]
     documents, anchors, titles = [], [], []
     for artefact in parts:
-        anchor = f"shared-{artefact.key}"
-        html = to_html(shared_renderer.markdown(artefact), id_prefix=f"{artefact.key}-")
+        anchor = f"{SHARED_PLAN if artefact.batch == 'plans' else 'shared-'}{artefact.key}"
+        markdown = shared_renderer.markdown(artefact)
+        html = to_html(markdown, id_prefix=f"{artefact.key}-")
+        # Plans are one page, as in the programme's own PDFs (see `render_shared`).
+        compact = artefact.batch == "plans" and len(markdown) >= COMPACT_FROM
         documents.append(
             {
                 "artefact": artefact,
                 "body": _markup(html.body),
                 "headings": html.headings,
                 "anchor": anchor,
+                "kind": "compact" if compact else "",
             }
         )
         anchors.append(anchor)
@@ -497,9 +504,21 @@ def _markup(html: str) -> Any:
 def render_shared(
     html: str, css: str, roots: tuple[str, ...], anchors: tuple[str, ...]
 ) -> tuple[bytes, list[int]]:
-    """The shared pages as one PDF, and the first page of each part."""
+    """The shared pages as one PDF, and the first page of each part.
+
+    A session plan that runs over a page is set again in the compact style, as in the
+    programme's own PDFs, so that every plan in a pack is one page.
+    """
     document = layout(html, css, roots)
     ranges = split_points(document, list(anchors))
+    long = [
+        anchor
+        for anchor, (first, last) in zip(anchors, ranges, strict=True)
+        if last - first > 1 and anchor.startswith(SHARED_PLAN)
+    ]
+    if long:
+        document = layout(compact_articles(html, long), css, roots)
+        ranges = split_points(document, list(anchors))
     return bytes(document.write_pdf(pdf_variant="pdf/ua-1")), [first for first, _ in ranges]
 
 

@@ -428,6 +428,21 @@ def render_job(job: PrintJob) -> JobResult:
     return JobResult(job.name, pages, outputs, time.perf_counter() - started, tuple(notes))
 
 
+def compact_articles(html: str, anchors: Iterable[str]) -> str:
+    """The batch HTML with the sheets of the given ids set in the compact style."""
+    for anchor in anchors:
+        start = html.rindex("<article", 0, html.index(f'id="{anchor}"'))
+        head = html.index(">", start)
+        tag = html[start:head]
+        if 'class="sheet ' in tag and "compact" not in tag:
+            html = (
+                html[:start]
+                + tag.replace('class="sheet ', 'class="sheet compact ', 1)
+                + html[head:]
+            )
+    return html
+
+
 def _articles(html: str, anchors: list[str]) -> list[str]:
     """The <article> elements of a batch with the given ids, in order."""
     found = []

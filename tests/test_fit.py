@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import i18n, pdf
+from generator import i18n, packs, pdf
 from generator.artefacts import plan as make_plan
 from generator.loader import load_project
 from generator.render import Renderer
@@ -17,14 +17,18 @@ from generator.schedule import timeline
 from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, write_tree
 
 
-def _plans_job(project: Path) -> pdf.PrintJob:
+def _renderer(project: Path) -> Renderer:
     loaded = load_project(project)
     translations = i18n.translations(loaded.programme.locale, loaded.template_dirs)
     loaded = i18n.localize(loaded, translations.gettext)
     line = timeline(loaded)
     the_plan = make_plan(loaded, line, translations.gettext)
-    renderer = Renderer(loaded, line, the_plan, pdf=True, translations=translations)
-    plans = [a for a in the_plan.artefacts if a.batch == "plans"]
+    return Renderer(loaded, line, the_plan, pdf=True, translations=translations)
+
+
+def _plans_job(project: Path) -> pdf.PrintJob:
+    renderer = _renderer(project)
+    plans = [a for a in renderer.plan.artefacts if a.batch == "plans"]
     markdown = {a.key: renderer.markdown(a) for a in plans}
     (job,) = pdf.prepare(renderer, markdown, plans)
     assert job.fit
@@ -77,3 +81,16 @@ def test_a_plan_too_long_even_compact_is_reported(tmp_path: Path) -> None:
     (note,) = result.notes
     assert note.startswith("plan-tiny--only.pdf: the session plan runs to ")
     assert note.endswith(" pages")
+
+
+def test_plans_in_a_pair_pack_are_one_page_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tmp_path, questions=60, words=8)
+    renderer = _renderer(project)
+    for threshold in (pdf.COMPACT_FROM, 10**9):  # compact at once, or after running over
+        monkeypatch.setattr(packs, "COMPACT_FROM", threshold)
+        html, css, anchors, _titles = packs.shared_pages(renderer, renderer.plan)
+        data, firsts = packs.render_shared(html, css, pdf.allowed_roots(renderer.project), anchors)
+        assert firsts[:2] == [0, 1]  # the plan, then the first form on the next page
+        assert len(PdfReader(io.BytesIO(data)).pages) == len(anchors)
