@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,21 @@ def tree(tmp_path: Path) -> TreeBuilder:
         return write_tree(tmp_path / "project", files)
 
     return build
+
+
+def renderer_for(project: Path) -> Any:
+    """A renderer for a project, as a build makes it (translated, with its timeline)."""
+    from generator import i18n
+    from generator.artefacts import plan as make_plan
+    from generator.render import Renderer
+    from generator.schedule import timeline
+
+    loaded = load_project(project)
+    translations = i18n.translations(loaded.programme.locale, loaded.template_dirs)
+    loaded = i18n.localize(loaded, translations.gettext)
+    line = timeline(loaded)
+    the_plan = make_plan(loaded, line, translations.gettext)
+    return Renderer(loaded, line, the_plan, pdf=True, translations=translations)
 
 
 def problems_of(project: Path | str | None) -> list[str]:

@@ -8,26 +8,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import i18n, packs, pdf
-from generator.artefacts import plan as make_plan
-from generator.loader import load_project
-from generator.render import Renderer
-from generator.schedule import timeline
+from generator import packs, pdf
 
-from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, write_tree
-
-
-def _renderer(project: Path) -> Renderer:
-    loaded = load_project(project)
-    translations = i18n.translations(loaded.programme.locale, loaded.template_dirs)
-    loaded = i18n.localize(loaded, translations.gettext)
-    line = timeline(loaded)
-    the_plan = make_plan(loaded, line, translations.gettext)
-    return Renderer(loaded, line, the_plan, pdf=True, translations=translations)
+from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, renderer_for, write_tree
 
 
 def _plans_job(project: Path) -> pdf.PrintJob:
-    renderer = _renderer(project)
+    renderer = renderer_for(project)
     plans = [a for a in renderer.plan.artefacts if a.batch == "plans"]
     markdown = {a.key: renderer.markdown(a) for a in plans}
     (job,) = pdf.prepare(renderer, markdown, plans)
@@ -87,7 +74,7 @@ def test_plans_in_a_pair_pack_are_one_page_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _project(tmp_path, questions=60, words=8)
-    renderer = _renderer(project)
+    renderer = renderer_for(project)
     for threshold in (pdf.COMPACT_FROM, 10**9):  # compact at once, or after running over
         monkeypatch.setattr(packs, "COMPACT_FROM", threshold)
         html, css, anchors, _titles = packs.shared_pages(renderer, renderer.plan)

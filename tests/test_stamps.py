@@ -18,31 +18,19 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from generator import i18n, packs, stamps
-from generator.artefacts import plan as make_plan
+from generator import packs, stamps
 from generator.build import BuildOptions, build
-from generator.loader import load_project
 from generator.match import match
 from generator.pdf import _css_context, layout
 from generator.render import Renderer
 from generator.roster import read_roster
-from generator.schedule import timeline
 
-from .conftest import ACME, FIXTURES
+from .conftest import ACME, FIXTURES, renderer_for
 
 ROSTER = FIXTURES / "roster.csv"
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed"
 )
-
-
-def _renderer(project: Path) -> Renderer:
-    loaded = load_project(project)
-    translations = i18n.translations(loaded.programme.locale, loaded.template_dirs)
-    loaded = i18n.localize(loaded, translations.gettext)
-    line = timeline(loaded)
-    the_plan = make_plan(loaded, line, translations.gettext)
-    return Renderer(loaded, line, the_plan, pdf=True, translations=translations)
 
 
 def _infos(renderer: Renderer, roster: Path = ROSTER) -> list[packs.PairInfo]:
@@ -70,7 +58,7 @@ def _direct(renderer: Renderer, infos: list[packs.PairInfo]) -> Any:
 @pytest.fixture(scope="module")
 def both() -> tuple[dict[str, bytes], dict[str, bytes]]:
     """The ACME pairs' personal pages and certificates, stamped and laid out directly."""
-    renderer = _renderer(ACME)
+    renderer = renderer_for(ACME)
     infos = _infos(renderer)
     stamped, direct = _stamped(renderer, infos)
     assert direct == [] and stamped.retry == ()  # every ACME pair can be stamped
@@ -121,7 +109,7 @@ def test_every_value_reads_once_as_on_a_page_laid_out_directly(
 
 
 def test_a_value_too_long_for_its_blank_is_laid_out_directly() -> None:
-    renderer = _renderer(ACME)
+    renderer = renderer_for(ACME)
     infos = _infos(renderer)
     long_name = " ".join(["Wolfeschlegelsteinhausenbergerdorff"] * 6)
     first = infos[0]
@@ -134,7 +122,7 @@ def test_a_value_too_long_for_its_blank_is_laid_out_directly() -> None:
 
 
 def test_a_pair_whose_stencil_nobody_shares_is_laid_out_directly() -> None:
-    renderer = _renderer(ACME)
+    renderer = renderer_for(ACME)
     infos = _infos(renderer)
     lone = dataclasses.replace(infos[0], reasons=("chosen by hand",))
     plan = packs.plan_stencils(renderer, [lone, *infos[1:]])
@@ -174,7 +162,7 @@ def test_a_template_that_prints_names_itself_still_names_everyone(tmp_path: Path
     template = project / "templates" / "pairs" / "certificate.md.j2"
     template.parent.mkdir(parents=True, exist_ok=True)
     template.write_text('# Well done\n\n<p class="certificate-name">{{ person.name }}</p>\n')
-    renderer = _renderer(project)
+    renderer = renderer_for(project)
     infos = _infos(renderer)
     assert len(packs.plan_stencils(renderer, infos).direct) == len(infos)
     out = tmp_path / "dist"
@@ -203,7 +191,7 @@ def test_a_blank_must_end_its_line_or_fill_it_alone() -> None:
 
 def test_the_stamp_filter_escapes_and_records(tmp_path: Path) -> None:
     recorder = stamps.Recorder()
-    renderer = _renderer(ACME)
+    renderer = renderer_for(ACME)
     template = renderer.markdown_env.from_string("{{ name | stamp }}|{{ other | stamp }}")
     blank = template.render(name="<b>x</b>", other="*y*", stamps=recorder)
     assert blank.count('data-stamp="') == 2 and "x" not in blank
