@@ -278,12 +278,11 @@ class _Words:
     def of(cls, project: Project | None) -> _Words:
         if project is None:
             return cls(lambda text: text, {day: day.capitalize() for day in WEEKDAYS})
-        from babel.dates import get_day_names
+        from .render import vocabulary
 
         locale = project.programme.locale.replace("-", "_")
-        names = get_day_names("wide", locale=locale)
         translations = i18n.translations(project.programme.locale, project.template_dirs)
-        return cls(translations.gettext, {day: str(names[n]) for n, day in enumerate(WEEKDAYS)})
+        return cls(translations.gettext, vocabulary(translations.gettext, locale)["weekdays"])
 
 
 def _pair(

@@ -35,7 +35,6 @@ from .markup import to_html
 from .match import Pair
 from .model import WEEKDAYS, Project
 from .pdf import (
-    COMPACT_FROM,
     JobResult,
     LayoutJob,
     _css_context,
@@ -45,6 +44,7 @@ from .pdf import (
     files_digest,
     layout,
     split_points,
+    starts_compact,
 )
 from .render import Renderer
 from .roster import Person, Roster
@@ -248,7 +248,7 @@ def shared_pages(renderer: Renderer, plan: Plan) -> tuple[str, str, tuple[str, .
         markdown = shared_renderer.markdown(artefact)
         html = to_html(markdown, id_prefix=f"{artefact.key}-")
         # Plans are one page, as in the programme's own PDFs (see `render_shared`).
-        compact = artefact.batch == "plans" and len(markdown) >= COMPACT_FROM
+        compact = starts_compact(artefact.batch, markdown)
         documents.append(
             {
                 "artefact": artefact,
@@ -450,7 +450,8 @@ def stamp_jobs(
         else:
             direct.append(info)
     jobs = []
-    for chunk in stamps.chunks(ready, PAIRS_PER_STAMP_JOB):
+    for start in range(0, len(ready), PAIRS_PER_STAMP_JOB):
+        chunk = ready[start : start + PAIRS_PER_STAMP_JOB]
         # A value set alike in the same room is laid out once for the whole batch: many
         # pairs share their dates, slots and reasons. Each value becomes a form of its
         # own, holding only its own text, so sharing leaks nothing between packs.

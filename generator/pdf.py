@@ -41,6 +41,13 @@ ONE_PAGE_BATCHES = frozenset({"plans"})
 #: the shortest is 3,358 characters): such a sheet is set compact at once, rather than
 #: laid out twice. Shorter ones are tried in the normal style first.
 COMPACT_FROM = 3000
+
+
+def starts_compact(batch: str | None, markdown: str) -> bool:
+    """Whether a sheet is set in the compact style from the start (see COMPACT_FROM)."""
+    return batch in ONE_PAGE_BATCHES and len(markdown) >= COMPACT_FROM
+
+
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.DOTALL)
 
@@ -175,7 +182,7 @@ def prepare(
             for artefact in chunk:
                 anchor = f"sheet-{artefact.key}"
                 sheet: Html = to_html(markdown[artefact.key], id_prefix=f"{artefact.key}-")
-                compact = batch in ONE_PAGE_BATCHES and len(markdown[artefact.key]) >= COMPACT_FROM
+                compact = starts_compact(batch, markdown[artefact.key])
                 documents.append(
                     {
                         "artefact": artefact,
@@ -411,8 +418,8 @@ def render_job(job: PrintJob) -> JobResult:
     compact: dict[str, tuple[Any, int, int]] = {}
     if job.fit and long:
         # Set the sheets that ran over again, more compactly, in a document of their own.
-        articles = _articles(job.html, [s.anchor for s in long])
-        kept = "".join(a.replace('class="sheet ', 'class="sheet compact ', 1) for a in articles)
+        anchors = [s.anchor for s in long]
+        kept = compact_articles("".join(_articles(job.html, anchors)), anchors)
         head = job.html[: job.html.index("<article")]
         second = layout(head + kept + "</body></html>", job.css, job.allowed_roots)
         pages += len(second.pages)

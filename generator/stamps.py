@@ -19,7 +19,7 @@ stencils then differ from pair to pair) gets the pair's pages laid out directly.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -416,8 +416,3 @@ def _owner(baseline: float, entries: list[tuple[str, Snippet]]) -> str | None:
         if snippet.top - 1 <= baseline <= snippet.bottom + 1:
             return key
     return None
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -76,7 +76,7 @@ def test_plans_in_a_pair_pack_are_one_page_too(
     project = _project(tmp_path, questions=60, words=8)
     renderer = renderer_for(project)
     for threshold in (pdf.COMPACT_FROM, 10**9):  # compact at once, or after running over
-        monkeypatch.setattr(packs, "COMPACT_FROM", threshold)
+        monkeypatch.setattr(pdf, "COMPACT_FROM", threshold)
         html, css, anchors, _titles = packs.shared_pages(renderer, renderer.plan)
         data, firsts = packs.render_shared(html, css, pdf.allowed_roots(renderer.project), anchors)
         assert firsts[:2] == [0, 1]  # the plan, then the first form on the next page
