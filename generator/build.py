@@ -8,6 +8,7 @@ nothing they depend on has changed.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -130,11 +131,13 @@ def build(
     report.timings["render"] = time.perf_counter() - loaded
 
     out = options.out
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(out)
-    new_manifest: dict[str, Any] = {"mentorkit": __version__}
     salt = _salt(project, renderer)
-    with _staging(out) as stage, executors.executor(options.executor, options.workers) as pool:
+    with (
+        output_folder(out) as stage,
+        executors.executor(options.executor, options.workers) as pool,
+    ):
+        manifest = _read_manifest(out)
+        new_manifest: dict[str, Any] = {"mentorkit": __version__}
         jobs: list[pdf.PrintJob] = []
         if "pdf" in wanted:
             t = time.perf_counter()
@@ -209,11 +212,19 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
             raise UsageError("--pairs needs --roster: the pairs name people of a roster")
         return None
     roster_path = options.roster.resolve()
-    if roster_path.is_relative_to(project.root.resolve()) and project.root != library_root():
-        raise UsageError(
-            f"{options.roster}: the roster is personal data; keep it outside the project "
-            "folder, which is shared and often published"
-        )
+    shared = project.root.resolve()
+    if shared != library_root():
+        if roster_path.is_relative_to(shared):
+            raise UsageError(
+                f"{options.roster}: the roster is personal data; keep it outside the project "
+                "folder, which is shared and often published"
+            )
+        if options.out.resolve().is_relative_to(shared):
+            raise UsageError(
+                f"{options.out}: packs and certificates are personal data; build them into a "
+                "folder outside the project folder, which is shared and often published "
+                "(for example --out ../acme-packs)"
+            )
     roster = read_roster(options.roster)
     if options.pairs is not None:
         return packs.read_pairs(options.pairs, roster)
@@ -388,14 +399,52 @@ def _link_or_copy(source: Path, target: Path) -> None:
 # --- staging and swapping ---------------------------------------------------------------
 
 
+MARKER = ".mentorkit"  # the folder that says an output folder is mentorkit's own
+STAGING_PREFIX = "build-"
+
+
 @contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    """A folder beside the outputs, removed whatever happens."""
-    stage = Path(tempfile.mkdtemp(prefix=".mentorkit-build-", dir=out))
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+def output_folder(out: Path) -> Iterator[Path]:
+    """Take `out` for this build and give a staging folder inside it.
+
+    `out` must be missing, empty, or marked by an earlier build: mentorkit never writes
+    into, nor replaces anything in, a folder of the user's own. One build at a time holds
+    the folder; leftovers of a build that was killed are removed first.
+    """
+    claim(out)
+    marker = out / MARKER
+    marker.mkdir(exist_ok=True)
+    with (marker / "lock").open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UsageError(
+                f"{out}: another build is writing into this folder; wait for it to finish"
+            ) from None
+        for leftover in [*marker.glob(STAGING_PREFIX + "*"), *out.glob(".mentorkit-build-*")]:
+            shutil.rmtree(leftover, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=marker))
+        try:
+            yield stage
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def claim(out: Path) -> None:
+    """Refuse an output folder that holds anything mentorkit did not make."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise UsageError(f"{out}: this is not a folder; name a folder for the outputs")
+    if not out.exists():
+        out.mkdir(parents=True)
+        return
+    if (out / MARKER).is_dir() and not (out / MARKER).is_symlink():
+        return
+    if any(out.iterdir()):
+        raise UsageError(
+            f"{out}: this folder already holds files that mentorkit did not make, and a build "
+            "would replace some of them; build into a new or empty folder instead (for example "
+            f"--out {out / 'mentorkit'})"
+        )
 
 
 def _swap(stage: Path, out: Path, names: list[str]) -> None:

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Place, Problems
+from .errors import Place, Problems, shorten
 from .layers import library_root
-from .model import LINK_SCHEMES, Programme, Topic, inline_links
+from .markup import link_targets
+from .model import LINK_SCHEMES, Programme, Topic
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -22,15 +23,23 @@ FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
 
 def links(node: Node, problems: Problems) -> None:
-    """Every Markdown link in any text must point to the web or to an email address."""
+    """Every Markdown link in any text must point to the web or to an email address, and
+    text holds no pictures; decided by Markdown itself, as the reader would get them."""
     for _loc, text, place in walk_strings(node):
-        for target in inline_links(text):
+        targets, pictures = link_targets(text)
+        for target in targets:
             if not target.startswith(LINK_SCHEMES):
                 problems.add(
                     place,
-                    f"the link {target!r} is not allowed: links must start with "
+                    f"the link {shorten(target)!r} is not allowed: links must start with "
                     "https://, http:// or mailto:",
                 )
+        if pictures:
+            problems.add(
+                place,
+                "pictures (`![...](...)`) are not allowed in text; put a link to the picture "
+                "instead, or add it to a template of your own",
+            )
 
 
 @dataclass(frozen=True)

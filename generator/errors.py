@@ -70,6 +70,12 @@ def _sort_key(problem: Problem) -> tuple[str, int, int, str]:
     return (place.path, place.line, place.column, problem.message)
 
 
+def shorten(value: object, limit: int = 60) -> str:
+    """A value quoted in a message: one line, at most `limit` characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class MentorkitError(Exception):
     """Base of every error the tool reports to its user in words rather than a traceback."""
 

@@ -8,6 +8,7 @@ merge key by key, lists replace, and `sessions` and `tracks` merge by `id`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -53,10 +54,44 @@ class Layer:
         return self.root / "templates"
 
     def topic_files(self) -> list[Path]:
-        if not self.topics_dir.is_dir():
-            return []
-        files = (p for p in self.topics_dir.rglob("*") if p.suffix in YAML_SUFFIXES)
-        return sorted((p for p in files if p.is_file()), key=lambda p: p.as_posix())
+        return [p for p in files_in(self.topics_dir, self.root) if p.suffix in YAML_SUFFIXES]
+
+    def escapes(self) -> list[Path]:
+        """Links in topics/ and templates/ that lead outside the layer (refused)."""
+        return [
+            path
+            for folder in (self.topics_dir, self.templates_dir)
+            for path in _walk(folder)
+            if not path.resolve().is_relative_to(self.root.resolve())
+        ]
+
+
+def files_in(folder: Path, root: Path) -> list[Path]:
+    """Every file under `folder` that really lies inside `root`, sorted.
+
+    Links are not followed into folders, and a link to a file outside `root` is left out
+    (the loader reports it): nothing outside a project or pack is ever read.
+    """
+    real_root = root.resolve()
+    return [
+        path
+        for path in _walk(folder)
+        if path.resolve().is_relative_to(real_root) and path.is_file()
+    ]
+
+
+def _walk(folder: Path) -> list[Path]:
+    if folder.is_symlink():
+        return [folder]  # kept only if it stays inside the layer (then it holds no files)
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(current)
+        found.extend(base / name for name in files)
+        # A link to a folder is listed with the folders but never entered: report it.
+        found.extend(base / name for name in dirs if (base / name).is_symlink())
+    return sorted(found, key=lambda p: p.as_posix())
 
 
 @cache

@@ -6,11 +6,15 @@ same Python-Markdown extensions, so a page and its PDF cannot disagree.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import markdown
+import nh3
+from markupsafe import Markup
 
 #: The Markdown dialect of every artefact; written into mkdocs.yml as well.
 EXTENSIONS: list[str] = [
@@ -23,6 +27,87 @@ EXTENSIONS: list[str] = [
     "sane_lists",
 ]
 SITE_EXTENSION_CONFIG: dict[str, dict[str, Any]] = {"toc": {"permalink": True}}
+
+
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+#: A reference-link definition (`[r]: https://...`) starts a line; user text may not make one.
+_REFERENCE = re.compile(r"^( {0,3})\[(?=[^\]\n]*\]:)", re.MULTILINE)
+
+
+def md_escape(value: Any) -> Any:
+    """Make user text safe in Markdown: HTML is shown as text, Markdown still works.
+
+    Text is read as Python-Markdown reads it (backslash escapes, then code spans of one
+    line), so that what is left alone here is exactly what Markdown treats as code. Outside
+    code, `& < >` become entities, `{` is escaped so no attribute list can attach to the
+    text, and no line can define a reference link. Used as the Markdown environment's
+    `finalize`: the result is `Markup`, so Jinja's autoescape leaves it alone.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    text = _REFERENCE.sub(r"\1\\[", value)
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\" and i + 1 < n and text[i + 1] not in _HTML_SPECIAL:
+            out.append(text[i : i + 2])  # a backslash escape stays as it is
+            i += 2
+        elif char == "`":
+            run = len(text[i:]) - len(text[i:].lstrip("`"))
+            close = _closing_ticks(text, i + run, run)
+            if close is None:
+                out.append("`" * run)
+                i += run
+            else:
+                out.append(text[i : close + run])  # Markdown escapes code spans itself
+                i = close + run
+        elif char == "{":
+            out.append("\\{")
+            i += 1
+        else:
+            out.append(_HTML_SPECIAL.get(char, char))
+            i += 1
+    return Markup("".join(out))  # noqa: S704 - escaped just above
+
+
+def _closing_ticks(text: str, start: int, run: int) -> int | None:
+    """Where a run of exactly `run` backticks closes a code span on the same line."""
+    i = start
+    while i < len(text) and text[i] != "\n":
+        if text[i] == "`":
+            length = len(text[i:]) - len(text[i:].lstrip("`"))
+            if length == run and i > start:
+                return i
+            i += length
+        else:
+            i += 1
+    return None
+
+
+def link_targets(text: str) -> tuple[list[str], list[str]]:
+    """The links and the pictures a user's text makes, read by Markdown itself: what a
+    reader would get, after escaping, references and every other rule are applied."""
+    if "](" not in text:
+        return [], []
+    converter = _converter()
+    finder = _Targets()
+    finder.feed(converter.convert(str(md_escape(text))))
+    return finder.links, finder.images
+
+
+class _Targets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.images: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href") is not None:
+            self.links.append(str(values["href"]))
+        elif tag == "img":
+            self.images.append(str(values.get("src") or ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +148,52 @@ def _converter() -> markdown.Markdown:
     return converter.reset()
 
 
+#: What the HTML of a page may hold: the tags and attributes Markdown and the built-in
+#: templates make, form fields for the fillable forms, and links to the web and to email.
+SAFE_TAGS = frozenset(
+    "a abbr b blockquote br caption code col colgroup dd del div dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i input ins kbd label li mark ol option p pre s section select "
+    "small span strong sub sup table tbody td textarea tfoot th thead tr u ul".split()
+)
+SAFE_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title", "lang", "dir", "role"},
+    "a": {"href"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "input": {"type", "name", "value", "checked", "disabled", "readonly"},
+    "textarea": {"name", "rows", "cols", "readonly"},
+    "select": {"name"},
+    "option": {"value", "selected"},
+    "label": {"for"},
+    "abbr": {"title"},
+}
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def sanitize(html: str) -> str:
+    """The second line of defence: whatever got into a page's HTML, keep only safe markup.
+
+    User text is already escaped before Markdown reads it (`render.md_escape`) and its
+    links are checked when the project loads; this pass (nh3, the Ammonia sanitiser) makes
+    sure no script, event handler, style sheet or `javascript:` link reaches a reader even
+    if a template or an extension lets one through.
+    """
+    return nh3.clean(
+        html,
+        tags=set(SAFE_TAGS),
+        attributes=SAFE_ATTRIBUTES,
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=None,
+        generic_attribute_prefixes={"aria-", "data-"},
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
 def to_html(text: str, *, id_prefix: str = "") -> Html:
     """Convert one artefact's Markdown; `id_prefix` keeps ids unique in a batch."""
     converter = _converter()
-    body = converter.convert(text)
+    body = sanitize(converter.convert(text))
     tokens: list[dict[str, Any]] = getattr(converter, "toc_tokens", [])
     headings = tuple(_flatten(tokens))
     if id_prefix:

@@ -8,7 +8,6 @@ more than one file (known topic ids, checkpoints within the schedule) live in `c
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -402,15 +401,6 @@ class Programme(Model):
         titles = {key: gettext(title) for key, title in BUILT_IN_AREAS.items()}
         titles.update({area.id: area.title for area in self.areas})
         return titles
-
-
-INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-AUTO_LINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
-
-
-def inline_links(text: str) -> list[str]:
-    """Targets of the Markdown links in a text: `[label](target)` and `<scheme:...>`."""
-    return INLINE_LINK.findall(text) + AUTO_LINK.findall(text)
 
 
 # --- the loaded project ----------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-import re
 import traceback
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -19,35 +18,16 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_datetime, format_time, get_day_names
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import i18n, stamps
 from .artefacts import Artefact, Plan
 from .errors import BuildError
+from .layers import files_in
+from .markup import md_escape
 from .model import WEEKDAYS, Project
+from .sandbox import Budget, DataSandbox, RenderBudgetExceeded, budgeted_range, limited_output
 from .schedule import Timeline
-
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def md_escape(value: Any) -> Any:
-    """Make user text safe in Markdown: HTML is shown as text, Markdown still works.
-
-    Used as the Markdown environment's `finalize`: the result is `Markup`, so Jinja's
-    autoescape leaves it alone, and macros (whose output is `Markup`) are not escaped twice.
-    """
-    if not isinstance(value, str) or isinstance(value, Markup):
-        return value
-    parts = []
-    last = 0
-    for match in _CODE_SPAN.finditer(value):
-        parts.append(value[last : match.start()].translate(_HTML_SPECIAL))
-        parts.append(match.group(0))  # Markdown escapes code spans itself
-        last = match.end()
-    parts.append(value[last:].translate(_HTML_SPECIAL))
-    return Markup("".join(parts))  # noqa: S704 - escaped just above
 
 
 def inline(value: Any) -> str:
@@ -82,7 +62,7 @@ class Renderer:
         )
         self.gettext = self.translations.gettext
         self.vocabulary = vocabulary(self.gettext, self.locale)
-        loader = jinja2.FileSystemLoader([str(p) for p in project.template_dirs])
+        loader = ContainedLoader(project.template_dirs)
         common: dict[str, Any] = {
             "loader": loader,
             "undefined": jinja2.StrictUndefined,
@@ -92,13 +72,14 @@ class Renderer:
             "auto_reload": False,
             "extensions": ["jinja2.ext.i18n"],
         }
-        self.markdown_env = SandboxedEnvironment(autoescape=True, finalize=md_escape, **common)
-        self.html_env = SandboxedEnvironment(autoescape=_is_html, **common)
+        self.markdown_env = DataSandbox(autoescape=True, finalize=md_escape, **common)
+        self.html_env = DataSandbox(autoescape=_is_html, **common)
         for env in (self.markdown_env, self.html_env):
             env.policies["ext.i18n.trimmed"] = True
             env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
             env.filters.update(self._filters())
             env.globals.update(self._globals())
+            env.globals["range"] = budgeted_range
 
     # --- what templates see ---------------------------------------------------------
 
@@ -197,18 +178,28 @@ class Renderer:
     def html(self, template: str, context: dict[str, Any]) -> str:
         return self._render(self.html_env, template, context)
 
-    def _render(self, env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    def _render(self, env: DataSandbox, name: str, context: dict[str, Any]) -> str:
+        """Render in the sandbox, within budget; any failure is a located `BuildError`."""
         try:
-            return env.get_template(name).render(context)
+            template = env.get_template(name)
+            with Budget.running():
+                return limited_output(template.generate(context))
         except jinja2.TemplateSyntaxError as error:
             where = self._display(error.filename or name)
             raise BuildError(f"{where}:{error.lineno}: {error.message}") from None
         except jinja2.TemplateNotFound as error:
             raise BuildError(f"templates/{name}: the template {error.name} was not found") from None
-        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as error:
+        except BuildError:
+            raise
+        except RecursionError as error:
             where = self._template_frame(error, name)
-            message = str(error).replace("jinja2.exceptions.", "")
-            raise BuildError(f"{where}: {message}") from None
+            raise BuildError(
+                f"{where}: the template calls itself without end (a macro or include that "
+                "repeats itself?)"
+            ) from None
+        except Exception as error:  # a template is code: anything it raises is its author's
+            where = self._template_frame(error, name)
+            raise BuildError(f"{where}: {_describe_error(error)}") from None
 
     def _template_frame(self, error: BaseException, name: str) -> str:
         frames = traceback.extract_tb(error.__traceback__)
@@ -229,11 +220,60 @@ class Renderer:
         """Every template file that can affect the output (for cache keys)."""
         found: dict[str, Path] = {}
         for folder in self.project.template_dirs:
-            for path in sorted(folder.rglob("*")):
-                rel = path.relative_to(folder).as_posix()
-                if path.is_file() and rel not in found:
-                    found[rel] = path
+            for path in files_in(folder, folder):
+                found.setdefault(path.relative_to(folder).as_posix(), path)
         return [found[k] for k in sorted(found)]
+
+
+def _describe_error(error: BaseException) -> str:
+    if isinstance(error, RenderBudgetExceeded | jinja2.TemplateError):
+        return str(error).replace("jinja2.exceptions.", "")
+    if isinstance(error, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(error, MemoryError):
+        return "the template used more memory than the machine has"
+    text = str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text}"[:300]
+
+
+class ContainedLoader(jinja2.BaseLoader):
+    """Loads templates from the layers' `templates/` folders, in order, and never follows a
+    link out of them: a template that is a symbolic link to a file elsewhere is refused."""
+
+    def __init__(self, folders: Iterable[Path]) -> None:
+        self.folders = [Path(f) for f in folders]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not path.is_file():
+                continue
+            text = contained_text(path, folder, f"templates/{template}")
+            return text, str(path), lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+
+#: Largest template file read (the biggest built-in template is about 10 kB).
+TEMPLATE_SIZE_LIMIT = 1_000_000
+
+
+def contained_text(path: Path, root: Path, shown: str) -> str:
+    """A text file that must really lie inside `root`, read as UTF-8, within a size limit."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise BuildError(
+            f"{shown}: this file is a link to a place outside its folder; "
+            "copy the file itself into the project instead"
+        )
+    if real.stat().st_size > TEMPLATE_SIZE_LIMIT:
+        raise BuildError(f"{shown}: the file is larger than {TEMPLATE_SIZE_LIMIT:,} bytes")
+    try:
+        return real.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BuildError(f"{shown}: the file is not UTF-8 text; save it as UTF-8") from None
 
 
 def _is_html(name: str | None) -> bool:

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from .model import WEEKDAYS, Checkpoint, Project, Schedule, Session, Topic, Track
@@ -55,6 +56,8 @@ class CheckpointDate:
 @dataclass(frozen=True, slots=True)
 class Timeline:
     """Every dated event of a programme; dates are None when it has no schedule."""
+
+    TEMPLATE_API: ClassVar[frozenset[str]] = frozenset({"session", "workshop", "checkpoints_after"})
 
     sessions: tuple[PairSession, ...]
     workshops: tuple[WorkshopSession, ...]

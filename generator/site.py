@@ -31,6 +31,7 @@ log = logging.getLogger("mentorkit")
 Engine = Literal["mkdocs", "zensical"]
 ENGINES: tuple[Engine, ...] = ("mkdocs", "zensical")
 BUILT = "_site"
+HOOKS = "mentorkit_hooks.py"  # MkDocs hooks copied next to mkdocs.yml
 
 
 def write_project(
@@ -55,6 +56,7 @@ def write_project(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_front_matter(artefact, pdfs) + markdown[artefact.key], encoding="utf-8")
     shutil.copytree(base_dir / "overrides", folder / "overrides", dirs_exist_ok=True)
+    shutil.copyfile(Path(__file__).with_name("site_hooks.py"), folder / HOOKS)
     shutil.copytree(base_dir / "stylesheets", docs / "stylesheets", dirs_exist_ok=True)
     (docs / "stylesheets" / "brand.css").write_text(_brand_css(project, docs), encoding="utf-8")
     logo = _copy_logo(project, docs)
@@ -70,7 +72,7 @@ def write_project(
 
 def _front_matter(artefact: Artefact, pdfs: bool) -> str:
     # The home page keeps the site name alone as its title (not "X - X").
-    meta: dict[str, Any] = {} if artefact.page == "index.md" else {"title": artefact.title}
+    meta: dict[str, Any] = {} if artefact.page == "index.md" else {"title": text(artefact.title)}
     if pdfs and artefact.pdf:
         meta["pdf"] = f"downloads/{artefact.pdf}"
     if not meta:
@@ -147,11 +149,16 @@ def _config(
         else:
             plugins.append(plugin)
     config: dict[str, Any] = {
-        "site_name": programme.title,
-        "site_description": _plain(programme.summary or programme.title),
-        "site_author": programme.organisation.name,
-        "copyright": gettext("%(organisation)s · made with mentorkit")
-        % {"organisation": programme.organisation.name},
+        "site_name": text(programme.title),
+        "site_description": text(_plain(programme.summary or programme.title)),
+        "site_author": text(programme.organisation.name),
+        "copyright": text(
+            _format(
+                gettext("%(organisation)s · made with mentorkit"),
+                "%(organisation)s · made with mentorkit",
+                organisation=programme.organisation.name,
+            )
+        ),
         "docs_dir": "docs",
         "site_dir": BUILT,
         **{k: v for k, v in base.items() if k not in {"theme", "plugins", "extra_css"}},
@@ -160,7 +167,8 @@ def _config(
         "extra_css": ["stylesheets/brand.css", *base.get("extra_css", [])],
         "markdown_extensions": site_extensions(),
         "nav": [_nav_entry(item) for item in plan.nav],
-        "extra": {"mentorkit": {"download": gettext("Download PDF")}},
+        "extra": {"mentorkit": {"download": text(gettext("Download PDF"))}},
+        "hooks": [HOOKS],
         "validation": {
             "nav": {"omitted_files": "warn", "not_found": "warn", "absolute_links": "info"},
             "links": {"not_found": "warn", "anchors": "warn", "unrecognized_links": "warn"},
@@ -169,18 +177,41 @@ def _config(
     return config
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.replace("*", "").split())
+def _plain(value: str) -> str:
+    return " ".join(value.replace("*", "").split())
+
+
+def text(value: str) -> str:
+    """User text for a place the site's theme prints as HTML (titles, names, the footer).
+
+    MkDocs' and Zensical's templates print `site_name`, page titles and nav labels as they
+    are, in text and in double-quoted attributes, so the three characters that could open
+    a tag or close an attribute are written as entities; everything else (an `&`, an
+    apostrophe) stays as typed, so names such as "Marks & Spencer" read right everywhere.
+    """
+    return " ".join(value.split()).translate(_HTML_TEXT)
+
+
+_HTML_TEXT = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def _format(translated: str, original: str, **values: str) -> str:
+    """A translated pattern filled in; a translation with a placeholder of its own (which
+    the catalogue check reports) falls back to the original words."""
+    try:
+        return translated % values
+    except (KeyError, ValueError, TypeError):
+        return original % values
 
 
 def _nav_entry(item: NavItem) -> Any:
     if not item.children:
-        return {item.title: item.page}
+        return {text(item.title): item.page}
     children: list[Any] = []
     if item.page:
         children.append(item.page)  # the section's own page (navigation.indexes)
     children.extend(_nav_entry(child) for child in item.children)
-    return {item.title: children}
+    return {text(item.title): children}
 
 
 def build(config_file: Path, engine: Engine, target: Path) -> None:

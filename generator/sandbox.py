@@ -1,0 +1,248 @@
+"""The Jinja sandbox templates run in: data only, and a budget of time, memory and output.
+
+Templates come from organisations and shared packs, so they are untrusted code. They see
+the project's data and nothing else: fields of the model and of the planned artefacts,
+plain values (text, numbers, dates, lists, mappings) and the few read-only helpers a
+class names in `TEMPLATE_API`. No method of a model, a path or a library object can be
+reached, so a template can neither run a command nor read a file.
+
+A render also has a budget. A template that loops for too long, builds too much output or
+eats memory is stopped with `RenderBudgetExceeded`, which the renderer turns into a located
+error: a hostile or careless template never hangs a build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import operator
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from jinja2.environment import TemplateModule
+from jinja2.runtime import LoopContext, Macro, Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Cycler, Joiner, Namespace
+from markupsafe import Markup
+from pydantic import BaseModel
+
+#: Seconds one template may run; a real page takes milliseconds, a 1,000-topic index < 1 s.
+TIME_LIMIT = 20.0
+#: Characters one template may produce (a 1,000-topic library page is about 1 MB).
+OUTPUT_LIMIT = 50_000_000
+#: Memory a render may add to the process before it is stopped.
+MEMORY_LIMIT = 400 * 1024 * 1024
+#: Longest text or list a template may build with `*` or `+`, and the largest power.
+SEQUENCE_LIMIT = 5_000_000
+POWER_LIMIT = 10_000
+
+#: Values templates may use with the sandbox's own (read-only) rules.
+_PLAIN = (
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    dt.date,
+    dt.time,
+    dt.timedelta,
+    dt.tzinfo,
+    Markup,
+    dict,
+    list,
+    tuple,
+    set,
+    frozenset,
+    range,
+)
+#: Jinja's own objects (loops, imported macro modules, namespaces, cyclers).
+_JINJA = (LoopContext, TemplateModule, Macro, Namespace, Cycler, Joiner, Undefined)
+
+
+class RenderBudgetExceeded(Exception):
+    """A template ran past its time, memory or output budget."""
+
+
+def template_api(cls: type) -> frozenset[str]:
+    """What templates may read of one of mentorkit's classes: its fields, the properties it
+    defines itself (computed data) and the read-only methods it lists in `TEMPLATE_API`."""
+    names: set[str] = set(getattr(cls, "TEMPLATE_API", ()))
+    if issubclass(cls, BaseModel):
+        names.update(cls.model_fields)
+    elif dataclasses.is_dataclass(cls):
+        names.update(f.name for f in dataclasses.fields(cls))
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] != __name__.split(".")[0]:
+            continue
+        names.update(
+            name
+            for name, member in vars(klass).items()
+            if isinstance(member, property | functools.cached_property)
+        )
+    return frozenset(names)
+
+
+_api_cache: dict[type, frozenset[str]] = {}
+
+
+class DataSandbox(ImmutableSandboxedEnvironment):
+    """A sandbox whose attribute policy allows data and nothing else."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, _PLAIN + _JINJA):
+            return True
+        cls = type(obj)
+        allowed = _api_cache.get(cls)
+        if allowed is None:
+            allowed = _api_cache[cls] = (
+                template_api(cls)
+                if isinstance(obj, BaseModel) or dataclasses.is_dataclass(obj)
+                else frozenset()
+            )
+        return attr in allowed
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        Budget.check()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        Budget.check()
+        if operator_name == "**":
+            if isinstance(right, int) and abs(right) > POWER_LIMIT:
+                raise RenderBudgetExceeded(f"the power {right} is too large for a template")
+            return operator.pow(left, right)
+        if operator_name == "*":
+            size = _repeat_size(left, right)
+            if size > SEQUENCE_LIMIT:
+                raise RenderBudgetExceeded(
+                    f"`*` would make a text or list of {size:,} items; the limit is "
+                    f"{SEQUENCE_LIMIT:,}"
+                )
+            return operator.mul(left, right)
+        result = operator.add(left, right)
+        if isinstance(result, str | list | tuple) and len(result) > SEQUENCE_LIMIT:
+            raise RenderBudgetExceeded(f"`+` made a text or list over {SEQUENCE_LIMIT:,} items")
+        return result
+
+
+def _repeat_size(left: Any, right: Any) -> int:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(times, int):
+            return len(seq) * max(times, 0)
+    return 0
+
+
+def budgeted_range(*args: int) -> Iterator[int]:
+    """`range` for templates: at most 100,000 numbers (Jinja's limit), checked as it runs."""
+    numbers = range(*args)
+    if len(numbers) > 100_000:
+        raise RenderBudgetExceeded(
+            f"range() of {len(numbers):,} numbers is too long for a template (at most 100,000)"
+        )
+    return _checked(numbers)
+
+
+def _checked(numbers: range) -> Iterator[int]:
+    for index, number in enumerate(numbers):
+        if index % 1024 == 0:
+            Budget.check()
+        yield number
+
+
+class Budget:
+    """The time and memory one render may use, checked from inside the sandbox and by a
+    timer signal (main thread only) that also stops loops which call nothing."""
+
+    _local = threading.local()
+
+    @classmethod
+    def check(cls) -> None:
+        deadline: float | None = getattr(cls._local, "deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            cls._local.deadline = None
+            raise RenderBudgetExceeded(
+                f"the template ran for more than {TIME_LIMIT:g} seconds and was stopped "
+                "(a loop that does not end, or one that repeats too often?)"
+            )
+
+    @classmethod
+    @contextmanager
+    def running(cls, seconds: float = TIME_LIMIT) -> Iterator[None]:
+        previous = getattr(cls._local, "deadline", None)
+        cls._local.deadline = time.monotonic() + seconds
+        with _watchdog(cls._local):
+            try:
+                yield
+            finally:
+                cls._local.deadline = previous
+
+
+def _rss() -> int:
+    """Resident memory of this process in bytes (Linux), or 0 where unknown."""
+    try:
+        return int(_STATM.read_bytes().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_STATM = Path("/proc/self/statm")
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+#: How often the watchdog looks at the clock and the memory, in seconds.
+_TICK = 0.05
+
+
+@contextmanager
+def _watchdog(state: Any) -> Iterator[None]:
+    """In the main thread, a timer signal checks the budget even inside tight loops."""
+    usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if not usable or getattr(state, "watching", False):
+        yield
+        return
+    start_memory = _rss()
+
+    def tick(signum: int, frame: Any) -> None:
+        Budget.check()
+        if start_memory and _rss() - start_memory > MEMORY_LIMIT:
+            state.deadline = None
+            raise RenderBudgetExceeded(
+                f"the template used more than {MEMORY_LIMIT // 2**20} MB of memory and was "
+                "stopped (a loop that builds too much text?)"
+            )
+
+    previous: Callable[..., Any] | int | None = signal.signal(signal.SIGALRM, tick)
+    state.watching = True
+    signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
+        state.watching = False
+
+
+def limited_output(chunks: Iterator[str]) -> str:
+    """Join a template's output, stopping it when it grows past `OUTPUT_LIMIT`."""
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > OUTPUT_LIMIT:
+            raise RenderBudgetExceeded(
+                f"the template produced more than {OUTPUT_LIMIT // 1_000_000} million characters "
+                "and was stopped"
+            )
+        parts.append(chunk)
+        Budget.check()
+    return "".join(parts)
