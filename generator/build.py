@@ -182,7 +182,7 @@ def build(
                 pool,
                 stage,
                 lambda done: options.reporter.advance("packs", done),
-                packs.LayoutCache(out / PACKS_CACHE, salt),
+                packs.LayoutCache(out / PACKS_CACHE, salt, pdf.allowed_roots(project)),
             )
             write_pairs(pairs, stage / "pairs" / "pairs.csv")
             options.reporter.finish("packs")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 
 from icalendar import Calendar, Event
@@ -116,7 +117,7 @@ def _calendar(name: str, timezone: str | None) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     if timezone:
         calendar.add("x-wr-timezone", timezone)
     return calendar
@@ -135,12 +136,26 @@ def _event(
     event = Event()
     event.add("uid", f"{uid}@mentorkit")
     event.add("dtstamp", stamp)
-    event.add("summary", summary)
+    event.add("summary", one_line(summary))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("description", description)
-    event.add("categories", [category])
+    event.add("description", lines(description))
+    event.add("categories", [one_line(category)])
     return event
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A calendar value of one line: no character that could start a new property."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def lines(text: str) -> str:
+    """A calendar value of several lines: every kind of line break becomes `\\n`, which
+    icalendar escapes; any other control character goes."""
+    return "\n".join(one_line(line) for line in re.split(r"\r\n|\r|\n", text))
 
 
 def _describe(objectives: list[str], intro: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .assets import font_problem, image_problem
 from .errors import Place, Problems, shorten
 from .layers import library_root
 from .markup import link_targets
@@ -274,6 +275,8 @@ class _Checker:
                 f"organisation.logo: {logo!r} is not an image; use an SVG, PNG, JPEG, GIF "
                 "or WebP file",
             )
+        elif problem := image_problem(path):
+            self.add("programme", loc, f"organisation.logo: {problem}")
 
     def _fonts(self, programme: Programme) -> None:
         font = programme.organisation.font
@@ -298,6 +301,8 @@ class _Checker:
                     loc,
                     f"{where}: {name!r} is not a font file; use .ttf, .otf, .woff or .woff2",
                 )
+            elif problem := font_problem(path):
+                self.add("programme", loc, f"{where}: {problem}")
 
     def _areas(self, programme: Programme) -> None:
         seen: set[str] = set()

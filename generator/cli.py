@@ -38,6 +38,7 @@ from .scaffold import init
 from .schema import write_schemas
 from .serve import serve
 from .site import ENGINES, Engine
+from .terminal import literal, markup
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,7 +62,7 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except InvalidProject as error:
             for line in error.lines():
-                click.echo(line, err=True)
+                click.echo(literal(line), err=True)
             count = len(error.problems)
             err.print(
                 f"[bold red]{count} problem{'s' if count != 1 else ''} found[/]; "
@@ -70,7 +71,7 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
         except MentorkitError as error:
             for line in error.lines():
-                click.echo(f"error: {line}", err=True)
+                click.echo(f"error: {literal(line)}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -103,7 +104,8 @@ def validate(project: Path | None) -> None:
     programme = loaded.programme
     sessions = sum(len(t.sessions) for t in loaded.pair_topics)
     out.print(
-        f"[green]✓[/] {programme.title}: the programme and {plural(len(loaded.topics), 'topic')} "
+        f"[green]✓[/] {markup(programme.title)}: the programme and "
+        f"{plural(len(loaded.topics), 'topic')} "
         f"are valid ({plural(len(programme.tracks), 'track')}, "
         f"{plural(sessions, 'pair session')}, "
         f"{plural(len(programme.onboarding), 'onboarding workshop')})."
@@ -251,18 +253,21 @@ def _summary(report: BuildReport) -> None:
     for output in report.outputs:
         note = f" ({output.reused} unchanged)" if output.reused else ""
         where = output.path / "index.html" if output.name == "site" else output.path
-        table.add_row(output.name, f"{output.files}{note}", str(where))
-    out.print(f"[green]✓[/] Built [bold]{programme.title}[/] in {report.timings['total']:.1f} s")
+        table.add_row(output.name, f"{output.files}{note}", markup(where))
+    out.print(
+        f"[green]✓[/] Built [bold]{markup(programme.title)}[/] in {report.timings['total']:.1f} s"
+    )
     out.print(table)
     if report.pairs:
         out.print(
             f"{plural(report.pairs, 'pair')}: a pack each in pairs/, certificates for everyone."
         )
     for note in report.notes:
-        err.print(f"note: {note}")
+        err.print(f"note: {markup(note)}")
     for person in report.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {person.person.name} ({person.person.role}): {person.reason}"
+            f"[yellow]not paired[/]: {markup(person.person.name)} ({person.person.role}): "
+            f"{markup(person.reason)}"
         )
 
 
@@ -284,9 +289,9 @@ def init_command(folder: Path) -> None:
     """Create an organisation project in FOLDER: a programme extending the default,
     an example topic, an example override, template notes and a placeholder logo."""
     files = init(folder)
-    out.print(f"[green]✓[/] Created {plural(len(files), 'file')} in {folder}. Next:")
-    out.print(f"  mentorkit build {folder}      # builds as it is")
-    out.print(f"  then edit {folder / 'program.yaml'}: the comments explain every setting")
+    out.print(f"[green]✓[/] Created {plural(len(files), 'file')} in {markup(folder)}. Next:")
+    out.print(f"  mentorkit build {markup(folder)}      # builds as it is")
+    out.print(f"  then edit {markup(folder / 'program.yaml')}: the comments explain every setting")
 
 
 @cli.command("match")
@@ -318,21 +323,22 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         table.add_column(column)
     for pair in result.pairs:
         table.add_row(
-            f"{pair.mentor.name} → {pair.mentee.name}",
+            markup(f"{pair.mentor.name} → {pair.mentee.name}"),
             f"{pair.score}%",
             f"{pair.weekday[:3]} {pair.time}",
-            pair.reasons[0],
+            markup(pair.reasons[0]),
         )
     out.print(table)
     for note in result.notes:
-        err.print(f"note: {note}")
+        err.print(f"note: {markup(note)}")
     for person in result.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {person.person.name} ({person.person.role}): {person.reason}"
+            f"[yellow]not paired[/]: {markup(person.person.name)} ({person.person.role}): "
+            f"{markup(person.reason)}"
         )
     out.print(
         f"[green]✓[/] {plural(len(result.pairs), 'pair')}, "
-        f"{len(result.unmatched)} not paired; written to {target}"
+        f"{len(result.unmatched)} not paired; written to {markup(target)}"
     )
 
 
@@ -352,7 +358,7 @@ def lint_command(project: Path | None, strict: bool, today: dt.datetime | None) 
     loaded = load_project(project)
     findings = lint(loaded, today.date() if today else None)
     for finding in findings:
-        click.echo(str(finding))
+        click.echo(literal(finding))
     count = len(findings)
     if not count:
         out.print("[green]✓[/] No findings: every session is ready to run as written.")
@@ -375,7 +381,7 @@ def lint_command(project: Path | None, strict: bool, today: dt.datetime | None) 
 def schema(out_dir: Path) -> None:
     """Write JSON Schemas for topic and programme files, for editors' completion."""
     for path in write_schemas(out_dir):
-        out.print(f"wrote {path}")
+        out.print(f"wrote {markup(path)}")
     out.print(
         "Point your editor at them; for VS Code's YAML extension, put this first line "
         "in a topic file:\n"

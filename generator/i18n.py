@@ -20,6 +20,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from .errors import Place, Problems, shorten
+from .layers import files_in
 from .model import Project
 
 DOMAIN = "messages"
@@ -44,6 +46,31 @@ def translations(locale: str, template_dirs: Iterable[Path]) -> gettext.NullTran
             if po.is_file():
                 return _compiled(po, po.stat().st_mtime_ns)
     return gettext.NullTranslations()
+
+
+def check_catalogs(template_dirs: Iterable[tuple[Path, str]], problems: Problems) -> None:
+    """Report translations that would break a build: unreadable catalogs, and placeholders
+    such as `%(hours)s` that a translation renames, adds or mistypes."""
+    for folder, shown in template_dirs:
+        locale_root = folder / "locale"
+        for po in files_in(locale_root, folder):
+            if po.name != f"{DOMAIN}.po":
+                continue
+            display = f"{shown}/{po.relative_to(folder).as_posix()}"
+            try:
+                with po.open("rb") as handle:
+                    catalog = read_po(handle)
+                checked = list(catalog.check())
+            except Exception as error:  # a catalog is user input: any failure is reported
+                problems.add(Place(display), f"the translation file cannot be read: {error}")
+                continue
+            for message, mistakes in checked:
+                for mistake in mistakes:
+                    problems.add(
+                        Place(display, message.lineno or 1),
+                        f"the translation of {shorten(message.id)!r} does not fit the original "
+                        f"text ({mistake}); use the same %(...)s placeholders as msgid",
+                    )
 
 
 def available_languages(template_dirs: Iterable[Path]) -> list[str]:

@@ -141,6 +141,11 @@ def locate(project: Path | None) -> ProjectLocation:
                 f"{project}: this folder has no {PROGRAMME_FILE}; "
                 "create one (mentorkit init makes a starting point) or name a programme file"
             )
+        if not programme.resolve().is_relative_to(root):
+            raise UsageError(
+                f"{project / PROGRAMME_FILE}: this is a link to a file outside the project "
+                "folder; copy the programme itself into the folder"
+            )
         layer = Layer("project", root)
         return ProjectLocation(layer.source(programme), root, (builtin, layer))
     if project.suffix not in YAML_SUFFIXES:

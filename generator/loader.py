@@ -17,8 +17,8 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import checks
-from .errors import Place, Problems
+from . import checks, i18n
+from .errors import Place, Problems, shorten
 from .layers import (
     Layer,
     ProjectLocation,
@@ -84,6 +84,21 @@ class _Loader:
     def run(self) -> Project | None:
         programme_node = self._programme_node()
         self.layers = self._with_packs(programme_node)
+        for layer in self.layers:
+            for path in layer.escapes():
+                self.problems.add(
+                    layer.source(path).place(),
+                    "this is a link to a place outside the project or pack, which mentorkit "
+                    "does not read; copy the file itself into the folder instead",
+                )
+        i18n.check_catalogs(
+            (
+                (layer.templates_dir, layer.source(layer.templates_dir).display)
+                for layer in self.layers
+                if layer.kind != "built-in"
+            ),
+            self.problems,
+        )
         topic_nodes = self._topic_nodes()
         programme = checked = None
         if programme_node is not None:
@@ -424,14 +439,14 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
 
 def _show(value: object) -> str:
     if isinstance(value, str):
-        return f"`{value}`" if value else "an empty text"
+        return f"`{shorten(value)}`" if value else "an empty text"
     if value is None:
         return "an empty value"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return f"`{value}`"
+    return f"`{shorten(value)}`"
 
 
 def _expected_text(value: object) -> str:

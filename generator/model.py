@@ -8,6 +8,7 @@ more than one file (known topic ids, checkpoints within the schedule) live in `c
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,10 +38,37 @@ Id = Annotated[
     StringConstraints(pattern=KEBAB_CASE, max_length=80),
     Field(description="Lowercase words joined by hyphens, such as `short-form-video`."),
 ]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+#: Longest title or name, and longest text, in characters (a long summary is 1,500).
+TEXT_LIMIT = 300
+MARKDOWN_LIMIT = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("must be one line: remove the line break (or the tab)")
+    return _printable(value)
+
+
+def _printable(value: str) -> str:
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"holds an invisible control character (U+{ord(found.group()):04X}) at position "
+            f"{found.start() + 1}; delete it (it was probably pasted in with the text)"
+        )
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TEXT_LIMIT, strip_whitespace=True),
+    AfterValidator(_one_line),
+]
 Markdown = Annotated[
     str,
-    StringConstraints(min_length=1, strip_whitespace=True),
+    StringConstraints(min_length=1, max_length=MARKDOWN_LIMIT, strip_whitespace=True),
+    AfterValidator(_printable),
     Field(description="Text; inline Markdown (`**bold**`, `*italic*`, links) is allowed."),
 ]
 Minutes = Annotated[int, Field(ge=1, le=600, description="A duration in whole minutes.")]

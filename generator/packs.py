@@ -667,15 +667,16 @@ class LayoutCache:
     does not wait for them twice. Entries not used by a build are removed after it.
     """
 
-    def __init__(self, folder: Path | None, salt: str) -> None:
+    def __init__(self, folder: Path | None, salt: str, roots: tuple[str, ...] = ()) -> None:
         self.folder = folder
         self.salt = salt
+        self.roots = roots
         self.used: set[str] = set()
         self.hits = 0
 
     def key(self, kind: str, *parts: str) -> str:
         hasher = hashlib.sha256(self.salt.encode())
-        for part in (kind, *parts, files_digest(*parts)):
+        for part in (kind, *parts, files_digest(*parts, roots=self.roots)):
             hasher.update(part.encode())
             hasher.update(b"\0")
         return f"{kind}-{hasher.hexdigest()[:32]}"

@@ -89,29 +89,32 @@ class PrintJob(LayoutJob):
         hasher = hashlib.sha256(salt.encode())
         for part in (self.html, self.css, repr(self.splits), str(self.filename)):
             hasher.update(part.encode())
-        hasher.update(files_digest(self.html, self.css).encode())
+        hasher.update(files_digest(self.html, self.css, roots=self.allowed_roots).encode())
         return hasher.hexdigest()
 
 
 _FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
 
 
-def files_digest(*texts: str) -> str:
+def files_digest(*texts: str, roots: tuple[str, ...]) -> str:
     """A digest of the local files a document reads (images, fonts), by their contents.
 
     A cached PDF is only reused when the pictures and fonts in it are unchanged too, even
-    if a file was replaced under the same name.
+    if a file was replaced under the same name. Only files the renderer may read (inside
+    `roots`) are opened: a `file:` address in a user's text names nothing that is read.
     """
     hasher = hashlib.sha256()
+    allowed = [Path(root) for root in roots]
     for url in sorted({m.group(0) for text in texts for m in _FILE_URL.finditer(text)}):
-        path = Path(unquote(urlsplit(url).path))
         hasher.update(url.encode())
         try:
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in allowed) or not path.is_file():
+                continue
             stat = path.stat()
-        except OSError:
+        except (OSError, ValueError):
             continue
-        if path.is_file():
-            hasher.update(_file_digest(str(path), stat.st_mtime_ns, stat.st_size))
+        hasher.update(_file_digest(str(path), stat.st_mtime_ns, stat.st_size))
     return hasher.hexdigest()
 
 

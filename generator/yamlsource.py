@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Place, Problems
+from .errors import Place, Problems, shorten
 
 # libyaml is much faster; the pure-Python composer gives the same nodes.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -25,6 +25,11 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_VALUES = 100_000
 #: Deepest nesting accepted; real files nest five or six levels.
 MAX_DEPTH = 64
+#: Largest file read, in bytes; the biggest built-in topic is about 40 kB.
+MAX_FILE_BYTES = 2_000_000
+#: Most characters of text a file may expand to, aliases included (a text repeated by
+#: aliases counts each time): the values are copied when they are validated.
+MAX_CHARACTERS = 4_000_000
 
 Scalar = str | int | float | bool | None | dt.date | dt.datetime
 Loc = tuple[str | int, ...]
@@ -82,6 +87,14 @@ class Document:
 def read_text(source: Source, problems: Problems) -> str | None:
     """Read a file as strict UTF-8 (a byte-order mark is allowed), or report why not."""
     try:
+        size = source.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(
+                source.place(),
+                f"the file is {size:,} bytes, larger than the {MAX_FILE_BYTES:,} allowed; "
+                "split it into smaller files",
+            )
+            return None
         raw = source.path.read_bytes()
     except OSError as error:
         problems.add(source.place(), f"cannot read the file: {error.strerror or error}")
@@ -161,7 +174,7 @@ def _kind(value: object) -> str:
         return "a list"
     if value is None:
         return "an empty value"
-    return f"a single value ({value!r})"
+    return f"a single value ({shorten(repr(value))})"
 
 
 class _Builder:
@@ -171,6 +184,7 @@ class _Builder:
         self.source = source
         self.problems = problems
         self.count = 0
+        self.characters = 0
         self.failed = False
         self.constructor = yaml.constructor.SafeConstructor()
 
@@ -199,6 +213,15 @@ class _Builder:
                 return None
             return Node([item for item in items if item is not None], self.place(node))
         assert isinstance(node, yaml.ScalarNode)
+        self.characters += len(node.value)
+        if self.characters > MAX_CHARACTERS:
+            self.problems.add(
+                self.place(node),
+                f"the file expands to more than {MAX_CHARACTERS:,} characters of text "
+                "(a long text repeated by aliases?); write shorter texts",
+            )
+            self.failed = True
+            return None
         return Node(self._scalar(node), self.place(node))
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> Node | None:
@@ -218,7 +241,8 @@ class _Builder:
             key = self._scalar(key_node)
             if not isinstance(key, str):
                 self.problems.add(
-                    key_place, f"the key {key_node.value!r} must be a word; put it in quotes"
+                    key_place,
+                    f"the key {shorten(key_node.value)!r} must be a word; put it in quotes",
                 )
                 continue
             value = self.build(value_node, depth + 1)
