@@ -119,13 +119,10 @@ def build(
 
     pairs = _pairs(project, options, report)
 
-    translations = i18n.translations(project.programme.locale, project.template_dirs)
-    gettext = translations.gettext
-    project = i18n.localize(project, gettext)
+    renderer = prepare(project, pdf="pdf" in wanted)
+    project, timeline, plan = renderer.project, renderer.timeline, renderer.plan
+    gettext = renderer.gettext
     report.project = project
-    timeline = make_timeline(project)
-    plan = make_plan(project, timeline, gettext)
-    renderer = Renderer(project, timeline, plan, pdf="pdf" in wanted, translations=translations)
     markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
     report.timings["render"] = time.perf_counter() - loaded
@@ -203,6 +200,23 @@ def build(
         _write_manifest(out, manifest, new_manifest, wanted)
     report.timings["total"] = time.perf_counter() - started
     return report
+
+
+def prepare(project: Project, *, pdf: bool = True) -> Renderer:
+    """Localise, schedule and plan a loaded project: the renderer of its artefacts."""
+    translations = i18n.translations(project.programme.locale, project.template_dirs)
+    project = i18n.localize(project, translations.gettext)
+    timeline = make_timeline(project)
+    plan = make_plan(project, timeline, translations.gettext)
+    return Renderer(project, timeline, plan, pdf=pdf, translations=translations)
+
+
+def rehearse(project: Project) -> None:
+    """Render every page and print document without writing anything: what `validate`
+    runs so that it reports every template problem a build would stop on."""
+    renderer = prepare(project)
+    markdown = {a.key: renderer.markdown(a) for a in renderer.plan.artefacts}
+    pdf.prepare(renderer, markdown, renderer.plan.artefacts)
 
 
 def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list[Pair] | None:

@@ -24,7 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from . import __version__
-from .build import OUTPUTS, BuildOptions, BuildReport
+from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
 from .lint import lint
@@ -101,6 +101,7 @@ def cli(verbose: bool) -> None:
 def validate(project: Path | None) -> None:
     """Check every file of PROJECT and report all problems at once."""
     loaded = load_project(project)
+    rehearse(loaded)  # templates too: whatever a build would stop on
     programme = loaded.programme
     sessions = sum(len(t.sessions) for t in loaded.pair_topics)
     out.print(

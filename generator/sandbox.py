@@ -21,7 +21,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ SEQUENCE_LIMIT = 5_000_000
 POWER_LIMIT = 10_000
 
 #: Values templates may use with the sandbox's own (read-only) rules.
-_PLAIN = (
+_PLAIN: tuple[type, ...] = (
     str,
     int,
     float,
@@ -143,21 +143,38 @@ def _repeat_size(left: Any, right: Any) -> int:
     return 0
 
 
-def budgeted_range(*args: int) -> Iterator[int]:
-    """`range` for templates: at most 100,000 numbers (Jinja's limit), checked as it runs."""
-    numbers = range(*args)
-    if len(numbers) > 100_000:
-        raise RenderBudgetExceeded(
-            f"range() of {len(numbers):,} numbers is too long for a template (at most 100,000)"
-        )
-    return _checked(numbers)
+RANGE_LIMIT = 100_000
 
 
-def _checked(numbers: range) -> Iterator[int]:
-    for index, number in enumerate(numbers):
-        if index % 1024 == 0:
-            Budget.check()
-        yield number
+class BudgetedRange:
+    """`range` for templates: at most 100,000 numbers (Jinja's own limit), and every loop
+    over it checks the budget as it runs, however often it is repeated or nested."""
+
+    def __init__(self, *args: int) -> None:
+        self.numbers = range(*args)
+        if len(self.numbers) > RANGE_LIMIT:
+            raise RenderBudgetExceeded(
+                f"range() of {len(self.numbers):,} numbers is too long for a template "
+                f"(at most {RANGE_LIMIT:,})"
+            )
+
+    def __iter__(self) -> Iterator[int]:
+        for index, number in enumerate(self.numbers):
+            if index % 1024 == 0:
+                Budget.check()
+            yield number
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index: int) -> int:
+        return self.numbers[index]
+
+    def __contains__(self, number: object) -> bool:
+        return number in self.numbers
+
+
+budgeted_range = BudgetedRange
 
 
 class Budget:
@@ -178,9 +195,9 @@ class Budget:
 
     @classmethod
     @contextmanager
-    def running(cls, seconds: float = TIME_LIMIT) -> Iterator[None]:
+    def running(cls) -> Iterator[None]:
         previous = getattr(cls._local, "deadline", None)
-        cls._local.deadline = time.monotonic() + seconds
+        cls._local.deadline = time.monotonic() + TIME_LIMIT
         with _watchdog(cls._local):
             try:
                 yield
@@ -233,15 +250,22 @@ def _watchdog(state: Any) -> Iterator[None]:
 
 
 def limited_output(chunks: Iterator[str]) -> str:
-    """Join a template's output, stopping it when it grows past `OUTPUT_LIMIT`."""
+    """Join a template's output, stopping it when it grows past `OUTPUT_LIMIT`.
+
+    The error is thrown into the template where it stands, so that its traceback (and so
+    the message) names the template line that was writing.
+    """
     parts: list[str] = []
     size = 0
     for chunk in chunks:
         size += len(chunk)
         if size > OUTPUT_LIMIT:
-            raise RenderBudgetExceeded(
-                f"the template produced more than {OUTPUT_LIMIT // 1_000_000} million characters "
-                "and was stopped"
+            assert isinstance(chunks, Generator)
+            chunks.throw(
+                RenderBudgetExceeded(
+                    f"the template produced more than {OUTPUT_LIMIT // 1_000_000} million "
+                    "characters and was stopped"
+                )
             )
         parts.append(chunk)
         Budget.check()

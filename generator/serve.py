@@ -158,11 +158,20 @@ def _watch(folders: list[Path], on_change: Callable[[], None]) -> Iterator[None]
 
 @contextmanager
 def running(
-    project: Path | None, host: str = "127.0.0.1", port: int = 8000
-) -> Iterator[tuple[ThreadingHTTPServer, Preview]]:
-    """The preview, built once and watched, with a server ready to serve it."""
+    project: Path | None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    rebuild_here: bool = False,
+) -> Iterator[tuple[ThreadingHTTPServer, Preview, Callable[[], None]]]:
+    """The preview, built once and watched, with a server ready to serve it.
+
+    Yields the server, the preview and the rebuild loop. The loop runs in a thread of its
+    own unless `rebuild_here`: then the caller runs it in the main thread, where the
+    template budget's watchdog can stop a template that loops without end.
+    """
     with tempfile.TemporaryDirectory(prefix="mentorkit-serve-") as folder:
-        preview = Preview(project, Path(folder))
+        preview = Preview(project, Path(folder) / "out")
         preview.rebuild()
         preview.site.mkdir(parents=True, exist_ok=True)
         changed = threading.Event()
@@ -174,18 +183,21 @@ def running(
                 changed.clear()
                 preview.rebuild()
 
-        threading.Thread(target=rebuild_loop, daemon=True).start()
+        if not rebuild_here:
+            threading.Thread(target=rebuild_loop, daemon=True).start()
         handler = partial(_Handler, preview=preview)
         with (
             ThreadingHTTPServer((host, port), handler) as server,
             _watch(watched_folders(project), changed.set),
         ):
-            yield server, preview
+            yield server, preview, rebuild_loop
 
 
 def serve(project: Path | None, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Build, serve and rebuild on change until interrupted (Ctrl+C)."""
-    with running(project, host, port) as (server, _preview):
+    with running(project, host, port, rebuild_here=True) as (server, _preview, rebuild_loop):
         log.info("Serving on http://%s:%d/ (Ctrl+C to stop)", host, server.server_address[1])
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         with suppress(KeyboardInterrupt):
-            server.serve_forever()
+            rebuild_loop()
+        server.shutdown()

@@ -40,17 +40,9 @@ def tree(tmp_path: Path) -> TreeBuilder:
 
 def renderer_for(project: Path) -> Any:
     """A renderer for a project, as a build makes it (translated, with its timeline)."""
-    from generator import i18n
-    from generator.artefacts import plan as make_plan
-    from generator.render import Renderer
-    from generator.schedule import timeline
+    from generator.build import prepare
 
-    loaded = load_project(project)
-    translations = i18n.translations(loaded.programme.locale, loaded.template_dirs)
-    loaded = i18n.localize(loaded, translations.gettext)
-    line = timeline(loaded)
-    the_plan = make_plan(loaded, line, translations.gettext)
-    return Renderer(loaded, line, the_plan, pdf=True, translations=translations)
+    return prepare(load_project(project))
 
 
 def problems_of(project: Path | str | None) -> list[str]:

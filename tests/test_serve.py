@@ -30,7 +30,7 @@ def wait_for(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-untyp
 def test_preview_serves_rebuilds_and_shows_problems(tmp_path: Path) -> None:
     project = tmp_path / "acme"
     shutil.copytree(ACME, project)
-    with running(project, port=0) as (server, preview):
+    with running(project, port=0) as (server, preview, _loop):
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
