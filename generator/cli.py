@@ -27,8 +27,9 @@ from . import __version__
 from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
+from .explain import builtin_files, origins
 from .lint import lint
-from .loader import load_project
+from .loader import load_project, merged_programme
 from .match import match, write_pairs
 from .model import Output
 from .pdf import default_workers
@@ -341,6 +342,24 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         f"[green]✓[/] {plural(len(result.pairs), 'pair')}, "
         f"{len(result.unmatched)} not paired; written to {markup(target)}"
     )
+
+
+@cli.command("explain")
+@PROJECT_ARGUMENT
+@click.argument("key", required=False)
+@reports_errors
+def explain_command(project: Path | None, key: str | None) -> None:
+    """Show PROJECT's programme as its files merge, and where each value comes from.
+
+    KEY narrows it to one part, such as `schedule`, `tracks` or
+    `tracks.digital-foundations.topics`. Values from mentorkit's own library are marked
+    `built-in:`; change them in your program.yaml.
+    """
+    merged = merged_programme(project)
+    found = origins(merged, key, builtin=builtin_files())
+    width = max(len(o.where) for o in found)
+    for origin in found:
+        click.echo(literal(f"{origin.where:<{width}}  {origin.key}: {origin.value}"))
 
 
 @cli.command("lint")

@@ -208,25 +208,33 @@ def builtin_programmes() -> dict[str, Path]:
 
 
 def merge(base: Node, override: Node, problems: Problems, *, top: bool = True) -> Node:
-    """Layer `override` on `base`: mappings merge, lists replace, sessions/tracks by id."""
+    """Layer `override` on `base`: mappings merge, lists replace, sessions/tracks by id.
+
+    `!reset` on a value drops the inherited one, `!override` replaces it whole, and an
+    empty list given for `sessions` or `tracks` replaces them (it says: none of these).
+    """
     if not (isinstance(base.value, dict) and isinstance(override.value, dict)):
         return override
     merged: dict[str, Node] = dict(base.value)
     for key, value in override.value.items():
-        if key in merged and top and key in MERGED_BY_ID:
-            merged[key] = _merge_by_id(merged[key], value, key, problems)
-        elif key in merged:
-            merged[key] = merge(merged[key], value, problems, top=False)
-        else:
+        if value.merge == "reset":
+            merged.pop(key, None)
+        elif key not in merged or value.merge == "override":
             merged[key] = value
+        elif top and key in MERGED_BY_ID:
+            merged[key] = _merge_by_id(merged[key], value, key, problems)
+        else:
+            merged[key] = merge(merged[key], value, problems, top=False)
     return Node(merged, override.place, override.key_place or base.key_place)
 
 
 def _merge_by_id(base: Node, override: Node, key: str, problems: Problems) -> Node:
     if not (isinstance(base.value, list) and isinstance(override.value, list)):
         return override
-    items: list[Node] = list(base.value)
-    index = {_item_id(item): i for i, item in enumerate(items) if _item_id(item) is not None}
+    if not override.value:
+        return override  # `tracks: []` means no tracks, not "no change"
+    items: list[Node | None] = list(base.value)
+    index = {_item_id(item): i for i, item in enumerate(base.value) if _item_id(item) is not None}
     for item in override.value:
         item_id = _item_id(item)
         if item_id is None:
@@ -236,12 +244,27 @@ def _merge_by_id(base: Node, override: Node, key: str, problems: Problems) -> No
                 "to say which one it changes (a new id adds one)",
             )
             continue
-        if item_id in index:
-            items[index[item_id]] = merge(items[index[item_id]], item, problems, top=False)
+        if item.merge == "reset":
+            if item_id in index and items[index[item_id]] is not None:
+                items[index.pop(item_id)] = None
+            else:
+                known = ", ".join(i for i in index if i) or "none"
+                problems.add(
+                    item.place,
+                    f"`!reset` removes an inherited item of `{key}`, but none has the id "
+                    f"{item_id!r} (inherited: {known})",
+                )
+        elif item_id in index:
+            position = index[item_id]
+            previous = items[position]
+            assert previous is not None
+            items[position] = (
+                item if item.merge == "override" else merge(previous, item, problems, top=False)
+            )
         else:
             index[item_id] = len(items)
             items.append(item)
-    return Node(items, override.place, override.key_place)
+    return Node([i for i in items if i is not None], override.place, override.key_place)
 
 
 def _item_id(node: Node) -> str | None:

@@ -47,6 +47,17 @@ def load_project(project: Path | str | None = None) -> Project:
     return result
 
 
+def merged_programme(project: Path | str | None = None) -> Node:
+    """The programme as its layers merge it (`extends`, `!reset`, `!override`), before
+    validation, every value with the place it came from: what `mentorkit explain` shows."""
+    location = locate(Path(project) if project is not None else None)
+    problems = Problems()
+    node = _Loader(location, problems)._programme_node()
+    problems.raise_if_any()
+    assert node is not None
+    return node
+
+
 @dataclass
 class _TopicEntry:
     layer: int

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -32,6 +32,15 @@ MAX_FILE_BYTES = 2_000_000
 MAX_CHARACTERS = 4_000_000
 
 Scalar = str | int | float | bool | None | dt.date | dt.datetime
+MergeTag = Literal["reset", "override"]
+
+#: The tags of YAML's core schema (what plain values resolve to), and the two layering
+#: tags of Docker Compose: `!reset` drops an inherited value, `!override` replaces it.
+CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+MERGE_TAGS: dict[str, MergeTag] = {"!reset": "reset", "!override": "override"}
 Loc = tuple[str | int, ...]
 
 
@@ -53,6 +62,7 @@ class Node:
     value: dict[str, Node] | list[Node] | Scalar
     place: Place
     key_place: Place | None = None  # where the key naming this value stands, if any
+    merge: MergeTag | None = None  # `!reset` or `!override`: how it layers on a parent file
 
     @property
     def is_map(self) -> bool:
@@ -205,6 +215,20 @@ class _Builder:
             )
             self.failed = True
             return None
+        merge_tag = MERGE_TAGS.get(node.tag)
+        if merge_tag is None and node.tag not in CORE_TAGS:
+            self.problems.add(
+                self.place(node),
+                f"the tag {shorten(node.tag)} is not allowed; mentorkit knows only !reset "
+                "(drop an inherited value) and !override (replace it instead of merging)",
+            )
+            return Node(None, self.place(node), merge="reset")  # reported; checked no further
+        built = self._value(node, depth)
+        if built is not None and merge_tag is not None:
+            built.merge = merge_tag
+        return built
+
+    def _value(self, node: yaml.Node, depth: int) -> Node | None:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -261,7 +285,7 @@ class _Builder:
         # YAML 1.1 reads 15:00 as the number 900 (base 60); people mean a time of day.
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" in node.value:
             return str(node.value)
-        if node.tag == "tag:yaml.org,2002:str" or node.tag.startswith("!"):
+        if node.tag == "tag:yaml.org,2002:str" or node.tag in MERGE_TAGS:
             return str(node.value)
         try:
             value: Any = self.constructor.construct_object(node)
@@ -282,9 +306,14 @@ def to_plain(node: Node) -> tuple[Any, dict[Loc, Place]]:
         if current.key_place is not None:
             marks[(*loc, _KEY)] = current.key_place
         if isinstance(current.value, dict):
-            return {key: walk(child, (*loc, key)) for key, child in current.value.items()}
+            return {
+                key: walk(child, (*loc, key))
+                for key, child in current.value.items()
+                if child.merge != "reset"  # nothing to drop in a parent: the key is left out
+            }
         if isinstance(current.value, list):
-            return [walk(child, (*loc, index)) for index, child in enumerate(current.value)]
+            kept = [child for child in current.value if child.merge != "reset"]
+            return [walk(child, (*loc, index)) for index, child in enumerate(kept)]
         return current.value
 
     return walk(node, ()), marks

@@ -167,3 +167,104 @@ def test_topics_extending_each_other_in_a_loop(tree: TreeBuilder) -> None:
     assert problems_of(root) == [
         "topics/a.yaml:1:1: extends: topics extend each other in a loop: a → b → a"
     ]
+
+
+# --- !reset and !override (issue 13) -------------------------------------------------------
+
+
+def test_a_programme_replaces_and_drops_what_it_inherits(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                checkpoints: !reset []
+                summary: !reset
+                tracks: !override
+                  - {id: mine, title: My track, topics: [short-form-video]}
+                """
+        }
+    )
+    project = load_project(root)
+    assert [t.id for t in project.programme.tracks] == ["mine"]
+    assert project.programme.checkpoints == []
+    assert project.programme.summary is None
+    assert project.programme.onboarding  # everything else is still inherited
+
+
+def test_an_item_reset_removes_one_inherited_track(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                tracks:
+                  - !reset {id: voices-and-audiences}
+                """
+        }
+    )
+    assert [t.id for t in load_project(root).programme.tracks] == ["digital-foundations"]
+
+
+def test_an_empty_list_of_tracks_means_none(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                tracks: []
+                checkpoints: []
+                """
+        }
+    )
+    assert load_project(root).programme.tracks == []
+
+
+def test_layering_tags_are_checked(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                tracks:
+                  - !reset {id: no-such-track}
+                goals: !!python/object/apply:os.system [echo]
+                """
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:5:5: `!reset` removes an inherited item of `tracks`, but none has the id "
+        "'no-such-track' (inherited: digital-foundations, voices-and-audiences)",
+        "program.yaml:6:8: the tag tag:yaml.org,2002:python/object/apply:os.system is not "
+        "allowed; mentorkit knows only !reset (drop an inherited value) and !override "
+        "(replace it instead of merging)",
+    ]
+
+
+def test_explain_shows_where_each_value_comes_from(tree: TreeBuilder) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                schedule: {start: 2027-03-02}
+                """
+        }
+    )
+    result = CliRunner().invoke(cli, ["explain", str(root), "schedule"])
+    assert result.exit_code == 0
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert lines[0] == "program.yaml:4 schedule.start: 2027-03-02"
+    assert "built-in:curriculum/default.yaml:27 schedule.cadence: fortnightly" in lines
+    missing = CliRunner().invoke(cli, ["explain", str(root), "scedule"])
+    assert missing.exit_code == 1
+    assert "error: the programme has no key 'scedule'; its keys are checkpoints, goals," in missing.stderr

@@ -144,8 +144,12 @@ def test_merge_keys_are_refused_with_a_pointer_to_extends(tmp_path: Path) -> Non
 
 def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
     data, problems = read(tmp_path, "a: !!python/object/apply:os.system ['echo hi']\nb: !x y\n")
-    assert problems == []
-    assert data == {"a": ["echo hi"], "b": "y"}
+    known = "mentorkit knows only !reset (drop an inherited value) and !override (replace it instead of merging)"
+    assert problems == [
+        f"file.yaml:1:4: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed; {known}",
+        f"file.yaml:2:4: the tag !x is not allowed; {known}",
+    ]
+    assert data == {}
 
 
 def test_keys_must_be_words(tmp_path: Path) -> None:
