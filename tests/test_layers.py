@@ -267,4 +267,7 @@ def test_explain_shows_where_each_value_comes_from(tree: TreeBuilder) -> None:
     assert "built-in:curriculum/default.yaml:27 schedule.cadence: fortnightly" in lines
     missing = CliRunner().invoke(cli, ["explain", str(root), "scedule"])
     assert missing.exit_code == 1
-    assert "error: the programme has no key 'scedule'; its keys are checkpoints, goals," in missing.stderr
+    assert (
+        "error: the programme has no key 'scedule'; its keys are checkpoints, goals,"
+        in missing.stderr
+    )
