@@ -17,6 +17,7 @@ from .errors import Place, Problems, shorten
 from .layers import library_root
 from .markup import link_targets
 from .model import LINK_SCHEMES, Programme, Topic
+from .timing import fit
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -53,6 +54,7 @@ class Loaded:
     root: Path
     source: Source  # the programme file
     places: dict[str, dict[Loc, Place]]
+    own: frozenset[str] = frozenset()  # topics written or changed in the project itself
 
 
 def run(loaded: Loaded, problems: Problems) -> None:
@@ -235,18 +237,29 @@ class _Checker:
                 "schedule.onboarding_start: onboarding must start before the first pair "
                 f"session ({schedule.start.isoformat()})",
             )
-        for topic_id in placed:
+        for topic_id, track_id in placed.items():
             topic = topics.get(topic_id)
             if topic is None:
                 continue
             for index, session in enumerate(topic.sessions):
-                if session.minutes > schedule.session_minutes:
+                reason = fit(session, schedule.session_minutes)
+                if not isinstance(reason, str):
+                    continue
+                if topic_id in self.loaded.own:
                     self.add(
                         f"topic:{topic_id}",
                         ("sessions", index, "minutes"),
-                        f"sessions[{index}].minutes: this session lasts {session.minutes} "
-                        f"minutes but the programme books {schedule.session_minutes}-minute "
-                        "slots (schedule.session_minutes)",
+                        f"sessions[{index}].minutes: the programme books "
+                        f"{schedule.session_minutes}-minute sessions, and {reason}",
+                    )
+                else:
+                    why = reason.replace("it cannot", "cannot", 1)
+                    self.add(
+                        "programme",
+                        ("schedule", "session_minutes"),
+                        f"schedule.session_minutes: the session {session.id!r} of the built-in "
+                        f"topic {topic_id!r} (in the track {track_id!r}) {why}; "
+                        f"or take {topic_id!r} out of the track",
                     )
 
     def _logo(self, programme: Programme) -> None:

@@ -31,6 +31,7 @@ from .layers import (
     without,
 )
 from .model import CLOCK, COLOUR, KEBAB_CASE, Programme, Project, Topic
+from .timing import fit
 from .yamlsource import Loc, Node, Source, load, place_of, to_plain
 
 M = TypeVar("M", bound=BaseModel)
@@ -44,6 +45,22 @@ def load_project(project: Path | str | None = None) -> Project:
     result = loader.run()
     problems.raise_if_any()
     assert result is not None
+    return result
+
+
+def fitted(topics: dict[str, Topic], minutes: int) -> dict[str, Topic]:
+    """Every pair topic with its sessions scaled to the programme's slot, where they fit
+    (where the programme uses one that does not, validation has said so)."""
+    result: dict[str, Topic] = {}
+    for topic_id, topic in topics.items():
+        if topic.is_workshop:
+            result[topic_id] = topic
+            continue
+        sessions = [fit(session, minutes) for session in topic.sessions]
+        if any(isinstance(s, str) for s in sessions):
+            result[topic_id] = topic
+        else:
+            result[topic_id] = topic.model_copy(update={"sessions": sessions})
     return result
 
 
@@ -130,8 +147,11 @@ class _Loader:
             root=self.location.root,
             source=self.location.programme,
             places=self.places,
+            own=self.own_topics,
         )
         checks.run(loaded, self.problems)
+        if programme is not None and programme.schedule is not None:
+            topics = fitted(topics, programme.schedule.session_minutes)
         if programme is None:
             return None
         project = Project(

@@ -153,6 +153,12 @@ class AgendaItem(Model):
     title: Text
     minutes: Minutes
     lead: Lead | None = Field(None, description="Who leads this step.")
+    min_minutes: Minutes | None = Field(
+        None,
+        description="The shortest this step may be when a programme books shorter slots: "
+        "the step is flexible between this and longer. Without it, check-ins and next steps "
+        "keep their length and other steps may shrink to half (never under five minutes).",
+    )
     kind: AgendaKind | None = Field(
         None, description="What happens: lint counts hands-on, discussion and reflection."
     )

@@ -57,7 +57,7 @@ def problems_of(project: Path | str | None) -> list[str]:
 MINIMAL_PROGRAMME = textwrap.dedent("""
     id: mini
     title: Mini programme
-    schedule: {start: 2027-01-12, cadence: weekly, time: "15:00", timezone: Europe/London}
+    schedule: {start: 2027-01-12, cadence: weekly, time: "15:00", timezone: Europe/London, session_minutes: 30}
     tracks:
       - {id: main, title: Main, topics: [tiny]}
     """).lstrip()

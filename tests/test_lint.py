@@ -11,7 +11,10 @@ from generator.cli import cli
 from generator.lint import lint
 from generator.loader import load_project
 
-from .conftest import MINIMAL_PROGRAMME, TreeBuilder
+from .conftest import MINIMAL_PROGRAMME as PROGRAMME_30
+from .conftest import TreeBuilder
+
+MINIMAL_PROGRAMME = PROGRAMME_30.replace("session_minutes: 30", "session_minutes: 45")
 
 GOOD = textwrap.dedent(
     """

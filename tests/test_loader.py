@@ -251,12 +251,14 @@ PROGRAMME_CASES = {
             'in quotes, such as "15:00"'
         ],
     ),
-    "session longer than the booked slot": (
-        "schedule: {start: 2027-01-12, session_minutes: 20}\n"
+    "session that cannot shrink to the booked slot": (
+        "schedule: {start: 2027-01-12, session_minutes: 15}\n"
         "tracks:\n  - {id: main, title: Main, topics: [tiny]}\n",
         [
-            "topics/tiny.yaml:9:14: sessions[0].minutes: this session lasts 30 minutes but the "
-            "programme books 20-minute slots (schedule.session_minutes)"
+            "topics/tiny.yaml:9:14: sessions[0].minutes: the programme books 15-minute "
+            "sessions, and it cannot be shortened to 15 minutes: its fixed steps and the "
+            "shortest its other steps may be add up to 20 minutes, 5 too many; give more steps "
+            "a lower `min_minutes`, or write a shorter version of the session in your project"
         ],
     ),
     "logo outside the project": (

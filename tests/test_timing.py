@@ -1,0 +1,151 @@
+"""Sessions fit the programme's slot: agendas scaled within each step's bounds."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.loader import load_project
+from generator.model import AgendaItem, Session
+from generator.timing import fit, minimum
+
+from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder, problems_of
+
+
+def session(*steps: tuple[str, int, str | None, int | None]) -> Session:
+    agenda = [
+        AgendaItem(title=title, minutes=m, kind=kind, min_minutes=low)  # type: ignore[arg-type]
+        for title, m, kind, low in steps
+    ]
+    return Session(
+        id="s",
+        title="S",
+        minutes=sum(a.minutes for a in agenda),
+        objectives=["Explain it"],
+        agenda=agenda,
+        activities=[{"title": "Try it", "minutes": 30, "steps": ["Do it"]}],  # type: ignore[list-item]
+    )
+
+
+HOUR = session(
+    ("Check-in", 5, "check-in", None),
+    ("Try it", 30, "hands-on", None),
+    ("Talk", 15, "discussion", 10),
+    ("Next steps", 10, "next-steps", None),
+)
+
+
+def test_a_shorter_slot_takes_time_from_flexible_steps() -> None:
+    short = fit(HOUR, 45)
+    assert not isinstance(short, str)
+    assert [(a.title, a.minutes) for a in short.agenda] == [
+        ("Check-in", 5),
+        ("Try it", 19),
+        ("Talk", 11),
+        ("Next steps", 10),
+    ]
+    assert short.minutes == 45
+    assert short.activities[0].minutes == 19  # the activity follows its step
+
+
+def test_a_longer_slot_gives_time_to_flexible_steps() -> None:
+    long = fit(HOUR, 90)
+    assert not isinstance(long, str)
+    assert [a.minutes for a in long.agenda] == [5, 50, 25, 10]
+
+
+def test_a_session_that_cannot_fit_says_by_how_much() -> None:
+    assert fit(HOUR, 30) == (
+        "it cannot be shortened to 30 minutes: its fixed steps and the shortest its other "
+        "steps may be add up to 40 minutes, 10 too many; give more steps a lower "
+        "`min_minutes`, or write a shorter version of the session in your project"
+    )
+    fixed = session(("Check-in", 5, "check-in", None), ("Next steps", 5, "next-steps", None))
+    assert fit(fixed, 20) is fixed  # nothing may grow: it ends early
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 60),
+            st.sampled_from(["check-in", "hands-on", "discussion", "next-steps", None]),
+            st.one_of(st.none(), st.integers(1, 60)),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(10, 180),
+)
+def test_fitted_agendas_add_up_and_respect_every_minimum(
+    steps: list[tuple[int, str | None, int | None]], target: int
+) -> None:
+    original = session(*[(f"step {i}", m, k, low) for i, (m, k, low) in enumerate(steps)])
+    result = fit(original, target)
+    if isinstance(result, str) or result is original:
+        return  # cannot be shortened (a reason is given), or nothing may grow
+    assert sum(a.minutes for a in result.agenda) == target == result.minutes
+    for before, after in zip(original.agenda, result.agenda, strict=True):
+        assert after.minutes >= minimum(before)
+        if minimum(before) == before.minutes and target <= original.minutes:
+            assert after.minutes == before.minutes
+
+
+def test_a_programme_of_45_minute_slots_builds_on_the_default(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                checkpoints: !reset []
+                schedule: {session_minutes: 45}
+                tracks: !override
+                  - {id: mine, title: Mine, topics: [short-form-video, data-dashboards]}
+                """
+        }
+    )
+    project = load_project(root)
+    for topic in project.pair_topics:
+        for each in topic.sessions:
+            assert each.minutes == 45 == sum(a.minutes for a in each.agenda)
+
+
+def test_a_session_that_cannot_fit_is_located(tree: TreeBuilder) -> None:
+    own = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace("session_minutes: 30", "session_minutes: 10"),
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    assert problems_of(own) == [
+        "topics/tiny.yaml:9:14: sessions[0].minutes: the programme books 10-minute sessions, "
+        "and it cannot be shortened to 10 minutes: its fixed steps and the shortest its other "
+        "steps may be add up to 20 minutes, 10 too many; give more steps a lower "
+        "`min_minutes`, or write a shorter version of the session in your project"
+    ]
+
+
+def test_a_built_in_session_that_cannot_fit_is_reported_in_the_users_file(
+    tree: TreeBuilder,
+) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                checkpoints: !reset []
+                schedule: {session_minutes: 20}
+                tracks: !override
+                  - {id: mine, title: Mine, topics: [short-form-video]}
+                """
+        }
+    )
+    problems = problems_of(root)
+    assert len(problems) == 3
+    assert problems[0].startswith(
+        "program.yaml:5:29: schedule.session_minutes: the session 'how-the-feed-works' of the "
+        "built-in topic 'short-form-video' (in the track 'mine') cannot be shortened to 20 "
+        "minutes: "
+    )
+    assert problems[0].endswith("; or take 'short-form-video' out of the track")
