@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .forms import forms as make_forms
 from .model import Project, Topic
 from .schedule import Timeline
 
@@ -96,34 +97,23 @@ def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
             % {"mentor": roles.mentor, "mentee": roles.mentee.lower()},
         )
     )
-    forms = [
-        add(
-            Artefact(
-                "feedback-session",
-                "site/feedback-form.md.j2",
-                "programme/feedback/after-each-session.md",
-                _("After each session"),
-                pdf="feedback-after-each-session.pdf",
-                style="sheet",
-                batch="forms",
-                subtitle=_("A two-minute pulse"),
-                context={"checkpoint": None},
-            )
-        )
-    ]
-    for checkpoint in timeline.checkpoints:
+    forms = []
+    for form in make_forms(programme, timeline, _):
+        checkpoint = next((c for c in timeline.checkpoints if c.slug == form.checkpoint), None)
         forms.append(
             add(
                 Artefact(
-                    f"feedback-{checkpoint.slug}",
+                    "feedback-session" if checkpoint is None else f"feedback-{checkpoint.slug}",
                     "site/feedback-form.md.j2",
-                    f"programme/feedback/{checkpoint.slug}.md",
-                    checkpoint.checkpoint.title,
-                    pdf=f"feedback-{checkpoint.slug}.pdf",
+                    f"programme/feedback/{checkpoint.slug if checkpoint else form.id}.md",
+                    form.title,
+                    pdf=form.pdf,
                     style="sheet",
                     batch="forms",
-                    subtitle=_checkpoint_subtitle(checkpoint.checkpoint.kind, _),
-                    context={"checkpoint": checkpoint},
+                    subtitle=_("A two-minute pulse")
+                    if checkpoint is None
+                    else _checkpoint_subtitle(checkpoint.checkpoint.kind, _),
+                    context={"checkpoint": checkpoint, "form": form.as_template()},
                 )
             )
         )

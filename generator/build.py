@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__, calendar, executors, i18n, packs, pdf, site
+from . import __version__, calendar, executors, forms, i18n, packs, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
@@ -165,7 +165,9 @@ def build(
                 calendar.programme_calendar(project, timeline, gettext)
             )
             report.timings["calendar"] = time.perf_counter() - t
-        personal: list[str] = []
+        # The forms' definitions and CSV templates, for `mentorkit report` and form tools.
+        forms.write_forms(forms.forms(project.programme, timeline, gettext), stage / "forms")
+        personal: list[str] = ["forms"]
         if pairs is not None:
             t = time.perf_counter()
             options.reporter.start("packs", len(pairs))
@@ -187,7 +189,7 @@ def build(
             report.pairs = len(pairs)
             report.pairs_laid_out = made.laid_out
             report.pack_layouts_reused = made.reused
-            personal = ["pairs", "certificates"]
+            personal += ["pairs", "certificates"]
         for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())
             reused = (
