@@ -263,7 +263,7 @@ def learning(topic: str, rows: Sequence[Response]) -> Learning:
         test = stats.ttest_rel(after, before)
         t, p = float(test.statistic), float(test.pvalue)
     return Learning(
-        topic, n, respondents, sum(before) / n, sum(after) / n, mean_change, spread, t, p
+        topic, len(both), respondents, sum(before) / n, sum(after) / n, mean_change, spread, t, p
     )
 
 
