@@ -58,7 +58,7 @@ def test_every_bad_cell_is_reported_with_its_place_and_nothing_is_written(
         + "after-each-session,mentor,,1,12/01/2027,,=cmd|' /C calc'!A0,,\n",
         encoding="utf-8",
     )
-    code, out, err = run("report", str(answers), str(project), "--out", str(tmp_path / "dist"))
+    code, _, err = run("report", str(answers), str(project), "--out", str(tmp_path / "dist"))
     assert code == 1
     assert err.splitlines()[:8] == [
         "answers.csv:3:1: unknown form `after-each-sesion`; the forms are after-each-session",
