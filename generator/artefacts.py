@@ -62,8 +62,14 @@ def session_key(topic_id: str, session_id: str) -> str:
     return f"{topic_id}--{session_id}"
 
 
-def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
-    """Every artefact of the project and the site navigation that links them."""
+def plan(
+    project: Project,
+    timeline: Timeline,
+    gettext: Gettext = str,
+    results: dict[str, Any] | None = None,
+) -> Plan:
+    """Every artefact of the project and the site navigation that links them; `results`
+    are the programme-level results `mentorkit report` published, if the programme asks."""
     _ = gettext
     programme = project.programme
     roles = programme.roles
@@ -117,6 +123,18 @@ def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
                 )
             )
         )
+    shared: list[NavItem] = []
+    if results is not None and programme.report.publish:
+        page = add(
+            Artefact(
+                "results",
+                "site/results.md.j2",
+                "programme/results.md",
+                _("Results so far"),
+                context={"results": results},
+            )
+        )
+        shared.append(NavItem(page.title, page.page))
     mentor = add(
         Artefact(
             "mentor-guide",
@@ -194,6 +212,7 @@ def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
                 NavItem(guide.title, guide.page),
                 NavItem(agreement.title, agreement.page),
                 NavItem(_("Feedback forms"), None, tuple(NavItem(f.title, f.page) for f in forms)),
+                *shared,
             ),
         ),
         NavItem(_("Guides"), None, tuple(NavItem(g.title, g.page) for g in guides)),

@@ -30,6 +30,7 @@ from .loader import load_project
 from .match import Pair, Unmatched, match, write_pairs
 from .model import ALL_OUTPUTS, Output, Project
 from .render import Renderer
+from .report import published_results
 from .roster import read_roster
 from .schedule import timeline as make_timeline
 
@@ -123,7 +124,8 @@ def build(
     project = i18n.localize(project, gettext)
     report.project = project
     timeline = make_timeline(project)
-    plan = make_plan(project, timeline, gettext)
+    results = published_results(options.out) if project.programme.report.publish else None
+    plan = make_plan(project, timeline, gettext, results)
     renderer = Renderer(project, timeline, plan, pdf="pdf" in wanted, translations=translations)
     markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)

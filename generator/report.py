@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -37,6 +38,8 @@ from .schedule import Timeline
 from .schedule import timeline as make_timeline
 
 Tick = Callable[[str, int], None]
+#: Programme-level results the site may carry (`report: {publish: true}`), in report/.
+PUBLISHED = "published.json"
 
 
 @dataclass
@@ -178,6 +181,9 @@ def _write(renderer: Renderer, figures: Progress, read: Responses, options: Repo
             {**data, "css": Markup(css), "charts": screen, "print": False},  # noqa: S704
         )
         (folder / "index.html").write_text(html, encoding="utf-8")
+        if renderer.project.programme.report.publish:
+            text = json.dumps(published(renderer, data), ensure_ascii=False, indent=1)
+            (folder / PUBLISHED).write_text(text + "\n", encoding="utf-8")
         options.advance("report", 1)
         inline = {
             cid: "data:image/svg+xml;base64," + base64.b64encode(doc.encode()).decode()
@@ -428,3 +434,66 @@ def template_data(
             for g in figures.comments
         ],
     }
+
+
+# --- what the site may carry ----------------------------------------------------------------
+
+
+def published(renderer: Renderer, data: dict[str, Any]) -> dict[str, Any]:
+    """Programme-level results only: no pair, no written answer, no group under THRESHOLD."""
+    _ = renderer.gettext
+
+    def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {"label": r["label"], "value": r["value"], "answers": r["answers"]}
+            for r in items
+            if not r["suppressed"]
+        ]
+
+    learning = [
+        {"label": r["topic"], "value": f"{r['before']} → {r['after']}", "answers": r["answers"]}
+        for r in data["learning"]
+        if not r["suppressed"]
+    ]
+    sections = [
+        (_("How useful the sessions were (mean, 1 to 5)"), rows(data["by_topic"])),
+        (_("Leaders' confidence before and after (mean, 1 to 5)"), learning),
+        (_("Practice tasks done"), rows(data["practice"])),
+        (_("The programme's goals (mean agreement, 1 to 5)"), rows(data["goals"])),
+        (_("Would recommend it to a colleague"), rows(data["recommend"])),
+    ]
+    return {
+        "as_of": data["as_of"],
+        "threshold": THRESHOLD,
+        "sections": [{"title": t, "rows": r} for t, r in sections if r],
+    }
+
+
+def published_results(out: Path) -> dict[str, Any] | None:
+    """The results the last `mentorkit report` published into `out`, if it did (plain data)."""
+    path = out / "report" / PUBLISHED
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
+        return {
+            "as_of": str(data["as_of"]),
+            "threshold": int(data["threshold"]),
+            "sections": [
+                {
+                    "title": str(section["title"]),
+                    "rows": [
+                        {
+                            "label": str(row["label"]),
+                            "value": str(row["value"]),
+                            "answers": int(row["answers"]),
+                        }
+                        for row in section["rows"]
+                    ],
+                }
+                for section in data["sections"]
+            ],
+        }
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -458,3 +458,37 @@ def test_the_report_never_goes_into_the_project_nor_a_site(
     code, _, err = run("report", str(answers), str(project), "--out", str(tmp_path / "site"))
     assert code == 1
     assert "the report never goes into a site folder" in err
+
+
+@pytest.mark.slow
+def test_a_programme_that_asks_publishes_programme_level_results_on_the_site(
+    tree: TreeBuilder, tmp_path: Path
+) -> None:
+    from generator.artefacts import plan
+    from generator.report import published_results
+
+    from .conftest import renderer_for
+
+    project = tree({"program.yaml": "extends: default\nreport: {publish: true}\n"})
+    out = tmp_path / "dist"
+    code, _, _ = run(
+        "report", str(RESPONSES), str(project), "--pairs", str(PAIRS), "--out", str(out)
+    )
+    assert code == 0
+    results = published_results(out)
+    assert results is not None
+    renderer = renderer_for(project)
+    the_plan = plan(renderer.project, renderer.timeline, renderer.gettext, results)
+    page = the_plan.by_key("results")
+    assert page.page == "programme/results.md"
+    text = renderer.markdown(page)
+    assert "## How useful the sessions were (mean, 1 to 5)" in text
+    assert "| Collaboration suites: working in the open | 4" in text
+    assert "none about fewer than 5 people, and no names" in text
+    for pair in PAIRS.read_text().splitlines()[1:]:
+        for person in pair.split(",")[0].split("--"):
+            assert person not in text
+    # Without `publish`, the same results stay off the site.
+    quiet = renderer_for(tree({"program.yaml": "extends: default\n"}))
+    unpublished = plan(quiet.project, quiet.timeline, quiet.gettext, results)
+    assert "results" not in [a.key for a in unpublished.artefacts]
