@@ -167,9 +167,12 @@ def build(
                 calendar.programme_calendar(project, timeline, gettext)
             )
             report.timings["calendar"] = time.perf_counter() - t
-        # The forms' definitions and CSV templates, for `mentorkit report` and form tools.
-        forms.write_forms(forms.forms(project.programme, timeline, gettext), stage / "forms")
-        personal: list[str] = ["forms"]
+        # The forms' definitions and CSV templates (for `mentorkit report` and form tools)
+        # come with the forms themselves: the site's pages and the PDFs.
+        personal: list[str] = []
+        if "site" in wanted or "pdf" in wanted:
+            forms.write_forms(forms.forms(project.programme, timeline, gettext), stage / "forms")
+            personal.append("forms")
         if pairs is not None:
             t = time.perf_counter()
             options.reporter.start("packs", len(pairs))

@@ -116,19 +116,34 @@ def test_checkpoint_questions_from_the_programme_get_stable_ids(tree: TreeBuilde
     ]
 
 
-def test_build_writes_a_definition_and_a_csv_template_for_every_form(tmp_path: Path) -> None:
-    build(None, BuildOptions(out=tmp_path, only=frozenset({"calendar"})))
+@pytest.mark.slow
+def test_build_writes_a_definition_and_a_csv_template_for_every_form(
+    tree: TreeBuilder, tmp_path: Path
+) -> None:
+    project = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME
+            + "checkpoints: [{at: end, kind: evaluation, title: Looking back}]\n",
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    build(project, BuildOptions(out=tmp_path, only=frozenset({"pdf"}), workers=1))
     names = sorted(p.name for p in (tmp_path / "forms").iterdir())
     assert names == [
-        "01-check-in.csv",
-        "01-check-in.json",
-        "02-survey.csv",
-        "02-survey.json",
-        "03-evaluation.csv",
-        "03-evaluation.json",
+        "01-evaluation.csv",
+        "01-evaluation.json",
         "after-each-session.csv",
         "after-each-session.json",
     ]
+    with pikepdf.open(tmp_path / "pdf" / "feedback-01-evaluation.pdf") as printed:
+        fields = {str(f.T) for f in printed.Root.AcroForm.Fields if "/Parent" not in f}
+    definition = json.loads((tmp_path / "forms" / "01-evaluation.json").read_text())
+    assert fields == {"form", "role", "pair_id", "submitted"} | {
+        q["id"] for q in definition["questions"]
+    }
+    # Only with the forms: a build of the calendar alone writes no forms/.
+    build(project, BuildOptions(out=tmp_path / "cal", only=frozenset({"calendar"})))
+    assert not (tmp_path / "cal" / "forms").exists()
     definition = json.loads((tmp_path / "forms" / "after-each-session.json").read_text())
     header = (tmp_path / "forms" / "after-each-session.csv").read_text().splitlines()[0]
     assert header.split(",") == [*META_COLUMNS, *(q["id"] for q in definition["questions"])]
