@@ -331,6 +331,10 @@ def _at_risk(
         else as_of
     )
     roles = {"mentor": programme.roles.mentor, "mentee": programme.roles.mentee}
+    by_pair: dict[str, list[Response]] = defaultdict(list)
+    for r in sorted(responses, key=lambda r: r.submitted):
+        if r.pair_id:
+            by_pair[r.pair_id].append(r)
     found = []
     for pair in pairs:
         reasons = []
@@ -343,7 +347,7 @@ def _at_risk(
                     _("sessions %(a)s and %(b)s in a row were missed or moved") % {"a": a, "b": b}
                 )
                 break
-        own = sorted((r for r in responses if r.pair_id == pair), key=lambda r: r.submitted)
+        own = by_pair.get(pair, [])
         if own:
             quiet = (as_of - own[-1].submitted).days
             if quiet > QUIET_DAYS:
