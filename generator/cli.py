@@ -399,7 +399,7 @@ def lint_command(project: Path | None, strict: bool, today: dt.datetime | None) 
 def report_command(
     inputs: tuple[Path, ...], pairs_file: Path | None, out_dir: Path, anonymous: bool
 ) -> None:
-    """Read feedback RESPONSES (CSV exports or filled PDF forms) and write a progress
+    """Read feedback RESPONSES (CSV or Excel exports, or filled PDF forms) and write a progress
     report: engagement, pairs at risk, and the four Kirkpatrick levels, with charts.
 
     PROJECT (a folder with program.yaml, or a programme file) comes last; without it,

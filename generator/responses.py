@@ -1,4 +1,4 @@
-"""Reading feedback back in: CSV exports of form tools and filled fillable PDF forms.
+"""Reading feedback back in: CSV and Excel exports of form tools, and filled PDF forms.
 
 Responses are personal and untrusted: every file is read as data only (no formula is
 evaluated, control characters are dropped, cells have a size limit), and every problem is
@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,8 @@ from .forms import META_COLUMNS, SESSION_FORM, Form, Question
 
 #: The largest text answer kept, in characters; longer cells are an error, not a crash.
 MAX_CELL = 5000
+#: Columns read from a workbook (the response columns and every question, with room).
+MAX_COLUMNS = 500
 #: The largest response file read, in bytes.
 MAX_FILE = 50 * 1024 * 1024
 #: After the last session, answers may still come in for this long (final evaluation).
@@ -90,6 +92,8 @@ def read_responses(
             problems.add(Place(display), f"the file is larger than {MAX_FILE // 2**20} MB")
         elif data.startswith(b"%PDF"):
             items.extend(_read_pdf(data, display, context, problems))
+        elif data.startswith(b"PK") and path.suffix.lower() == ".xlsx":
+            items.extend(_read_xlsx(data, display, context, problems))
         else:
             items.extend(_read_csv(data, display, context, problems))
         if progress:
@@ -114,7 +118,47 @@ def _read_csv(data: bytes, display: str, context: Context, problems: Problems) -
             "(in Excel: File › Save As › CSV UTF-8)",
         )
         return []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    return _read_rows(csv.reader(io.StringIO(text, newline="")), display, context, problems)
+
+
+def _read_xlsx(data: bytes, display: str, context: Context, problems: Problems) -> list[Response]:
+    """The first sheet of an Excel workbook (as Microsoft Forms exports it), read as values:
+    a formula gives the value Excel saved with it, and is never evaluated."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # a damaged or hostile file: say so, never a traceback
+        problems.add(Place(display), "this Excel file cannot be read; is it damaged?")
+        return []
+    try:
+        sheet = workbook.worksheets[0]
+        rows = (
+            [_xlsx_cell(value) for value in row]
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        )
+        return _read_rows(rows, display, context, problems)
+    except Exception:
+        problems.add(Place(display), "this Excel file cannot be read; is it damaged?")
+        return []
+    finally:
+        workbook.close()
+
+
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)[: MAX_CELL + 1]
+
+
+def _read_rows(
+    reader: Iterator[list[str]], display: str, context: Context, problems: Problems
+) -> list[Response]:
+    """Rows of cells, the first a header: shared by CSV files and Excel workbooks."""
     try:
         header = next(reader, None)
     except csv.Error as error:

@@ -492,3 +492,51 @@ def test_a_programme_that_asks_publishes_programme_level_results_on_the_site(
     quiet = renderer_for(tree({"program.yaml": "extends: default\n"}))
     unpublished = plan(quiet.project, quiet.timeline, quiet.gettext, results)
     assert "results" not in [a.key for a in unpublished.artefacts]
+
+
+def test_an_excel_export_reads_as_the_csv_does(tree: TreeBuilder, tmp_path: Path) -> None:
+    import openpyxl
+
+    project = mini(tree)
+    loaded = load_project(project)
+    line = timeline(loaded)
+    context = response_context(loaded, line, by_id(forms(loaded.programme, line)), None)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER.strip().split(","))
+    # As Microsoft Forms exports: a real date and time, numbers as numbers.
+    sheet.append(
+        [
+            "after-each-session",
+            "Leader",
+            "",
+            1,
+            dt.datetime(2027, 1, 12, 16, 5),
+            "held",
+            4.0,
+            "Partly",
+            "Ça marche",
+        ]
+    )
+    sheet.append(["after-each-session", "mentor", "", 1, "2027-01-12", "held", "=2+2", "yes"])
+    workbook.save(tmp_path / "export.xlsx")
+    (tmp_path / "export.csv").write_text(
+        HEADER + "after-each-session,mentee,,1,2027-01-12,held,4,partly,Ça marche\n",
+        encoding="utf-8",
+    )
+    from_excel, formula = read_responses([tmp_path / "export.xlsx"], context).items
+    (from_csv,) = read_responses([tmp_path / "export.csv"], context).items
+    # A formula is never evaluated: with no value saved by Excel, the question is unanswered.
+    assert dict(formula.answers) == {"held": "held", "objectives": "yes"}
+    assert (from_excel.role, from_excel.submitted, dict(from_excel.answers)) == (
+        from_csv.role,
+        from_csv.submitted,
+        dict(from_csv.answers),
+    )
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(InvalidProject) as caught:
+        read_responses([tmp_path / "broken.xlsx"], context)
+    assert [str(p) for p in caught.value.problems] == [
+        "broken.xlsx:1:1: this Excel file cannot be read; is it damaged?"
+    ]
