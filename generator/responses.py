@@ -99,7 +99,7 @@ def read_responses(
         if progress:
             progress(1)
     problems.raise_if_any()
-    kept, notes = _without_duplicates(items, context)
+    kept, notes = _without_duplicates(items)
     return Responses(kept, notes)
 
 
@@ -451,25 +451,19 @@ def _shown(text: str) -> str:
     return line if len(line) <= 40 else line[:39] + "…"
 
 
-def _without_duplicates(
-    items: list[Response], context: Context
-) -> tuple[list[Response], list[str]]:
+def _without_duplicates(items: list[Response]) -> tuple[list[Response], list[str]]:
     """Keep one answer per form, pair, role and session: the latest (by date, then order)."""
     latest: dict[tuple[str, str, str, int | None], Response] = {}
     notes = []
     kept: list[Response] = []
     for response in items:
         if not response.pair_id:
-            kept.append(response)
+            kept.append(response)  # anonymous answers cannot be told apart
             continue
         key = (response.form, response.pair_id, response.role, response.session)
         earlier = latest.get(key)
         if earlier is not None:
-            later, dropped = (
-                (earlier, response)
-                if earlier.submitted > response.submitted
-                else (response, earlier)
-            )
+            later = earlier if earlier.submitted > response.submitted else response
             session = f", session {response.session}" if response.session else ""
             notes.append(
                 f"{response.place}: the {response.role} of pair {response.pair_id} answered "
@@ -477,7 +471,6 @@ def _without_duplicates(
                 f"({later.place}) is kept"
             )
             latest[key] = later
-            del dropped
         else:
             latest[key] = response
     kept.extend(latest.values())
