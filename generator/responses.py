@@ -178,7 +178,7 @@ def _read_rows(
         except StopIteration:
             break
         except csv.Error as error:
-            problems.add(Place(display, number), f"this row cannot be read: {error}")
+            problems.add(Place(display, number), _csv_problem(error))
             continue
         if not any(c.strip() for c in cells):
             continue
@@ -422,6 +422,15 @@ def _answer(question: Question, text: str) -> Answer | _Bad:
         if word in (value.lower(), label.lower()):
             return value
     return _Bad(f"`{_shown(text)}` is not one of the answers: {', '.join(question.choices)}")
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return (
+            f"a cell of this row is longer than {csv.field_size_limit():,} characters; "
+            f"answers are kept to {MAX_CELL:,} characters"
+        )
+    return f"this row cannot be read ({error}); save the file again from your spreadsheet"
 
 
 def _role(text: str, context: Context) -> str | None:

@@ -146,7 +146,8 @@ def test_hostile_cells_do_not_crash_it(tree: TreeBuilder, tmp_path: Path) -> Non
     with pytest.raises(InvalidProject) as caught:
         read_responses([huge, long_text], context)
     assert [str(p) for p in caught.value.problems] == [
-        "huge.csv:2:1: this row cannot be read: field larger than field limit (131072)",
+        "huge.csv:2:1: a cell of this row is longer than 131,072 characters; answers are kept "
+        "to 5,000 characters",
         "long.csv:2:9: the answer is 6,000 characters long; answers are kept to 5,000 characters",
     ]
     sneaky = tmp_path / "sneaky.csv"
