@@ -67,7 +67,7 @@ def report(
     """Read the responses and write `options.out/report/`; raise on invalid responses."""
     options = options or ReportOptions()
     if not responses:
-        raise UsageError("give at least one responses file (CSV, or a filled PDF form)")
+        raise UsageError("give at least one responses file (CSV, Excel, or a filled PDF form)")
     project = load_project(project_path)
     _check_target(project, options.out)
     translations = i18n.translations(project.programme.locale, project.template_dirs)

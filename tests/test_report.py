@@ -541,3 +541,71 @@ def test_an_excel_export_reads_as_the_csv_does(tree: TreeBuilder, tmp_path: Path
     assert [str(p) for p in caught.value.problems] == [
         "broken.xlsx:1:1: this Excel file cannot be read; is it damaged?"
     ]
+
+
+def test_every_other_problem_has_its_own_plain_message(tree: TreeBuilder, tmp_path: Path) -> None:
+    import pikepdf
+
+    project = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME
+            + "checkpoints: [{after_session: 1, kind: check-in, title: Early check-in}]\n",
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    loaded = load_project(project)
+    line = timeline(loaded)
+    context = response_context(loaded, line, by_id(forms(loaded.programme, line)), None)
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    (tmp_path / "twice.csv").write_text(
+        "form,role,pair_id,session,submitted,useful,useful\n", encoding="utf-8"
+    )
+    (tmp_path / "rows.csv").write_text(
+        "form,role,pair_id,session,submitted,practice,sessions\n"
+        "after-each-session,mentor,,1,2027-01-12,maybe,,extra cell\n"
+        "after-each-session,mentor,,1,2027-01-12,maybe,\n"
+        ",mentor,,1,2027-01-12,,\n"
+        f"01-check-in,mentee,{'x' * 201},,2027-01-13,,a few\n",
+        encoding="utf-8",
+    )
+    blank = pikepdf.new()
+    blank.add_blank_page()
+    blank.save(tmp_path / "scan.pdf")
+    with pytest.raises(InvalidProject) as caught:
+        read_responses(
+            [tmp_path / n for n in ("empty.csv", "twice.csv", "rows.csv", "scan.pdf")], context
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "empty.csv:1:1: the file is empty; it needs a header row and answers",
+        "rows.csv:2:8: this row has 8 cells but the header has 7 columns",
+        "rows.csv:3:6: `maybe` is not yes or no",
+        "rows.csv:4:1: the form is missing; the forms are after-each-session, 01-check-in",
+        "rows.csv:5:3: the pair id is longer than 200 characters",
+        "rows.csv:5:7: `a few` is not a whole number from 0 to 100",
+        "scan.pdf:1:1: this PDF has no mentorkit form fields; fill in the PDF forms from "
+        "pdf/feedback-*.pdf",
+        "twice.csv:1:7: the column `useful` appears twice",
+    ]
+
+
+def test_files_that_are_missing_or_not_pairs_are_explained(
+    tree: TreeBuilder, tmp_path: Path
+) -> None:
+    project = mini(tree)
+    answers = tmp_path / "answers.csv"
+    answers.write_text(HEADER, encoding="utf-8")
+    code, _, err = run("report", str(tmp_path / "gone.csv"), str(project))
+    assert (code, err) == (1, f"error: {tmp_path / 'gone.csv'}: no such responses file")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\nli-wei,Li Wei\n", encoding="utf-8")
+    code, _, err = run(
+        "report", str(answers), str(project), "--pairs", str(roster), "--out", str(tmp_path / "d")
+    )
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "roster.csv:1:3: the column `pair_id` is missing; use the pairs.csv that "
+        "`mentorkit match` wrote"
+    )
+    code, _, err = run("report", str(project))
+    assert code == 1
+    assert err == "error: give at least one responses file (CSV, Excel, or a filled PDF form)"
