@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .forms import forms as make_forms
 from .model import Project, Topic
 from .schedule import Timeline
 
@@ -61,8 +62,14 @@ def session_key(topic_id: str, session_id: str) -> str:
     return f"{topic_id}--{session_id}"
 
 
-def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
-    """Every artefact of the project and the site navigation that links them."""
+def plan(
+    project: Project,
+    timeline: Timeline,
+    gettext: Gettext = str,
+    results: dict[str, Any] | None = None,
+) -> Plan:
+    """Every artefact of the project and the site navigation that links them; `results`
+    are the programme-level results `mentorkit report` published, if the programme asks."""
     _ = gettext
     programme = project.programme
     roles = programme.roles
@@ -96,37 +103,38 @@ def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
             % {"mentor": roles.mentor, "mentee": roles.mentee.lower()},
         )
     )
-    forms = [
-        add(
-            Artefact(
-                "feedback-session",
-                "site/feedback-form.md.j2",
-                "programme/feedback/after-each-session.md",
-                _("After each session"),
-                pdf="feedback-after-each-session.pdf",
-                style="sheet",
-                batch="forms",
-                subtitle=_("A two-minute pulse"),
-                context={"checkpoint": None},
-            )
-        )
-    ]
-    for checkpoint in timeline.checkpoints:
+    forms = []
+    for form in make_forms(programme, timeline, _):
+        checkpoint = next((c for c in timeline.checkpoints if c.slug == form.checkpoint), None)
         forms.append(
             add(
                 Artefact(
-                    f"feedback-{checkpoint.slug}",
+                    "feedback-session" if checkpoint is None else f"feedback-{checkpoint.slug}",
                     "site/feedback-form.md.j2",
-                    f"programme/feedback/{checkpoint.slug}.md",
-                    checkpoint.checkpoint.title,
-                    pdf=f"feedback-{checkpoint.slug}.pdf",
+                    f"programme/feedback/{checkpoint.slug if checkpoint else form.id}.md",
+                    form.title,
+                    pdf=form.pdf,
                     style="sheet",
                     batch="forms",
-                    subtitle=_checkpoint_subtitle(checkpoint.checkpoint.kind, _),
-                    context={"checkpoint": checkpoint},
+                    subtitle=_("A two-minute pulse")
+                    if checkpoint is None
+                    else _checkpoint_subtitle(checkpoint.checkpoint.kind, _),
+                    context={"checkpoint": checkpoint, "form": form.as_template()},
                 )
             )
         )
+    shared: list[NavItem] = []
+    if results is not None and programme.report.publish:
+        page = add(
+            Artefact(
+                "results",
+                "site/results.md.j2",
+                "programme/results.md",
+                _("Results so far"),
+                context={"results": results},
+            )
+        )
+        shared.append(NavItem(page.title, page.page))
     mentor = add(
         Artefact(
             "mentor-guide",
@@ -204,6 +212,7 @@ def plan(project: Project, timeline: Timeline, gettext: Gettext = str) -> Plan:
                 NavItem(guide.title, guide.page),
                 NavItem(agreement.title, agreement.page),
                 NavItem(_("Feedback forms"), None, tuple(NavItem(f.title, f.page) for f in forms)),
+                *shared,
             ),
         ),
         NavItem(_("Guides"), None, tuple(NavItem(g.title, g.page) for g in guides)),

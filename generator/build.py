@@ -8,29 +8,28 @@ nothing they depend on has changed.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__, calendar, executors, i18n, packs, pdf, site
+from . import __version__, calendar, executors, forms, i18n, packs, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
 from .match import Pair, Unmatched, match, write_pairs
 from .model import ALL_OUTPUTS, Output, Project
+from .outputs import output_folder
 from .render import Renderer
+from .report import published_results
 from .roster import read_roster
 from .schedule import timeline as make_timeline
 
@@ -119,7 +118,8 @@ def build(
 
     pairs = _pairs(project, options, report)
 
-    renderer = prepare(project, pdf="pdf" in wanted)
+    results = published_results(options.out) if project.programme.report.publish else None
+    renderer = prepare(project, pdf="pdf" in wanted, results=results)
     project, timeline, plan = renderer.project, renderer.timeline, renderer.plan
     gettext = renderer.gettext
     report.project = project
@@ -165,7 +165,12 @@ def build(
                 calendar.programme_calendar(project, timeline, gettext)
             )
             report.timings["calendar"] = time.perf_counter() - t
+        # The forms' definitions and CSV templates (for `mentorkit report` and form tools)
+        # come with the forms themselves: the site's pages and the PDFs.
         personal: list[str] = []
+        if "site" in wanted or "pdf" in wanted:
+            forms.write_forms(forms.forms(project.programme, timeline, gettext), stage / "forms")
+            personal.append("forms")
         if pairs is not None:
             t = time.perf_counter()
             options.reporter.start("packs", len(pairs))
@@ -187,7 +192,7 @@ def build(
             report.pairs = len(pairs)
             report.pairs_laid_out = made.laid_out
             report.pack_layouts_reused = made.reused
-            personal = ["pairs", "certificates"]
+            personal += ["pairs", "certificates"]
         for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())
             reused = (
@@ -202,12 +207,13 @@ def build(
     return report
 
 
-def prepare(project: Project, *, pdf: bool = True) -> Renderer:
-    """Localise, schedule and plan a loaded project: the renderer of its artefacts."""
+def prepare(project: Project, *, pdf: bool = True, results: Any = None) -> Renderer:
+    """Localise, schedule and plan a loaded project: the renderer of its artefacts
+    (`results`: the programme-level figures a report published, for the site)."""
     translations = i18n.translations(project.programme.locale, project.template_dirs)
     project = i18n.localize(project, translations.gettext)
     timeline = make_timeline(project)
-    plan = make_plan(project, timeline, translations.gettext)
+    plan = make_plan(project, timeline, translations.gettext, results)
     return Renderer(project, timeline, plan, pdf=pdf, translations=translations)
 
 
@@ -411,54 +417,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 # --- staging and swapping ---------------------------------------------------------------
-
-
-MARKER = ".mentorkit"  # the folder that says an output folder is mentorkit's own
-STAGING_PREFIX = "build-"
-
-
-@contextmanager
-def output_folder(out: Path) -> Iterator[Path]:
-    """Take `out` for this build and give a staging folder inside it.
-
-    `out` must be missing, empty, or marked by an earlier build: mentorkit never writes
-    into, nor replaces anything in, a folder of the user's own. One build at a time holds
-    the folder; leftovers of a build that was killed are removed first.
-    """
-    claim(out)
-    marker = out / MARKER
-    marker.mkdir(exist_ok=True)
-    with (marker / "lock").open("a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UsageError(
-                f"{out}: another build is writing into this folder; wait for it to finish"
-            ) from None
-        for leftover in [*marker.glob(STAGING_PREFIX + "*"), *out.glob(".mentorkit-build-*")]:
-            shutil.rmtree(leftover, ignore_errors=True)
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=marker))
-        try:
-            yield stage
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-
-
-def claim(out: Path) -> None:
-    """Refuse an output folder that holds anything mentorkit did not make."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise UsageError(f"{out}: this is not a folder; name a folder for the outputs")
-    if not out.exists():
-        out.mkdir(parents=True)
-        return
-    if (out / MARKER).is_dir() and not (out / MARKER).is_symlink():
-        return
-    if any(out.iterdir()):
-        raise UsageError(
-            f"{out}: this folder already holds files that mentorkit did not make, and a build "
-            "would replace some of them; build into a new or empty folder instead (for example "
-            f"--out {out / 'mentorkit'})"
-        )
 
 
 def _swap(stage: Path, out: Path, names: list[str]) -> None:

@@ -34,6 +34,8 @@ from .match import match, write_pairs
 from .model import Output
 from .pdf import default_workers
 from .render import plural
+from .report import ReportOptions
+from .report import report as run_report
 from .roster import read_roster
 from .scaffold import init
 from .schema import write_schemas
@@ -210,6 +212,8 @@ class _ProgressReporter:
         "pdf": "Printing PDFs",
         "site": "Building the site",
         "packs": "Printing pair packs",
+        "read": "Reading responses",
+        "report": "Writing the report",
     }
 
     def __init__(self) -> None:
@@ -386,6 +390,74 @@ def lint_command(project: Path | None, strict: bool, today: dt.datetime | None) 
     out.print(f"{plural(count, 'finding')}.", style="bold yellow" if not strict else "bold red")
     if strict:
         sys.exit(1)
+
+
+@cli.command("report")
+@click.argument(
+    "inputs",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="RESPONSES... [PROJECT]",
+)
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The pairs that should be meeting (pairs.csv from `mentorkit match`): a pair "
+    "with no answers at all is then flagged too.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+    help="The report goes to report/ in this folder (never into the site).",
+)
+@click.option(
+    "--anonymous",
+    is_flag=True,
+    help="For sharing with sponsors: no pair ids and no list of pairs at risk.",
+)
+@reports_errors
+def report_command(
+    inputs: tuple[Path, ...], pairs_file: Path | None, out_dir: Path, anonymous: bool
+) -> None:
+    """Read feedback RESPONSES (CSV or Excel exports, or filled PDF forms) and write a progress
+    report: engagement, pairs at risk, and the four Kirkpatrick levels, with charts.
+
+    PROJECT (a folder with program.yaml, or a programme file) comes last; without it,
+    the built-in default programme is used."""
+    files = list(inputs)
+    project: Path | None = None
+    if files and (files[-1].is_dir() or files[-1].suffix.lower() in (".yaml", ".yml")):
+        project = files.pop()
+    with _ProgressReporter() as reporter:
+        result = run_report(
+            files,
+            project,
+            ReportOptions(
+                out=out_dir,
+                pairs=pairs_file,
+                anonymous=anonymous,
+                start=reporter.start,
+                advance=reporter.advance,
+            ),
+        )
+    for note in result.notes:
+        err.print(f"note: {note}", markup=False)
+    risk = len(result.progress.at_risk)
+    out.print(
+        f"[green]✓[/] Report on {plural(result.responses, 'answered form')} written to "
+        f"{result.folder / 'index.html'} and {result.folder / 'report.pdf'}"
+    )
+    if not anonymous:
+        out.print(
+            f"{plural(risk, 'pair')} at risk"
+            + (": see “Pairs to call this week” in the report." if risk else ".")
+        )
 
 
 @cli.command()

@@ -377,6 +377,16 @@ class Recognition(Model):
     signatory: Text | None = Field(None, description="Who signs certificates, with their role.")
 
 
+class ReportSettings(Model):
+    """What `mentorkit report` may share beyond the coordinator."""
+
+    publish: bool = Field(
+        False,
+        description="Put programme-level results (never about fewer than five people, no "
+        "names, no written answers) on the site, from the last `mentorkit report`.",
+    )
+
+
 class AreaInfo(Model):
     id: Id
     title: Text
@@ -408,6 +418,7 @@ class Programme(Model):
         default_factory=list, description="Areas beyond the built-in ones, or new titles."
     )
     pdf: PdfOptions = Field(default_factory=PdfOptions)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     packs: list[Text] = Field(
         default_factory=list,
         description="Shared topic packs layered between the built-in library and the project: "

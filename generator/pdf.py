@@ -49,6 +49,8 @@ def starts_compact(batch: str | None, markdown: str) -> bool:
 
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+#: Sheets whose inputs become PDF form fields (in the forms' own PDFs, not in pair packs).
+_FILLABLE = {"forms": "fillable"}
 _FIRST_H1 = re.compile(r"<h1[^>]*>.*?</h1>\s*", re.DOTALL)
 
 
@@ -192,7 +194,7 @@ def prepare(
                         "body": Markup(sheet.body),  # noqa: S704 - as above
                         "headings": sheet.headings,
                         "anchor": anchor,
-                        "kind": "compact" if compact else "",
+                        "kind": "compact" if compact else _FILLABLE.get(batch, ""),
                     }
                 )
                 title = (

@@ -19,7 +19,7 @@ def test_second_build_reuses_every_pdf_and_the_site(tmp_path: Path) -> None:
     second = build(ACME, BuildOptions(out=out, workers=1))
     assert second.pdf_rendered == 0
     reused = {o.name: o.reused for o in second.outputs}
-    assert reused == {"site": 1, "pdf": len(before), "calendar": 0}
+    assert reused == {"site": 1, "pdf": len(before), "calendar": 0, "forms": 0}
     assert snapshot(out / "pdf") == before
     assert (out / "site" / "downloads" / "mentor-guide.pdf").is_file()
 
