@@ -105,7 +105,7 @@ def build(
     started = time.perf_counter()
     project = load_project(project_path)
     loaded = time.perf_counter()
-    report = BuildReport(project)
+    report = BuildReport(project, notes=list(project.notes))
     report.timings["load"] = loaded - started
 
     wanted = [o for o in OUTPUTS if o in project.programme.outputs]
@@ -250,7 +250,7 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
         return packs.read_pairs(options.pairs, roster)
     result = match(roster, project)
     report.unmatched = list(result.unmatched)
-    report.notes = list(result.notes)
+    report.notes.extend(result.notes)
     return list(result.pairs)
 
 

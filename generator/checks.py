@@ -55,6 +55,7 @@ class Loaded:
     source: Source  # the programme file
     places: dict[str, dict[Loc, Place]]
     own: frozenset[str] = frozenset()  # topics written or changed in the project itself
+    invalid: frozenset[str] = frozenset()  # programme fields that failed (already reported)
 
 
 def run(loaded: Loaded, problems: Problems) -> None:
@@ -217,7 +218,7 @@ class _Checker:
     def _schedule(self, programme: Programme, placed: dict[str, str]) -> None:
         topics = self.loaded.topics
         count = sum(len(topics[t].sessions) for t in placed if t in topics)
-        complete = all(t in topics for t in placed)
+        complete = all(t in topics for t in placed) and "tracks" not in self.loaded.invalid
         for index, checkpoint in enumerate(programme.checkpoints):
             after = checkpoint.after_session
             if complete and after is not None and after > count:

@@ -27,7 +27,7 @@ from . import __version__
 from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
-from .explain import builtin_files, origins
+from .explain import origins
 from .lint import lint
 from .loader import load_project, merged_programme
 from .match import match, write_pairs
@@ -114,6 +114,8 @@ def validate(project: Path | None) -> None:
         f"{plural(sessions, 'pair session')}, "
         f"{plural(len(programme.onboarding), 'onboarding workshop')})."
     )
+    for note in loaded.notes:
+        err.print(f"note: {markup(note)}")
 
 
 @cli.command()
@@ -360,7 +362,7 @@ def explain_command(project: Path | None, key: str | None) -> None:
     `built-in:`; change them in your program.yaml.
     """
     merged = merged_programme(project)
-    found = origins(merged, key, builtin=builtin_files())
+    found = origins(merged, key)
     width = max(len(o.where) for o in found)
     for origin in found:
         click.echo(literal(f"{origin.where:<{width}}  {origin.key}: {origin.value}"))

@@ -7,7 +7,7 @@ so that a user fixes ten typos in one run, not ten runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -60,9 +60,11 @@ class Problems:
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(self._items, key=_sort_key))
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, hint: Callable[[Problem], Problem] | None = None) -> None:
+        """Raise `InvalidProject` with every problem (each passed through `hint`)."""
         if self._items:
-            raise InvalidProject(list(self))
+            problems = list(self)
+            raise InvalidProject([hint(p) for p in problems] if hint else problems)
 
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str]:

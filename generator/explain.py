@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import UsageError
-from .layers import library_root
 from .yamlsource import Node
 
 
@@ -17,17 +16,17 @@ from .yamlsource import Node
 class Origin:
     key: str  # a dotted path: schedule.start, tracks.digital-foundations.topics
     value: str  # the value as YAML would write it
-    where: str  # path:line, `built-in:` before a file of the built-in library
+    where: str  # path:line (`built-in:` before a file of the built-in library)
 
 
-def origins(programme: Node, key: str | None = None, *, builtin: set[str]) -> list[Origin]:
+def origins(programme: Node, key: str | None = None) -> list[Origin]:
     """Every value under `key` (all of them without one), in file order."""
-    found = list(_walk(programme, "", builtin))
+    found = list(_walk(programme, ""))
     if key:
         wanted = key.replace("[", ".").replace("]", "")
         found = [o for o in found if o.key == wanted or o.key.startswith(wanted + ".")]
         if not found:
-            tops = sorted({o.key.split(".")[0] for o in _walk(programme, "", builtin)})
+            tops = sorted({o.key.split(".")[0] for o in _walk(programme, "")})
             raise UsageError(
                 f"the programme has no key {key!r}; its keys are {', '.join(tops)} "
                 "(go deeper with dots: schedule.start, tracks.<track id>.topics)"
@@ -35,18 +34,18 @@ def origins(programme: Node, key: str | None = None, *, builtin: set[str]) -> li
     return found
 
 
-def _walk(node: Node, path: str, builtin: set[str]) -> Iterator[Origin]:
+def _walk(node: Node, path: str) -> Iterator[Origin]:
     if isinstance(node.value, dict):
         for name, child in node.value.items():
             if child.merge != "reset":
-                yield from _walk(child, f"{path}.{name}" if path else name, builtin)
+                yield from _walk(child, f"{path}.{name}" if path else name)
         return
     if isinstance(node.value, list) and any(isinstance(i.value, dict) for i in node.value):
         for index, item in enumerate(i for i in node.value if i.merge != "reset"):
             label = item.scalar("id") if isinstance(item.value, dict) else None
-            yield from _walk(item, f"{path}.{label if isinstance(label, str) else index}", builtin)
+            yield from _walk(item, f"{path}.{label if isinstance(label, str) else index}")
         return
-    yield Origin(path, _yaml(node), _where(node, builtin))
+    yield Origin(path, _yaml(node), f"{node.place.path}:{node.place.line}")
 
 
 def _yaml(node: Node) -> str:
@@ -62,15 +61,3 @@ def _yaml(node: Node) -> str:
 
 def _needs_quotes(text: str) -> bool:
     return not text or text != text.strip() or any(c in text for c in ":#[]{},&*!|>'\"%@`\n")
-
-
-def _where(node: Node, builtin: set[str]) -> str:
-    place = node.place
-    prefix = "built-in:" if place.path in builtin else ""
-    return f"{prefix}{place.path}:{place.line}"
-
-
-def builtin_files() -> set[str]:
-    """Paths of the built-in programmes as they are shown in places."""
-    root = library_root() / "curriculum"
-    return {p.relative_to(library_root()).as_posix() for p in root.rglob("*.yaml")}

@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -26,6 +26,34 @@ from .model import Project
 
 DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
+
+
+def locale_for_zone(timezone: str, language: str = SOURCE_LANGUAGE) -> str | None:
+    """The locale a programme written in `language` most likely wants in a time zone:
+    `Europe/London` → `en-GB`, `Australia/Sydney` → `en-AU` (dates in that country's style);
+    None where the zone has no single country or Babel knows no such locale."""
+    country = _zone_countries().get(timezone)
+    if country is None:
+        return None
+    try:
+        Locale.parse(f"{language}_{country}")
+    except (UnknownLocaleError, ValueError):
+        return None
+    return f"{language}-{country}"
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    """Time zone → ISO country code, from the IANA `zone.tab` that tzdata ships."""
+    import importlib.resources
+
+    table = importlib.resources.files("tzdata") / "zoneinfo" / "zone.tab"
+    found: dict[str, str] = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            country, _coordinates, zone, *_ = line.split("\t")
+            found[zone] = country
+    return found
 
 
 def language_of(locale: str) -> str:

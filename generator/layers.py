@@ -41,7 +41,9 @@ class Layer:
             display = path.relative_to(self.root).as_posix()
         except ValueError:
             display = path.as_posix()
-        if self.label:
+        if self.kind == "built-in" and self.label:
+            display = f"{self.label}:{display}"  # not a file of the user's: say so
+        elif self.label:
             display = f"{self.label.rstrip('/')}/{display}"
         return Source(path, display)
 
@@ -108,8 +110,14 @@ def library_root() -> Path:
     )
 
 
-def builtin_layer() -> Layer:
-    return Layer("built-in", library_root())
+#: How the built-in library's files are shown to the user of a project of their own.
+BUILT_IN = "built-in"
+
+
+def builtin_layer(*, labelled: bool = False) -> Layer:
+    """The built-in library; `labelled` when it is not itself the project, so that its
+    files are shown as `built-in:topics/...`, never as if they were the user's."""
+    return Layer("built-in", library_root(), BUILT_IN if labelled else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +155,7 @@ def locate(project: Path | None) -> ProjectLocation:
                 "folder; copy the programme itself into the folder"
             )
         layer = Layer("project", root)
-        return ProjectLocation(layer.source(programme), root, (builtin, layer))
+        return ProjectLocation(layer.source(programme), root, (builtin_layer(labelled=True), layer))
     if project.suffix not in YAML_SUFFIXES:
         raise UsageError(f"{project}: a programme file must end in .yaml")
     path = project.resolve()
@@ -156,7 +164,7 @@ def locate(project: Path | None) -> ProjectLocation:
         return ProjectLocation(builtin.source(path), builtin.root, (builtin,))
     # A lone programme file builds on the built-in library alone; its folder is its project.
     layer = Layer("project", path.parent)
-    return ProjectLocation(layer.source(path), path.parent, (builtin,))
+    return ProjectLocation(layer.source(path), path.parent, (builtin_layer(labelled=True),))
 
 
 PACK_ENTRY_POINTS = "mentorkit.packs"

@@ -18,8 +18,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import checks, i18n
-from .errors import Place, Problems, shorten
+from .errors import Place, Problem, Problems, shorten
 from .layers import (
+    BUILT_IN,
     Layer,
     ProjectLocation,
     builtin_layer,
@@ -43,9 +44,22 @@ def load_project(project: Path | str | None = None) -> Project:
     problems = Problems()
     loader = _Loader(location, problems)
     result = loader.run()
-    problems.raise_if_any()
+    problems.raise_if_any(hint=_inherited)
     assert result is not None
     return result
+
+
+def _inherited(problem: Problem) -> Problem:
+    """A problem in a file of the built-in library, found in a project of the user's own,
+    says where it came from and where to change it."""
+    if not problem.place.path.startswith(f"{BUILT_IN}:"):
+        return problem
+    return Problem(
+        problem.place,
+        f"{problem.message} (inherited from mentorkit's built-in library: change it from your "
+        "own files, in program.yaml or a topic file with `extends:`, or leave it out with "
+        "`!reset`)",
+    )
 
 
 def fitted(topics: dict[str, Topic], minutes: int) -> dict[str, Topic]:
@@ -129,9 +143,12 @@ class _Loader:
         )
         topic_nodes = self._topic_nodes()
         programme = checked = None
+        invalid: frozenset[str] = frozenset()
         if programme_node is not None:
             programme = self._validate(Programme, programme_node, "programme")
-            checked = programme or _partial_programme(programme_node)
+            checked = programme
+            if programme is None:
+                checked, invalid = _partial_programme(programme_node)
         topics: dict[str, Topic] = {}
         for topic_id, node in sorted(topic_nodes.items()):
             topic = self._validate(Topic, node, f"topic:{topic_id}")
@@ -148,12 +165,14 @@ class _Loader:
             source=self.location.programme,
             places=self.places,
             own=self.own_topics,
+            invalid=invalid,
         )
         checks.run(loaded, self.problems)
         if programme is not None and programme.schedule is not None:
             topics = fitted(topics, programme.schedule.session_minutes)
         if programme is None:
             return None
+        programme, notes = _with_locale(programme)
         project = Project(
             programme=programme,
             topics=topics,
@@ -167,6 +186,7 @@ class _Loader:
             logo=None,
             places=self.places,
             own_topics=self.own_topics,
+            notes=notes,
         )
         return _with_logo(project)
 
@@ -197,7 +217,7 @@ class _Loader:
                 parent.place, f"extends: programmes extend each other in a loop: {loop}"
             )
             return None
-        base_source = builtin_layer().source(known[name])
+        base_source = self.location.layers[0].source(known[name])
         document = load(base_source, self.problems)
         if document is None:
             return None
@@ -354,6 +374,21 @@ def _extends_place(entry: _TopicEntry) -> Place:
     return node.place if node is not None else entry.node.place
 
 
+def _with_locale(programme: Programme) -> tuple[Programme, tuple[str, ...]]:
+    """A programme that names no locale writes dates as its time zone's country does."""
+    if "locale" in programme.model_fields_set or programme.schedule is None:
+        return programme, ()
+    zone = programme.schedule.timezone
+    chosen = i18n.locale_for_zone(zone)
+    if chosen is None:
+        return programme, ()
+    note = (
+        f"dates and times are written as in {chosen} (from the time zone {zone}); "
+        "set `locale` in the programme to choose another"
+    )
+    return programme.model_copy(update={"locale": chosen}), (note,)
+
+
 def _with_logo(project: Project) -> Project:
     logo = project.programme.organisation.logo
     if logo is None:
@@ -374,10 +409,12 @@ def _anchor_logo(root: Node, folder: Path) -> None:
         logo.value = str(folder / logo.value)
 
 
-def _partial_programme(node: Node) -> Programme:
-    """The parts of an invalid programme that are valid, so that they are checked too."""
+def _partial_programme(node: Node) -> tuple[Programme, frozenset[str]]:
+    """The parts of an invalid programme that are valid, so that they are checked too, and
+    the names of those that are not (checks that need them are skipped: no knock-on errors)."""
     data, _marks = to_plain(node)
     valid: dict[str, Any] = {"id": "invalid", "title": "invalid"}
+    dropped: set[str] = set()
     for name, info in Programme.model_fields.items():
         if name not in data or name in valid:
             continue
@@ -388,8 +425,8 @@ def _partial_programme(node: Node) -> Programme:
         try:
             valid[name] = adapter.validate_python(data[name])
         except ValidationError:
-            continue
-    return Programme.model_construct(**valid)
+            dropped.add(name)
+    return Programme.model_construct(**valid), frozenset(dropped)
 
 
 def _suggest(name: object, known: typing.Iterable[str]) -> str:
@@ -433,6 +470,11 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
         text = f"`{field_name}` is required"
     elif kind == "extra_forbidden":
         text = f"unknown key `{field_name}`{_suggest_key(model, loc)}"
+        if isinstance(field_name, str) and " " in field_name.strip() and value is None:
+            text += (
+                "; if this is part of a text, a comma inside `{...}` ended the text before "
+                "it: put the whole text in quotes"
+            )
         where = key_path(loc[:-1])
     elif kind == "string_pattern_mismatch":
         text = f"{shown} {_PATTERNS.get(ctx.get('pattern', ''), 'is not in the expected form')}"
@@ -488,6 +530,18 @@ def _expected_text(value: object) -> str:
         )
     if isinstance(value, int | float):
         return f"expected text, got the number {value}; put it in quotes"
+    if isinstance(value, dict) and len(value) == 1:
+        key, rest = next(iter(value.items()))
+        return (
+            f"expected text, got a mapping: YAML read `{shorten(key, 30)}: "
+            f"{shorten(rest, 30)}` as a key and a value because of the `: `; "
+            "put the whole text in quotes"
+        )
+    if isinstance(value, list) and isinstance(value, list) and len(value) > 1:
+        return (
+            "expected text, got a list: inside `[...]` a comma separates items; "
+            "put the text in quotes"
+        )
     if isinstance(value, dict | list):
         kind = "a mapping" if isinstance(value, dict) else "a list"
         return f"expected text, got {kind}"

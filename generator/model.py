@@ -463,6 +463,7 @@ class Project:
     logo: Path | None = None
     places: Mapping[str, dict[Loc, Place]] = field(default_factory=dict)
     own_topics: frozenset[str] = frozenset()  # topics written or changed in the project itself
+    notes: tuple[str, ...] = ()  # choices made for the user, said when it builds
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]

@@ -336,3 +336,80 @@ def test_invalid_project_lists_problems_in_its_message(tree: TreeBuilder) -> Non
         "program.yaml:1:5: id: `Bad Id` is not a valid id: use lowercase letters, digits and "
         "single hyphens, such as short-form-video"
     ]
+
+
+# --- errors that say what to do (issue 16) --------------------------------------------------
+
+
+def test_unquoted_colons_and_commas_say_to_quote(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace(
+                "tracks:\n  - {id: main, title: Main, topics: [tiny]}",
+                "goals:\n  - Raise fluency\n  - Cut travel: by 10%\n"
+                "tracks:\n  - {id: main, title: Main, summary: Room 4, venue and contact, "
+                "topics: [tiny]}",
+            ),
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:6:5: goals[1]: expected text, got a mapping: YAML read `Cut travel: by "
+        "10%` as a key and a value because of the `: `; put the whole text in quotes",
+        "program.yaml:8:46: tracks[0]: unknown key `venue and contact`; the keys allowed here "
+        "are id, summary, title, topics; if this is part of a text, a comma inside `{...}` "
+        "ended the text before it: put the whole text in quotes",
+    ]
+
+
+def test_no_knock_on_error_after_a_broken_track(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace("title: Main,", "title: Main, colour: red,")
+            + "checkpoints: [{after_session: 1, kind: check-in, title: Early}]\n",
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    problems = problems_of(root)
+    assert len(problems) == 1
+    assert "unknown key `colour`" in problems[0]
+
+
+def test_an_inherited_problem_says_where_it_came_from(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: acme
+                title: Acme
+                tracks: !override
+                  - {id: mine, title: Mine, topics: [short-form-video]}
+                """
+        }
+    )
+    problems = problems_of(root)
+    assert problems[0].startswith(
+        "built-in:curriculum/default.yaml:48:21: checkpoints[1].after_session: the programme "
+        "has 3 sessions, so this must be 3 or less (inherited from mentorkit's built-in "
+        "library: change it from your own files, in program.yaml or a topic file with "
+        "`extends:`, or leave it out with `!reset`)"
+    )
+
+
+def test_a_programme_without_locale_takes_its_time_zones_country(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace("Europe/London", "Australia/Sydney"),
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    project = load_project(root)
+    assert project.programme.locale == "en-AU"
+    assert project.notes == (
+        "dates and times are written as in en-AU (from the time zone Australia/Sydney); set "
+        "`locale` in the programme to choose another",
+    )
+    named = tree(
+        {"program.yaml": MINIMAL_PROGRAMME + "locale: fr\n", "topics/tiny.yaml": TINY_TOPIC}
+    )
+    assert load_project(named).programme.locale == "fr"
