@@ -167,12 +167,12 @@ class _Checker:
                 self.add(
                     key,
                     ("tracks", t_index, "id"),
-                    f"tracks[{t_index}].id: the track id {track.id!r} is used twice",
+                    f"tracks[{t_index}].id: the track id {track.id!r} is used twice",  # by position
                 )
             track_ids.add(track.id)
             for index, topic_id in enumerate(track.topics):
                 loc: Loc = ("tracks", t_index, "topics", index)
-                where = f"tracks[{t_index}].topics[{index}]"
+                where = f"tracks[{track.id!r}].topics[{index}]"
                 topic = topics.get(topic_id)
                 if topic_id not in known:
                     self.add(

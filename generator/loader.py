@@ -281,7 +281,10 @@ class _Loader:
                 loc = tuple(detail["loc"])
                 is_key = detail["type"] == "extra_forbidden"
                 place = place_of(marks, loc, key=is_key) or node.place
-                self.problems.add(place, _describe(detail, model, loc))
+                message = _describe(detail, model, loc)
+                if model is Programme:
+                    message = _by_id(message, loc, data)
+                self.problems.add(place, message)
             return None
 
 
@@ -437,6 +440,27 @@ def _suggest(name: object, known: typing.Iterable[str]) -> str:
 
 
 # --- pydantic errors in words ----------------------------------------------------------
+
+
+def _by_id(message: str, loc: Loc, data: Any) -> str:
+    """Name list items by their id in a programme's messages: `tracks['mine']` rather than
+    `tracks[2]`, whose position counts the tracks the programme inherits."""
+    shown = key_path(loc)
+    named = ""
+    current = data
+    for part in loc:
+        if isinstance(part, int):
+            item = current[part] if isinstance(current, list) and part < len(current) else None
+            item_id = item.get("id") if isinstance(item, dict) else None
+            named += f"[{item_id!r}]" if isinstance(item_id, str) else f"[{part}]"
+            current = item
+        else:
+            named += f".{part}" if named else str(part)
+            current = current.get(part) if isinstance(current, dict) else None
+    for prefix in (shown, key_path(loc[:-1])):
+        if prefix and message.startswith(prefix):
+            return named[: len(named) - len(shown) + len(prefix)] + message[len(prefix) :]
+    return message
 
 
 def key_path(loc: Loc) -> str:

@@ -58,7 +58,7 @@ def test_all_problems_of_all_files_are_reported_at_once(tree: TreeBuilder) -> No
         "weekly, fortnightly or monthly",
         "program.yaml:4:57: schedule.timezone: 'Mars/Olympus' is not a time zone name; use a "
         "name such as Europe/London or America/New_York",
-        "program.yaml:6:44: tracks[0].topics[1]: there is no topic 'nope'",
+        "program.yaml:6:44: tracks['main'].topics[1]: there is no topic 'nope'",
         "topics/tiny.yaml:7:5: sessions[0]: `objectives` is required",
         "topics/tiny.yaml:9:14: sessions[0].minutes: expected a whole number, got `sixty`",
         "topics/tiny.yaml:10:5: sessions[0]: unknown key `objectivs` (did you mean `objectives`?)",
@@ -194,7 +194,7 @@ PROGRAMME_CASES = {
     "workshop in a track": (
         "tracks:\n  - {id: main, title: Main, topics: [ws]}\n",
         [
-            "program.yaml:4:38: tracks[0].topics[0]: 'ws' is a workshop; list workshops under `onboarding`"
+            "program.yaml:4:38: tracks['main'].topics[0]: 'ws' is a workshop; list workshops under `onboarding`"
         ],
     ),
     "pair topic in onboarding": (
@@ -207,7 +207,7 @@ PROGRAMME_CASES = {
     "topic twice": (
         "tracks:\n  - {id: one, title: One, topics: [tiny]}\n  - {id: two, title: Two, topics: [tiny]}\n",
         [
-            "program.yaml:5:36: tracks[1].topics[0]: 'tiny' is already in the track 'one'; "
+            "program.yaml:5:36: tracks['two'].topics[0]: 'tiny' is already in the track 'one'; "
             "a topic runs once in a programme"
         ],
     ),
@@ -215,7 +215,7 @@ PROGRAMME_CASES = {
         "tracks:\n  - {id: one, title: One, topics: [tiny]}\n  - {id: one, title: Two, topics: [ws2]}\n",
         [
             "program.yaml:5:10: tracks[1].id: the track id 'one' is used twice",
-            "program.yaml:5:36: tracks[1].topics[0]: there is no topic 'ws2' (did you mean 'ws'?)",
+            "program.yaml:5:36: tracks['one'].topics[0]: there is no topic 'ws2' (did you mean 'ws'?)",
         ],
     ),
     "checkpoint beyond the last session": (
@@ -356,7 +356,7 @@ def test_unquoted_colons_and_commas_say_to_quote(tree: TreeBuilder) -> None:
     assert problems_of(root) == [
         "program.yaml:6:5: goals[1]: expected text, got a mapping: YAML read `Cut travel: by "
         "10%` as a key and a value because of the `: `; put the whole text in quotes",
-        "program.yaml:8:46: tracks[0]: unknown key `venue and contact`; the keys allowed here "
+        "program.yaml:8:46: tracks['main']: unknown key `venue and contact`; the keys allowed here "
         "are id, summary, title, topics; if this is part of a text, a comma inside `{...}` "
         "ended the text before it: put the whole text in quotes",
     ]

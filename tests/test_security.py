@@ -550,7 +550,7 @@ def test_a_huge_file_is_not_read(tree: TreeBuilder) -> None:
         }
     )
     assert problems_of(root) == [
-        "program.yaml:5:38: tracks[0].topics[0]: there is no topic 'tiny'",
+        "program.yaml:5:38: tracks['main'].topics[0]: there is no topic 'tiny'",
         "topics/tiny.yaml:1:1: the file is 3,000,423 bytes, larger than the 2,000,000 allowed; "
         "split it into smaller files",
     ]
