@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench schema messages golden setup system clean
+.PHONY: run test lint typecheck unit bench schema reference messages golden setup system clean
 
 run: setup
 	$(BIN)/mentorkit build
@@ -26,6 +26,10 @@ bench: setup
 
 schema: setup
 	$(BIN)/mentorkit schema --out dist/schema
+
+# After changing a model: write the format reference (docs/format.md) again.
+reference: setup
+	$(BIN)/python -c "from generator.reference import reference; import pathlib; pathlib.Path('docs/format.md').write_text(reference(), encoding='utf-8')"
 
 # After changing a text in a template: re-extract it and update every catalog.
 messages: setup

@@ -1,0 +1,46 @@
+"""The format reference is generated from the models and kept current in docs/format.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.model import Programme, Topic
+from generator.reference import reference
+
+DOC = Path(__file__).parent.parent / "docs" / "format.md"
+
+
+def test_the_committed_reference_is_current() -> None:
+    assert DOC.read_text(encoding="utf-8") == reference(), "run `make reference`"
+
+
+def test_every_key_of_both_formats_is_in_the_reference() -> None:
+    text = reference()
+    seen: set[type] = set()
+
+    def keys(model: type) -> set[str]:
+        if model in seen:
+            return set()
+        seen.add(model)
+        names = set(model.model_fields)  # type: ignore[attr-defined]
+        for info in model.model_fields.values():  # type: ignore[attr-defined]
+            for inner in _models(info.annotation):
+                names |= keys(inner)
+        return names
+
+    for model in (Programme, Topic):
+        for name in keys(model):
+            assert f"| `{name}` |" in text, name
+
+
+def _models(annotation: object) -> list[type]:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    found: list[type] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    for arg in get_args(annotation):
+        found.extend(_models(arg))
+    return found
