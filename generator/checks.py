@@ -90,6 +90,17 @@ class _Checker:
                     f"in this topic (also sessions[{seen[session.id]}])",
                 )
             seen.setdefault(session.id, index)
+            handouts: dict[str, int] = {}
+            for h_index, handout in enumerate(session.handouts):
+                if handout.id in handouts:
+                    self.add(
+                        key,
+                        ("sessions", index, "handouts", h_index, "id"),
+                        f"sessions[{index}].handouts[{h_index}].id: the handout id "
+                        f"{handout.id!r} is used twice in this session "
+                        f"(also handouts[{handouts[handout.id]}])",
+                    )
+                handouts.setdefault(handout.id, h_index)
             if session.agenda_minutes != session.minutes:
                 self.add(
                     key,
@@ -97,6 +108,16 @@ class _Checker:
                     f"sessions[{index}].agenda: the agenda adds up to {session.agenda_minutes} "
                     f"minutes but the session lasts {session.minutes}; make them match",
                 )
+        sources: dict[str, int] = {}
+        for index, source in enumerate(topic.sources):
+            if source.id in sources:
+                self.add(
+                    key,
+                    ("sources", index, "id"),
+                    f"sources[{index}].id: the source id {source.id!r} is used twice "
+                    f"in this topic (also sources[{sources[source.id]}])",
+                )
+            sources.setdefault(source.id, index)
         for index, prerequisite in enumerate(topic.prerequisites):
             if prerequisite == topic.id:
                 self.add(

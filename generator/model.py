@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -58,6 +59,7 @@ AgendaKind = Literal[
     "check-in", "talk", "demo", "hands-on", "discussion", "reflection", "next-steps", "break"
 ]
 ResourceKind = Literal["article", "video", "guide", "tool", "course"]
+HandoutKind = Literal["cards", "worksheet", "handout", "checklist", "evidence"]
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 CheckpointKind = Literal["check-in", "survey", "evaluation"]
@@ -150,6 +152,54 @@ class Preparation(Model):
     trainer: list[Markdown] = Field(default_factory=list)
 
 
+SOURCE_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
+def _date_as_text(value: object) -> object:
+    """YAML reads 2024-06-11 as a date and 2024 as a number; both mean the same text."""
+    if isinstance(value, dt.date | int) and not isinstance(value, bool):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+SourceDate = Annotated[
+    str,
+    BeforeValidator(_date_as_text),
+    StringConstraints(pattern=SOURCE_DATE),
+    Field(description='When it was published: "2024", "2024-06" or "2024-06-11".'),
+]
+
+
+class PrepMinutes(Model):
+    """How long each side's `before` list takes."""
+
+    mentor: int | None = Field(
+        None, ge=0, le=600, description="Minutes the mentor needs to prepare."
+    )
+    mentee: int | None = Field(
+        None, ge=0, le=600, description="Minutes the leader needs to prepare."
+    )
+    trainer: int | None = Field(
+        None, ge=0, le=600, description="Minutes the trainer needs to prepare (workshops)."
+    )
+
+
+class Handout(Model):
+    """A card set, worksheet, handout, checklist or evidence summary printed with the plan."""
+
+    id: Id
+    title: Text
+    kind: HandoutKind = Field(
+        description="cards (a cut-out grid), worksheet (with writing space), handout, "
+        "checklist (tick boxes) or evidence (statements, each ending with a source id in "
+        "square brackets, such as [cipd-good-work-2024])."
+    )
+    intro: Markdown | None = Field(
+        None, description="How to use it, in person and on a video call."
+    )
+    items: list[Markdown] = Field(min_length=1, description="One card, prompt or line each.")
+
+
 class Session(Model):
     """One meeting of a pair (or one workshop block), runnable as written."""
 
@@ -169,6 +219,31 @@ class Session(Model):
     facilitation: list[Markdown] = Field(
         default_factory=list, description="Notes for the trainer who runs a workshop."
     )
+    prep_minutes: PrepMinutes | None = Field(
+        None, description="How long each side's `before` list takes: {mentor: 30, mentee: 15}."
+    )
+    practice_minutes: int | None = Field(
+        None, ge=0, le=600, description="How long the leader's `practice` takes."
+    )
+    remote: list[Markdown] = Field(
+        default_factory=list, description="How to run this session on a video call."
+    )
+    fallback: list[Markdown] = Field(
+        default_factory=list,
+        description="What to do when a tool, an account or some data is missing.",
+    )
+    if_short: list[Markdown] = Field(
+        default_factory=list, description="What to cut, in order, when the session starts late."
+    )
+    exchange: list[Markdown] = Field(
+        default_factory=list,
+        description="What the junior gains: one or two questions the junior may ask the "
+        "leader, answered in the last minutes.",
+    )
+    handouts: list[Handout] = Field(
+        default_factory=list,
+        description="Every card, worksheet or handout the session uses, printed with the plan.",
+    )
 
     @property
     def agenda_minutes(self) -> int:
@@ -180,6 +255,19 @@ class Resource(Model):
     url: Link
     kind: ResourceKind = "article"
     note: Markdown | None = None
+
+
+class Source(Model):
+    """A published source backing a claim of fact in the topic."""
+
+    id: Id = Field(description="Unique in the topic; evidence items cite it as [id].")
+    title: Text
+    publisher: Text | None = Field(None, description="A named organisation or author.")
+    date: SourceDate | None = None
+    url: Link = Field(description="A real, specific page (not a homepage).")
+    supports: Markdown = Field(
+        description="One sentence saying what this source shows, in your own words."
+    )
 
 
 class GlossaryEntry(Model):
@@ -204,6 +292,10 @@ class Topic(Model):
     prerequisites: list[Id] = Field(default_factory=list)
     objectives: list[Markdown] = Field(min_length=1)
     sessions: list[Session] = Field(min_length=1)
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="What backs every claim of fact in the topic (ids unique in the topic).",
+    )
     resources: list[Resource] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     review_by: dt.date | None = Field(
