@@ -27,7 +27,7 @@ from . import __version__
 from .build import OUTPUTS, BuildOptions, BuildReport
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
-from .lint import lint
+from .lint import lint, overdue_sessions
 from .loader import load_project
 from .match import match, write_pairs
 from .model import Output
@@ -108,6 +108,8 @@ def validate(project: Path | None) -> None:
         f"{plural(sessions, 'pair session')}, "
         f"{plural(len(programme.onboarding), 'onboarding workshop')})."
     )
+    for finding in overdue_sessions(loaded):
+        click.echo(str(finding))
 
 
 @cli.command()
