@@ -372,7 +372,7 @@ _PATTERNS = {
     "such as short-form-video",
     COLOUR: 'is not a colour: write it as #rrggbb, such as "#3f51b5" (in quotes)',
     CLOCK: 'is not a time of day: write it as HH:MM in quotes, such as "15:00"',
-    SOURCE_DATE: 'is not a publication date: write the year, the year and month or the '
+    SOURCE_DATE: "is not a publication date: write the year, the year and month or the "
     'whole date, such as "2024", "2024-06" or "2024-06-11"',
 }
 

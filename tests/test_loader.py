@@ -146,6 +146,45 @@ CASES = {
             "or mailto:",
         ],
     ),
+    "sources and handouts": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC + "    handouts:\n"
+            "      - {id: cards, title: Cards, kind: cards, items: [Posting on an awareness day]}\n"
+            "      - {id: cards, title: More cards, kind: cards, items: [Crediting an idea]}\n"
+            "      - {id: sheet, title: Sheet, kind: poster, items: []}\n"
+            "sources:\n"
+            "  - {id: ons, title: O, publisher: ONS, date: 2025-03-01, url: "
+            "'https://www.ons.gov.uk/x', supports: S}\n"
+            "  - {id: ons, title: O, date: 2025, url: 'https://www.ons.gov.uk/y', supports: S}\n"
+            "  - {id: cipd, title: C, date: 'June 2024', url: 'https://www.cipd.org/x', "
+            "supports: S}\n"
+        },
+        [
+            "topics/tiny.yaml:18:41: sessions[0].handouts[2].kind: `poster` is not allowed "
+            "here; use one of: cards, worksheet, handout, checklist or evidence",
+            "topics/tiny.yaml:18:56: sessions[0].handouts[2].items: needs at least one item",
+            "topics/tiny.yaml:22:32: sources[2].date: `June 2024` is not a publication date: "
+            'write the year, the year and month or the whole date, such as "2024", "2024-06" '
+            'or "2024-06-11"',
+        ],
+    ),
+    "duplicate source and handout ids": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC + "    handouts:\n"
+            "      - {id: cards, title: Cards, kind: cards, items: [Posting on an awareness day]}\n"
+            "      - {id: cards, title: More cards, kind: cards, items: [Crediting an idea]}\n"
+            "sources:\n"
+            "  - {id: ons, title: O, publisher: ONS, date: 2025-03-01, url: "
+            "'https://www.ons.gov.uk/x', supports: S}\n"
+            "  - {id: ons, title: O, date: 2025, url: 'https://www.ons.gov.uk/y', supports: S}\n"
+        },
+        [
+            "topics/tiny.yaml:17:14: sessions[0].handouts[1].id: the handout id 'cards' is "
+            "used twice in this session (also handouts[0])",
+            "topics/tiny.yaml:20:10: sources[1].id: the source id 'ons' is used twice in this "
+            "topic (also sources[0])",
+        ],
+    ),
     "unknown prerequisite": (
         {
             "topics/tiny.yaml": TINY_TOPIC.replace(
