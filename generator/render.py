@@ -18,18 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_day_names,
+)
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import i18n, stamps
 from .artefacts import Artefact, Plan
 from .errors import BuildError
-from .model import WEEKDAYS, Project
+from .model import WEEKDAYS, Handout, Project, Source, Topic
 from .schedule import Timeline
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 
 
 def md_escape(value: Any) -> Any:
@@ -58,6 +65,27 @@ def inline(value: Any) -> str:
 def cell(value: Any) -> Markup:
     """Text for a Markdown table cell: one line, pipes escaped."""
     return Markup(md_escape(inline(value)).replace("|", "\\|"))  # noqa: S704 - escaped
+
+
+def evidence(handout: Handout, topic: Topic) -> dict[str, Any]:
+    """An evidence summary as printed: `[source-id]` becomes `[1]`, with the sources cited.
+
+    Sources are numbered in the order the statements first cite them; an id the topic does
+    not know (lint reports it) is left as written.
+    """
+    sources: dict[str, Source] = {source.id: source for source in topic.sources}
+    cited: list[Source] = []
+
+    def number(match: re.Match[str]) -> str:
+        source = sources.get(match.group(1))
+        if source is None:
+            return match.group(0)
+        if source not in cited:
+            cited.append(source)
+        return f"[{cited.index(source) + 1}]"
+
+    items = [_CITATION.sub(number, item) for item in handout.items]
+    return {"items": items, "sources": cited}
 
 
 class Renderer:
@@ -116,6 +144,7 @@ class Renderer:
             "plural": plural,
             "page_url": self.page_url,
             "stamp": stamps.stamp,
+            "published": self.published,
         }
 
     def _globals(self) -> dict[str, Any]:
@@ -134,6 +163,7 @@ class Renderer:
             "plan": self.plan,
             "pdf_enabled": self.pdf,
             "session_dates": self.session_dates,
+            "evidence": evidence,
         }
 
     def date(self, value: dt.date | dt.datetime | None, style: str = "medium") -> str:
@@ -141,6 +171,18 @@ class Renderer:
             return ""
         day = value.date() if isinstance(value, dt.datetime) else value
         return str(format_date(day, format=style, locale=self.locale))
+
+    def published(self, value: str | None) -> str:
+        """A source's date as its author gave it: `2024`, `June 2024` or `11 June 2024`."""
+        if not value:
+            return ""
+        parts = [int(part) for part in value.split("-")]
+        if len(parts) == 1:
+            return value
+        if len(parts) == 2:
+            day = dt.date(parts[0], parts[1], 1)
+            return str(format_skeleton("yMMMM", day, locale=self.locale))
+        return self.date(dt.date(*parts), "long")
 
     def long_date(self, value: dt.date | dt.datetime | None) -> str:
         return self.date(value, "full")
