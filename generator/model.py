@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -368,6 +368,46 @@ class Roles(Model):
         return self.model_copy(update=defaults)
 
 
+class PublicHolidays(Model):
+    """The public holidays of a country, or of one of its regions, with no sessions."""
+
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
+        description="The country's two-letter code, such as GB, FR or US."
+    )
+    subdivision: Text | None = Field(
+        None,
+        description="A region with holidays of its own, such as ENG or SCT in GB, or BY in DE.",
+    )
+
+    @model_validator(mode="after")
+    def _known_region(self) -> PublicHolidays:
+        import holidays
+
+        known = holidays.list_supported_countries()
+        if self.country not in known:
+            raise ValueError(
+                f"{self.country!r} is not a country the holidays calendar knows; use a "
+                "two-letter code such as GB, FR or US"
+            )
+        regions = known[self.country]
+        if self.subdivision is not None and not regions:
+            raise ValueError(
+                f"{self.country} has no regions with holidays of their own; leave `subdivision` out"
+            )
+        if self.subdivision is not None and self.subdivision not in regions:
+            raise ValueError(
+                f"{self.subdivision!r} is not a region of {self.country}; use one of "
+                f"{', '.join(regions)}, or leave `subdivision` out"
+            )
+        return self
+
+    def calendar(self) -> Container[dt.date]:
+        """The holidays, looked up for any year."""
+        import holidays
+
+        return holidays.country_holidays(self.country, subdiv=self.subdivision)
+
+
 class Schedule(Model):
     start: dt.date = Field(description="Date of the first pair session.")
     cadence: Cadence = "fortnightly"
@@ -383,6 +423,17 @@ class Schedule(Model):
     onboarding_start: dt.date | None = Field(
         None, description="Date of the first onboarding workshop; defaults to before `start`."
     )
+    holidays: PublicHolidays | None = Field(
+        None,
+        description="Skip the public holidays of a country or region, as `skip` dates are "
+        "skipped: {country: GB, subdivision: ENG}.",
+    )
+
+    def closed(self) -> Callable[[dt.date], bool]:
+        """Whether a day has no sessions: a `skip` date or a public holiday."""
+        skip = set(self.skip)
+        region = self.holidays.calendar() if self.holidays else ()
+        return lambda day: day in skip or day in region
 
     @model_validator(mode="after")
     def _weekday_matches_start(self) -> Schedule:

@@ -276,6 +276,27 @@ PROGRAMME_CASES = {
             "weekday is monday; change one of them"
         ],
     ),
+    "public holidays of an unknown country or region": (
+        "schedule:\n  start: 2027-01-12\n  holidays: {country: ZZ}\n",
+        [
+            "program.yaml:5:13: schedule.holidays: 'ZZ' is not a country the holidays calendar "
+            "knows; use a two-letter code such as GB, FR or US"
+        ],
+    ),
+    "public holidays of a region the country does not have": (
+        "schedule:\n  start: 2027-01-12\n  holidays: {country: GB, subdivision: LDN}\n",
+        [
+            "program.yaml:5:13: schedule.holidays: 'LDN' is not a region of GB; use one of "
+            "ENG, NIR, SCT, WLS, or leave `subdivision` out"
+        ],
+    ),
+    "public holidays of a country without regions": (
+        "schedule:\n  start: 2027-01-12\n  holidays: {country: IE, subdivision: DUB}\n",
+        [
+            "program.yaml:5:13: schedule.holidays: IE has no regions with holidays of their "
+            "own; leave `subdivision` out"
+        ],
+    ),
     "a date that does not exist": (
         "schedule: {start: 2027-02-30}\n",
         [
