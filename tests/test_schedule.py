@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from generator.loader import load_project
 from generator.schedule import nth_weekday, timeline
@@ -75,7 +76,7 @@ def test_onboarding_never_asks_anyone_to_be_in_two_places() -> None:
     line = timeline(load_project(None))
     parts = [(w.start, w.end) for w in line.workshops]
     assert len(parts) == 4 and all(start and end for start, end in parts)
-    for (_, end), (start, _) in zip(parts, parts[1:]):
+    for (_, end), (start, _) in itertools.pairwise(parts):
         assert end is not None and start is not None and end < start
     first = line.sessions[0].start
     assert first is not None and all(end is not None and end < first for _, end in parts)
