@@ -357,6 +357,8 @@ class Roles(Model):
     mentee: Text = N_("Leader")
     coordinator: Text = N_("Programme coordinator")
     trainer: Text = N_("Trainer")
+    sponsor: Text = N_("Executive sponsor")
+    line_manager: Text = N_("Line manager")
 
     def localized(self, gettext: Callable[[str], str]) -> Roles:
         """Labels the programme did not set, in the programme's language."""
@@ -406,6 +408,64 @@ class PublicHolidays(Model):
         import holidays
 
         return holidays.country_holidays(self.country, subdiv=self.subdivision)
+
+
+def _goal_from_text(value: object) -> object:
+    """A goal written as plain text, as before goals had targets, is a goal with no target."""
+    return {"goal": value} if isinstance(value, str) else value
+
+
+class GoalDetail(Model):
+    """A goal with where the programme starts from, where it aims, and how it knows."""
+
+    goal: Markdown = Field(description="What the programme is for, in one sentence.")
+    baseline: Markdown | None = Field(
+        None, description="Where things stand before the programme, and how that was found."
+    )
+    target: Markdown | None = Field(
+        None, description="What counts as success, as a number or an observable change."
+    )
+    measure: Markdown | None = Field(
+        None, description="How and when it is measured: which form, question or record."
+    )
+
+
+Goal = Annotated[
+    GoalDetail,
+    BeforeValidator(_goal_from_text, json_schema_input_type=str | GoalDetail),
+    Field(description="A goal as one sentence, or as {goal, baseline, target, measure}."),
+]
+
+
+class Commitments(Model):
+    """The time each role gives to the programme, in words such as "2 hours a month"."""
+
+    mentor: Markdown | None = None
+    mentee: Markdown | None = None
+    coordinator: Markdown | None = None
+    trainer: Markdown | None = None
+    sponsor: Markdown | None = None
+    line_manager: Markdown | None = None
+
+
+class Touchpoint(Model):
+    """One regular message or meeting: the programme's communication rhythm."""
+
+    when: Text = Field(description="How often or at which moment, such as Every month.")
+    who: Text = Field(description="Who it reaches or who meets.")
+    what: Markdown = Field(description="What is said or decided, and by whom.")
+
+
+class Contact(Model):
+    """Where to turn with a concern."""
+
+    concern: Markdown = Field(
+        description="The kind of concern, such as a pairing that is not working."
+    )
+    contact: Text = Field(description="Who to contact: a role or a named person.")
+    how: Markdown | None = Field(
+        None, description="How to reach them: an email link, a phone number, a channel."
+    )
 
 
 class Schedule(Model):
@@ -506,8 +566,20 @@ class Programme(Model):
     organisation: Organisation = Field(default_factory=Organisation)
     roles: Roles = Field(default_factory=Roles)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")] = "en"
-    goals: list[Markdown] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
     ground_rules: list[Markdown] = Field(default_factory=list)
+    commitments: Commitments = Field(
+        default_factory=Commitments, description="The time each role gives to the programme."
+    )
+    communication: list[Touchpoint] = Field(
+        default_factory=list, description="The rhythm of messages and meetings that keep it going."
+    )
+    contacts: list[Contact] = Field(
+        default_factory=list, description="Who to contact with a concern, and how."
+    )
+    after_programme: list[Markdown] = Field(
+        default_factory=list, description="What happens after the last session."
+    )
     schedule: Schedule | None = None
     onboarding: list[Id] = Field(default_factory=list)
     tracks: list[Track] = Field(default_factory=list)

@@ -43,32 +43,33 @@ ONE_PAGE_BATCHES = frozenset({"plans"})
 COMPACT_FROM = 3000
 
 
-#: The id `session-plan.md.j2` gives the handouts printed after a plan. They start on a
-#: page of their own and do not count against the plan's one page.
-HANDOUTS_ID = "plan-handouts"
+#: The id `session-plan.md.j2` gives what is printed after a plan: the video-call variant,
+#: the fallback and the handouts. It starts on a page of its own and does not count
+#: against the plan's one page.
+APPENDIX_ID = "plan-appendix"
 
 
 def starts_compact(batch: str | None, markdown: str) -> bool:
     """Whether a sheet is set in the compact style from the start (see COMPACT_FROM)."""
-    plan = markdown.split(f'id="{HANDOUTS_ID}"', 1)[0]
+    plan = markdown.split(f'id="{APPENDIX_ID}"', 1)[0]
     return batch in ONE_PAGE_BATCHES and len(plan) >= COMPACT_FROM
 
 
 def sheet_body(body: str, anchor: str) -> str:
-    """A sheet's HTML with its handouts' id made unique in the batch (`<anchor>-handouts`)."""
-    return body.replace(f'id="{HANDOUTS_ID}"', f'id="{anchor}-handouts"', 1)
+    """A sheet's HTML with its appendix's id made unique in the batch (`<anchor>-appendix`)."""
+    return body.replace(f'id="{APPENDIX_ID}"', f'id="{anchor}-appendix"', 1)
 
 
 def plan_lengths(document: Any, anchors: list[str], ranges: list[tuple[int, int]]) -> list[int]:
-    """How many pages each sheet takes before its handouts (all its pages if it has none)."""
+    """How many pages each sheet takes before its appendix (all its pages if it has none)."""
     first_page: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             first_page.setdefault(anchor, index)
     lengths = []
     for anchor, (first, last) in zip(anchors, ranges, strict=True):
-        handouts = first_page.get(f"{anchor}-handouts")
-        end = handouts if handouts is not None and first < handouts <= last else last
+        appendix = first_page.get(f"{anchor}-appendix")
+        end = appendix if appendix is not None and first < appendix <= last else last
         lengths.append(end - first)
     return lengths
 
