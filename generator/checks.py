@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import Place, Problems
 from .layers import library_root
 from .model import LINK_SCHEMES, Programme, Topic, inline_links
+from .schedule import onboarding_days
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -246,6 +247,18 @@ class _Checker:
                 "schedule.onboarding_start: onboarding must start before the first pair "
                 f"session ({schedule.start.isoformat()})",
             )
+        elif schedule.onboarding_start is not None:
+            parts = sum(len(topics[t].sessions) for t in programme.onboarding if t in topics)
+            days = onboarding_days(schedule, parts)
+            if days and days[-1] >= schedule.start:
+                self.add(
+                    "programme",
+                    ("schedule", "onboarding_start"),
+                    "schedule.onboarding_start: with one workshop part a week, onboarding "
+                    f"runs until {days[-1].isoformat()}, which is not before the first pair "
+                    f"session ({schedule.start.isoformat()}); start onboarding earlier, or "
+                    "leave `onboarding_start` out to have it placed in the weeks before",
+                )
         for topic_id in placed:
             topic = topics.get(topic_id)
             if topic is None:

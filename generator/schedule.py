@@ -194,18 +194,26 @@ def _workshops(topics: list[Topic], schedule: Schedule | None) -> list[WorkshopS
     ]
     if schedule is None:
         return [WorkshopSession(t, s, i, None, None) for t, s, i in parts]
-    closed = schedule.closed()
-    week = dt.timedelta(weeks=1)
-    if schedule.onboarding_start is not None:
-        days = _open_days(schedule.onboarding_start, week, closed, len(parts))
-    else:
-        days = _open_days(schedule.start - week, -week, closed, len(parts))[::-1]
+    days = onboarding_days(schedule, len(parts))
     result = []
     for day, (topic, session, index) in zip(days, parts, strict=True):
         start = _at(day, schedule)
         end = start + dt.timedelta(minutes=session.minutes)
         result.append(WorkshopSession(topic, session, index, start, end))
     return result
+
+
+def onboarding_days(schedule: Schedule, count: int) -> list[dt.date]:
+    """The days of `count` workshop parts, a week apart, passing over closed days.
+
+    From `onboarding_start` forwards when it is given, otherwise backwards from the week
+    before the first pair session.
+    """
+    closed = schedule.closed()
+    week = dt.timedelta(weeks=1)
+    if schedule.onboarding_start is not None:
+        return _open_days(schedule.onboarding_start, week, closed, count)
+    return _open_days(schedule.start - week, -week, closed, count)[::-1]
 
 
 def _open_days(

@@ -276,6 +276,17 @@ PROGRAMME_CASES = {
             "weekday is monday; change one of them"
         ],
     ),
+    "onboarding that runs into the pair sessions": (
+        "onboarding: [ws]\n"
+        "schedule: {start: 2027-03-02, onboarding_start: 2027-02-23, "
+        "skip: [2027-02-23]}\n",
+        [
+            "program.yaml:4:49: schedule.onboarding_start: with one workshop part a week, "
+            "onboarding runs until 2027-03-02, which is not before the first pair session "
+            "(2027-03-02); start onboarding earlier, or leave `onboarding_start` out to have "
+            "it placed in the weeks before"
+        ],
+    ),
     "public holidays of an unknown country or region": (
         "schedule:\n  start: 2027-01-12\n  holidays: {country: ZZ}\n",
         [
