@@ -71,7 +71,8 @@ NOT_PRINTED = re.compile(
     r"\b(business|credit|debit|payment|bank|gift|sim|sd|memory|smart|id|access|key)[ -]cards?\b",
     re.IGNORECASE,
 )
-CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+#: A source id in square brackets, not the label of a Markdown link `[label](target)`.
+CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?![(\[])")
 ENDS_WITH_CITATION = re.compile(r"\[[a-z0-9]+(?:-[a-z0-9]+)*\]\W*$")
 
 

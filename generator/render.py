@@ -36,7 +36,7 @@ from .schedule import Timeline
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+_CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?![(\[])")
 
 
 def md_escape(value: Any) -> Any:

@@ -258,3 +258,19 @@ def test_a_session_after_its_topics_review_date(tree: TreeBuilder) -> None:
     validated = CliRunner().invoke(cli, ["validate", str(root)])
     assert validated.exit_code == 0
     assert message in validated.stdout.splitlines()
+
+
+def test_a_link_in_an_evidence_item_is_not_a_citation(tree: TreeBuilder) -> None:
+    topic = GOOD.replace(
+        "\nresources:", "\n" + EVIDENCE.split("  - id: undated-blog")[0] + "resources:"
+    ).replace(
+        "    if_short: [Shorten the demonstration to five minutes.]\n",
+        "    if_short: [Shorten the demonstration to five minutes.]\n"
+        "    handouts:\n"
+        "      - id: facts\n"
+        "        title: What the figures say\n"
+        "        kind: evidence\n"
+        "        items:\n"
+        "          - 'Part-time work is common at every age (see the [bulletin](https://www.ons.gov.uk/x)) [ons-labour-2025].'\n",
+    )
+    assert findings_for(tree, topic) == []
