@@ -403,6 +403,16 @@ class PublicHolidays(Model):
             )
         return self
 
+    def region_name(self) -> str:
+        """The region's name as the holidays calendar gives it (`England` for ENG)."""
+        import holidays
+
+        calendar = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        names = getattr(calendar, "subdivisions_aliases", {})
+        return next((name for name, code in names.items() if code == self.subdivision), "") or (
+            self.subdivision or self.country
+        )
+
     def calendar(self) -> Container[dt.date]:
         """The holidays, looked up for any year."""
         import holidays

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from . import i18n, stamps
 from .artefacts import Artefact, Plan
 from .errors import BuildError
-from .model import WEEKDAYS, Handout, Project, Source, Topic
+from .model import WEEKDAYS, Handout, Project, PublicHolidays, Source, Topic
 from .schedule import Timeline
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
@@ -145,6 +145,7 @@ class Renderer:
             "page_url": self.page_url,
             "stamp": stamps.stamp,
             "published": self.published,
+            "holiday_region": self.holiday_region,
         }
 
     def _globals(self) -> dict[str, Any]:
@@ -183,6 +184,15 @@ class Renderer:
             day = dt.date(parts[0], parts[1], 1)
             return str(format_skeleton("yMMMM", day, locale=self.locale))
         return self.date(dt.date(*parts), "long")
+
+    def holiday_region(self, value: PublicHolidays) -> str:
+        """`England (United Kingdom)` or `Ireland`: whose public holidays are skipped."""
+        from babel import Locale
+
+        country = Locale.parse(self.locale).territories.get(value.country, value.country)
+        if value.subdivision is None:
+            return str(country)
+        return f"{value.region_name()} ({country})"
 
     def long_date(self, value: dt.date | dt.datetime | None) -> str:
         return self.date(value, "full")

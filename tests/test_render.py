@@ -132,3 +132,15 @@ def test_evidence_numbers_the_sources_it_cites_in_order() -> None:
         "Twice cited [1], still one source [1].",
     ]
     assert [s.id for s in summary["sources"]] == ["acme-survey-2026"]
+
+
+def test_the_programme_guide_names_whose_holidays_are_skipped(tree: TreeBuilder) -> None:
+    programme = MINIMAL_PROGRAMME.replace(
+        "timezone: Europe/London}",
+        "timezone: Europe/London, holidays: {country: GB, subdivision: ENG}}",
+    )
+    root = tree({"program.yaml": programme, "topics/tiny.yaml": TINY_TOPIC})
+    assert (
+        "No sessions or workshops fall on public holidays in England (United Kingdom)."
+        in markdown_of(root, "programme-guide")
+    )
