@@ -95,6 +95,7 @@ def test_sheets_are_split_from_one_batch_with_their_own_titles(acme_build: Path)
     appendix = "".join(page.extract_text() for page in reader.pages[1:])
     assert "On a video call" in appendix and "Metric cards" in appendix
     assert "Staff hours per 1,000 parcels" in appendix  # a card
+    assert "Cut them out; the executive puts them in the order" in appendix  # its intro
     assert "Acme analytics team, Executive data survey, November 2026" in appendix
     assert "Metric cards" not in reader.pages[0].extract_text()
     assert reader.metadata is not None
