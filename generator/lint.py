@@ -340,6 +340,8 @@ def _pair_parts(session: Session, where: str, here: Locate) -> Iterator[Finding]
         "remote": "say how to run this session on a video call",
         "fallback": "say what to do when a tool, an account or some data is missing",
         "if_short": "say what to cut, in order, when the session starts late",
+        "exchange": "give one or two questions the mentor may ask the leader in the last "
+        "minutes (what the junior gains)",
     }
     for part, advice in runnable.items():
         if not getattr(session, part):

@@ -46,6 +46,7 @@ GOOD = textwrap.dedent(
         remote: [Share your screen, then hand control to the leader.]
         fallback: [Without an account, use the public web version.]
         if_short: [Shorten the demonstration to five minutes.]
+        exchange: [Ask the leader how they choose what to learn next.]
     resources: [{title: A guide, url: "https://example.org/guide"}]
     """
 ).lstrip()
@@ -156,9 +157,12 @@ def test_a_pair_session_says_how_to_run_it_remotely_short_and_without_the_tool(
         .replace("    fallback: [Without an account, use the public web version.]\n", "")
         .replace("    if_short: [Shorten the demonstration to five minutes.]\n", "")
         .replace("    practice_minutes: 15\n", "")
+        .replace("    exchange: [Ask the leader how they choose what to learn next.]\n", "")
         .replace("    prep_minutes: {mentor: 20, mentee: 10}\n", "")
     )
     assert findings_for(tree, topic) == [
+        "topics/tiny.yaml:10:9: warning: sessions[0].exchange: missing; give one or two "
+        "questions the mentor may ask the leader in the last minutes (what the junior gains)",
         "topics/tiny.yaml:10:9: warning: sessions[0].fallback: missing; say what to do when "
         "a tool, an account or some data is missing",
         "topics/tiny.yaml:10:9: warning: sessions[0].if_short: missing; say what to cut, in "
@@ -221,9 +225,9 @@ def test_sources_are_named_and_dated_and_evidence_cites_them(tree: TreeBuilder) 
         "topics/tiny.yaml:39:13: warning: sessions[0].handouts[0].items[2]: end the statement "
         "with the id of the source that backs it, in square brackets, such as "
         "[cipd-good-work-2024]",
-        "topics/tiny.yaml:47:5: warning: sources[1].date: missing; give the year it was "
+        "topics/tiny.yaml:48:5: warning: sources[1].date: missing; give the year it was "
         'published, such as "2024-06", so that readers can judge how far to trust it',
-        "topics/tiny.yaml:47:5: warning: sources[1].publisher: missing; name the organisation "
+        "topics/tiny.yaml:48:5: warning: sources[1].publisher: missing; name the organisation "
         "or author, so that readers can judge how far to trust it",
     ]
 
