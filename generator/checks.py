@@ -17,6 +17,7 @@ from .errors import Place, Problems, shorten
 from .layers import library_root
 from .markup import link_targets
 from .model import LINK_SCHEMES, Programme, Topic
+from .schedule import onboarding_days
 from .timing import fit
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
@@ -103,6 +104,17 @@ class _Checker:
                     f"in this topic (also sessions[{seen[session.id]}])",
                 )
             seen.setdefault(session.id, index)
+            handouts: dict[str, int] = {}
+            for h_index, handout in enumerate(session.handouts):
+                if handout.id in handouts:
+                    self.add(
+                        key,
+                        ("sessions", index, "handouts", h_index, "id"),
+                        f"sessions[{index}].handouts[{h_index}].id: the handout id "
+                        f"{handout.id!r} is used twice in this session "
+                        f"(also handouts[{handouts[handout.id]}])",
+                    )
+                handouts.setdefault(handout.id, h_index)
             if session.agenda_minutes != session.minutes:
                 self.add(
                     key,
@@ -110,6 +122,16 @@ class _Checker:
                     f"sessions[{index}].agenda: the agenda adds up to {session.agenda_minutes} "
                     f"minutes but the session lasts {session.minutes}; make them match",
                 )
+        sources: dict[str, int] = {}
+        for index, source in enumerate(topic.sources):
+            if source.id in sources:
+                self.add(
+                    key,
+                    ("sources", index, "id"),
+                    f"sources[{index}].id: the source id {source.id!r} is used twice "
+                    f"in this topic (also sources[{sources[source.id]}])",
+                )
+            sources.setdefault(source.id, index)
         for index, prerequisite in enumerate(topic.prerequisites):
             if prerequisite == topic.id:
                 self.add(
@@ -238,6 +260,18 @@ class _Checker:
                 "schedule.onboarding_start: onboarding must start before the first pair "
                 f"session ({schedule.start.isoformat()})",
             )
+        elif schedule.onboarding_start is not None:
+            parts = sum(len(topics[t].sessions) for t in programme.onboarding if t in topics)
+            days = onboarding_days(schedule, parts)
+            if days and days[-1] >= schedule.start:
+                self.add(
+                    "programme",
+                    ("schedule", "onboarding_start"),
+                    "schedule.onboarding_start: with one workshop part a week, onboarding "
+                    f"runs until {days[-1].isoformat()}, which is not before the first pair "
+                    f"session ({schedule.start.isoformat()}); start onboarding earlier, or "
+                    "leave `onboarding_start` out to have it placed in the weeks before",
+                )
         for topic_id, track_id in placed.items():
             topic = topics.get(topic_id)
             if topic is None:

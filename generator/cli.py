@@ -28,7 +28,7 @@ from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
 from .explain import origins
-from .lint import lint
+from .lint import lint, overdue_sessions
 from .loader import load_project, merged_programme
 from .match import match, write_pairs
 from .model import Output
@@ -116,6 +116,8 @@ def validate(project: Path | None) -> None:
     )
     for note in loaded.notes:
         err.print(f"note: {markup(note)}")
+    for finding in overdue_sessions(loaded):
+        click.echo(literal(finding))
 
 
 @cli.command()

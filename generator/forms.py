@@ -141,7 +141,7 @@ def checkpoint_form(programme: Programme, checkpoint: CheckpointDate, gettext: G
     elif kind == "survey":
         standard = _survey_questions(gettext, mentee)
     else:
-        standard = _evaluation_questions(gettext, mentee, programme.goals)
+        standard = _evaluation_questions(gettext, mentee, [g.goal for g in programme.goals])
     extra_level = {"check-in": 1, "survey": 3, "evaluation": 4}[kind]
     extra = tuple(
         Question(f"extra-{n}", " ".join(text.split()), "text", extra_level)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .errors import Place
 from .model import AgendaItem, Project, Session, Topic
 from .render import plural
+from .schedule import timeline
 
 #: Objectives start with something a person can be seen doing (Bloom's verbs, and the
 #: everyday verbs of digital work).
@@ -54,6 +55,25 @@ PAIR_MINUTES = (30, 90)
 WORKSHOP_MINUTES = (30, 180)
 MAX_PASSIVE_MINUTES = 20
 OBJECTIVES_PER_SESSION = (3, 5)
+#: Words in an activity's materials that name something printed with the plan, and the
+#: handout kinds that answer them ("handout" is answered by any kind).
+PRINTED = {
+    "card": ("cards",),
+    "cards": ("cards",),
+    "worksheet": ("worksheet",),
+    "worksheets": ("worksheet",),
+    "checklist": ("checklist",),
+    "handout": ("cards", "worksheet", "handout", "checklist", "evidence"),
+    "handouts": ("cards", "worksheet", "handout", "checklist", "evidence"),
+}
+#: Cards that are not printed: "the leader's business card", "a SIM card".
+NOT_PRINTED = re.compile(
+    r"\b(business|credit|debit|payment|bank|gift|sim|sd|memory|smart|id|access|key)[ -]cards?\b",
+    re.IGNORECASE,
+)
+#: A source id in square brackets, not the label of a Markdown link `[label](target)`.
+CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?![(\[])")
+ENDS_WITH_CITATION = re.compile(r"\[[a-z0-9]+(?:-[a-z0-9]+)*\]\W*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -76,7 +96,39 @@ def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for topic_id in sorted(wanted & set(project.topics)):
         findings.extend(_topic(project, project.topics[topic_id], today))
+    findings.extend(overdue_sessions(project))
     return sorted(set(findings))
+
+
+def overdue_sessions(project: Project) -> list[Finding]:
+    """Sessions the schedule puts after their topic's review-by date (`validate` warns too).
+
+    The finding points at the topic in the programme's tracks: that is where a coordinator
+    can move it, or from where they ask for the topic to be reviewed.
+    """
+    findings = []
+    reported: set[str] = set()
+    for slot in timeline(project).sessions:
+        topic = slot.topic
+        if slot.start is None or topic.review_by is None or topic.id in reported:
+            continue
+        if slot.start.date() <= topic.review_by:
+            continue
+        reported.add(topic.id)
+        t_index = project.programme.tracks.index(slot.track)
+        i_index = slot.track.topics.index(topic.id)
+        loc = ("tracks", t_index, "topics", i_index)
+        place = project.place("programme", loc) or Place("program.yaml")
+        findings.append(
+            Finding(
+                place,
+                f"tracks[{t_index}].topics[{i_index}]: session {slot.number} "
+                f"({topic.id}) is scheduled on {slot.start.date().isoformat()}, after the "
+                f"topic's review-by date {topic.review_by.isoformat()}; have the topic "
+                "reviewed and its date moved before then, or run it earlier",
+            )
+        )
+    return findings
 
 
 def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:
@@ -93,6 +145,21 @@ def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:
             f"review_by: this topic was due for review on {topic.review_by.isoformat()}; "
             "check that its advice still holds and set a new date",
         )
+    if not topic.resources:
+        yield Finding(
+            at("id"), "resources: add at least one resource the leader can read or watch after"
+        )
+    for index, source in enumerate(topic.sources):
+        for part, missing, advice in (
+            ("publisher", source.publisher is None, "name the organisation or author"),
+            ("date", source.date is None, 'give the year it was published, such as "2024-06"'),
+        ):
+            if missing:
+                yield Finding(
+                    at("sources", index),
+                    f"sources[{index}].{part}: missing; {advice}, so that readers can judge "
+                    "how far to trust it",
+                )
     if not topic.is_workshop:
         if topic.why_it_matters is None:
             yield Finding(
@@ -104,8 +171,10 @@ def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:
         message = _objective(objective)
         if message:
             yield Finding(at("objectives", index), f"objectives[{index}]: {message}")
+    sources = {source.id for source in topic.sources}
     for index, session in enumerate(topic.sessions):
         yield from _session(topic, session, index, at)
+        yield from _handouts(session, sources, f"sessions[{index}]", index, at)
 
 
 def _objective(text: str) -> str | None:
@@ -213,6 +282,46 @@ def _passive_stretches(session: Session, where: str, here: Locate) -> Iterator[F
             stretch = -10_000  # one finding per stretch
 
 
+def _handouts(
+    session: Session, sources: set[str], where: str, index: int, at: Locate
+) -> Iterator[Finding]:
+    """Evidence cites the topic's sources; printed materials exist as handouts."""
+    for h_index, handout in enumerate(session.handouts):
+        if handout.kind != "evidence":
+            continue
+        for i_index, item in enumerate(handout.items):
+            here = at("sessions", index, "handouts", h_index, "items", i_index)
+            what = f"{where}.handouts[{h_index}].items[{i_index}]"
+            if not ENDS_WITH_CITATION.search(item):
+                yield Finding(
+                    here,
+                    f"{what}: end the statement with the id of the source that backs it, "
+                    "in square brackets, such as [cipd-good-work-2024]",
+                )
+            for cited in CITATION.findall(item):
+                if cited not in sources:
+                    yield Finding(
+                        here,
+                        f"{what}: [{cited}] is not a source of this topic; add it under "
+                        "`sources` or cite one that is there",
+                    )
+    titles = [handout.title.lower() for handout in session.handouts]
+    kinds = {handout.kind for handout in session.handouts}
+    for a_index, activity in enumerate(session.activities):
+        for m_index, material in enumerate(activity.materials):
+            text = NOT_PRINTED.sub("", material).lower()
+            if any(title in text for title in titles):
+                continue
+            named = [w for w in re.findall(r"[a-z]+", text) if w in PRINTED]
+            if named and not any(kind in kinds for word in named for kind in PRINTED[word]):
+                yield Finding(
+                    at("sessions", index, "activities", a_index, "materials", m_index),
+                    f"{where}.activities[{a_index}].materials[{m_index}]: it mentions "
+                    f'"{named[0]}", but the session has no handout of that kind; add it '
+                    "under `handouts` so that it is printed with the plan",
+                )
+
+
 def _pair_parts(session: Session, where: str, here: Locate) -> Iterator[Finding]:
     missing = {
         "before.mentor": not session.before.mentor,
@@ -227,6 +336,36 @@ def _pair_parts(session: Session, where: str, here: Locate) -> Iterator[Finding]
     for part, empty in missing.items():
         if empty:
             yield Finding(here("id"), f"{where}.{part}: empty; every pair session needs it")
+    runnable = {
+        "remote": "say how to run this session on a video call",
+        "fallback": "say what to do when a tool, an account or some data is missing",
+        "if_short": "say what to cut, in order, when the session starts late",
+        "exchange": "give one or two questions the mentor may ask the leader in the last "
+        "minutes (what the junior gains)",
+    }
+    for part, advice in runnable.items():
+        if not getattr(session, part):
+            yield Finding(here("id"), f"{where}.{part}: missing; {advice}")
+    prep = session.prep_minutes
+    if prep is None:
+        yield Finding(
+            here("id"),
+            f"{where}.prep_minutes: missing; say how long each side's preparation takes, "
+            "such as {mentor: 30, mentee: 15}",
+        )
+    else:
+        for side, label in (("mentor", "mentor"), ("mentee", "leader")):
+            if getattr(session.before, side) and getattr(prep, side) is None:
+                yield Finding(
+                    here("prep_minutes"),
+                    f"{where}.prep_minutes.{side}: missing; say how long the {label}'s "
+                    "preparation takes",
+                )
+    if session.practice_minutes is None:
+        yield Finding(
+            here("id"),
+            f"{where}.practice_minutes: missing; say how long the leader's practice takes",
+        )
     for number, activity in enumerate(session.activities):
         if not activity.steps:
             yield Finding(

@@ -31,7 +31,7 @@ from .layers import (
     with_value,
     without,
 )
-from .model import CLOCK, COLOUR, KEBAB_CASE, Programme, Project, Topic
+from .model import CLOCK, COLOUR, KEBAB_CASE, SOURCE_DATE, Programme, Project, Topic
 from .timing import fit
 from .yamlsource import Loc, Node, Source, load, place_of, to_plain
 
@@ -277,9 +277,21 @@ class _Loader:
         try:
             return model.model_validate(data)
         except ValidationError as error:
-            for detail in error.errors(include_url=False):
+            details = error.errors(include_url=False)
+            # A text with an unquoted `: ` became a one-key mapping: say so once, at the
+            # missing key, not again as an unknown key.
+            misread = {
+                tuple(d["loc"])
+                for d in details
+                if d["type"] == "missing"
+                and isinstance(d.get("input"), dict)
+                and len(d["input"]) == 1
+            }
+            for detail in details:
                 loc = tuple(detail["loc"])
                 is_key = detail["type"] == "extra_forbidden"
+                if is_key and any(loc[:-1] == m[:-1] for m in misread):
+                    continue
                 place = place_of(marks, loc, key=is_key) or node.place
                 message = _describe(detail, model, loc)
                 if model is Programme:
@@ -479,6 +491,8 @@ _PATTERNS = {
     "such as short-form-video",
     COLOUR: 'is not a colour: write it as #rrggbb, such as "#3f51b5" (in quotes)',
     CLOCK: 'is not a time of day: write it as HH:MM in quotes, such as "15:00"',
+    SOURCE_DATE: "is not a publication date: write the year, the year and month or the "
+    'whole date, such as "2024", "2024-06" or "2024-06-11"',
 }
 
 
@@ -492,6 +506,13 @@ def _describe(detail: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     shown = _show(value)
     if kind == "missing":
         text = f"`{field_name}` is required"
+        if isinstance(value, dict) and len(value) == 1:
+            key, rest = next(iter(value.items()))
+            if isinstance(key, str) and " " in key.strip() and isinstance(rest, str | None):
+                text += (
+                    f"; if `{shorten(key, 30)}: {shorten(rest, 30)}` is one text, YAML read "
+                    "it as a key and a value because of the `: `: put the whole text in quotes"
+                )
     elif kind == "extra_forbidden":
         text = f"unknown key `{field_name}`{_suggest_key(model, loc)}"
         if isinstance(field_name, str) and " " in field_name.strip() and value is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -85,6 +86,7 @@ AgendaKind = Literal[
     "check-in", "talk", "demo", "hands-on", "discussion", "reflection", "next-steps", "break"
 ]
 ResourceKind = Literal["article", "video", "guide", "tool", "course"]
+HandoutKind = Literal["cards", "worksheet", "handout", "checklist", "evidence"]
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 CheckpointKind = Literal["check-in", "survey", "evaluation"]
@@ -183,6 +185,54 @@ class Preparation(Model):
     trainer: list[Markdown] = Field(default_factory=list)
 
 
+SOURCE_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+
+
+def _date_as_text(value: object) -> object:
+    """YAML reads 2024-06-11 as a date and 2024 as a number; both mean the same text."""
+    if isinstance(value, dt.date | int) and not isinstance(value, bool):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+SourceDate = Annotated[
+    str,
+    BeforeValidator(_date_as_text),
+    StringConstraints(pattern=SOURCE_DATE),
+    Field(description='When it was published: "2024", "2024-06" or "2024-06-11".'),
+]
+
+
+class PrepMinutes(Model):
+    """How long each side's `before` list takes."""
+
+    mentor: int | None = Field(
+        None, ge=0, le=600, description="Minutes the mentor needs to prepare."
+    )
+    mentee: int | None = Field(
+        None, ge=0, le=600, description="Minutes the leader needs to prepare."
+    )
+    trainer: int | None = Field(
+        None, ge=0, le=600, description="Minutes the trainer needs to prepare (workshops)."
+    )
+
+
+class Handout(Model):
+    """A card set, worksheet, handout, checklist or evidence summary printed with the plan."""
+
+    id: Id
+    title: Text
+    kind: HandoutKind = Field(
+        description="cards (a cut-out grid), worksheet (with writing space), handout, "
+        "checklist (tick boxes) or evidence (statements, each ending with a source id in "
+        "square brackets, such as [cipd-good-work-2024])."
+    )
+    intro: Markdown | None = Field(
+        None, description="How to use it, in person and on a video call."
+    )
+    items: list[Markdown] = Field(min_length=1, description="One card, prompt or line each.")
+
+
 class Session(Model):
     """One meeting of a pair (or one workshop block), runnable as written."""
 
@@ -202,6 +252,31 @@ class Session(Model):
     facilitation: list[Markdown] = Field(
         default_factory=list, description="Notes for the trainer who runs a workshop."
     )
+    prep_minutes: PrepMinutes | None = Field(
+        None, description="How long each side's `before` list takes: {mentor: 30, mentee: 15}."
+    )
+    practice_minutes: int | None = Field(
+        None, ge=0, le=600, description="How long the leader's `practice` takes."
+    )
+    remote: list[Markdown] = Field(
+        default_factory=list, description="How to run this session on a video call."
+    )
+    fallback: list[Markdown] = Field(
+        default_factory=list,
+        description="What to do when a tool, an account or some data is missing.",
+    )
+    if_short: list[Markdown] = Field(
+        default_factory=list, description="What to cut, in order, when the session starts late."
+    )
+    exchange: list[Markdown] = Field(
+        default_factory=list,
+        description="What the junior gains: one or two questions the junior may ask the "
+        "leader, answered in the last minutes.",
+    )
+    handouts: list[Handout] = Field(
+        default_factory=list,
+        description="Every card, worksheet or handout the session uses, printed with the plan.",
+    )
 
     @property
     def agenda_minutes(self) -> int:
@@ -213,6 +288,19 @@ class Resource(Model):
     url: Link
     kind: ResourceKind = "article"
     note: Markdown | None = None
+
+
+class Source(Model):
+    """A published source backing a claim of fact in the topic."""
+
+    id: Id = Field(description="Unique in the topic; evidence items cite it as [id].")
+    title: Text
+    publisher: Text | None = Field(None, description="A named organisation or author.")
+    date: SourceDate | None = None
+    url: Link = Field(description="A real, specific page (not a homepage).")
+    supports: Markdown = Field(
+        description="One sentence saying what this source shows, in your own words."
+    )
 
 
 class GlossaryEntry(Model):
@@ -237,6 +325,10 @@ class Topic(Model):
     prerequisites: list[Id] = Field(default_factory=list)
     objectives: list[Markdown] = Field(min_length=1)
     sessions: list[Session] = Field(min_length=1)
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="What backs every claim of fact in the topic (ids unique in the topic).",
+    )
     resources: list[Resource] = Field(default_factory=list)
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     review_by: dt.date | None = Field(
@@ -298,6 +390,8 @@ class Roles(Model):
     mentee: Text = N_("Leader")
     coordinator: Text = N_("Programme coordinator")
     trainer: Text = N_("Trainer")
+    sponsor: Text = N_("Executive sponsor")
+    line_manager: Text = N_("Line manager")
 
     def localized(self, gettext: Callable[[str], str]) -> Roles:
         """Labels the programme did not set, in the programme's language."""
@@ -307,6 +401,114 @@ class Roles(Model):
             if name not in self.model_fields_set
         }
         return self.model_copy(update=defaults)
+
+
+class PublicHolidays(Model):
+    """The public holidays of a country, or of one of its regions, with no sessions."""
+
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
+        description="The country's two-letter code, such as GB, FR or US."
+    )
+    subdivision: Text | None = Field(
+        None,
+        description="A region with holidays of its own, such as ENG or SCT in GB, or BY in DE.",
+    )
+
+    @model_validator(mode="after")
+    def _known_region(self) -> PublicHolidays:
+        import holidays
+
+        known = holidays.list_supported_countries()
+        if self.country not in known:
+            raise ValueError(
+                f"{self.country!r} is not a country the holidays calendar knows; use a "
+                "two-letter code such as GB, FR or US"
+            )
+        regions = known[self.country]
+        if self.subdivision is not None and not regions:
+            raise ValueError(
+                f"{self.country} has no regions with holidays of their own; leave `subdivision` out"
+            )
+        if self.subdivision is not None and self.subdivision not in regions:
+            raise ValueError(
+                f"{self.subdivision!r} is not a region of {self.country}; use one of "
+                f"{', '.join(regions)}, or leave `subdivision` out"
+            )
+        return self
+
+    def region_name(self) -> str:
+        """The region's name as the holidays calendar gives it (`England` for ENG)."""
+        import holidays
+
+        calendar = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        names = getattr(calendar, "subdivisions_aliases", {})
+        return next((name for name, code in names.items() if code == self.subdivision), "") or (
+            self.subdivision or self.country
+        )
+
+    def calendar(self) -> Container[dt.date]:
+        """The holidays, looked up for any year."""
+        import holidays
+
+        return holidays.country_holidays(self.country, subdiv=self.subdivision)
+
+
+def _goal_from_text(value: object) -> object:
+    """A goal written as plain text, as before goals had targets, is a goal with no target."""
+    return {"goal": value} if isinstance(value, str) else value
+
+
+class GoalDetail(Model):
+    """A goal with where the programme starts from, where it aims, and how it knows."""
+
+    goal: Markdown = Field(description="What the programme is for, in one sentence.")
+    baseline: Markdown | None = Field(
+        None, description="Where things stand before the programme, and how that was found."
+    )
+    target: Markdown | None = Field(
+        None, description="What counts as success, as a number or an observable change."
+    )
+    measure: Markdown | None = Field(
+        None, description="How and when it is measured: which form, question or record."
+    )
+
+
+Goal = Annotated[
+    GoalDetail,
+    BeforeValidator(_goal_from_text, json_schema_input_type=str | GoalDetail),
+    Field(description="A goal as one sentence, or as {goal, baseline, target, measure}."),
+]
+
+
+class Commitments(Model):
+    """The time each role gives to the programme, in words such as "2 hours a month"."""
+
+    mentor: Markdown | None = None
+    mentee: Markdown | None = None
+    coordinator: Markdown | None = None
+    trainer: Markdown | None = None
+    sponsor: Markdown | None = None
+    line_manager: Markdown | None = None
+
+
+class Touchpoint(Model):
+    """One regular message or meeting: the programme's communication rhythm."""
+
+    when: Text = Field(description="How often or at which moment, such as Every month.")
+    who: Text = Field(description="Who it reaches or who meets.")
+    what: Markdown = Field(description="What is said or decided, and by whom.")
+
+
+class Contact(Model):
+    """Where to turn with a concern."""
+
+    concern: Markdown = Field(
+        description="The kind of concern, such as a pairing that is not working."
+    )
+    contact: Text = Field(description="Who to contact: a role or a named person.")
+    how: Markdown | None = Field(
+        None, description="How to reach them: an email link, a phone number, a channel."
+    )
 
 
 class Schedule(Model):
@@ -324,6 +526,17 @@ class Schedule(Model):
     onboarding_start: dt.date | None = Field(
         None, description="Date of the first onboarding workshop; defaults to before `start`."
     )
+    holidays: PublicHolidays | None = Field(
+        None,
+        description="Skip the public holidays of a country or region, as `skip` dates are "
+        "skipped: {country: GB, subdivision: ENG}.",
+    )
+
+    def closed(self) -> Callable[[dt.date], bool]:
+        """Whether a day has no sessions: a `skip` date or a public holiday."""
+        skip = set(self.skip)
+        region = self.holidays.calendar() if self.holidays else ()
+        return lambda day: day in skip or day in region
 
     @model_validator(mode="after")
     def _weekday_matches_start(self) -> Schedule:
@@ -406,8 +619,20 @@ class Programme(Model):
     organisation: Organisation = Field(default_factory=Organisation)
     roles: Roles = Field(default_factory=Roles)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")] = "en"
-    goals: list[Markdown] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
     ground_rules: list[Markdown] = Field(default_factory=list)
+    commitments: Commitments = Field(
+        default_factory=Commitments, description="The time each role gives to the programme."
+    )
+    communication: list[Touchpoint] = Field(
+        default_factory=list, description="The rhythm of messages and meetings that keep it going."
+    )
+    contacts: list[Contact] = Field(
+        default_factory=list, description="Who to contact with a concern, and how."
+    )
+    after_programme: list[Markdown] = Field(
+        default_factory=list, description="What happens after the last session."
+    )
     schedule: Schedule | None = None
     onboarding: list[Id] = Field(default_factory=list)
     tracks: list[Track] = Field(default_factory=list)

@@ -43,6 +43,8 @@ from .pdf import (
     compact_articles,
     files_digest,
     layout,
+    plan_lengths,
+    sheet_body,
     split_points,
     starts_compact,
 )
@@ -252,7 +254,7 @@ def shared_pages(renderer: Renderer, plan: Plan) -> tuple[str, str, tuple[str, .
         documents.append(
             {
                 "artefact": artefact,
-                "body": _markup(html.body),
+                "body": _markup(sheet_body(html.body, anchor)),
                 "headings": html.headings,
                 "anchor": anchor,
                 "kind": "compact" if compact else "",
@@ -514,8 +516,10 @@ def render_shared(
     ranges = split_points(document, list(anchors))
     long = [
         anchor
-        for anchor, (first, last) in zip(anchors, ranges, strict=True)
-        if last - first > 1 and anchor.startswith(SHARED_PLAN)
+        for anchor, length in zip(
+            anchors, plan_lengths(document, list(anchors), ranges), strict=True
+        )
+        if length > 1 and anchor.startswith(SHARED_PLAN)
     ]
     if long:
         document = layout(compact_articles(html, long), css, roots)

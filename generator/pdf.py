@@ -43,9 +43,35 @@ ONE_PAGE_BATCHES = frozenset({"plans"})
 COMPACT_FROM = 3000
 
 
+#: The id `session-plan.md.j2` gives what is printed after a plan: the video-call variant,
+#: the fallback and the handouts. It starts on a page of its own and does not count
+#: against the plan's one page.
+APPENDIX_ID = "plan-appendix"
+
+
 def starts_compact(batch: str | None, markdown: str) -> bool:
     """Whether a sheet is set in the compact style from the start (see COMPACT_FROM)."""
-    return batch in ONE_PAGE_BATCHES and len(markdown) >= COMPACT_FROM
+    plan = markdown.split(f'id="{APPENDIX_ID}"', 1)[0]
+    return batch in ONE_PAGE_BATCHES and len(plan) >= COMPACT_FROM
+
+
+def sheet_body(body: str, anchor: str) -> str:
+    """A sheet's HTML with its appendix's id made unique in the batch (`<anchor>-appendix`)."""
+    return body.replace(f'id="{APPENDIX_ID}"', f'id="{anchor}-appendix"', 1)
+
+
+def plan_lengths(document: Any, anchors: list[str], ranges: list[tuple[int, int]]) -> list[int]:
+    """How many pages each sheet takes before its appendix (all its pages if it has none)."""
+    first_page: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, index)
+    lengths = []
+    for anchor, (first, last) in zip(anchors, ranges, strict=True):
+        appendix = first_page.get(f"{anchor}-appendix")
+        end = appendix if appendix is not None and first < appendix <= last else last
+        lengths.append(end - first)
+    return lengths
 
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -191,7 +217,7 @@ def prepare(
                 documents.append(
                     {
                         "artefact": artefact,
-                        "body": Markup(sheet.body),  # noqa: S704 - as above
+                        "body": Markup(sheet_body(sheet.body, anchor)),  # noqa: S704 - as above
                         "headings": sheet.headings,
                         "anchor": anchor,
                         "kind": "compact" if compact else _FILLABLE.get(batch, ""),
@@ -411,14 +437,15 @@ def render_job(job: PrintJob) -> JobResult:
     if job.filename is not None:
         outputs[job.filename] = bytes(document.write_pdf(**PDF_OPTIONS))
         return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
-    ranges = split_points(document, [s.anchor for s in job.splits])
+    anchors = [s.anchor for s in job.splits]
+    ranges = split_points(document, anchors)
     pages = len(document.pages)
     notes: list[str] = []
     long = []
-    for split, (first, last) in zip(job.splits, ranges, strict=True):
-        if last - first > 1 and split.compact:
-            notes.append(f"{split.filename}: the session plan runs to {last - first} pages")
-        elif last - first > 1:
+    for split, length in zip(job.splits, plan_lengths(document, anchors, ranges), strict=True):
+        if length > 1 and split.compact:
+            notes.append(f"{split.filename}: the session plan runs to {length} pages")
+        elif length > 1:
             long.append(split)
     compact: dict[str, tuple[Any, int, int]] = {}
     if job.fit and long:
@@ -428,12 +455,13 @@ def render_job(job: PrintJob) -> JobResult:
         head = job.html[: job.html.index("<article")]
         second = layout(head + kept + "</body></html>", job.css, job.allowed_roots)
         pages += len(second.pages)
-        for split, (first, last) in zip(
-            long, split_points(second, [s.anchor for s in long]), strict=True
-        ):
+        long_anchors = [s.anchor for s in long]
+        long_ranges = split_points(second, long_anchors)
+        long_lengths = plan_lengths(second, long_anchors, long_ranges)
+        for split, (first, last), length in zip(long, long_ranges, long_lengths, strict=True):
             compact[split.anchor] = (second, first, last)
-            if last - first > 1:
-                notes.append(f"{split.filename}: the session plan runs to {last - first} pages")
+            if length > 1:
+                notes.append(f"{split.filename}: the session plan runs to {length} pages")
     for split, (first, last) in zip(job.splits, ranges, strict=True):
         source, start, end = compact.get(split.anchor, (document, first, last))
         outputs[split.filename] = pages_as_pdf(source, start, end, split.title)

@@ -212,7 +212,9 @@ def progress(
             continue
         for number, goal in enumerate(programme.goals, start=1):
             rows = [r for r in responses if r.form == form.id and f"goal-{number}" in r.answers]
-            result.goals.append(RatingRow(" ".join(goal.split()), _mean(rows, f"goal-{number}")))
+            result.goals.append(
+                RatingRow(" ".join(goal.goal.split()), _mean(rows, f"goal-{number}"))
+            )
         recommend = form.question("recommend")
         if recommend is not None:
             rows = [r for r in responses if r.form == form.id and "recommend" in r.answers]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -17,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_day_names,
+)
 from markupsafe import Markup
 
 from . import i18n, stamps
@@ -25,9 +32,11 @@ from .artefacts import Artefact, Plan
 from .errors import BuildError
 from .layers import files_in
 from .markup import md_escape
-from .model import WEEKDAYS, Project
+from .model import WEEKDAYS, Handout, Project, PublicHolidays, Source, Topic
 from .sandbox import Budget, DataSandbox, RenderBudgetExceeded, budgeted_range, limited_output
 from .schedule import Timeline
+
+_CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?![(\[])")
 
 
 def inline(value: Any) -> str:
@@ -38,6 +47,27 @@ def inline(value: Any) -> str:
 def cell(value: Any) -> Markup:
     """Text for a Markdown table cell: one line, pipes escaped."""
     return Markup(md_escape(inline(value)).replace("|", "\\|"))  # noqa: S704 - escaped
+
+
+def evidence(handout: Handout, topic: Topic) -> dict[str, Any]:
+    """An evidence summary as printed: `[source-id]` becomes `[1]`, with the sources cited.
+
+    Sources are numbered in the order the statements first cite them; an id the topic does
+    not know (lint reports it) is left as written.
+    """
+    sources: dict[str, Source] = {source.id: source for source in topic.sources}
+    cited: list[Source] = []
+
+    def number(match: re.Match[str]) -> str:
+        source = sources.get(match.group(1))
+        if source is None:
+            return match.group(0)
+        if source not in cited:
+            cited.append(source)
+        return f"[{cited.index(source) + 1}]"
+
+    items = [_CITATION.sub(number, item) for item in handout.items]
+    return {"items": items, "sources": cited}
 
 
 class Renderer:
@@ -97,6 +127,8 @@ class Renderer:
             "plural": plural,
             "page_url": self.page_url,
             "stamp": stamps.stamp,
+            "published": self.published,
+            "holiday_region": self.holiday_region,
         }
 
     def _globals(self) -> dict[str, Any]:
@@ -115,6 +147,7 @@ class Renderer:
             "plan": self.plan,
             "pdf_enabled": self.pdf,
             "session_dates": self.session_dates,
+            "evidence": evidence,
         }
 
     def date(self, value: dt.date | dt.datetime | None, style: str = "medium") -> str:
@@ -122,6 +155,27 @@ class Renderer:
             return ""
         day = value.date() if isinstance(value, dt.datetime) else value
         return str(format_date(day, format=style, locale=self.locale))
+
+    def published(self, value: str | None) -> str:
+        """A source's date as its author gave it: `2024`, `June 2024` or `11 June 2024`."""
+        if not value:
+            return ""
+        parts = [int(part) for part in value.split("-")]
+        if len(parts) == 1:
+            return value
+        if len(parts) == 2:
+            day = dt.date(parts[0], parts[1], 1)
+            return str(format_skeleton("yMMMM", day, locale=self.locale))
+        return self.date(dt.date(*parts), "long")
+
+    def holiday_region(self, value: PublicHolidays) -> str:
+        """`England (United Kingdom)` or `Ireland`: whose public holidays are skipped."""
+        from babel import Locale
+
+        country = Locale.parse(self.locale).territories.get(value.country, value.country)
+        if value.subdivision is None:
+            return str(country)
+        return f"{value.region_name()} ({country})"
 
     def long_date(self, value: dt.date | dt.datetime | None) -> str:
         return self.date(value, "full")

@@ -1,15 +1,16 @@
 """Real dates and times for every session, workshop and checkpoint of a programme.
 
 Pair sessions run in programme order (tracks, then topics, then sessions) on the
-programme's weekday and time; onboarding workshops run in the weeks before, workshops
-for mentors and for leaders side by side; checkpoints fall the day after their session.
+programme's weekday and time, passing over `skip` dates and public holidays; onboarding
+workshops run in the weeks before, one part a week; checkpoints fall the day after their
+session.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import ClassVar
 from zoneinfo import ZoneInfo
@@ -142,12 +143,12 @@ def _at(day: dt.date, schedule: Schedule) -> dt.datetime:
 
 
 def _session_dates(schedule: Schedule, count: int) -> Iterator[dt.date]:
-    skip = set(schedule.skip)
+    closed = schedule.closed()
     produced = 0
     for day in _candidates(schedule):
         if produced == count:
             return
-        if day in skip:
+        if closed(day):
             continue
         produced += 1
         yield day
@@ -183,27 +184,49 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
 
 
 def _workshops(topics: list[Topic], schedule: Schedule | None) -> list[WorkshopSession]:
-    """Mentors' and leaders' workshops run side by side; joint ones after both."""
-    weeks: dict[str, int] = {"mentor": 0, "mentee": 0}
-    placed: list[tuple[int, Topic, Session, int]] = []
-    for topic in topics:
-        groups = ["mentor", "mentee"] if topic.audience == "both" else [topic.audience]
-        week = max(weeks[g] for g in groups)
-        for index, session in enumerate(topic.sessions, start=1):
-            placed.append((week, topic, session, index))
-            week += 1
-        for group in groups:
-            weeks[group] = week
+    """Every part of every workshop in a week of its own, in the order the programme lists them.
+
+    One part a week means no one is ever due in two places at once: not the trainer who
+    runs both sides' workshops, not the coordinator, not someone who is a mentor and a
+    leader. Weeks whose day is a `skip` date or a public holiday are passed over.
+    """
+    parts = [
+        (topic, session, index)
+        for topic in topics
+        for index, session in enumerate(topic.sessions, start=1)
+    ]
     if schedule is None:
-        return [WorkshopSession(t, s, i, None, None) for _, t, s, i in placed]
-    total_weeks = max(weeks.values())
-    first = schedule.onboarding_start or schedule.start - dt.timedelta(weeks=total_weeks)
+        return [WorkshopSession(t, s, i, None, None) for t, s, i in parts]
+    days = onboarding_days(schedule, len(parts))
     result = []
-    for week, topic, session, index in placed:
-        start = _at(first + dt.timedelta(weeks=week), schedule)
-        result.append(
-            WorkshopSession(
-                topic, session, index, start, start + dt.timedelta(minutes=session.minutes)
-            )
-        )
+    for day, (topic, session, index) in zip(days, parts, strict=True):
+        start = _at(day, schedule)
+        end = start + dt.timedelta(minutes=session.minutes)
+        result.append(WorkshopSession(topic, session, index, start, end))
     return result
+
+
+def onboarding_days(schedule: Schedule, count: int) -> list[dt.date]:
+    """The days of `count` workshop parts, a week apart, passing over closed days.
+
+    From `onboarding_start` forwards when it is given, otherwise backwards from the week
+    before the first pair session.
+    """
+    closed = schedule.closed()
+    week = dt.timedelta(weeks=1)
+    if schedule.onboarding_start is not None:
+        return _open_days(schedule.onboarding_start, week, closed, count)
+    return _open_days(schedule.start - week, -week, closed, count)[::-1]
+
+
+def _open_days(
+    first: dt.date, step: dt.timedelta, closed: Callable[[dt.date], bool], count: int
+) -> list[dt.date]:
+    """`count` days from `first`, a `step` apart, passing over closed ones."""
+    days: list[dt.date] = []
+    day = first
+    while len(days) < count:
+        if not closed(day):
+            days.append(day)
+        day += step
+    return days

@@ -123,6 +123,17 @@ def test_schema_writes_json_schemas(tmp_path: Path) -> None:
     assert "extends" in topic["properties"]
     assert programme["properties"]["schedule"]
     assert "yaml-language-server: $schema=" in out
+    # The issue-12 fields reach the editors, with the words that explain them.
+    session = topic["$defs"]["Session"]["properties"]
+    for key in ("prep_minutes", "practice_minutes", "remote", "fallback", "if_short", "exchange"):
+        assert session[key]["description"], key
+    kinds = topic["$defs"]["Handout"]["properties"]["kind"]
+    assert kinds["enum"] == ["cards", "worksheet", "handout", "checklist", "evidence"]
+    assert "sources" in topic["properties"]
+    goals = programme["properties"]["goals"]["items"]["anyOf"]
+    assert {"type": "string"} in goals and any("$ref" in g for g in goals)
+    holidays = programme["$defs"]["PublicHolidays"]["properties"]
+    assert set(holidays) == {"country", "subdivision"}
 
 
 def test_python_dash_m_generator_is_the_same_command() -> None:

@@ -29,9 +29,10 @@ def test_the_library_has_a_full_curriculum(library: Project) -> None:
     pairs = [t for t in project.topics.values() if not t.is_workshop]
     workshops = [t for t in project.topics.values() if t.is_workshop]
     per_area = Counter(t.area for t in pairs)
-    assert len(pairs) >= 16
+    assert len(pairs) >= 24
     assert all(per_area[area] >= 3 for area in AREAS), per_area
-    assert sum(len(t.sessions) for t in pairs) >= 48
+    assert sum(len(t.sessions) for t in pairs) >= 70
+    assert "bring-your-own-problem" in project.topics
     assert sum(len(t.sessions) for t in workshops) >= 4
     assert {"mentor-training", "mentee-orientation"} <= {t.id for t in workshops}
 
@@ -48,6 +49,8 @@ def test_every_pair_topic_is_complete(library: Project) -> None:
             assert any(a.steps and a.materials for a in session.activities), where
             assert session.discussion and session.mentor_tips and session.pitfalls, where
             assert session.practice and len(session.reflection) >= 3, where
+            assert session.remote and session.fallback and session.if_short, where
+            assert session.exchange, where
 
 
 def test_the_whole_library_passes_the_lint_before_its_review_dates(library: Project) -> None:

@@ -44,6 +44,13 @@ GOOD = textwrap.dedent(
         pitfalls: [Rushing]
         practice: [Use it twice]
         reflection: [What happened?, So what?, Now what?]
+        prep_minutes: {mentor: 20, mentee: 10}
+        practice_minutes: 15
+        remote: [Share your screen, then hand control to the leader.]
+        fallback: [Without an account, use the public web version.]
+        if_short: [Shorten the demonstration to five minutes.]
+        exchange: [Ask the leader how they choose what to learn next.]
+    resources: [{title: A guide, url: "https://example.org/guide"}]
     """
 ).lstrip()
 
@@ -143,3 +150,134 @@ def test_strict_exits_1_with_findings_and_0_without(tree: TreeBuilder) -> None:
 def test_the_built_in_library_passes_the_strict_lint() -> None:
     result = CliRunner().invoke(cli, ["lint", "--strict"])
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_pair_session_says_how_to_run_it_remotely_short_and_without_the_tool(
+    tree: TreeBuilder,
+) -> None:
+    topic = (
+        GOOD.replace("    remote: [Share your screen, then hand control to the leader.]\n", "")
+        .replace("    fallback: [Without an account, use the public web version.]\n", "")
+        .replace("    if_short: [Shorten the demonstration to five minutes.]\n", "")
+        .replace("    practice_minutes: 15\n", "")
+        .replace("    exchange: [Ask the leader how they choose what to learn next.]\n", "")
+        .replace("    prep_minutes: {mentor: 20, mentee: 10}\n", "")
+    )
+    assert findings_for(tree, topic) == [
+        "topics/tiny.yaml:10:9: warning: sessions[0].exchange: missing; give one or two "
+        "questions the mentor may ask the leader in the last minutes (what the junior gains)",
+        "topics/tiny.yaml:10:9: warning: sessions[0].fallback: missing; say what to do when "
+        "a tool, an account or some data is missing",
+        "topics/tiny.yaml:10:9: warning: sessions[0].if_short: missing; say what to cut, in "
+        "order, when the session starts late",
+        "topics/tiny.yaml:10:9: warning: sessions[0].practice_minutes: missing; say how long "
+        "the leader's practice takes",
+        "topics/tiny.yaml:10:9: warning: sessions[0].prep_minutes: missing; say how long each "
+        "side's preparation takes, such as {mentor: 30, mentee: 15}",
+        "topics/tiny.yaml:10:9: warning: sessions[0].remote: missing; say how to run this "
+        "session on a video call",
+    ]
+
+
+def test_preparation_minutes_for_each_side_that_prepares(tree: TreeBuilder) -> None:
+    topic = GOOD.replace("{mentor: 20, mentee: 10}", "{mentor: 20}")
+    assert findings_for(tree, topic) == [
+        "topics/tiny.yaml:27:19: warning: sessions[0].prep_minutes.mentee: missing; say how "
+        "long the leader's preparation takes"
+    ]
+
+
+def test_every_topic_has_a_resource(tree: TreeBuilder) -> None:
+    topic = GOOD.replace('resources: [{title: A guide, url: "https://example.org/guide"}]', "")
+    assert findings_for(tree, topic) == [
+        "topics/tiny.yaml:1:5: warning: resources: add at least one resource the leader can "
+        "read or watch after"
+    ]
+
+
+EVIDENCE = """sources:
+  - id: ons-labour-2025
+    title: Labour market overview
+    publisher: Office for National Statistics
+    date: "2025-03"
+    url: https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/overview
+    supports: How many people work part-time, by age.
+  - id: undated-blog
+    title: A blog post
+    url: https://example.org/blog/post
+    supports: An opinion.
+"""
+
+
+def test_sources_are_named_and_dated_and_evidence_cites_them(tree: TreeBuilder) -> None:
+    topic = GOOD.replace("\nresources:", "\n" + EVIDENCE + "resources:").replace(
+        "    if_short: [Shorten the demonstration to five minutes.]\n",
+        "    if_short: [Shorten the demonstration to five minutes.]\n"
+        "    handouts:\n"
+        "      - id: facts\n"
+        "        title: What the figures say\n"
+        "        kind: evidence\n"
+        "        items:\n"
+        "          - Part-time work is common at every age [ons-labour-2025].\n"
+        "          - Nobody reads manuals [folk-wisdom].\n"
+        "          - Everyone loves video.\n",
+    )
+    assert findings_for(tree, topic) == [
+        "topics/tiny.yaml:38:13: warning: sessions[0].handouts[0].items[1]: [folk-wisdom] is "
+        "not a source of this topic; add it under `sources` or cite one that is there",
+        "topics/tiny.yaml:39:13: warning: sessions[0].handouts[0].items[2]: end the statement "
+        "with the id of the source that backs it, in square brackets, such as "
+        "[cipd-good-work-2024]",
+        "topics/tiny.yaml:48:5: warning: sources[1].date: missing; give the year it was "
+        'published, such as "2024-06", so that readers can judge how far to trust it',
+        "topics/tiny.yaml:48:5: warning: sources[1].publisher: missing; name the organisation "
+        "or author, so that readers can judge how far to trust it",
+    ]
+
+
+def test_printed_materials_are_handouts_of_the_session(tree: TreeBuilder) -> None:
+    topic = GOOD.replace(
+        "materials: [A phone]}]",
+        "materials: [A phone, The leader's business card, Twelve scenario cards, "
+        "The planning worksheet]}]",
+    ).replace(
+        "    if_short: [Shorten the demonstration to five minutes.]\n",
+        "    if_short: [Shorten the demonstration to five minutes.]\n"
+        "    handouts:\n"
+        "      - {id: plan, title: Planning worksheet, kind: worksheet, items: [Goal]}\n",
+    )
+    assert findings_for(tree, topic) == [
+        "topics/tiny.yaml:21:98: warning: sessions[0].activities[0].materials[2]: it mentions "
+        '"cards", but the session has no handout of that kind; add it under `handouts` so '
+        "that it is printed with the plan"
+    ]
+
+
+def test_a_session_after_its_topics_review_date(tree: TreeBuilder) -> None:
+    topic = GOOD.replace("review_by: 2030-01-01", "review_by: 2027-01-11")
+    message = (
+        "program.yaml:5:38: warning: tracks[0].topics[0]: session 1 (tiny) is scheduled on "
+        "2027-01-12, after the topic's review-by date 2027-01-11; have the topic reviewed and "
+        "its date moved before then, or run it earlier"
+    )
+    assert findings_for(tree, topic) == [message]
+    root = tree({"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": topic})
+    validated = CliRunner().invoke(cli, ["validate", str(root)])
+    assert validated.exit_code == 0
+    assert message in validated.stdout.splitlines()
+
+
+def test_a_link_in_an_evidence_item_is_not_a_citation(tree: TreeBuilder) -> None:
+    topic = GOOD.replace(
+        "\nresources:", "\n" + EVIDENCE.split("  - id: undated-blog")[0] + "resources:"
+    ).replace(
+        "    if_short: [Shorten the demonstration to five minutes.]\n",
+        "    if_short: [Shorten the demonstration to five minutes.]\n"
+        "    handouts:\n"
+        "      - id: facts\n"
+        "        title: What the figures say\n"
+        "        kind: evidence\n"
+        "        items:\n"
+        "          - 'Part-time work is common at every age (see the [bulletin](https://www.ons.gov.uk/x)) [ons-labour-2025].'\n",
+    )
+    assert findings_for(tree, topic) == []

@@ -146,6 +146,45 @@ CASES = {
             "or mailto:",
         ],
     ),
+    "sources and handouts": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC + "    handouts:\n"
+            "      - {id: cards, title: Cards, kind: cards, items: [Posting on an awareness day]}\n"
+            "      - {id: cards, title: More cards, kind: cards, items: [Crediting an idea]}\n"
+            "      - {id: sheet, title: Sheet, kind: poster, items: []}\n"
+            "sources:\n"
+            "  - {id: ons, title: O, publisher: ONS, date: 2025-03-01, url: "
+            "'https://www.ons.gov.uk/x', supports: S}\n"
+            "  - {id: ons, title: O, date: 2025, url: 'https://www.ons.gov.uk/y', supports: S}\n"
+            "  - {id: cipd, title: C, date: 'June 2024', url: 'https://www.cipd.org/x', "
+            "supports: S}\n"
+        },
+        [
+            "topics/tiny.yaml:18:41: sessions[0].handouts[2].kind: `poster` is not allowed "
+            "here; use one of: cards, worksheet, handout, checklist or evidence",
+            "topics/tiny.yaml:18:56: sessions[0].handouts[2].items: needs at least one item",
+            "topics/tiny.yaml:22:32: sources[2].date: `June 2024` is not a publication date: "
+            'write the year, the year and month or the whole date, such as "2024", "2024-06" '
+            'or "2024-06-11"',
+        ],
+    ),
+    "duplicate source and handout ids": (
+        {
+            "topics/tiny.yaml": TINY_TOPIC + "    handouts:\n"
+            "      - {id: cards, title: Cards, kind: cards, items: [Posting on an awareness day]}\n"
+            "      - {id: cards, title: More cards, kind: cards, items: [Crediting an idea]}\n"
+            "sources:\n"
+            "  - {id: ons, title: O, publisher: ONS, date: 2025-03-01, url: "
+            "'https://www.ons.gov.uk/x', supports: S}\n"
+            "  - {id: ons, title: O, date: 2025, url: 'https://www.ons.gov.uk/y', supports: S}\n"
+        },
+        [
+            "topics/tiny.yaml:17:14: sessions[0].handouts[1].id: the handout id 'cards' is "
+            "used twice in this session (also handouts[0])",
+            "topics/tiny.yaml:20:10: sources[1].id: the source id 'ons' is used twice in this "
+            "topic (also sources[0])",
+        ],
+    ),
     "unknown prerequisite": (
         {
             "topics/tiny.yaml": TINY_TOPIC.replace(
@@ -235,6 +274,38 @@ PROGRAMME_CASES = {
         [
             "program.yaml:3:11: schedule: the start date 2027-01-12 is a Tuesday, but the "
             "weekday is monday; change one of them"
+        ],
+    ),
+    "onboarding that runs into the pair sessions": (
+        "onboarding: [ws]\n"
+        "schedule: {start: 2027-03-02, onboarding_start: 2027-02-23, "
+        "skip: [2027-02-23]}\n",
+        [
+            "program.yaml:4:49: schedule.onboarding_start: with one workshop part a week, "
+            "onboarding runs until 2027-03-02, which is not before the first pair session "
+            "(2027-03-02); start onboarding earlier, or leave `onboarding_start` out to have "
+            "it placed in the weeks before"
+        ],
+    ),
+    "public holidays of an unknown country or region": (
+        "schedule:\n  start: 2027-01-12\n  holidays: {country: ZZ}\n",
+        [
+            "program.yaml:5:13: schedule.holidays: 'ZZ' is not a country the holidays calendar "
+            "knows; use a two-letter code such as GB, FR or US"
+        ],
+    ),
+    "public holidays of a region the country does not have": (
+        "schedule:\n  start: 2027-01-12\n  holidays: {country: GB, subdivision: LDN}\n",
+        [
+            "program.yaml:5:13: schedule.holidays: 'LDN' is not a region of GB; use one of "
+            "ENG, NIR, SCT, WLS, or leave `subdivision` out"
+        ],
+    ),
+    "public holidays of a country without regions": (
+        "schedule:\n  start: 2027-01-12\n  holidays: {country: IE, subdivision: DUB}\n",
+        [
+            "program.yaml:5:13: schedule.holidays: IE has no regions with holidays of their "
+            "own; leave `subdivision` out"
         ],
     ),
     "a date that does not exist": (
@@ -354,8 +425,8 @@ def test_unquoted_colons_and_commas_say_to_quote(tree: TreeBuilder) -> None:
         }
     )
     assert problems_of(root) == [
-        "program.yaml:6:5: goals[1]: expected text, got a mapping: YAML read `Cut travel: by "
-        "10%` as a key and a value because of the `: `; put the whole text in quotes",
+        "program.yaml:6:5: goals[1]: `goal` is required; if `Cut travel: by 10%` is one text, "
+        "YAML read it as a key and a value because of the `: `: put the whole text in quotes",
         "program.yaml:8:46: tracks['main']: unknown key `venue and contact`; the keys allowed here "
         "are id, summary, title, topics; if this is part of a text, a comma inside `{...}` "
         "ended the text before it: put the whole text in quotes",
@@ -388,11 +459,16 @@ def test_an_inherited_problem_says_where_it_came_from(tree: TreeBuilder) -> None
         }
     )
     problems = problems_of(root)
-    assert problems[0].startswith(
-        "built-in:curriculum/default.yaml:48:21: checkpoints[1].after_session: the programme "
-        "has 3 sessions, so this must be 3 or less (inherited from mentorkit's built-in "
-        "library: change it from your own files, in program.yaml or a topic file with "
-        "`extends:`, or leave it out with `!reset`)"
+    assert problems[0].startswith("built-in:curriculum/default.yaml:")
+    assert (
+        problems[0]
+        .split(":", 4)[4]
+        .startswith(
+            " checkpoints[1].after_session: the programme "
+            "has 3 sessions, so this must be 3 or less (inherited from mentorkit's built-in "
+            "library: change it from your own files, in program.yaml or a topic file with "
+            "`extends:`, or leave it out with `!reset`)"
+        )
     )
 
 

@@ -7,7 +7,7 @@ import pytest
 from generator.artefacts import plan
 from generator.errors import BuildError
 from generator.loader import load_project
-from generator.render import Renderer, md_escape
+from generator.render import Renderer, evidence, md_escape
 from generator.schedule import timeline
 
 from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
@@ -98,3 +98,49 @@ def test_template_errors_name_the_template_and_line(
     with pytest.raises(BuildError) as caught:
         markdown_of(root, "home")
     assert str(caught.value) == message
+
+
+def test_publication_dates_read_as_their_authors_gave_them(tree: TreeBuilder) -> None:
+    english = renderer_for(ACME)
+    assert [english.published(d) for d in ("2024", "2024-06", "2025-03-11", None)] == [
+        "2024",
+        "June 2024",
+        "March 11, 2025",
+        "",
+    ]
+    root = tree(
+        {"program.yaml": MINIMAL_PROGRAMME + "locale: fr\n", "topics/tiny.yaml": TINY_TOPIC}
+    )
+    assert renderer_for(root).published("2024-06") == "juin 2024"
+
+
+def test_evidence_numbers_the_sources_it_cites_in_order() -> None:
+    project = load_project(ACME)
+    topic = project.topic("acme-dashboards")
+    handout = next(h for h in topic.sessions[0].handouts if h.kind == "evidence")
+    two = handout.model_copy(
+        update={
+            "items": [
+                "Unknown claims keep their id [no-such-source].",
+                "Twice cited [acme-survey-2026], still one source [acme-survey-2026].",
+            ]
+        }
+    )
+    summary = evidence(two, topic)
+    assert summary["items"] == [
+        "Unknown claims keep their id [no-such-source].",
+        "Twice cited [1], still one source [1].",
+    ]
+    assert [s.id for s in summary["sources"]] == ["acme-survey-2026"]
+
+
+def test_the_programme_guide_names_whose_holidays_are_skipped(tree: TreeBuilder) -> None:
+    programme = MINIMAL_PROGRAMME.replace(
+        "session_minutes: 30}",
+        "session_minutes: 30, holidays: {country: GB, subdivision: ENG}}",
+    )
+    root = tree({"program.yaml": programme, "topics/tiny.yaml": TINY_TOPIC})
+    assert (
+        "No sessions or workshops fall on public holidays in England (United Kingdom)."
+        in markdown_of(root, "programme-guide")
+    )

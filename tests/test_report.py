@@ -289,13 +289,13 @@ def test_engagement_ratings_at_risk_and_the_threshold() -> None:
     rows = []
     useful = [5, 4, 4, 3, 2]
     for pair, score in zip(PAIRS_OF_FIVE, useful, strict=True):
-        rows.append(session_answer(pair, "mentee", 1, "2027-01-12", held="held", useful=score))
-    # Session 2 (26 Jan): three held, one moved, one missed; session 3: the missed pair moves.
+        rows.append(session_answer(pair, "mentee", 1, "2027-02-09", held="held", useful=score))
+    # Session 2 (23 Feb): three held, one moved, one missed; session 3: the missed pair moves.
     for pair, held in zip(PAIRS_OF_FIVE, ["held", "held", "held", "moved", "missed"], strict=True):
-        rows.append(session_answer(pair, "mentor", 2, "2027-01-26", held=held))
-    rows.append(session_answer(PAIRS_OF_FIVE[4], "mentor", 3, "2027-02-09", held="moved"))
-    rows.append(session_answer(PAIRS_OF_FIVE[0], "mentor", 3, "2027-02-09", useful=4))
-    rows.append(session_answer(PAIRS_OF_FIVE[0], "mentor", 4, "2027-02-23", useful=4))
+        rows.append(session_answer(pair, "mentor", 2, "2027-02-23", held=held))
+    rows.append(session_answer(PAIRS_OF_FIVE[4], "mentor", 3, "2027-03-09", held="moved"))
+    rows.append(session_answer(PAIRS_OF_FIVE[0], "mentor", 3, "2027-03-09", useful=4))
+    rows.append(session_answer(PAIRS_OF_FIVE[0], "mentor", 4, "2027-03-23", useful=4))
     figures = progress(
         project.programme,
         line,
@@ -303,13 +303,13 @@ def test_engagement_ratings_at_risk_and_the_threshold() -> None:
         rows,
         [*PAIRS_OF_FIVE, "extra--pair"],  # type: ignore[attr-defined]
     )
-    assert figures.as_of == dt.date(2027, 2, 23)
+    assert figures.as_of == dt.date(2027, 3, 23)
     assert figures.pairs == 6
     assert [(w.label, w.scheduled, w.held, w.moved, w.missed) for w in figures.weeks] == [
-        ("2027-01-11", 6, 5, 0, 0),
-        ("2027-01-25", 6, 3, 1, 1),
-        ("2027-02-08", 6, 1, 1, 0),
-        ("2027-02-22", 6, 1, 0, 0),
+        ("2027-02-08", 6, 5, 0, 0),
+        ("2027-02-22", 6, 3, 1, 1),
+        ("2027-03-08", 6, 1, 1, 0),
+        ("2027-03-22", 6, 1, 0, 0),
     ]
     (track,) = figures.tracks
     assert (track.label, track.scheduled, track.held) == ("Digital foundations", 24, 10)

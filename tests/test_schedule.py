@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from generator.loader import load_project
 from generator.schedule import nth_weekday, timeline
@@ -55,6 +56,62 @@ def test_skipped_dates_push_the_rest_back(tree: TreeBuilder) -> None:
         dt.date(2027, 1, 12),
         dt.date(2027, 1, 26),
         dt.date(2027, 2, 2),
+    ]
+
+
+def test_public_holidays_of_the_region_are_skipped(tree: TreeBuilder) -> None:
+    # Easter Monday, 29 March 2027, is a bank holiday in England but not in Scotland.
+    england = "{start: 2027-03-22, cadence: weekly, holidays: {country: GB, subdivision: ENG}}"
+    assert dates(tree, england) == [
+        dt.date(2027, 3, 22),
+        dt.date(2027, 4, 5),
+        dt.date(2027, 4, 12),
+    ]
+    scotland = england.replace("ENG", "SCT")
+    assert dates(tree, scotland)[1] == dt.date(2027, 3, 29)
+
+
+def test_onboarding_never_asks_anyone_to_be_in_two_places() -> None:
+    """The default programme: one workshop part a week, clear of Christmas, before pairs meet."""
+    line = timeline(load_project(None))
+    parts = [(w.start, w.end) for w in line.workshops]
+    assert len(parts) == 4 and all(start and end for start, end in parts)
+    for (_, end), (start, _) in itertools.pairwise(parts):
+        assert end is not None and start is not None and end < start
+    first = line.sessions[0].start
+    assert first is not None and all(end is not None and end < first for _, end in parts)
+    for start, _ in parts:
+        assert start is not None and not dt.date(2026, 12, 19) <= start.date() <= dt.date(
+            2027, 1, 4
+        )
+
+
+def test_onboarding_passes_over_holidays(tree: TreeBuilder) -> None:
+    files = {
+        "program.yaml": "id: p\ntitle: P\nonboarding: [ws]\n"
+        "schedule: {start: 2027-04-06, holidays: {country: GB, subdivision: ENG}}\n"
+        "tracks: [{id: t, title: T, topics: [tiny]}]\n",
+        "topics/tiny.yaml": TINY_TOPIC,
+        "topics/ws.yaml": THREE_SESSIONS.replace("id: tiny", "id: ws").replace(
+            "area: digital-tools", "area: onboarding\nformat: workshop"
+        ),
+    }
+    # Going back from Tuesday 6 April 2027 a week at a time: 30, 23 and 16 March; with
+    # `skip: [2027-03-23]` the first part moves a week earlier.
+    line = timeline(load_project(tree(files)))
+    assert [w.start.date() for w in line.workshops if w.start] == [
+        dt.date(2027, 3, 16),
+        dt.date(2027, 3, 23),
+        dt.date(2027, 3, 30),
+    ]
+    files["program.yaml"] = files["program.yaml"].replace(
+        "start: 2027-04-06,", "start: 2027-04-06, skip: [2027-03-23],"
+    )
+    line = timeline(load_project(tree(files)))
+    assert [w.start.date() for w in line.workshops if w.start] == [
+        dt.date(2027, 3, 9),
+        dt.date(2027, 3, 16),
+        dt.date(2027, 3, 30),
     ]
 
 
