@@ -29,8 +29,9 @@ from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
 from .lint import lint
 from .loader import load_project
-from .match import match, write_pairs
+from .match import match
 from .model import Output
+from .pairs import write_pairs
 from .pdf import default_workers
 from .render import plural
 from .roster import read_roster

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -88,21 +88,31 @@ class Timeline:
         return max(ends) if ends else None
 
 
-def timeline(project: Project, slot: Schedule | None = None) -> Timeline:
-    """Lay the programme out on the calendar; `slot` gives one pair its own day and time."""
+def timeline(
+    project: Project,
+    slot: Schedule | None = None,
+    dates: Sequence[dt.datetime] = (),
+    zone: str | None = None,
+) -> Timeline:
+    """Lay the programme out on the calendar; `slot` gives one pair its own day and time,
+    or `dates` (in time zone `zone`) the start of each of a pair's sessions."""
     programme = project.programme
     schedule = slot or programme.schedule
-    zone = ZoneInfo(schedule.timezone) if schedule else None
+    zone_name = zone or (schedule.timezone if schedule else None)
+    tz = ZoneInfo(zone_name) if zone_name else None
     sequence = [
         (track, project.topics[topic_id], session, index)
         for track in programme.tracks
         for topic_id in track.topics
         for index, session in enumerate(project.topics[topic_id].sessions, start=1)
     ]
-    dates = list(_session_dates(schedule, len(sequence))) if schedule else []
+    days = list(_session_dates(schedule, len(sequence))) if schedule else []
     sessions = []
     for number, (track, topic, session, index) in enumerate(sequence, start=1):
-        start = _at(dates[number - 1], schedule) if schedule else None
+        if dates and number <= len(dates):
+            start: dt.datetime | None = dates[number - 1]
+        else:
+            start = _at(days[number - 1], schedule) if schedule else None
         end = start + dt.timedelta(minutes=schedule.session_minutes) if start and schedule else None
         sessions.append(PairSession(number, track, topic, session, index, start, end))
     workshops = _workshops(project.workshops, programme.schedule)
@@ -115,7 +125,7 @@ def timeline(project: Project, slot: Schedule | None = None) -> Timeline:
             after = sessions[position - 1] if 0 < position <= len(sessions) else None
         day = after.start.date() + dt.timedelta(days=1) if after and after.start else None
         checkpoints.append(CheckpointDate(number, checkpoint, after, day))
-    return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), zone)
+    return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), tz)
 
 
 def pair_schedule(schedule: Schedule, weekday: str, time: str, timezone: str) -> Schedule:

@@ -39,7 +39,7 @@ def test_every_bad_cell_is_reported_with_row_and_column(tmp_path: Path) -> None:
         "C D,,c@example.org,mentee,,,UTC,mon 9-10,,z\n"
     )
     assert problems(tmp_path, text) == [
-        "roster.csv:2:4: role: 'boss' must be mentor or mentee",
+        "roster.csv:2:4: role: 'boss' must be mentor, mentee or both",
         "roster.csv:3:3: email: 'not-an-email' is not an email address",
         "roster.csv:3:7: timezone: 'Mars/Base' is not a time zone name such as Europe/London",
         "roster.csv:3:8: availability: 'tue 17:00-15:00' ends before it starts",
@@ -68,7 +68,7 @@ def test_unknown_managers_and_circles(tmp_path: Path) -> None:
 def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     assert problems(tmp_path, "id,name,role,colour\n") == [
         "roster.csv:1:4: unknown column `colour`; the columns are id, name, email, role, "
-        "department, timezone, availability, manager_id, offers, wants",
+        "department, timezone, availability, manager_id, capacity, offers, wants",
         "roster.csv:1:5: the column `availability` is missing from the header row",
         "roster.csv:1:5: the column `department` is missing from the header row",
         "roster.csv:1:5: the column `email` is missing from the header row",
