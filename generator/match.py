@@ -31,7 +31,7 @@ from . import i18n
 from .errors import UsageError
 from .model import WEEKDAYS, MatchingWeights, Project
 from .roster import Person, Roster
-from .windows import Weeks, best_slot, book, free, starts
+from .windows import Spans, Weeks, best_slot, book, free, intersect, starts
 
 MINUTE = dt.timedelta(minutes=1)
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
@@ -125,7 +125,7 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
 
     pairs: list[Pair] = []
     for i, j in chosen:
-        pairs.append(_pair(mentors[i], mentees[j], weeks, topics, words))
+        pairs.append(_pair(mentors[i], mentees[j], weeks, topics, words, graph.common(i, j)))
     taken_m = {i for i, _ in chosen}
     taken_e = {j for _, j in chosen}
     seats_full = len(chosen) == sum(p.capacity for p in mentors)
@@ -162,6 +162,9 @@ class Graph:
     departments_m: dict[str, int] = field(default_factory=dict)
     departments_e: dict[str, int] = field(default_factory=dict)
     chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    spans: list[list[Spans]] = field(default_factory=list)  # per kind of week, per signature
+    sig_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sig_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weeks: int = 1
     some_weeks: set[tuple[str, int]] = field(default_factory=set)
 
@@ -190,8 +193,10 @@ class Graph:
         spare: NDArray[np.float64] | None = None
         first_kind = weeks.kinds[0]
         kind_keys: list[Index] = []
+        by_kind: list[list[Spans]] = []
         for kind, sample in enumerate(weeks.samples):
             spans = [starts(free(zone, slots, sample), weeks.minutes) for zone, slots in keys]  # type: ignore[arg-type]
+            by_kind.append(spans)
             found, overlap = _overlaps(spans, np.unique(sig_m), np.unique(sig_e), count)
             kind_keys.append(found)
             if kind == first_kind:
@@ -241,8 +246,14 @@ class Graph:
             LEVEL_CAP * (weights.common_time + weights.nearby_time_zones),
         )
         graph.chains = chains
+        graph.spans, graph.sig_m, graph.sig_e = by_kind, sig_m, sig_e
         graph._explain(mentors, mentees, weeks, kind_keys, sig_m, sig_e, count)
         return graph
+
+    def common(self, i: int, j: int) -> list[Spans]:
+        """When mentor i and mentee j can both start a session, in a week of each kind."""
+        m, e = int(self.sig_m[i]), int(self.sig_e[j])
+        return [intersect(spans[m], spans[e]) for spans in self.spans]
 
     # --- solving ------------------------------------------------------------------------
 
@@ -323,13 +334,12 @@ class Graph:
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
         if len(kind_keys) > 1:
-            some = np.unique(np.concatenate(kind_keys))
             for role, sigs in (("mentor", sig_m), ("mentee", sig_e)):
-                side = some // count if role == "mentor" else some % count
-                present = set(np.unique(side).tolist())
-                for k, sig in enumerate(sigs.tolist()):
-                    if sig in present:
-                        self.some_weeks.add((role, k))
+                side = [keys // count if role == "mentor" else keys % count for keys in kind_keys]
+                present = _distinct(np.concatenate([_distinct(s) for s in side]))
+                at = np.minimum(np.searchsorted(present, sigs), max(0, len(present) - 1))
+                hit = present[at] == sigs if len(present) else np.zeros(len(sigs), dtype=bool)
+                self.some_weeks.update((role, k) for k in np.flatnonzero(hit).tolist())
 
     def why(self, person: Person, index: int, role: str, full: bool) -> str:
         """Why someone is not paired, in words a coordinator can act on."""
@@ -384,23 +394,27 @@ def _overlaps(
     that can overlap a piece of the other lie in one sorted run, found by binary search.
     """
 
+    lengths = [b - a for s in (*mentor_sigs.tolist(), *mentee_sigs.tolist()) for a, b in spans[s]]
+    # Pieces about as long as most windows: few windows are cut, few candidates are false.
+    piece = int(min(PIECE, max(15, np.percentile(lengths, 90)))) if lengths else PIECE
+
     def pieces(sigs: Index) -> tuple[Index, Index, Index]:
         owner = [s for s in sigs.tolist() for _ in spans[s]]
         a = [span[0] for s in sigs.tolist() for span in spans[s]]
         b = [span[1] for s in sigs.tolist() for span in spans[s]]
         own, start, end = (np.array(x, dtype=np.int64) for x in (owner, a, b))
-        parts = -(-(end - start) // PIECE)
+        parts = -(-(end - start) // piece)
         own = np.repeat(own, parts)
         base = np.repeat(start, parts)
         step = np.arange(len(own)) - np.repeat(np.cumsum(parts) - parts, parts)
-        first = base + step * PIECE
-        return own, first, np.minimum(first + PIECE, np.repeat(end, parts))
+        first = base + step * piece
+        return own, first, np.minimum(first + piece, np.repeat(end, parts))
 
     own_m, a_m, b_m = pieces(mentor_sigs)
     own_e, a_e, b_e = pieces(mentee_sigs)
     order = np.argsort(a_m, kind="stable")
     own_m, a_m, b_m = own_m[order], a_m[order], b_m[order]
-    low = np.searchsorted(a_m, a_e - PIECE, side="right")
+    low = np.searchsorted(a_m, a_e - piece, side="right")
     high = np.searchsorted(a_m, b_e, side="left")
     counts = high - low
     found: list[Index] = []
@@ -421,9 +435,22 @@ def _overlaps(
         begin = stop
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    keys, inverse = np.unique(np.concatenate(found), return_inverse=True)
-    sums = np.bincount(inverse, weights=np.concatenate(overlap), minlength=len(keys))
-    return keys, sums.astype(np.float64)
+    every = np.concatenate(found)
+    order = np.argsort(every, kind="stable")
+    every = every[order]
+    if not len(every):
+        return every, np.zeros(0, dtype=np.float64)
+    starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
+    sums = np.add.reduceat(np.concatenate(overlap)[order], starts)
+    return every[starts], sums.astype(np.float64)
+
+
+def _distinct(values: Index) -> Index:
+    """Sorted distinct values (by sorting: faster than hashing for these arrays)."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _expand(
@@ -534,16 +561,23 @@ class _Words:
         return cls(translations.gettext, vocabulary(translations.gettext, locale)["weekdays"])
 
 
-def _pair(mentor: Person, mentee: Person, weeks: Weeks, topics: _Topics, words: _Words) -> Pair:
+def _pair(
+    mentor: Person,
+    mentee: Person,
+    weeks: Weeks,
+    topics: _Topics,
+    words: _Words,
+    common: list[Spans],
+) -> Pair:
     _ = words.gettext
     offered = {unit for item in mentor.offers for unit in topics.units(item)}
     taught = [w for w in dict.fromkeys(mentee.wants) if topics.units(w) & offered]
     wishes = len(dict.fromkeys(mentee.wants))
     score = round(100 * len(taught) / wishes) if wishes else 0
     zone = mentee.timezone
-    slot = best_slot(weeks, mentor, mentee, zone)
+    slot = best_slot(weeks, mentor, mentee, zone, common)
     assert slot is not None, "an allowed pair has a common window in every week"
-    booking = book(weeks, mentor, mentee, *slot, zone, words.gettext)
+    booking = book(weeks, mentor, mentee, *slot, zone, words.gettext, common)
     reasons = []
     if taught:
         reasons.append(
@@ -575,13 +609,20 @@ def _pair(mentor: Person, mentee: Person, weeks: Weeks, topics: _Topics, words: 
 
 
 def _notes(people: Iterable[Person], topics: _Topics) -> tuple[str, ...]:
-    notes = []
+    """One note for each offer or wish that names no topic, with the rows that use it."""
+    rows: dict[tuple[str, str], list[int]] = {}
     for person in people:
         for kind, items in (("offers", person.offers), ("wants", person.wants)):
-            for item in items:
+            for item in dict.fromkeys(items):
                 if topics.unknown(item):
-                    notes.append(
-                        f"row {person.row}: {kind} {item!r} is neither a topic id nor a tag of "
-                        f"the library{topics.suggestion(item)}; it only matches the same word"
-                    )
+                    rows.setdefault((kind, item), []).append(person.row)
+    notes = []
+    for (kind, item), where in sorted(rows.items(), key=lambda entry: entry[1][0]):
+        more = f" and {len(where) - 3:,} more rows" if len(where) > 3 else ""
+        shown = ", ".join(str(r) for r in where[:3])
+        notes.append(
+            f"row{'s' if len(where) > 1 else ''} {shown}{more}: {kind} {item!r} is neither a "
+            f"topic id nor a tag of the library{topics.suggestion(item)}; it only matches "
+            "the same word"
+        )
     return tuple(notes)

@@ -49,7 +49,7 @@ class Weeks:
         schedule = project.programme.schedule if project else None
         starts: list[dt.datetime] = []
         if project is not None and schedule is not None:
-            zone = ZoneInfo(schedule.timezone)
+            zone = zone_info(schedule.timezone)
             for session in timeline(project).sessions:
                 assert session.start is not None
                 monday = session.start.date() - dt.timedelta(days=session.start.weekday())
@@ -71,10 +71,16 @@ class Weeks:
         return cls(tuple(starts), minutes, tuple(kinds), tuple(samples), tuple(weights))
 
 
+@lru_cache(maxsize=1024)
+def zone_info(name: str) -> ZoneInfo:
+    """ZoneInfo keeps only a few zones alive; a roster has dozens, looked up millions of times."""
+    return ZoneInfo(name)
+
+
 def _shape(start: dt.datetime, zones: Sequence[str]) -> tuple[object, ...]:
     """What the week looks like on every clock: local time at each hour, from its start."""
     return tuple(
-        (start + dt.timedelta(hours=h)).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        (start + dt.timedelta(hours=h)).astimezone(zone_info(zone)).replace(tzinfo=None)
         - start.replace(tzinfo=None)
         for zone in zones
         for h in range(-24, 8 * 24 + 1)
@@ -84,7 +90,7 @@ def _shape(start: dt.datetime, zones: Sequence[str]) -> tuple[object, ...]:
 @lru_cache(maxsize=65536)
 def _slot_spans(zone: str, slot: Slot, week: dt.datetime) -> Spans:
     """The minutes of `week` (and the days either side) in which a weekly slot is free."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     first = (week - dt.timedelta(days=1)).astimezone(tz).date()
     spans = []
     for offset in range(10):
@@ -182,7 +188,7 @@ def common_starts(a: Person, b: Person, week: dt.datetime, minutes: int) -> Span
 
 def usual_minute(week: dt.datetime, weekday: int, clock: int, zone: str) -> int:
     """Minutes from the week's start to the first time it is `weekday` at `clock` in `zone`."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     first = week.astimezone(tz).date()
     for offset in range(9):
         day = first + dt.timedelta(days=offset)
@@ -212,14 +218,15 @@ def book(
     clock: int,
     zone: str,
     gettext: Callable[[str], str] = str,
+    common: Sequence[Spans] | None = None,
 ) -> Booking:
     """Each session at the pair's weekday and time when both are free then, otherwise at
     the nearest time in that week when both are (a clock changed), and the reason."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     sessions: list[Booked] = []
     impossible: list[int] = []
     usual_at = _clock(clock)
-    spans_of = [common_starts(mentor, mentee, w, weeks.minutes) for w in weeks.samples]
+    spans_of = common or pair_spans(weeks, mentor, mentee)
     wanted_of = [usual_minute(w, weekday, clock, zone) for w in weeks.samples]
     for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
         spans, wanted = spans_of[kind], wanted_of[kind]
@@ -264,11 +271,22 @@ def book(
     )
 
 
-def best_slot(weeks: Weeks, mentor: Person, mentee: Person, zone: str) -> tuple[int, int] | None:
+def pair_spans(weeks: Weeks, mentor: Person, mentee: Person) -> list[Spans]:
+    """When a session of the two can start, in a week of each kind."""
+    return [common_starts(mentor, mentee, sample, weeks.minutes) for sample in weeks.samples]
+
+
+def best_slot(
+    weeks: Weeks,
+    mentor: Person,
+    mentee: Person,
+    zone: str,
+    common: Sequence[Spans] | None = None,
+) -> tuple[int, int] | None:
     """The weekday and time (in `zone`) that holds for the most sessions, the first one
     included when it can; the earliest in the week among equals."""
-    tz = ZoneInfo(zone)
-    per_kind = [common_starts(mentor, mentee, sample, weeks.minutes) for sample in weeks.samples]
+    tz = zone_info(zone)
+    per_kind = common or pair_spans(weeks, mentor, mentee)
     if not all(per_kind):
         return None
     candidates: set[tuple[int, int]] = set()
@@ -290,7 +308,7 @@ def best_slot(weeks: Weeks, mentor: Person, mentee: Person, zone: str) -> tuple[
 
 
 def _offset(zone: str, moment: dt.datetime) -> dt.timedelta | None:
-    return moment.astimezone(ZoneInfo(zone)).utcoffset()
+    return moment.astimezone(zone_info(zone)).utcoffset()
 
 
 def _clock(minutes: int) -> str:
