@@ -200,14 +200,11 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
             )
         if len(problems) != before or mentor is None or mentee is None or clock is None:
             continue
-        taken[mentee.id] = row.row
-        load.setdefault(mentor.id, []).append(row.row)
-        names[pair_id] = row.row
         booking = book(weeks, mentor, mentee, WEEKDAYS.index(weekday), clock, zone)
         who = f"{mentor.name} and {mentee.name}"
         if booking.impossible:
             first = booking.impossible[0]
-            week = weeks.starts[first - 1].date().isoformat()
+            week = weeks.monday(first).isoformat()
             more = len(booking.impossible) - 1
             problems.add(
                 place("time"),
@@ -232,6 +229,9 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 f"on {usual} for {len(booking.changes)} of {len(booking.sessions)} sessions; "
                 + "; ".join(booking.changes)
             )
+        taken[mentee.id] = row.row
+        load.setdefault(mentor.id, []).append(row.row)
+        names[pair_id] = row.row
         reasons = tuple(r.strip() for r in row.reasons.split(";") if r.strip())
         pairs.append(
             Pair(

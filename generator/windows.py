@@ -40,6 +40,11 @@ class Weeks:
     kinds: tuple[int, ...] = ()
     samples: tuple[dt.datetime, ...] = ()
     weights: tuple[int, ...] = ()  # how many sessions fall in a week of each kind
+    timezone: str = "UTC"  # the programme's: weeks start on its Mondays
+
+    def monday(self, number: int) -> dt.date:
+        """The Monday of the week session `number` (1-based) falls in."""
+        return self.starts[number - 1].astimezone(zone_info(self.timezone)).date()
 
     @classmethod
     def of(cls, project: Project | None, zones: Iterable[str]) -> Weeks:
@@ -68,7 +73,14 @@ class Weeks:
                 samples.append(start)
             kinds.append(keys[key])
         weights = [kinds.count(k) for k in range(len(samples))]
-        return cls(tuple(starts), minutes, tuple(kinds), tuple(samples), tuple(weights))
+        return cls(
+            tuple(starts),
+            minutes,
+            tuple(kinds),
+            tuple(samples),
+            tuple(weights),
+            schedule.timezone if schedule else "UTC",
+        )
 
 
 @lru_cache(maxsize=1024)
@@ -249,7 +261,7 @@ def book(
             changed = [zone]
         _ = gettext
         reason = (
-            _("the clocks change for %(who)s") % {"who": " & ".join(changed)}
+            _("the clocks change for %(who)s") % {"who": _(" and ").join(changed)}
             if changed
             else _("one of you is not free at the usual time that week")
         )
