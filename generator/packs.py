@@ -46,7 +46,7 @@ from .pdf import (
 )
 from .render import Renderer
 from .roster import Person
-from .schedule import Timeline, timeline, undated
+from .schedule import Timeline, onboarding_sittings, timeline, undated, with_sittings
 
 PAIRS_PER_JOB = 10  # pairs laid out directly, per batch document
 PAIRS_PER_STAMP_JOB = 20  # pairs stamped, per job
@@ -109,11 +109,16 @@ class PackReport:
 
 
 def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> list[PairInfo]:
-    """Each pair with its own dates: every session where both are free on its real date."""
+    """Each pair with its own dates: every session where both are free on its real date,
+    and the onboarding sittings that suit each of them."""
+    pairs = list(pairs)
+    people = {p.id: p for pair in pairs for p in (pair.mentor, pair.mentee)}
+    sittings = onboarding_sittings(project, renderer.timeline, list(people.values()))
     infos = []
     for pair in pairs:
         zone = pair.zone
         line = timeline(project, dates=pair.dates, zone=zone) if pair.dates else timeline(project)
+        line = with_sittings(line, sittings, (pair.mentor, pair.mentee), zone)
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {
             "day": day,

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
 from generator.cli import cli
-from generator.loader import load_project
 from generator.errors import InvalidProject, UsageError
+from generator.loader import load_project
 from generator.pairs import read_pairs, read_rows
 from generator.roster import read_roster
 
