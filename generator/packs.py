@@ -191,8 +191,18 @@ def part_artefacts(
     parts = [
         ("cover", "pairs/pack.md.j2", _("Your pair"), {}),
         ("agreement", "site/agreement.md.j2", _("Mentoring agreement"), {}),
-        ("cert-mentor", "pairs/certificate.md.j2", _("Certificate"), {"person": info.mentor}),
-        ("cert-mentee", "pairs/certificate.md.j2", _("Certificate"), {"person": info.mentee}),
+        (
+            "cert-mentor",
+            "pairs/certificate.md.j2",
+            _("Certificate"),
+            {"person": info.mentor, "as_role": "mentor"},
+        ),
+        (
+            "cert-mentee",
+            "pairs/certificate.md.j2",
+            _("Certificate"),
+            {"person": info.mentee, "as_role": "mentee"},
+        ),
     ]
     artefacts = []
     for number, (suffix, template, title, extra) in enumerate(parts):
@@ -656,7 +666,8 @@ def build_packs(
     started = time.perf_counter()
     _ = renderer.gettext
     cache = cache or LayoutCache(None, "")
-    report = PackReport(pairs=len(infos), certificates=2 * len(infos))
+    people = {p.id for info in infos for p in info.people}  # a mentor may take several
+    report = PackReport(pairs=len(infos), certificates=len(people))
     roots = allowed_roots(renderer.project)
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     # The stencils first (the stamping waits for them), then the shared pages; this

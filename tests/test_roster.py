@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InvalidProject, UsageError
+from generator import roster as roster_module
 from generator.roster import Slot, read_roster
 
 from .conftest import FIXTURES
@@ -86,3 +87,68 @@ def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
     ]
     with pytest.raises(UsageError, match="no such roster file"):
         read_roster(tmp_path / "nope.csv")
+
+
+def test_roles_both_and_capacity(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+        "zara,Zara Ahmed,zara@example.org,mentor,3,Data,UTC,mon 09:00-17:00,ai,\n"
+        "lu,Lu Wei,lu@example.org,both,,Sales,UTC,mon 09:07-10:53,video,ai\n"
+        "ola,Ola Nordmann,ola@example.org,mentee,,Legal,UTC,mon 09:00-17:00,,video\n",
+        encoding="utf-8",
+    )
+    roster = read_roster(path)
+    assert [p.id for p in roster.mentors] == ["zara", "lu"]
+    assert [p.id for p in roster.mentees] == ["lu", "ola"]
+    people = roster.by_id()
+    assert (people["zara"].capacity, people["lu"].capacity, people["ola"].capacity) == (3, 1, 1)
+    assert people["lu"].availability == (Slot(0, 9 * 60 + 7, 10 * 60 + 53),)
+
+
+def test_bad_roles_capacities_and_cells_too_long(tmp_path: Path) -> None:
+    text = (
+        "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+        "zara,Zara Ahmed,zara@example.org,mentor,0,Data,UTC,mon 09:00-17:00,ai,\n"
+        "lu,Lu Wei,lu@example.org,both,two,Sales,UTC,mon 09:00-17:00,,\n"
+        "ola,Ola Nordmann,ola@example.org,mentee,2,Legal,UTC,mon 09:00-17:00,,video\n"
+        f"eva,{'Eva ' * 300},eva@example.org,mentee,,Legal,UTC,mon 09:00-17:00,,video\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:5: capacity: '0' must be a whole number from 1 to 20 (how many leaders "
+        "this mentor takes)",
+        "roster.csv:3:5: capacity: 'two' must be a whole number from 1 to 20 (how many leaders "
+        "this mentor takes)",
+        "roster.csv:3:9: offers: a mentor needs at least one topic or tag to offer",
+        "roster.csv:3:10: wants: a mentee needs at least one topic or tag to learn",
+        "roster.csv:4:5: capacity: a mentee has one mentor; leave the cell empty, or make the "
+        "role mentor or both",
+        "roster.csv:5:2: name: the cell is 1,200 characters long; a cell holds at most 1,000",
+    ]
+
+
+def test_a_row_that_is_not_csv_and_a_roster_too_big(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = HEADER + 'a,"Ann,a@example.org,mentee,Sales,,UTC,mon 09:00-10:00,,x\n' + "x" * 140_000
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:1: this row cannot be read as CSV (field larger than field limit "
+        "(131072)); export the roster again as CSV UTF-8"
+    ]
+    monkeypatch.setattr(roster_module, "MAX_PEOPLE", 2)
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        HEADER
+        + "".join(
+            f"p{k},{name},p{k}@example.org,mentee,Sales,,UTC,mon 09:00-10:00,,x\n"
+            for k, name in enumerate(("Ana Lima", "Bo Berg", "Cy Young"))
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(UsageError) as caught:
+        read_roster(path)
+    assert str(caught.value) == (
+        "roster.csv: the roster has more than 2 people; split it (by region or business unit, "
+        "so that people who should meet stay together) into rosters of at most 2 people and "
+        "match each one"
+    )
