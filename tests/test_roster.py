@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import InvalidProject, UsageError
 from generator import roster as roster_module
+from generator.errors import InvalidProject, UsageError
 from generator.roster import Slot, read_roster
 
 from .conftest import FIXTURES
