@@ -34,6 +34,7 @@ from .roster import Person, Roster
 from .windows import Spans, Weeks, best_slot, book, free, intersect, starts
 
 MINUTE = dt.timedelta(minutes=1)
+WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
 BATCH = 8_000_000  # overlapping pieces looked at at once (bounds memory)
 MAX_EDGES = 60_000_000  # allowed pairs weighed at once (about 1.5 GB)
@@ -167,6 +168,9 @@ class Graph:
     sig_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weeks: int = 1
     some_weeks: set[tuple[str, int]] = field(default_factory=set)
+    degree_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    degree_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    below: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -189,23 +193,32 @@ class Graph:
         )
         keys = list(signatures)
         count = len(keys)
-        common: Index | None = None
-        spare: NDArray[np.float64] | None = None
+        # The sweep runs on the week of the first session; the other kinds of week (other
+        # clocks) only check the pairs it found.
         first_kind = weeks.kinds[0]
-        kind_keys: list[Index] = []
-        by_kind: list[list[Spans]] = []
-        for kind, sample in enumerate(weeks.samples):
-            spans = [starts(free(zone, slots, sample), weeks.minutes) for zone, slots in keys]  # type: ignore[arg-type]
-            by_kind.append(spans)
-            found, overlap = _overlaps(spans, np.unique(sig_m), np.unique(sig_e), count)
-            kind_keys.append(found)
-            if kind == first_kind:
-                spare_keys, spare = found, overlap
-        common = kind_keys[0]
-        for found in kind_keys[1:]:
-            common = common[np.isin(common, found, assume_unique=True)]
-        assert spare is not None
-        spare_of = spare[np.searchsorted(spare_keys, common)]
+        by_kind = [
+            [starts(free(zone, slots, sample), weeks.minutes) for zone, slots in keys]  # type: ignore[arg-type]
+            for sample in weeks.samples
+        ]
+        common, spare_of = _overlaps(by_kind[first_kind], _distinct(sig_m), _distinct(sig_e), count)
+        first_weeks = common
+        for kind, spans in enumerate(by_kind):
+            if kind == first_kind or not len(common):
+                continue
+            # Both windows moved by the same amount overlap as before: only pairs with a
+            # window that moved differently (a clock changed) need looking at again.
+            shift = _shift(weeks.samples[first_kind], weeks.samples[kind])
+            same = np.array(
+                [
+                    tuple((a - shift, b - shift) for a, b in moved) == before
+                    for moved, before in zip(spans, by_kind[first_kind], strict=True)
+                ]
+            )
+            left, right = common // count, common % count
+            check = np.flatnonzero(~(same[left] & same[right]))
+            keep = np.ones(len(common), dtype=bool)
+            keep[check] = _still_overlap(spans, left[check], right[check])
+            common, spare_of = common[keep], spare_of[keep]
         m, e, spare_pairs = _expand(common // count, common % count, spare_of, sig_m, sig_e)
 
         index = {p.id: k for k, p in enumerate(people)}
@@ -247,7 +260,7 @@ class Graph:
         )
         graph.chains = chains
         graph.spans, graph.sig_m, graph.sig_e = by_kind, sig_m, sig_e
-        graph._explain(mentors, mentees, weeks, kind_keys, sig_m, sig_e, count)
+        graph._explain(mentors, mentees, weeks, first_weeks, common, sig_m, sig_e, count)
         return graph
 
     def common(self, i: int, j: int) -> list[Spans]:
@@ -321,7 +334,8 @@ class Graph:
         mentors: list[Person],
         mentees: list[Person],
         weeks: Weeks,
-        kind_keys: list[Index],
+        first_weeks: Index,
+        every_week: Index,
         sig_m: Index,
         sig_e: Index,
         count: int,
@@ -333,10 +347,20 @@ class Graph:
             key = p.department.lower()
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
-        if len(kind_keys) > 1:
-            for role, sigs in (("mentor", sig_m), ("mentee", sig_e)):
-                side = [keys // count if role == "mentor" else keys % count for keys in kind_keys]
-                present = _distinct(np.concatenate([_distinct(s) for s in side]))
+        self.degree_m = np.bincount(self.mentor, minlength=len(mentors))
+        self.degree_e = np.bincount(self.mentee, minlength=len(mentees))
+        below: dict[str, set[str]] = {}
+        for person_id, above in self.chains.items():
+            for boss in above:
+                below.setdefault(boss, set()).add(person_id)
+        self.below = below
+        if len(first_weeks) != len(every_week):
+            lost = first_weeks[~np.isin(first_weeks, every_week, assume_unique=True)]
+            for role, sigs, side in (
+                ("mentor", sig_m, lost // count),
+                ("mentee", sig_e, lost % count),
+            ):
+                present = _distinct(side)
                 at = np.minimum(np.searchsorted(present, sigs), max(0, len(present) - 1))
                 hit = present[at] == sigs if len(present) else np.zeros(len(sigs), dtype=bool)
                 self.some_weeks.update((role, k) for k in np.flatnonzero(hit).tolist())
@@ -344,8 +368,7 @@ class Graph:
     def why(self, person: Person, index: int, role: str, full: bool) -> str:
         """Why someone is not paired, in words a coordinator can act on."""
         other = "mentee" if role == "mentor" else "mentor"
-        mine = self.mentor if role == "mentor" else self.mentee
-        allowed = int(np.count_nonzero(mine == index))
+        allowed = int((self.degree_m if role == "mentor" else self.degree_e)[index])
         if allowed:
             why = (
                 f"there are more {role}s than {other}s" + (" can take" if role == "mentee" else "")
@@ -362,9 +385,7 @@ class Graph:
         if different <= 0:
             return f"every {other} works in the same department ({person.department})"
         others = self.mentees if role == "mentor" else self.mentors
-        related = set(self.chains.get(person.id, ())) | {
-            p for p, above in self.chains.items() if person.id in above
-        }
+        related = set(self.chains.get(person.id, ())) | self.below.get(person.id, set())
         in_line = sum(
             1
             for p in others
@@ -443,6 +464,33 @@ def _overlaps(
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
     sums = np.add.reduceat(np.concatenate(overlap)[order], starts)
     return every[starts], sums.astype(np.float64)
+
+
+def _shift(first: dt.datetime, other: dt.datetime) -> int:
+    """How far an unchanged clock's minutes move between two weeks: their starts are
+    whole weeks apart, less the programme's own clock change."""
+    apart = int((other - first).total_seconds() // 60)
+    change = (apart + WEEK_MINUTES // 2) % WEEK_MINUTES - WEEK_MINUTES // 2
+    return -change
+
+
+def _still_overlap(spans: list[Spans], left: Index, right: Index) -> NDArray[np.bool_]:
+    """For each signature pair, whether their windows of this kind of week overlap."""
+    widest = max((len(s) for s in spans), default=0)
+    if widest == 0:
+        return np.zeros(len(left), dtype=bool)
+    table = np.full((len(spans), widest, 2), -1, dtype=np.int32)
+    for sig, windows in enumerate(spans):
+        if windows:
+            table[sig, : len(windows)] = windows
+    found = np.zeros(len(left), dtype=bool)
+    starts_, ends = table[:, :, 0], table[:, :, 1]
+    for p in range(widest):
+        a0, a1 = starts_[left, p], ends[left, p]
+        for q in range(widest):
+            b0, b1 = starts_[right, q], ends[right, q]
+            found |= np.maximum(a0, b0) < np.minimum(a1, b1)
+    return found
 
 
 def _distinct(values: Index) -> Index:

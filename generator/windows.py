@@ -105,10 +105,9 @@ def _slot_spans(zone: str, slot: Slot, week: dt.datetime) -> Spans:
     tz = zone_info(zone)
     first = (week - dt.timedelta(days=1)).astimezone(tz).date()
     spans = []
-    for offset in range(10):
+    offset = (slot.weekday - first.weekday()) % 7
+    while offset < 10:
         day = first + dt.timedelta(days=offset)
-        if day.weekday() != slot.weekday:
-            continue
         begin = dt.datetime.combine(day, dt.time(slot.start // 60, slot.start % 60), tz)
         finish_day = day + dt.timedelta(days=slot.end // DAY)
         end_minute = slot.end % DAY
@@ -117,6 +116,7 @@ def _slot_spans(zone: str, slot: Slot, week: dt.datetime) -> Spans:
         b = int((finish - week).total_seconds() // 60)
         if b > a:
             spans.append((a, b))
+        offset += 7
     return tuple(spans)
 
 
@@ -133,7 +133,11 @@ def merge(spans: Iterable[tuple[int, int]]) -> Spans:
 
 def free(zone: str, slots: tuple[Slot, ...], week: dt.datetime) -> Spans:
     """The minutes of a week a person is free, from their weekly slots."""
-    return merge(span for slot in slots for span in _slot_spans(zone, slot, week))
+    if len(slots) == 1:
+        return _slot_spans(zone, slots[0], week)
+    spans = [span for slot in slots for span in _slot_spans(zone, slot, week)]
+    spans.sort()
+    return merge(spans)
 
 
 def starts(spans: Spans, minutes: int) -> Spans:
@@ -198,6 +202,7 @@ def common_starts(a: Person, b: Person, week: dt.datetime, minutes: int) -> Span
     return intersect(person_starts(a, week, minutes), person_starts(b, week, minutes))
 
 
+@lru_cache(maxsize=65536)
 def usual_minute(week: dt.datetime, weekday: int, clock: int, zone: str) -> int:
     """Minutes from the week's start to the first time it is `weekday` at `clock` in `zone`."""
     tz = zone_info(zone)
