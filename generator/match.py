@@ -37,7 +37,7 @@ MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
 BATCH = 8_000_000  # overlapping pieces looked at at once (bounds memory)
-MAX_EDGES = 60_000_000  # allowed pairs weighed at once (about 1.5 GB)
+MAX_EDGES = 20_000_000  # allowed pairs weighed at once (under 2 GB in all)
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
@@ -200,7 +200,9 @@ class Graph:
             [starts(free(zone, slots, sample), weeks.minutes) for zone, slots in keys]  # type: ignore[arg-type]
             for sample in weeks.samples
         ]
-        common, spare_of = _overlaps(by_kind[first_kind], _distinct(sig_m), _distinct(sig_e), count)
+        common, spare_of = _overlaps(
+            by_kind[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people)
+        )
         first_weeks = common
         for kind, spans in enumerate(by_kind):
             if kind == first_kind or not len(common):
@@ -407,7 +409,11 @@ class Graph:
 
 
 def _overlaps(
-    spans: list[tuple[tuple[int, int], ...]], mentor_sigs: Index, mentee_sigs: Index, count: int
+    spans: list[tuple[tuple[int, int], ...]],
+    mentor_sigs: Index,
+    mentee_sigs: Index,
+    count: int,
+    people: int,
 ) -> tuple[Index, NDArray[np.float64]]:
     """Signature pairs (mentor * count + mentee) whose start windows overlap, and by how much.
 
@@ -438,6 +444,8 @@ def _overlaps(
     low = np.searchsorted(a_m, a_e - piece, side="right")
     high = np.searchsorted(a_m, b_e, side="left")
     counts = high - low
+    if int(counts.sum()) > 4 * MAX_EDGES:  # refuse before the memory is spent, not after
+        raise UsageError(_too_big(people, int(counts.sum()) // 4, about="roughly "))
     found: list[Index] = []
     overlap: list[NDArray[np.int64]] = []
     ends = np.cumsum(counts)
@@ -454,6 +462,8 @@ def _overlaps(
         found.append(own_m[m_rep[keep]] * count + own_e[e_rep[keep]])
         overlap.append(length[keep])
         begin = stop
+        if sum(len(f) for f in found) > 2 * MAX_EDGES:
+            raise UsageError(_too_big(people, 2 * MAX_EDGES, about="more than "))
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     every = np.concatenate(found)
@@ -516,7 +526,7 @@ def _expand(
     sizes = cm * ce
     total = int(sizes.sum())
     if total > MAX_EDGES * 2:
-        raise UsageError(_too_big(len(sig_m) + len(sig_e), total))
+        raise UsageError(_too_big(len(sig_m) + len(sig_e), total, about="up to "))
     which = np.repeat(np.arange(len(sizes)), sizes)
     step = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     across = ce[which]
@@ -525,12 +535,16 @@ def _expand(
     return m, e, spare[which]
 
 
-def _too_big(people: int, pairs: int) -> str:
+def _too_big(people: int, pairs: int, about: str = "") -> str:
+    """Refuse a roster that allows too many pairs, saying how small each part should be:
+    the pairs allowed grow with the square of the people."""
+    size = max(2, int(people * (MAX_EDGES / max(pairs, 1)) ** 0.5 * 0.9))
+    size = size // 1000 * 1000 if size > 2000 else size
     return (
-        f"the roster of {people:,} people allows {pairs:,} possible pairs, more than can be "
-        f"weighed at once ({MAX_EDGES:,}); split it into rosters of people who can meet "
-        "(by region, time zone or business unit, each under about 100,000 people) and "
-        "match each one"
+        f"the roster of {people:,} people allows {about}{pairs:,} "
+        f"possible pairs, more than can be weighed at once ({MAX_EDGES:,}); split it into "
+        f"rosters of at most about {size:,} people (by region or business unit, keeping "
+        "together the people who should meet) and match each one"
     )
 
 

@@ -270,9 +270,9 @@ def test_a_roster_too_big_to_weigh_is_refused_with_how_to_split_it(
     with pytest.raises(UsageError) as caught:
         match(read_roster(roster_of(tmp_path, rows)))
     assert str(caught.value) == (
-        "the roster of 6 people allows 9 possible pairs, more than can be weighed at once (2); "
-        "split it into rosters of people who can meet (by region, time zone or business unit, "
-        "each under about 100,000 people) and match each one"
+        "the roster of 6 people allows up to 9 possible pairs, more than can be weighed at once (2); "
+        "split it into rosters of at most about 2 people (by region or business unit, keeping "
+        "together the people who should meet) and match each one"
     )
 
 
