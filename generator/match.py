@@ -36,8 +36,8 @@ from .windows import Spans, Weeks, best_slot, book, free, intersect, starts
 MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
-BATCH = 8_000_000  # overlapping pieces looked at at once (bounds memory)
-MAX_EDGES = 20_000_000  # allowed pairs weighed at once (under 2 GB in all)
+BATCH = 4_000_000  # overlapping pieces looked at at once (bounds memory)
+MAX_EDGES = 12_000_000  # allowed pairs weighed at once: under 2 GB in all (measured)
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
@@ -146,6 +146,7 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
 
 
 Index = NDArray[np.int64]
+Small = NDArray[np.int32]
 
 
 @dataclass
@@ -154,10 +155,10 @@ class Graph:
 
     mentors: list[Person]
     mentees: list[Person]
-    mentor: Index  # per allowed pair
-    mentee: Index
-    wishes: Index  # wishes of the leader the mentor can teach
-    soft: Index  # soft-goal points, 0 to 10 per goal, weighted
+    mentor: Small  # per allowed pair
+    mentee: Small
+    wishes: Small  # wishes of the leader the mentor can teach
+    soft: Small  # soft-goal points, 0 to 10 per goal, weighted
     soft_max: int
     # what `why` needs to explain an unmatched person
     departments_m: dict[str, int] = field(default_factory=dict)
@@ -221,7 +222,14 @@ class Graph:
             keep = np.ones(len(common), dtype=bool)
             keep[check] = _still_overlap(spans, left[check], right[check])
             common, spare_of = common[keep], spare_of[keep]
+        lost = (  # signature pairs free together in the first week, not in every week
+            first_weeks[~np.isin(first_weeks, common, assume_unique=True)]
+            if len(first_weeks) != len(common)
+            else first_weeks[:0]
+        )
+        del first_weeks
         m, e, spare_pairs = _expand(common // count, common % count, spare_of, sig_m, sig_e)
+        del common, spare_of
 
         index = {p.id: k for k, p in enumerate(people)}
         person_m = np.array([index[p.id] for p in mentors], dtype=np.int64)
@@ -236,7 +244,9 @@ class Graph:
             pair_keys = person_m[m] * len(people) + person_e[e]
             at = np.minimum(np.searchsorted(lines, pair_keys), len(lines) - 1)
             keep &= lines[at] != pair_keys
-        m, e, spare_pairs = m[keep], e[keep], spare_pairs[keep]
+        m, e = m[keep].astype(np.int32), e[keep].astype(np.int32)
+        spare_pairs = spare_pairs[keep].astype(np.int32)
+        del keep
         if len(m) > MAX_EDGES:
             raise UsageError(_too_big(len(people), len(m)))
 
@@ -248,21 +258,21 @@ class Graph:
         }
         off_m = np.array([offsets[p.timezone] for p in mentors], dtype=np.int64)
         off_e = np.array([offsets[p.timezone] for p in mentees], dtype=np.int64)
-        common_time = np.minimum(LEVEL_CAP, spare_pairs.astype(np.int64) // 60)
+        common_time = np.minimum(LEVEL_CAP, spare_pairs // 60)
         nearby = np.maximum(0, LEVEL_CAP - np.abs(off_m[m] - off_e[e]) // 60)
         soft = weights.common_time * common_time + weights.nearby_time_zones * nearby
         graph = cls(
             mentors,
             mentees,
-            m.astype(np.int64),
-            e.astype(np.int64),
-            wishes,
-            soft.astype(np.int64),
+            m,
+            e,
+            wishes.astype(np.int32),
+            soft.astype(np.int32),
             LEVEL_CAP * (weights.common_time + weights.nearby_time_zones),
         )
         graph.chains = chains
         graph.spans, graph.sig_m, graph.sig_e = by_kind, sig_m, sig_e
-        graph._explain(mentors, mentees, weeks, first_weeks, common, sig_m, sig_e, count)
+        graph._explain(mentors, mentees, weeks, lost, sig_m, sig_e, count)
         return graph
 
     def common(self, i: int, j: int) -> list[Spans]:
@@ -288,7 +298,7 @@ class Graph:
         if not chosen:
             return (0, 0, 0)
         size = len(self.mentees)
-        keys = self.mentor * size + self.mentee
+        keys = self.mentor.astype(np.int64) * size + self.mentee
         order = np.argsort(keys)
         wanted = np.array([i * size + j for i, j in chosen], dtype=np.int64)
         at = order[np.searchsorted(keys[order], wanted)]
@@ -300,27 +310,36 @@ class Graph:
             return []
         pair, wish = self.levels()
         capacity = np.array([p.capacity for p in self.mentors], dtype=np.int64)
-        first_column = np.concatenate(([0], np.cumsum(capacity)[:-1]))
-        # A mentor who takes n leaders is n columns; every leader also has a column of
-        # their own meaning "not paired", so that a full matching always exists.
-        repeat = capacity[self.mentor]
-        rows = np.repeat(self.mentee, repeat)
-        owner = np.repeat(self.mentor, repeat)
-        seat = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        columns = first_column[owner] + seat
-        value = np.repeat(pair + self.wishes * wish + self.soft + 1, repeat).astype(np.float64)
+        first_column = np.concatenate(([0], np.cumsum(capacity)[:-1])).astype(np.int32)
         seats = int(capacity.sum())
         count = len(self.mentees)
+        # A mentor who takes n leaders is n columns; every leader also has a column of
+        # their own meaning "not paired", so that a full matching always exists.
+        value = pair + self.wishes.astype(np.float64) * wish + self.soft + 1
+        if seats == len(self.mentors):  # everyone takes one leader: no copies needed
+            rows, columns = self.mentee, self.mentor
+        else:
+            repeat = capacity[self.mentor]
+            rows = np.repeat(self.mentee, repeat)
+            seat = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+            columns = (np.repeat(first_column[self.mentor], repeat) + seat).astype(np.int32)
+            value = np.repeat(value, repeat)
         if solver == "dense":
             matrix = np.zeros((count, seats + count))
             matrix[rows, columns] = value
             matrix[np.arange(count), seats + np.arange(count)] = 1
             got_rows, got_columns = linear_sum_assignment(matrix, maximize=True)
         else:
-            rows = np.concatenate((rows, np.arange(count)))
-            columns = np.concatenate((columns, seats + np.arange(count)))
+            rows = np.concatenate((rows, np.arange(count, dtype=np.int32)))
+            columns = np.concatenate((columns, seats + np.arange(count, dtype=np.int32)))
             value = np.concatenate((value, np.ones(count)))
-            matrix = csr_matrix((value, (rows, columns)), shape=(count, seats + count))
+            order = np.argsort(rows, kind="stable")
+            pointers = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
+            matrix = csr_matrix(
+                (value[order], columns[order].astype(np.int32), pointers.astype(np.int32)),
+                shape=(count, seats + count),
+            )
+            del rows, columns, value, order
             got_rows, got_columns = min_weight_full_bipartite_matching(matrix, maximize=True)
         owners = np.repeat(np.arange(len(self.mentors)), capacity)
         return sorted(
@@ -336,8 +355,7 @@ class Graph:
         mentors: list[Person],
         mentees: list[Person],
         weeks: Weeks,
-        first_weeks: Index,
-        every_week: Index,
+        lost: Index,
         sig_m: Index,
         sig_e: Index,
         count: int,
@@ -356,8 +374,7 @@ class Graph:
             for boss in above:
                 below.setdefault(boss, set()).add(person_id)
         self.below = below
-        if len(first_weeks) != len(every_week):
-            lost = first_weeks[~np.isin(first_weeks, every_week, assume_unique=True)]
+        if len(lost):
             for role, sigs, side in (
                 ("mentor", sig_m, lost // count),
                 ("mentee", sig_e, lost % count),
