@@ -462,7 +462,7 @@ def _overlaps(
     high = np.searchsorted(a_m, b_e, side="left")
     counts = high - low
     if int(counts.sum()) > 4 * MAX_EDGES:  # refuse before the memory is spent, not after
-        raise UsageError(_too_big(people, int(counts.sum()) // 4, about="roughly "))
+        raise UsageError(_too_big(people, int(counts.sum()) // 3, about="roughly "))
     found: list[Index] = []
     overlap: list[NDArray[np.int64]] = []
     ends = np.cumsum(counts)
@@ -555,7 +555,7 @@ def _expand(
 def _too_big(people: int, pairs: int, about: str = "") -> str:
     """Refuse a roster that allows too many pairs, saying how small each part should be:
     the pairs allowed grow with the square of the people."""
-    size = max(2, int(people * (MAX_EDGES / max(pairs, 1)) ** 0.5 * 0.9))
+    size = max(2, int(people * (MAX_EDGES / max(pairs, 1)) ** 0.5 * 0.8))
     size = size // 1000 * 1000 if size > 2000 else size
     return (
         f"the roster of {people:,} people allows {about}{pairs:,} "
