@@ -12,6 +12,7 @@ from typing import Any, ClassVar, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -260,10 +261,11 @@ def _summary(report: BuildReport) -> None:
             f"{plural(report.pairs, 'pair')}: a pack each in pairs/, certificates for everyone."
         )
     for note in report.notes:
-        err.print(f"note: {note}")
+        err.print(f"note: {escape(note)}")
     for person in report.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {person.person.name} ({person.person.role}): {person.reason}"
+            f"[yellow]not paired[/]: {escape(person.person.name)} "
+            f"({person.role or person.person.role}): {escape(person.reason)}"
         )
 
 
@@ -315,21 +317,23 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     target = out_file or roster.with_name("pairs.csv")
     write_pairs(result.pairs, target)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("pair", "fit", "first slot", "why"):
+    for column in ("pair", "fit", "usual slot", "why"):
         table.add_column(column)
     for pair in result.pairs:
+        moved = f", {len(pair.changes)} moved" if pair.changes else ""
         table.add_row(
-            f"{pair.mentor.name} → {pair.mentee.name}",
+            escape(f"{pair.mentor.name} → {pair.mentee.name}"),
             f"{pair.score}%",
-            f"{pair.weekday[:3]} {pair.time}",
-            pair.reasons[0],
+            f"{pair.weekday[:3]} {pair.time} {pair.zone}{moved}",
+            escape(pair.reasons[0]),
         )
     out.print(table)
     for note in result.notes:
-        err.print(f"note: {note}")
+        err.print(f"note: {escape(note)}")
     for person in result.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {person.person.name} ({person.person.role}): {person.reason}"
+            f"[yellow]not paired[/]: {escape(person.person.name)} "
+            f"({person.role or person.person.role}): {escape(person.reason)}"
         )
     out.print(
         f"[green]✓[/] {plural(len(result.pairs), 'pair')}, "
