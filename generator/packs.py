@@ -117,7 +117,8 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
     infos = []
     for pair in pairs:
         zone = pair.zone
-        line = timeline(project, dates=pair.dates, zone=zone) if pair.dates else timeline(project)
+        dated = pair.dates and project.programme.schedule is not None
+        line = timeline(project, dates=pair.dates, zone=zone) if dated else timeline(project)
         line = with_sittings(line, sittings, (pair.mentor, pair.mentee), zone)
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {

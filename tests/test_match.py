@@ -22,9 +22,10 @@ from generator.cli import cli
 from generator.errors import UsageError
 from generator.loader import load_project
 from generator.match import match
-from generator.model import Matching, MatchingWeights
+from generator.model import Matching, MatchingWeights, Programme
 from generator.pairs import write_pairs
 from generator.roster import read_roster
+from generator.schema import schema_for
 from generator.windows import Weeks
 
 from .conftest import ACME, FIXTURES
@@ -482,3 +483,13 @@ def test_the_pairing_is_optimal_against_a_brute_force_solver(
                 free = free_minutes(str(spec["zone"]), spec["slots"], week)  # type: ignore[arg-type]
                 first = int((start - (week - dt.timedelta(days=1))).total_seconds() // 60)
                 assert free[first : first + 60].all(), (pair.id, start, person.id)
+
+
+def test_the_editors_schema_documents_the_weights_and_their_defaults() -> None:
+    schema = schema_for(Programme)
+    weights = schema["$defs"]["MatchingWeights"]["properties"]
+    assert weights["common_time"]["default"] == 1
+    assert weights["nearby_time_zones"]["default"] == 1
+    assert "one point an hour" in weights["common_time"]["description"]
+    hours = schema["$defs"]["OnboardingHours"]["properties"]
+    assert (hours["earliest"]["default"], hours["latest"]["default"]) == ("08:00", "18:00")
