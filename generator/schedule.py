@@ -1,8 +1,10 @@
 """Real dates and times for every session, workshop and checkpoint of a programme.
 
 Pair sessions run in programme order (tracks, then topics, then sessions) on the
-programme's weekday and time; onboarding workshops run in the weeks before, workshops
-for mentors and for leaders side by side; checkpoints fall the day after their session.
+programme's weekday and time, or on a pair's own dates (see `windows.book`); onboarding
+workshops run in the weeks before, workshops for mentors and for leaders side by side,
+and with a roster in as many sittings as the participants' time zones need; checkpoints
+fall the day after their session.
 """
 
 from __future__ import annotations
@@ -237,15 +239,6 @@ def with_sittings(
 def _minutes(clock: str) -> int:
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
-
-
-def pair_schedule(schedule: Schedule, weekday: str, time: str, timezone: str) -> Schedule:
-    """A pair's own schedule: its weekday and time, from the week the programme starts."""
-    day = WEEKDAYS.index(weekday)
-    start = schedule.start + dt.timedelta(days=(day - schedule.start.weekday()) % 7)
-    return schedule.model_copy(
-        update={"start": start, "weekday": WEEKDAYS[day], "time": time, "timezone": timezone}
-    )
 
 
 def undated(line: Timeline) -> Timeline:

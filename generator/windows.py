@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -191,7 +191,6 @@ class Booking:
     timezone: str
     sessions: tuple[Booked, ...]
     impossible: tuple[int, ...] = ()  # session numbers with no common window that week
-    outside: tuple[int, ...] = field(default=())  # sessions moved from the usual time
 
     @property
     def changes(self) -> tuple[str, ...]:
@@ -284,7 +283,6 @@ def book(
         zone,
         tuple(sessions),
         tuple(impossible),
-        tuple(s.number for s in sessions if not s.usual),
     )
 
 
