@@ -68,6 +68,7 @@ class PairInfo:
     timeline: Timeline
     slot: str = ""
     changes: tuple[str, ...] = ()  # sessions moved off the usual slot, and why
+    both_roles: tuple[str, ...] = ()  # ids of the two who mentor in one pair and learn in another
 
     @property
     def first(self) -> Any:
@@ -114,6 +115,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
     pairs = list(pairs)
     people = {p.id: p for pair in pairs for p in (pair.mentor, pair.mentee)}
     sittings = onboarding_sittings(project, renderer.timeline, list(people.values()))
+    both = {p.mentor.id for p in pairs} & {p.mentee.id for p in pairs}
     infos = []
     for pair in pairs:
         zone = pair.zone
@@ -138,6 +140,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 line,
                 slot,
                 pair.changes,
+                tuple(p.id for p in (pair.mentor, pair.mentee) if p.id in both),
             )
         )
     return infos

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -304,3 +305,44 @@ def test_an_unreachable_dask_scheduler_is_explained(tmp_path: Path) -> None:
         build(
             ACME, BuildOptions(out=tmp_path, executor="dask://127.0.0.1:9", only=frozenset({"pdf"}))
         )
+
+
+def test_capacity_and_role_both_flow_into_packs_and_certificates(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+        "zara,Zara Ahmed,zara@example.org,mentor,2,Data,Europe/London,"
+        "mon 09:00-17:00;thu 09:00-17:00,dashboards,\n"
+        "lu,Lu Wei,lu@example.org,both,,Sales,Asia/Shanghai,mon 15:00-19:00,video,dashboards\n"
+        "ola,Ola Nordmann,ola@example.org,mentee,,Legal,Europe/Oslo,mon 09:00-17:00,,video\n"
+        "ines,Inês Costa,ines@example.org,mentee,,Legal,America/Sao_Paulo,mon 06:00-12:00,,"
+        "dashboards\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    report = build(
+        ACME, BuildOptions(out=out, workers=1, roster=roster, only=frozenset({"calendar"}))
+    )
+    folders = sorted(p.name for p in (out / "pairs").iterdir() if p.is_dir())
+    assert folders == ["lu--ola", "zara--ines", "zara--lu"]
+    assert report.unmatched == []
+    certificate = PdfReader(out / "certificates" / "lu.pdf").pages[0].extract_text()
+    assert "as digital mentor and executive" in " ".join(certificate.split())
+    # Every session in every pair's calendar lies inside both people's availability.
+    people = read_roster(roster).by_id()
+    for folder in folders:
+        mentor, mentee = (people[i] for i in folder.split("--"))
+        calendar = Calendar.from_ical((out / "pairs" / folder / f"{folder}.ics").read_bytes())
+        for event in calendar.walk("VEVENT"):
+            if "Reverse mentoring" not in str(event["SUMMARY"]):
+                continue
+            for person in (mentor, mentee):
+                zone = ZoneInfo(person.timezone)
+                start = event["DTSTART"].dt.astimezone(zone)
+                end = event["DTEND"].dt.astimezone(zone)
+                assert any(
+                    slot.weekday == start.weekday()
+                    and slot.start <= start.hour * 60 + start.minute
+                    and end.hour * 60 + end.minute <= slot.end
+                    for slot in person.availability
+                ), (folder, person.id, start)
