@@ -493,3 +493,15 @@ def test_the_editors_schema_documents_the_weights_and_their_defaults() -> None:
     assert "one point an hour" in weights["common_time"]["description"]
     hours = schema["$defs"]["OnboardingHours"]["properties"]
     assert (hours["earliest"]["default"], hours["latest"]["default"]) == ("08:00", "18:00")
+
+
+def test_an_unknown_wish_is_one_note_with_its_rows(tmp_path: Path) -> None:
+    rows = "m1,Mei Lin,m1@example.org,mentor,Sales,,UTC,mon 09:00-12:00,dashboards,\n" + "".join(
+        f"e{k},{name},e{k}@example.org,mentee,Board,,UTC,mon 09:00-12:00,,dashbords\n"
+        for k, name in enumerate(("Ana Lima", "Bo Berg", "Cy Young", "Dev Rao", "Eli Cohen"))
+    )
+    result = match(read_roster(roster_of(tmp_path, rows)), load_project(ACME))
+    assert result.notes == (
+        "rows 3, 4, 5 and 2 more rows: wants 'dashbords' is neither a topic id nor a tag of "
+        "the library (did you mean 'dashboards'?); it only matches the same word",
+    )
