@@ -172,6 +172,8 @@ class Graph:
     degree_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     degree_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     below: dict[str, set[str]] = field(default_factory=dict)
+    teachers: dict[str, Person] = field(default_factory=dict)
+    learners: dict[str, Person] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -374,6 +376,8 @@ class Graph:
             for boss in above:
                 below.setdefault(boss, set()).add(person_id)
         self.below = below
+        self.teachers = {p.id: p for p in mentors}
+        self.learners = {p.id: p for p in mentees}
         if len(lost):
             for role, sigs, side in (
                 ("mentor", sig_m, lost // count),
@@ -403,12 +407,12 @@ class Graph:
         different = total - same
         if different <= 0:
             return f"every {other} works in the same department ({person.department})"
-        others = self.mentees if role == "mentor" else self.mentors
+        others = self.learners if role == "mentor" else self.teachers
         related = set(self.chains.get(person.id, ())) | self.below.get(person.id, set())
         in_line = sum(
             1
-            for p in others
-            if p.id in related and p.department.lower() != person.department.lower()
+            for p in (others[i] for i in related if i in others)
+            if p.department.lower() != person.department.lower()
         )
         outside = different - in_line
         if outside <= 0:
