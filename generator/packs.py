@@ -121,7 +121,10 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
         zone = pair.zone
         dated = pair.dates and project.programme.schedule is not None
         line = timeline(project, dates=pair.dates, zone=zone) if dated else timeline(project)
-        line = with_sittings(line, sittings, (pair.mentor, pair.mentee), zone)
+        # Sittings are printed in the programme's time zone, as for every pair: pairs
+        # in the same sittings then share their cover's layout (see `stamps`).
+        home = project.programme.schedule.timezone if project.programme.schedule else zone
+        line = with_sittings(line, sittings, (pair.mentor, pair.mentee), home)
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {
             "day": day,
