@@ -31,12 +31,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--topics", type=int, default=500, help="size of the generated library")
     parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--people", type=int, default=10_000, help="size of the matching roster")
+    parser.add_argument(
+        "--people",
+        default="10000,100000",
+        help="sizes of the matching rosters, separated by commas",
+    )
     parser.add_argument("--pairs", type=int, default=200, help="pair packs to print")
     args = parser.parse_args()
     print(f"mentorkit benchmark: {args.workers} PDF worker(s)")
     # Each in a fresh process, so that one case's memory and heap do not colour the next.
-    _isolated(measure_matching, args.people)
+    for people in (int(n) for n in args.people.split(",")):
+        measure_matching(people)
     _isolated(measure_packs, None, args.pairs, (1, 2))
     _isolated(measure, "default programme (built-in library)", None, args.workers)
     with tempfile.TemporaryDirectory() as folder:

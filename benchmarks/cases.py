@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import resource
 import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from generator.artefacts import plan
 from generator.build import BuildOptions, BuildReport, build
+from generator.errors import UsageError
 from generator.loader import load_project
 from generator.match import match
 from generator.render import Renderer
@@ -58,18 +61,67 @@ def measure(name: str, project: Path | None, workers: int, runs: int = 3) -> dic
 
 
 def measure_matching(people: int) -> None:
+    """The sparse solver and the dense one on the same generated roster, each in a fresh
+    process (so that each peak of memory is its own), with the default programme's dates."""
     with tempfile.TemporaryDirectory() as folder:
         path = write_roster(Path(folder) / "roster.csv", people)
-        started = time.perf_counter()
-        roster = read_roster(path)
-        read = time.perf_counter() - started
-        result = match(roster)
-        matched = time.perf_counter() - started - read
-    print(f"\nmatching a roster of {people:,} people")
-    print(f"  {'read roster s':<18} {read:>12,.2f}")
-    print(f"  {'match s':<18} {matched:>12,.2f}")
-    print(f"  {'pairs':<18} {len(result.pairs):>12,}")
-    print(f"  {'not paired':<18} {len(result.unmatched):>12,}")
+        print(f"\nmatching a roster of {people:,} people (default programme, 12 sessions)")
+        results = {}
+        for solver in ("sparse", "dense"):
+            queue: Any = multiprocessing.get_context("spawn").Queue()
+            process = multiprocessing.get_context("spawn").Process(
+                target=_match_once, args=(path, solver, queue)
+            )
+            process.start()
+            result = queue.get()
+            process.join()
+            results[solver] = result
+            if "refused" in result:
+                print(f"  {solver:<6} refused: {result['refused']}")
+                continue
+            print(
+                f"  {solver:<6} match {result['seconds']:>6,.2f} s (cpu {result['cpu']:,.2f} s), "
+                f"peak {result['peak']:>6,.0f} MB; {result['pairs']:,} pairs, "
+                f"{result['unmatched']:,} not paired, {result['edges']:,} allowed pairs weighed"
+            )
+        sparse, dense = results["sparse"], results["dense"]
+        if "objective" in sparse and "objective" in dense:
+            same = "yes" if sparse["objective"] == dense["objective"] else "NO"
+            print(f"  same optimum (pairs, wishes, soft points): {same} {sparse['objective']}")
+        print(f"  read roster {sparse.get('read', 0.0):,.2f} s")
+
+
+def _match_once(path: Path, solver: str, queue: Any) -> None:
+    roster_started = time.perf_counter()
+    roster = read_roster(path)
+    project = load_project(None)
+    read = time.perf_counter() - roster_started
+    if solver == "dense":
+        mentees, seats = len(roster.mentees), sum(p.capacity for p in roster.mentors)
+        need = mentees * (seats + mentees) * 8 / 1e9
+        if need > 2:
+            queue.put(
+                {"refused": f"a {mentees:,} x {seats + mentees:,} matrix needs {need:,.0f} GB"}
+            )
+            return
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        result = match(roster, project, solver=solver)  # type: ignore[arg-type]
+    except UsageError as error:
+        queue.put({"refused": str(error), "read": read})
+        return
+    queue.put(
+        {
+            "seconds": time.perf_counter() - started,
+            "cpu": time.process_time() - cpu,
+            "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "pairs": len(result.pairs),
+            "unmatched": len(result.unmatched),
+            "edges": result.edges,
+            "objective": result.objective,
+            "read": read,
+        }
+    )
 
 
 def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) -> None:

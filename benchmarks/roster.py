@@ -1,4 +1,10 @@
-"""A generated roster of many people, for measuring matching at scale."""
+"""Generated rosters of many people, for measuring matching and pair packs at scale.
+
+A matching roster looks like a global company's: offices in sixteen time zones (most
+people in Europe, the Americas and India), a department per few hundred people, a
+reporting line for most, and two free windows a week each, from a booking tool's
+quarter-hour grid, of an hour to two hours. Names come from many cultures.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,26 @@ import csv
 import random
 from pathlib import Path
 
-ZONES = ("Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
+ZONES = (  # (zone, share of the staff)
+    ("Europe/London", 12),
+    ("Europe/Berlin", 10),
+    ("Europe/Paris", 8),
+    ("Europe/Madrid", 5),
+    ("America/New_York", 12),
+    ("America/Chicago", 6),
+    ("America/Los_Angeles", 7),
+    ("America/Sao_Paulo", 5),
+    ("Asia/Kolkata", 12),
+    ("Asia/Singapore", 4),
+    ("Asia/Shanghai", 4),
+    ("Asia/Tokyo", 4),
+    ("Australia/Sydney", 4),
+    ("Africa/Lagos", 3),
+    ("Africa/Johannesburg", 2),
+    ("Asia/Dubai", 2),
+)
 DAYS = ("mon", "tue", "wed", "thu", "fri")
+LENGTHS = (60, 75, 90, 120)
 TOPICS = (
     "short-form-video",
     "collaboration-suites",
@@ -25,6 +49,88 @@ TOPICS = (
     "accessibility",
     "data",
 )
+FIRST = (
+    "Aiko",
+    "Amara",
+    "Björn",
+    "Chen",
+    "Chidi",
+    "Dilnoza",
+    "Émilie",
+    "Farah",
+    "Giulia",
+    "Hamid",
+    "Ingrid",
+    "Jun",
+    "Kalani",
+    "Lucía",
+    "Mateus",
+    "Nadia",
+    "Oluwaseun",
+    "Priya",
+    "Quang",
+    "Rania",
+    "Siddharth",
+    "Tomasz",
+    "Ümit",
+    "Valentina",
+    "Wanjiru",
+    "Ximena",
+    "Yusuf",
+    "Zofia",
+    "Kwame",
+    "Mei",
+    "Sean",
+    "Nomvula",
+    "Arjun",
+    "Leilani",
+    "Sipho",
+    "Hana",
+    "Diego",
+    "Fatima",
+    "Olivia",
+)
+LAST = (
+    "Tanaka",
+    "Okafor",
+    "Lindqvist",
+    "Wei",
+    "Eze",
+    "Karimova",
+    "Dubois",
+    "Haddad",
+    "Rossi",
+    "Rahimi",
+    "Johansen",
+    "Park",
+    "Kahale",
+    "Fernández",
+    "Silva",
+    "Benali",
+    "Adeyemi",
+    "Sharma",
+    "Nguyen",
+    "Aziz",
+    "Iyer",
+    "Nowak",
+    "Yılmaz",
+    "Moretti",
+    "Mwangi",
+    "Quispe",
+    "Demir",
+    "Kowalska",
+    "Mensah",
+    "Lin",
+    "O'Brien",
+    "Dlamini",
+    "Reddy",
+    "Akana",
+    "Khumalo",
+    "Sato",
+    "Alvarez",
+    "Al-Sayed",
+    "Walker",
+)
 
 
 def write_roster(path: Path, people: int, seed: int = 7, easy: bool = False) -> Path:
@@ -34,25 +140,35 @@ def write_roster(path: Path, people: int, seed: int = 7, easy: bool = False) -> 
     everyone is paired (for printing packs); the others make matching work for it.
     """
     rng = random.Random(seed)
+    zones = [zone for zone, share in ZONES for _ in range(share)]
+    departments = max(20, people // 400)
     rows = []
     for n in range(people):
         role = "mentor" if n % 2 == 0 else "mentee"
-        manager = f"p{rng.randrange(0, n)}" if n > 10 and rng.random() < 0.6 and not easy else ""
-        slots = ";".join(
-            f"{rng.choice(DAYS)} {h:02d}:00-{h + 2:02d}:00" for h in rng.sample(range(7, 17), 2)
-        )
+        # Managers sit above in the same part of the company: a tree, as in an org chart.
+        manager = f"p{rng.randrange(max(0, n - 500), n)}" if n > 10 and rng.random() < 0.8 else ""
         if easy:
+            manager = ""
             slots = f"{rng.choice(DAYS)} 13:00-17:00;{rng.choice(DAYS)} 09:00-12:00"
+        else:
+            windows = []
+            for day in rng.sample(DAYS, 2):
+                start = 8 * 60 + 15 * rng.randrange(0, 35)  # 08:00 to 16:30
+                end = start + rng.choice(LENGTHS)
+                windows.append(f"{day} {_clock(start)}-{_clock(end)}")
+            slots = ";".join(windows)
         items = ";".join(rng.sample(TOPICS, 3))
+        first, last = rng.choice(FIRST), rng.choice(LAST)
         rows.append(
             {
                 "id": f"p{n}",
-                "name": f"Person {n}",
+                "name": f"{first} {last}",
                 "email": f"p{n}@example.org",
                 "role": role,
-                "department": f"dept-{rng.randrange(20)}",
+                "capacity": "2" if role == "mentor" and not easy and rng.random() < 0.1 else "",
+                "department": f"dept-{rng.randrange(departments)}",
                 "manager_id": manager,
-                "timezone": "Europe/London" if easy else rng.choice(ZONES),
+                "timezone": "Europe/London" if easy else rng.choice(zones),
                 "availability": slots,
                 "offers": items if role == "mentor" else "",
                 "wants": items if role == "mentee" else "",
@@ -63,3 +179,7 @@ def write_roster(path: Path, people: int, seed: int = 7, easy: bool = False) -> 
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -25,9 +25,10 @@ from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
-from .match import Pair, Unmatched, match, write_pairs
+from .match import Pair, Unmatched, match
 from .model import ALL_OUTPUTS, Output, Project
 from .outputs import output_folder
+from .pairs import read_pairs, write_pairs
 from .render import Renderer
 from .report import published_results
 from .roster import read_roster
@@ -247,7 +248,9 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
             )
     roster = read_roster(options.roster)
     if options.pairs is not None:
-        return packs.read_pairs(options.pairs, roster)
+        edited = read_pairs(options.pairs, roster, project)
+        report.notes = list(edited.warnings)
+        return list(edited.pairs)
     result = match(roster, project)
     report.unmatched = list(result.unmatched)
     report.notes.extend(result.notes)

@@ -46,10 +46,12 @@ def programme_calendar(
             "mentee": _("for every %(role)s") % {"role": roles.mentee.lower()},
             "both": _("for both sides of every pair"),
         }[slot.topic.audience]
+        sitting = f".sitting-{slot.sitting}" if slot.sitting else ""
+        who = f" · {slot.who}" if slot.who else ""
         calendar.add_component(
             _event(
-                uid=f"{prefix}{programme.id}.onboarding.{slot.topic.id}.{slot.session.id}",
-                summary=f"{slot.topic.title}: {slot.session.title} ({audience})",
+                uid=f"{prefix}{programme.id}.onboarding.{slot.topic.id}.{slot.session.id}{sitting}",
+                summary=f"{slot.topic.title}: {slot.session.title} ({audience}){who}",
                 start=slot.start,
                 end=slot.end,
                 description=_describe(slot.session.objectives, _("Participants will be able to:")),

@@ -30,8 +30,9 @@ from .errors import InvalidProject, MentorkitError
 from .explain import origins
 from .lint import lint, overdue_sessions
 from .loader import load_project, merged_programme
-from .match import match, write_pairs
+from .match import match
 from .model import Output
+from .pairs import write_pairs
 from .pdf import default_workers
 from .render import plural
 from .report import ReportOptions
@@ -276,8 +277,8 @@ def _summary(report: BuildReport) -> None:
         err.print(f"note: {markup(note)}")
     for person in report.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {markup(person.person.name)} ({person.person.role}): "
-            f"{markup(person.reason)}"
+            f"[yellow]not paired[/]: {markup(person.person.name)} "
+            f"({person.role or person.person.role}): {markup(person.reason)}"
         )
 
 
@@ -329,13 +330,14 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     target = out_file or roster.with_name("pairs.csv")
     write_pairs(result.pairs, target)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("pair", "fit", "first slot", "why"):
+    for column in ("pair", "fit", "usual slot", "why"):
         table.add_column(column)
     for pair in result.pairs:
+        moved = f", {len(pair.changes)} moved" if pair.changes else ""
         table.add_row(
             markup(f"{pair.mentor.name} → {pair.mentee.name}"),
             f"{pair.score}%",
-            f"{pair.weekday[:3]} {pair.time}",
+            f"{pair.weekday[:3]} {pair.time} {markup(pair.zone)}{moved}",
             markup(pair.reasons[0]),
         )
     out.print(table)
@@ -343,8 +345,8 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         err.print(f"note: {markup(note)}")
     for person in result.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {markup(person.person.name)} ({person.person.role}): "
-            f"{markup(person.reason)}"
+            f"[yellow]not paired[/]: {markup(person.person.name)} "
+            f"({person.role or person.person.role}): {markup(person.reason)}"
         )
     out.print(
         f"[green]✓[/] {plural(len(result.pairs), 'pair')}, "

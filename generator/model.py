@@ -511,6 +511,28 @@ class Contact(Model):
     )
 
 
+class OnboardingHours(Model):
+    """The local hours an onboarding sitting may fall in, for everyone booked into it."""
+
+    earliest: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(
+        "08:00", description="No sitting starts before this local time (HH:MM, quoted)."
+    )
+    latest: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(
+        "18:00", description="No sitting ends after this local time (HH:MM, quoted)."
+    )
+
+    @model_validator(mode="after")
+    def _in_order(self) -> OnboardingHours:
+        if _minute(self.latest) <= _minute(self.earliest):
+            raise ValueError(f"latest ({self.latest}) must be after earliest ({self.earliest})")
+        return self
+
+
+def _minute(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 class Schedule(Model):
     start: dt.date = Field(description="Date of the first pair session.")
     cadence: Cadence = "fortnightly"
@@ -538,6 +560,12 @@ class Schedule(Model):
         region = self.holidays.calendar() if self.holidays else ()
         return lambda day: day in skip or day in region
 
+    onboarding_hours: OnboardingHours = Field(
+        default_factory=OnboardingHours,
+        description="With a roster, onboarding runs in as many sittings as the participants' "
+        "time zones need, each within these local hours for everyone in it.",
+    )
+
     @model_validator(mode="after")
     def _weekday_matches_start(self) -> Schedule:
         actual = WEEKDAYS[self.start.weekday()]
@@ -556,6 +584,25 @@ class Schedule(Model):
     def clock(self) -> dt.time:
         hours, minutes = self.time.split(":")
         return dt.time(int(hours), int(minutes))
+
+
+class MatchingWeights(Model):
+    """How much each soft goal counts once the most pairs and the most wishes are settled.
+
+    Each goal scores a pair from 0 to 10; a weight of 0 turns a goal off. No weight can
+    trade a pair or a wish for a soft goal: those come first, always.
+    """
+
+    common_time: Annotated[int, Field(ge=0, le=10)] = Field(
+        1, description="Prefer pairs with more free time in common (one point an hour, up to 10)."
+    )
+    nearby_time_zones: Annotated[int, Field(ge=0, le=10)] = Field(
+        1, description="Prefer pairs whose clocks are closer (10 points less an hour apart)."
+    )
+
+
+class Matching(Model):
+    weights: MatchingWeights = Field(default_factory=MatchingWeights)
 
 
 class Track(Model):
@@ -644,6 +691,9 @@ class Programme(Model):
     )
     pdf: PdfOptions = Field(default_factory=PdfOptions)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    matching: Matching = Field(
+        default_factory=Matching, description="Weights of the soft goals of `mentorkit match`."
+    )
     packs: list[Text] = Field(
         default_factory=list,
         description="Shared topic packs layered between the built-in library and the project: "

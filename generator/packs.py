@@ -15,7 +15,6 @@ Roster data stays in `pairs/` and `certificates/`: the site never sees it.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import io
@@ -30,10 +29,9 @@ from typing import Any
 from . import calendar as calendars
 from . import stamps
 from .artefacts import Artefact, Plan
-from .errors import Place, Problems, UsageError
 from .markup import to_html
 from .match import Pair
-from .model import WEEKDAYS, Project
+from .model import Project
 from .pdf import (
     JobResult,
     LayoutJob,
@@ -49,8 +47,8 @@ from .pdf import (
     starts_compact,
 )
 from .render import Renderer
-from .roster import Person, Roster
-from .schedule import Timeline, pair_schedule, timeline, undated
+from .roster import Person
+from .schedule import Timeline, onboarding_sittings, timeline, undated, with_sittings
 
 PAIRS_PER_JOB = 10  # pairs laid out directly, per batch document
 PAIRS_PER_STAMP_JOB = 20  # pairs stamped, per job
@@ -71,6 +69,8 @@ class PairInfo:
     reasons: tuple[str, ...]
     timeline: Timeline
     slot: str = ""
+    changes: tuple[str, ...] = ()  # sessions moved off the usual slot, and why
+    both_roles: tuple[str, ...] = ()  # ids of the two who mentor in one pair and learn in another
 
     @property
     def first(self) -> Any:
@@ -111,105 +111,22 @@ class PackReport:
 # --- the pairs to print ---------------------------------------------------------------
 
 
-def read_pairs(path: Path, roster: Roster) -> list[Pair]:
-    """pairs.csv (from `mentorkit match`, perhaps edited by hand), checked against the roster."""
-    if not path.is_file():
-        raise UsageError(f"{path}: no such pairs file")
-    display = path.name
-    problems = Problems()
-    people = roster.by_id()
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        problems.add(Place(display, 1, 1), "the pairs file is empty")
-        problems.raise_if_any()
-    header = [h.strip().lower() for h in rows[0]]
-    columns = {name: i for i, name in enumerate(header)}
-    for name in ("mentor_id", "mentee_id", "weekday", "time", "timezone"):
-        if name not in columns:
-            problems.add(Place(display, 1, len(header) + 1), f"the column `{name}` is missing")
-    problems.raise_if_any()
-    pairs: list[Pair] = []
-    seen: dict[str, int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            index = columns.get(name)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        def place(name: str, number: int = number) -> Place:
-            return Place(display, number, columns.get(name, 0) + 1)
-
-        found: dict[str, Person] = {}
-        for role in ("mentor", "mentee"):
-            person_id = cell(f"{role}_id")
-            person = people.get(person_id)
-            if person is None:
-                problems.add(
-                    place(f"{role}_id"),
-                    f"{role}_id: no one with the id {person_id!r} in the roster",
-                )
-            elif person.role != role:
-                problems.add(
-                    place(f"{role}_id"),
-                    f"{role}_id: {person_id!r} is a {person.role} in the roster",
-                )
-            elif person_id in seen:
-                problems.add(
-                    place(f"{role}_id"),
-                    f"{role}_id: {person_id!r} is already in the pair on row {seen[person_id]}",
-                )
-            else:
-                found[role] = person
-        weekday = cell("weekday").lower()
-        if weekday not in WEEKDAYS:
-            problems.add(
-                place("weekday"), f"weekday: {cell('weekday')!r} is not a day such as tuesday"
-            )
-        clock = cell("time")
-        if not _is_clock(clock):
-            problems.add(place("time"), f"time: {clock!r} is not a time such as 15:00")
-        if len(found) == 2 and weekday in WEEKDAYS and _is_clock(clock):
-            for person in found.values():
-                seen[person.id] = number
-            score = cell("score")
-            pairs.append(
-                Pair(
-                    found["mentor"],
-                    found["mentee"],
-                    int(score) if score.isdigit() else 0,
-                    tuple(r.strip() for r in cell("reasons").split(";") if r.strip()),
-                    weekday,
-                    clock,
-                )
-            )
-    problems.raise_if_any()
-    return pairs
-
-
-def _is_clock(text: str) -> bool:
-    parts = text.split(":")
-    return (
-        len(parts) == 2
-        and all(p.isdigit() for p in parts)
-        and int(parts[0]) < 24
-        and int(parts[1]) < 60
-    )
-
-
 def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> list[PairInfo]:
-    """Each pair with its own dates: the programme's cadence on the pair's day and time."""
-    schedule = project.programme.schedule
+    """Each pair with its own dates: every session where both are free on its real date,
+    and the onboarding sittings that suit each of them."""
+    pairs = list(pairs)
+    people = {p.id: p for pair in pairs for p in (pair.mentor, pair.mentee)}
+    sittings = onboarding_sittings(project, renderer.timeline, list(people.values()))
+    both = {p.mentor.id for p in pairs} & {p.mentee.id for p in pairs}
     infos = []
     for pair in pairs:
-        zone = pair.mentee.timezone
-        line = (
-            timeline(project, pair_schedule(schedule, pair.weekday, pair.time, zone))
-            if schedule
-            else timeline(project)
-        )
+        zone = pair.zone
+        dated = pair.dates and project.programme.schedule is not None
+        line = timeline(project, dates=pair.dates, zone=zone) if dated else timeline(project)
+        # Sittings are printed in the programme's time zone, as for every pair: pairs
+        # in the same sittings then share their cover's layout (see `stamps`).
+        home = project.programme.schedule.timezone if project.programme.schedule else zone
+        line = with_sittings(line, sittings, (pair.mentor, pair.mentee), home)
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {
             "day": day,
@@ -227,6 +144,8 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 pair.reasons,
                 line,
                 slot,
+                pair.changes,
+                tuple(p.id for p in (pair.mentor, pair.mentee) if p.id in both),
             )
         )
     return infos
@@ -281,8 +200,18 @@ def part_artefacts(
     parts = [
         ("cover", "pairs/pack.md.j2", _("Your pair"), {}),
         ("agreement", "site/agreement.md.j2", _("Mentoring agreement"), {}),
-        ("cert-mentor", "pairs/certificate.md.j2", _("Certificate"), {"person": info.mentor}),
-        ("cert-mentee", "pairs/certificate.md.j2", _("Certificate"), {"person": info.mentee}),
+        (
+            "cert-mentor",
+            "pairs/certificate.md.j2",
+            _("Certificate"),
+            {"person": info.mentor, "as_role": "mentor"},
+        ),
+        (
+            "cert-mentee",
+            "pairs/certificate.md.j2",
+            _("Certificate"),
+            {"person": info.mentee, "as_role": "mentee"},
+        ),
     ]
     artefacts = []
     for number, (suffix, template, title, extra) in enumerate(parts):
@@ -749,7 +678,8 @@ def build_packs(
     started = time.perf_counter()
     _ = renderer.gettext
     cache = cache or LayoutCache(None, "")
-    report = PackReport(pairs=len(infos), certificates=2 * len(infos))
+    people = {p.id for info in infos for p in info.people}  # a mentor may take several
+    report = PackReport(pairs=len(infos), certificates=len(people))
     roots = allowed_roots(renderer.project)
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     # The stencils first (the stamping waits for them), then the shared pages; this

@@ -17,9 +17,17 @@ from typing import Literal
 from .errors import Place, Problems, UsageError
 from .model import WEEKDAYS
 
-Role = Literal["mentor", "mentee"]
+Role = Literal["mentor", "mentee", "both"]
+ROLES = ("mentor", "mentee", "both")
 REQUIRED = ("id", "name", "email", "role", "department", "timezone", "availability")
-OPTIONAL = ("manager_id", "offers", "wants")
+OPTIONAL = ("manager_id", "capacity", "offers", "wants")
+#: Control characters (line breaks, escape codes) have no place in a roster's cells: they
+#: would break a calendar line or drive a terminal.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_CELL = 1000  # characters in one cell: far more than any name, list or calendar needs
+MAX_CAPACITY = 20  # leaders one mentor can take
+MAX_PEOPLE = 200_000  # beyond this, one roster is better split (see README, "Pairing")
+MAX_BYTES = 100 * 1024 * 1024
 ID = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLOT = re.compile(r"^(?P<day>[a-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
@@ -53,6 +61,15 @@ class Person:
     offers: tuple[str, ...] = ()
     wants: tuple[str, ...] = ()
     row: int = field(default=0, compare=False)
+    capacity: int = 1  # how many leaders a mentor takes
+
+    @property
+    def teaches(self) -> bool:
+        return self.role in ("mentor", "both")
+
+    @property
+    def learns(self) -> bool:
+        return self.role in ("mentee", "both")
 
 
 @dataclass(frozen=True)
@@ -62,11 +79,13 @@ class Roster:
 
     @property
     def mentors(self) -> list[Person]:
-        return [p for p in self.people if p.role == "mentor"]
+        """Everyone who mentors: role mentor or both."""
+        return [p for p in self.people if p.teaches]
 
     @property
     def mentees(self) -> list[Person]:
-        return [p for p in self.people if p.role == "mentee"]
+        """Everyone who learns: role mentee or both."""
+        return [p for p in self.people if p.learns]
 
     def by_id(self) -> dict[str, Person]:
         return {p.id: p for p in self.people}
@@ -78,6 +97,12 @@ def read_roster(path: Path) -> Roster:
         raise UsageError(f"{path}: no such roster file")
     display = path.name
     problems = Problems()
+    if path.stat().st_size > MAX_BYTES:
+        raise UsageError(
+            f"{display}: the roster is larger than {MAX_BYTES // (1024 * 1024)} MB; "
+            f"split it (by region or business unit) into rosters of at most "
+            f"{MAX_PEOPLE:,} people and match each one"
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -91,12 +116,11 @@ def read_roster(path: Path) -> Roster:
         )
         problems.raise_if_any()
         raise AssertionError from None  # pragma: no cover
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = list(reader)
+    rows = _rows(text, display, problems)
     if not rows:
         problems.add(Place(display, 1, 1), "the roster is empty: it needs a header row and people")
         problems.raise_if_any()
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower()[:40] for h in rows[0][1]]
     columns = {name: index for index, name in enumerate(header)}
     for name in REQUIRED:
         if name not in columns:
@@ -113,9 +137,35 @@ def read_roster(path: Path) -> Roster:
     problems.raise_if_any()
     people: list[Person] = []
     first_row: dict[str, int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in rows[1:]:
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are allowed
+        if len(first_row) >= MAX_PEOPLE:
+            raise UsageError(
+                f"{display}: the roster has more than {MAX_PEOPLE:,} people; split it (by "
+                "region or business unit, so that people who should meet stay together) "
+                f"into rosters of at most {MAX_PEOPLE:,} people and match each one"
+            )
+        long = [i for i, c in enumerate(cells) if len(c) > MAX_CELL]
+        for index in long:
+            name = header[index] if index < len(header) else "this cell"
+            problems.add(
+                Place(display, number, index + 1),
+                f"{name}: the cell is {len(cells[index]):,} characters long; a cell holds at "
+                f"most {MAX_CELL:,}",
+            )
+        if long:
+            continue
+        hidden = [(i, found) for i, c in enumerate(cells) if (found := CONTROL.search(c))]
+        for index, found in hidden:
+            name = header[index] if index < len(header) else "this cell"
+            problems.add(
+                Place(display, number, index + 1),
+                f"{name}: the cell holds an invisible control character "
+                f"(U+{ord(found.group()):04X}, a line break or an escape code); delete it",
+            )
+        if hidden:
+            continue
         raw_id = cells[columns["id"]].strip() if columns["id"] < len(cells) else ""
         if raw_id and raw_id in first_row:
             problems.add(
@@ -170,8 +220,25 @@ def _person(
     if values["email"] and not EMAIL.match(values["email"]):
         problems.add(place("email"), f"email: {values['email']!r} is not an email address")
     role = values["role"].lower()
-    if values["role"] and role not in ("mentor", "mentee"):
-        problems.add(place("role"), f"role: {values['role']!r} must be mentor or mentee")
+    if values["role"] and role not in ROLES:
+        problems.add(place("role"), f"role: {values['role']!r} must be mentor, mentee or both")
+    capacity = 1
+    if values["capacity"]:
+        text = values["capacity"]
+        if not text.isdigit() or not 1 <= int(text) <= MAX_CAPACITY:
+            problems.add(
+                place("capacity"),
+                f"capacity: {text!r} must be a whole number from 1 to {MAX_CAPACITY} "
+                "(how many leaders this mentor takes)",
+            )
+        elif role == "mentee" and int(text) != 1:
+            problems.add(
+                place("capacity"),
+                "capacity: a mentee has one mentor; leave the cell empty, or make the "
+                "role mentor or both",
+            )
+        else:
+            capacity = int(text)
     zone = values["timezone"]
     if zone:
         try:
@@ -189,9 +256,9 @@ def _person(
         else:
             slots.append(slot)
     offers, wants = _list(values["offers"]), _list(values["wants"])
-    if role == "mentor" and not offers:
+    if role in ("mentor", "both") and not offers:
         problems.add(place("offers"), "offers: a mentor needs at least one topic or tag to offer")
-    if role == "mentee" and not wants:
+    if role in ("mentee", "both") and not wants:
         problems.add(place("wants"), "wants: a mentee needs at least one topic or tag to learn")
     if values["manager_id"] and values["manager_id"] == person_id:
         problems.add(place("manager_id"), "manager_id: a person cannot be their own manager")
@@ -209,7 +276,27 @@ def _person(
         offers=tuple(o.lower() for o in offers),
         wants=tuple(w.lower() for w in wants),
         row=row,
+        capacity=capacity,
     )
+
+
+def _rows(text: str, display: str, problems: Problems) -> list[tuple[int, list[str]]]:
+    """The CSV rows with the line each starts on; a broken row is a located problem."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as error:
+            problems.add(
+                Place(display, line, 1),
+                f"this row cannot be read as CSV ({error}); export the roster again as CSV UTF-8",
+            )
+            problems.raise_if_any()
+        rows.append((line, cells))
 
 
 def _list(text: str) -> list[str]:

@@ -1,21 +1,23 @@
 """Real dates and times for every session, workshop and checkpoint of a programme.
 
 Pair sessions run in programme order (tracks, then topics, then sessions) on the
-programme's weekday and time, passing over `skip` dates and public holidays; onboarding
-workshops run in the weeks before, one part a week; checkpoints fall the day after their
-session.
+programme's weekday and time, or on a pair's own dates (see `windows.book`), passing over
+`skip` dates and public holidays; onboarding workshops run in the weeks before, one part
+a week, and with a roster in as many sittings as the participants' time zones need;
+checkpoints fall the day after their session.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from .model import WEEKDAYS, Checkpoint, Project, Schedule, Session, Topic, Track
+from .roster import Person
 
 _STEP_DAYS = {"weekly": 7, "fortnightly": 14}
 
@@ -40,6 +42,18 @@ class WorkshopSession:
     index: int  # 1-based position within its workshop
     start: dt.datetime | None
     end: dt.datetime | None
+    sitting: int = 0  # which sitting, when it runs in several (1-based)
+    who: str = ""  # the names of a pair booked into this sitting, when they are split
+
+
+@dataclass(frozen=True, slots=True)
+class Sitting:
+    """One sitting of an onboarding workshop session, for the people whose zones suit it."""
+
+    number: int  # 1-based, in time order
+    start: dt.datetime  # aware
+    end: dt.datetime
+    people: tuple[str, ...]  # participant ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +106,31 @@ class Timeline:
         return max(ends) if ends else None
 
 
-def timeline(project: Project, slot: Schedule | None = None) -> Timeline:
-    """Lay the programme out on the calendar; `slot` gives one pair its own day and time."""
+def timeline(
+    project: Project,
+    slot: Schedule | None = None,
+    dates: Sequence[dt.datetime] = (),
+    zone: str | None = None,
+) -> Timeline:
+    """Lay the programme out on the calendar; `slot` gives one pair its own day and time,
+    or `dates` (in time zone `zone`) the start of each of a pair's sessions."""
     programme = project.programme
     schedule = slot or programme.schedule
-    zone = ZoneInfo(schedule.timezone) if schedule else None
+    zone_name = zone or (schedule.timezone if schedule else None)
+    tz = ZoneInfo(zone_name) if zone_name else None
     sequence = [
         (track, project.topics[topic_id], session, index)
         for track in programme.tracks
         for topic_id in track.topics
         for index, session in enumerate(project.topics[topic_id].sessions, start=1)
     ]
-    dates = list(_session_dates(schedule, len(sequence))) if schedule else []
+    days = list(_session_dates(schedule, len(sequence))) if schedule else []
     sessions = []
     for number, (track, topic, session, index) in enumerate(sequence, start=1):
-        start = _at(dates[number - 1], schedule) if schedule else None
+        if dates and number <= len(dates):
+            start: dt.datetime | None = dates[number - 1]
+        else:
+            start = _at(days[number - 1], schedule) if schedule else None
         end = start + dt.timedelta(minutes=schedule.session_minutes) if start and schedule else None
         sessions.append(PairSession(number, track, topic, session, index, start, end))
     workshops = _workshops(project.workshops, programme.schedule)
@@ -119,16 +143,105 @@ def timeline(project: Project, slot: Schedule | None = None) -> Timeline:
             after = sessions[position - 1] if 0 < position <= len(sessions) else None
         day = after.start.date() + dt.timedelta(days=1) if after and after.start else None
         checkpoints.append(CheckpointDate(number, checkpoint, after, day))
-    return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), zone)
+    return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), tz)
 
 
-def pair_schedule(schedule: Schedule, weekday: str, time: str, timezone: str) -> Schedule:
-    """A pair's own schedule: its weekday and time, from the week the programme starts."""
-    day = WEEKDAYS.index(weekday)
-    start = schedule.start + dt.timedelta(days=(day - schedule.start.weekday()) % 7)
-    return schedule.model_copy(
-        update={"start": start, "weekday": WEEKDAYS[day], "time": time, "timezone": timezone}
-    )
+def onboarding_sittings(
+    project: Project, line: Timeline, people: Sequence[Person]
+) -> dict[tuple[str, str], tuple[Sitting, ...]]:
+    """Every onboarding workshop session in as few sittings as the participants' time
+    zones need, each within the programme's onboarding hours for everyone in it.
+
+    A sitting is kept at the programme's time where it can be; otherwise it moves to the
+    nearest time that suits everyone in it. Zones are grouped greedily by the latest
+    start that suits them, which needs the fewest sittings.
+    """
+    schedule = project.programme.schedule
+    result: dict[tuple[str, str], tuple[Sitting, ...]] = {}
+    if schedule is None:
+        return result
+    hours = schedule.onboarding_hours
+    earliest, latest = _minutes(hours.earliest), _minutes(hours.latest)
+    for workshop in line.workshops:
+        if workshop.start is None:
+            continue
+        audience = workshop.topic.audience
+        going = [
+            p
+            for p in people
+            if audience == "both"
+            or (audience == "mentor" and p.teaches)
+            or (audience == "mentee" and p.learns)
+        ]
+        day = workshop.start.date()
+        length = dt.timedelta(minutes=workshop.session.minutes)
+        windows: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+        for zone in sorted({p.timezone for p in going}):
+            tz = ZoneInfo(zone)
+            first = dt.datetime.combine(day, dt.time(earliest // 60, earliest % 60), tz)
+            finish = dt.datetime.combine(day, dt.time(latest // 60, latest % 60), tz)
+            windows[zone] = (first, max(first, finish - length))
+        groups: list[list[str]] = []
+        point: dt.datetime | None = None
+        for zone in sorted(windows, key=lambda z: (windows[z][1], z)):
+            if point is not None and windows[zone][0] <= point:
+                groups[-1].append(zone)
+            else:
+                point = windows[zone][1]
+                groups.append([zone])
+        sittings = []
+        for zones in groups:
+            low = max(windows[z][0] for z in zones)
+            high = min(windows[z][1] for z in zones)
+            start = min(max(workshop.start, low), high)
+            ids = tuple(sorted(p.id for p in going if p.timezone in zones))
+            sittings.append((start, ids))
+        sittings.sort()
+        result[(workshop.topic.id, workshop.session.id)] = tuple(
+            Sitting(n, start, start + length, ids) for n, (start, ids) in enumerate(sittings, 1)
+        )
+    return result
+
+
+def with_sittings(
+    line: Timeline,
+    sittings: dict[tuple[str, str], tuple[Sitting, ...]],
+    people: Sequence[Person],
+    zone: str,
+) -> Timeline:
+    """A pair's timeline with the onboarding sittings its people are booked into (one
+    entry when both share a sitting, one for each otherwise), in the pair's time zone."""
+    tz = ZoneInfo(zone)
+    several = len(people) > 1
+    workshops: list[WorkshopSession] = []
+    for workshop in line.workshops:
+        options = sittings.get((workshop.topic.id, workshop.session.id))
+        if not options:
+            workshops.append(workshop)
+            continue
+        booked: dict[int, list[str]] = {}
+        for person in people:
+            for sitting in options:
+                if person.id in sitting.people:
+                    booked.setdefault(sitting.number, []).append(person.name)
+        split = several and len(booked) > 1
+        for sitting in options:
+            if sitting.number in booked:
+                workshops.append(
+                    replace(
+                        workshop,
+                        start=sitting.start.astimezone(tz),
+                        end=sitting.end.astimezone(tz),
+                        sitting=sitting.number if len(options) > 1 else 0,
+                        who=", ".join(booked[sitting.number]) if split else "",
+                    )
+                )
+    return replace(line, workshops=tuple(workshops))
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def undated(line: Timeline) -> Timeline:

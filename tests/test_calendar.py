@@ -10,9 +10,12 @@ from icalendar import Calendar
 
 from generator.calendar import programme_calendar
 from generator.loader import load_project
+from generator.match import match
+from generator.packs import pair_calendar, pair_infos
+from generator.roster import read_roster
 from generator.schedule import timeline
 
-from .conftest import ACME
+from .conftest import ACME, renderer_for
 
 
 def events(path: Path) -> list:
@@ -73,3 +76,38 @@ def test_source_date_epoch_sets_the_stamp(monkeypatch) -> None:  # type: ignore[
     calendar = Calendar.from_ical(programme_calendar(project, timeline(project)))
     stamp = next(iter(calendar.walk("VEVENT")))["DTSTAMP"].dt
     assert stamp == dt.datetime(2027, 1, 15, 8, 0, tzinfo=dt.UTC)
+
+
+def test_each_persons_onboarding_sitting_is_in_the_pair_calendar(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "amelia,Amelia Clarke,amelia@example.org,mentor,Data,Europe/London,tue 07:00-10:00,ai,\n"
+        "kenji,Kenji Sato,kenji@example.org,mentee,Board,Australia/Sydney,tue 17:00-21:00,,ai\n",
+        encoding="utf-8",
+    )
+    project = load_project(None)
+    renderer = renderer_for(None)
+    (pair,) = match(read_roster(roster), project).pairs
+    (info,) = pair_infos(project, [pair], renderer)
+    calendar = Calendar.from_ical(pair_calendar(renderer, info))
+    onboarding = [e for e in calendar.walk("VEVENT") if ".onboarding." in str(e["UID"])]
+    found = {
+        (str(e["UID"]).split(".onboarding.")[1], str(e["SUMMARY"]).partition(" · ")[2]): e
+        for e in onboarding
+    }
+    zones = {"Amelia Clarke": "Europe/London", "Kenji Sato": "Australia/Sydney"}
+    # Mentors' training for Amelia alone, leaders' orientation for Kenji alone, and the
+    # kick-off in two sittings: London and Sydney share no working hours.
+    assert sorted(found) == [
+        ("mentee-orientation.learning-from-a-junior@mentorkit", ""),
+        ("mentor-training.planning-and-running-a-session@mentorkit", ""),
+        ("mentor-training.the-role-reversal@mentorkit", ""),
+        ("pair-kick-off.agreeing-how-we-work.sitting-1@mentorkit", "Kenji Sato"),
+        ("pair-kick-off.agreeing-how-we-work.sitting-2@mentorkit", "Amelia Clarke"),
+    ]
+    for (uid, who), event in found.items():
+        name = who or ("Kenji Sato" if "orientation" in uid else "Amelia Clarke")
+        zone = ZoneInfo(zones[name])
+        start, end = event["DTSTART"].dt.astimezone(zone), event["DTEND"].dt.astimezone(zone)
+        assert dt.time(8) <= start.time() and end.time() <= dt.time(18), (uid, start)

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
+import itertools
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import numpy as np
+import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from benchmarks.roster import write_roster
+from generator import match as match_module
 from generator.cli import cli
+from generator.errors import UsageError
 from generator.loader import load_project
-from generator.match import match, write_pairs
+from generator.match import match
+from generator.model import Matching, MatchingWeights, Programme
+from generator.pairs import write_pairs
 from generator.roster import read_roster
+from generator.schema import schema_for
+from generator.windows import Weeks
 
 from .conftest import ACME, FIXTURES
 
@@ -107,7 +122,7 @@ def test_unmatched_people_are_told_why(tmp_path: Path) -> None:
     }
     assert reasons == {
         "e2": "the mentor who could be paired with them is in another pair: there are more "
-        "mentees than mentors",
+        "mentees than mentors can take",
         "e3": "every mentor works in the same department (Sales)",
     }
 
@@ -141,6 +156,7 @@ def test_the_same_roster_always_gives_the_same_pairs(tmp_path: Path) -> None:
         "weekday",
         "time",
         "timezone",
+        "changes",
     ]
     assert rows[0]["pair_id"] == "ops-grad--ceo"
 
@@ -162,4 +178,324 @@ def test_match_command_reports_a_bad_roster(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "roster.csv:2:10: wants: a mentee needs at least one topic or tag to learn"
+    )
+
+
+# --- time that holds all year ------------------------------------------------------------
+
+DEFAULT = load_project(None)  # twelve fortnightly sessions from January to June 2027
+
+
+def test_a_pair_that_loses_its_window_when_the_clocks_change_is_not_made(tmp_path: Path) -> None:
+    # 09:00 in London is 20:00 in Sydney in January, but 19:00 from 4 April and 18:00
+    # from 28 March... the two are never free together again after the clocks change.
+    rows = (
+        "ana,Ana Lima,ana@example.org,mentor,Sales,,Europe/London,tue 09:00-10:00,ai,\n"
+        "kenji,Kenji Sato,kenji@example.org,mentee,Board,,Australia/Sydney,tue 20:00-21:00,,ai\n"
+    )
+    result = match(read_roster(roster_of(tmp_path, rows)), DEFAULT)
+    assert result.pairs == ()
+    reasons = {u.person.id: u.reason for u in result.unmatched}
+    assert reasons["kenji"] == (
+        "no mentor from another department and outside their reporting line is free at the "
+        "same time for a whole session in every one of the 12 weeks with a session (the "
+        "clocks change during the programme)"
+    )
+    # Without a programme (one week in January) they would have been paired.
+    assert len(match(read_roster(roster_of(tmp_path, rows))).pairs) == 1
+
+
+def test_sessions_move_when_a_clock_change_forces_it_and_say_why(tmp_path: Path) -> None:
+    # New York changes its clocks on 14 March, London on 28 March: for two weeks the
+    # leader's 04:00 is 08:00 in London, before the mentor's hour.
+    rows = (
+        "ana,Ana Lima,ana@example.org,mentor,Sales,,Europe/London,tue 09:00-10:00,ai,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,,America/New_York,tue 03:00-06:00,,ai\n"
+    )
+    (pair,) = match(read_roster(roster_of(tmp_path, rows)), DEFAULT).pairs
+    assert (pair.weekday, pair.time, pair.zone) == ("tuesday", "04:00", "America/New_York")
+    local = [d.strftime("%m-%d %H:%M") for d in pair.dates]
+    assert local[:4] == ["02-09 04:00", "02-23 04:00", "03-09 04:00", "03-23 05:00"]
+    assert local[4:] == [
+        f"{d} 04:00"
+        for d in ("04-06", "04-20", "05-04", "05-18", "06-01", "06-15", "06-29", "07-13")
+    ]
+    assert pair.changes == (
+        "session 4 is on 2027-03-23 at 05:00 instead of 04:00: the clocks change for Devon Hart",
+    )
+
+
+def test_slots_count_to_the_minute(tmp_path: Path) -> None:
+    rows = (
+        "ana,Ana Lima,ana@example.org,mentor,Sales,,Europe/London,mon 09:10-10:10,ai,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,,Europe/London,mon 09:10-10:10,,ai\n"
+        "eli,Eli Cohen,eli@example.org,mentee,Legal,,Europe/London,mon 09:11-10:10,,ai\n"
+    )
+    result = match(read_roster(roster_of(tmp_path, rows)), DEFAULT)
+    assert [(p.mentee.id, p.time) for p in result.pairs] == [("dev", "09:10")]
+    assert [u.person.id for u in result.unmatched] == ["eli"]
+
+
+def test_capacity_and_role_both(tmp_path: Path) -> None:
+    header = "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        header
+        + "zara,Zara Ahmed,zara@example.org,mentor,2,Data,UTC,mon 09:00-17:00,ai,\n"
+        + "lu,Lu Wei,lu@example.org,both,,Sales,UTC,mon 09:00-17:00,video,ai\n"
+        + "ola,Ola Nordmann,ola@example.org,mentee,,Legal,UTC,mon 09:00-17:00,,video\n"
+        + "ines,Inês Costa,ines@example.org,mentee,,Legal,UTC,mon 09:00-17:00,,ai\n",
+        encoding="utf-8",
+    )
+    result = match(read_roster(path))
+    pairs = sorted((p.mentor.id, p.mentee.id) for p in result.pairs)
+    assert pairs == [("lu", "ola"), ("zara", "ines"), ("zara", "lu")]
+    assert result.objective[:2] == (3, 3)
+
+
+def test_a_roster_too_big_to_weigh_is_refused_with_how_to_split_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(match_module, "MAX_EDGES", 2)
+    rows = "".join(
+        f"m{k},Mentor {name},m{k}@example.org,mentor,Sales,,UTC,mon 09:00-12:00,ai,\n"
+        f"e{k},Leader {name},e{k}@example.org,mentee,Board,,UTC,mon 09:00-12:00,,ai\n"
+        for k, name in enumerate(("Ana", "Bo", "Cy"))
+    )
+    with pytest.raises(UsageError) as caught:
+        match(read_roster(roster_of(tmp_path, rows)))
+    assert str(caught.value) == (
+        "the roster of 6 people allows up to 9 possible pairs, more than can be weighed at once (2); "
+        "split it into rosters of at most about 2 people (by region or business unit, keeping "
+        "together the people who should meet) and match each one"
+    )
+
+
+def test_soft_goal_weights_come_from_the_programme_and_never_outweigh_a_wish(
+    tmp_path: Path,
+) -> None:
+    # Bo shares all week with the leader but teaches nothing wished; Ana teaches the
+    # wish but shares one hour. The wish wins, whatever the weight of common time.
+    rows = (
+        "ana,Ana Lima,ana@example.org,mentor,Sales,,UTC,mon 09:00-10:00,ai,\n"
+        "bo,Bo Berg,bo@example.org,mentor,Sales,,UTC,mon 08:00-18:00;tue 08:00-18:00,video,\n"
+        "cy,Cy Young,cy@example.org,mentee,Board,,UTC,mon 08:00-18:00;tue 08:00-18:00,,ai\n"
+    )
+    roster = read_roster(roster_of(tmp_path, rows))
+    heavy = DEFAULT.programme.model_copy(
+        update={"matching": Matching(weights=MatchingWeights(common_time=10))}
+    )
+    project = dataclasses.replace(DEFAULT, programme=heavy)
+    (pair,) = match(roster, project).pairs
+    assert pair.mentor.id == "ana"
+    # With the wish out of the way, the weights decide: Bo has more common time.
+    plain = read_roster(roster_of(tmp_path, rows.replace(",ai,\n", ",video,\n", 1)))
+    assert match(plain, project).pairs[0].mentor.id == "bo"
+    off = DEFAULT.programme.model_copy(
+        update={"matching": Matching(weights=MatchingWeights(common_time=0, nearby_time_zones=0))}
+    )
+    result = match(plain, dataclasses.replace(DEFAULT, programme=off))
+    assert result.objective == (1, 0, 0)
+
+
+def test_the_sparse_and_the_dense_solver_agree(tmp_path: Path) -> None:
+    path = write_roster(tmp_path / "big.csv", 300, seed=3)
+    roster = read_roster(path)
+    sparse, dense = match(roster, DEFAULT), match(roster, DEFAULT, solver="dense")
+    assert sparse.objective == dense.objective
+    assert sparse.objective[0] > 100
+
+
+# --- checked against an independent solver ------------------------------------------------
+
+ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata")
+NAMES = ("Ana Lima", "Björn Berg", "Chidi Eze", "Dilnoza Karimova", "Émilie Dubois", "Farah Haddad")
+SPRING = dataclasses.replace(
+    DEFAULT,
+    programme=DEFAULT.programme.model_copy(
+        update={
+            "schedule": DEFAULT.programme.schedule.model_copy(  # type: ignore[union-attr]
+                update={"start": dt.date(2027, 3, 2), "cadence": "weekly"}
+            )
+        }
+    ),
+)  # twelve weekly sessions across every spring clock change
+
+
+def free_minutes(zone: str, slots: list[tuple[int, int, int]], week: dt.datetime) -> np.ndarray:
+    """Minute by minute from a day before the week to a day after: is the person free?
+
+    Independent of `windows`: the local time of every UTC hour, minutes counted on from it."""
+    weekly = np.zeros(7 * 1440, dtype=bool)
+    for day, start, end in slots:
+        weekly[day * 1440 + start : day * 1440 + end] = True
+    tz = ZoneInfo(zone)
+    origin = week - dt.timedelta(days=1)
+    local = np.zeros(9 * 1440, dtype=np.int64)
+    for hour in range(9 * 24):
+        at = (origin + dt.timedelta(hours=hour)).astimezone(tz)
+        first = at.weekday() * 1440 + at.hour * 60 + at.minute
+        local[hour * 60 : hour * 60 + 60] = (first + np.arange(60)) % (7 * 1440)
+    return weekly[local]
+
+
+def brute_force(people: list[dict[str, object]], weeks: list[dt.datetime], minutes: int) -> tuple:
+    """Every assignment tried; the best (pairs, wishes, soft points) by plain comparison."""
+    by_id = {p["id"]: p for p in people}
+
+    def above(pid: object) -> set[object]:
+        found, current = set(), by_id[pid]["manager"]
+        while current:
+            found.add(current)
+            current = by_id[current]["manager"]
+        return found
+
+    calendars = {p["id"]: [free_minutes(p["zone"], p["slots"], w) for w in weeks] for p in people}
+
+    def starts(a: object, b: object, k: int) -> int:
+        both = calendars[a][k] & calendars[b][k]
+        window = np.lib.stride_tricks.sliding_window_view(both, minutes).all(axis=1)
+        return int(window[1440 : 1440 + 7 * 1440].sum())
+
+    def value(m: dict, e: dict) -> tuple[int, int] | None:
+        if m["id"] == e["id"] or m["dept"] == e["dept"]:
+            return None
+        if m["id"] in above(e["id"]) or e["id"] in above(m["id"]):
+            return None
+        counts = [starts(m["id"], e["id"], k) for k in range(len(weeks))]
+        if not all(counts):
+            return None
+        wishes = len(set(e["wants"]) & set(m["offers"]))
+        offset = [weeks[0].astimezone(ZoneInfo(p["zone"])).utcoffset() for p in (m, e)]
+        hours = abs(int((offset[0] - offset[1]).total_seconds()) // 60) // 60
+        return wishes, min(10, counts[0] // 60) + max(0, 10 - hours)
+
+    mentors = [p for p in people if p["role"] in ("mentor", "both")]
+    mentees = [p for p in people if p["role"] in ("mentee", "both")]
+    options = [
+        [None] + [(k, v) for k, m in enumerate(mentors) if (v := value(m, e)) is not None]
+        for e in mentees
+    ]
+    best = (0, 0, 0)
+    for choice in itertools.product(*options):
+        load: dict[int, int] = {}
+        for c in choice:
+            if c is not None:
+                load[c[0]] = load.get(c[0], 0) + 1
+        if any(n > mentors[k]["capacity"] for k, n in load.items()):
+            continue
+        chosen = [c[1] for c in choice if c is not None]
+        best = max(best, (len(chosen), sum(w for w, _ in chosen), sum(s for _, s in chosen)))
+    return best
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> list[dict[str, object]]:
+    count = draw(st.integers(2, 6))
+    people = []
+    for k in range(count):
+        slots = [
+            (day, start, start + length)
+            for day, start, length in draw(
+                st.lists(
+                    st.tuples(st.integers(0, 1), st.integers(0, 1380), st.integers(60, 900)).filter(
+                        lambda s: s[1] + s[2] <= 1440
+                    ),
+                    min_size=1,
+                    max_size=2,
+                )
+            )
+        ]
+        people.append(
+            {
+                "id": f"p{k}",
+                "name": NAMES[k],
+                "role": draw(st.sampled_from(("mentor", "mentee", "both"))),
+                "capacity": draw(st.integers(1, 2)),
+                "dept": draw(st.sampled_from(("sales", "legal", "data"))),
+                "manager": f"p{draw(st.integers(0, k - 1))}" if k and draw(st.booleans()) else "",
+                "zone": draw(st.sampled_from(ZONES)),
+                "slots": slots,
+                "offers": draw(
+                    st.lists(st.sampled_from("xyz"), min_size=1, max_size=2, unique=True)
+                ),
+                "wants": draw(
+                    st.lists(st.sampled_from("xyz"), min_size=1, max_size=2, unique=True)
+                ),
+            }
+        )
+    return people
+
+
+def write(people: list[dict[str, object]], path: Path) -> Path:
+    header = (
+        "id,name,email,role,capacity,department,manager_id,timezone,availability,offers,wants\n"
+    )
+    days = ("mon", "tue")
+    lines = [
+        ",".join(
+            (
+                str(p["id"]),
+                str(p["name"]),
+                f"{p['id']}@example.org",
+                str(p["role"]),
+                str(p["capacity"]) if p["role"] != "mentee" else "",
+                str(p["dept"]),
+                str(p["manager"]),
+                str(p["zone"]),
+                ";".join(
+                    f"{days[d]} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
+                    for d, s, e in p["slots"]  # type: ignore[attr-defined]
+                ),
+                ";".join(p["offers"]) if p["role"] != "mentee" else "",  # type: ignore[arg-type]
+                ";".join(p["wants"]) if p["role"] != "mentor" else "",  # type: ignore[arg-type]
+            )
+        )
+        for p in people
+    ]
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=rosters())
+def test_the_pairing_is_optimal_against_a_brute_force_solver(
+    people: list[dict[str, object]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = write(people, tmp_path_factory.mktemp("brute") / "roster.csv")
+    roster = read_roster(path)
+    result = match(roster, SPRING)
+    weeks = list(Weeks.of(SPRING, ZONES).starts)
+    assert result.objective == brute_force(people, weeks, 60)
+    # Every booked session lies inside both people's stated availability on its date.
+    by_id = {p["id"]: p for p in people}
+    for pair in result.pairs:
+        assert len(pair.dates) == len(weeks)
+        for start, week in zip(pair.dates, weeks, strict=True):
+            for person in (pair.mentor, pair.mentee):
+                spec = by_id[person.id]
+                free = free_minutes(str(spec["zone"]), spec["slots"], week)  # type: ignore[arg-type]
+                first = int((start - (week - dt.timedelta(days=1))).total_seconds() // 60)
+                assert free[first : first + 60].all(), (pair.id, start, person.id)
+
+
+def test_the_editors_schema_documents_the_weights_and_their_defaults() -> None:
+    schema = schema_for(Programme)
+    weights = schema["$defs"]["MatchingWeights"]["properties"]
+    assert weights["common_time"]["default"] == 1
+    assert weights["nearby_time_zones"]["default"] == 1
+    assert "one point an hour" in weights["common_time"]["description"]
+    hours = schema["$defs"]["OnboardingHours"]["properties"]
+    assert (hours["earliest"]["default"], hours["latest"]["default"]) == ("08:00", "18:00")
+
+
+def test_an_unknown_wish_is_one_note_with_its_rows(tmp_path: Path) -> None:
+    rows = "m1,Mei Lin,m1@example.org,mentor,Sales,,UTC,mon 09:00-12:00,dashboards,\n" + "".join(
+        f"e{k},{name},e{k}@example.org,mentee,Board,,UTC,mon 09:00-12:00,,dashbords\n"
+        for k, name in enumerate(("Ana Lima", "Bo Berg", "Cy Young", "Dev Rao", "Eli Cohen"))
+    )
+    result = match(read_roster(roster_of(tmp_path, rows)), load_project(ACME))
+    assert result.notes == (
+        "rows 3, 4, 5 and 2 more rows: wants 'dashbords' is neither a topic id nor a tag of "
+        "the library (did you mean 'dashboards'?); it only matches the same word",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,8 @@ from pypdf import PdfReader
 from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.errors import InvalidProject, UsageError
-from generator.packs import read_pairs
+from generator.loader import load_project
+from generator.pairs import read_pairs, read_rows
 from generator.roster import read_roster
 
 from .conftest import ACME, FIXTURES
@@ -54,12 +56,13 @@ def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Pat
     cover = text[0]
     assert "Nia Brown and Alex Morgan" in cover
     # The pair meets on Thursdays at 09:00 London time, from the programme's first week.
-    assert "Mar 4, 2027, 9:00" in cover and "Mar 11, 2027" in cover
+    # The programme skips the week of 9 March: so does the pair.
+    assert "Mar 4, 2027, 9:00" in cover and "Mar 18, 2027" in cover
     agreement = "\n".join(text[1:3])
     assert "Mentoring agreement" in agreement
     assert "Nia Brown" in agreement and "Alex Morgan" in agreement
     assert "Thursday at 09:00 (Europe/London)" in agreement
-    assert "from March 4, 2027 to March 11, 2027" in agreement
+    assert "from March 4, 2027 to March 18, 2027" in agreement
     titles = [item.title for item in reader.outline]
     assert titles == [
         "Your pair",
@@ -80,7 +83,7 @@ def test_the_pair_calendar_has_their_own_times(packs_build: Path) -> None:
     sessions = [e for e in calendar.walk("VEVENT") if "Reverse mentoring" in str(e["SUMMARY"])]
     assert [e["DTSTART"].dt.isoformat() for e in sessions] == [
         "2027-03-04T09:00:00+00:00",
-        "2027-03-11T09:00:00+00:00",
+        "2027-03-18T09:00:00+00:00",
     ]
     assert str(sessions[0]["UID"]).startswith("ops-grad--ceo.")
     assert "Nia Brown" in str(calendar["X-WR-CALNAME"])
@@ -119,18 +122,37 @@ def test_the_roster_must_live_outside_the_project(tmp_path: Path) -> None:
         build(project, BuildOptions(out=tmp_path / "dist", roster=project / "roster.csv"))
 
 
-def test_pairs_from_a_file(tmp_path: Path) -> None:
+def test_pairs_from_a_file_are_honoured(tmp_path: Path) -> None:
+    """pair_id names the folder and the calendar; weekday, time and timezone set the dates."""
     pairs = tmp_path / "pairs.csv"
     pairs.write_text(
         "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone\n"
-        "x,ops-grad,cfo,50,chosen by hand,monday,10:00,Europe/London\n"
+        "dashboards-duo,ops-grad,cfo,50,chosen by hand,monday,05:30,America/New_York\n"
     )
     out = tmp_path / "dist"
-    build(
+    report = build(
         ACME,
         BuildOptions(out=out, workers=1, roster=ROSTER, pairs=pairs, only=frozenset({"calendar"})),
     )
-    assert [p.name for p in (out / "pairs").iterdir() if p.is_dir()] == ["ops-grad--cfo"]
+    assert [p.name for p in (out / "pairs").iterdir() if p.is_dir()] == ["dashboards-duo"]
+    # On 15 March New York has changed its clocks and London not yet: 05:30 in New York
+    # is 09:30 in London, before Sam Patel is free; that session moves, and says so.
+    assert report.notes == [
+        "pairs.csv:2:7: time: Nia Brown and Sam Patel are not both free on monday 05:30 "
+        "(America/New_York) for 1 of 2 sessions; session 2 is on 2027-03-15 at 06:00 instead "
+        "of 05:30: the clocks change for Nia Brown"
+    ]
+    calendar = Calendar.from_ical(
+        (out / "pairs" / "dashboards-duo" / "dashboards-duo.ics").read_bytes()
+    )
+    sessions = [e for e in calendar.walk("VEVENT") if "Reverse mentoring" in str(e["SUMMARY"])]
+    assert [e["DTSTART"].dt.isoformat() for e in sessions] == [
+        "2027-03-01T05:30:00-05:00",
+        "2027-03-15T06:00:00-04:00",
+    ]
+    assert str(sessions[0]["UID"]).startswith("dashboards-duo.")
+    written = (out / "pairs" / "pairs.csv").read_text(encoding="utf-8").splitlines()
+    assert written[1].startswith("dashboards-duo,ops-grad,cfo,50,chosen by hand,monday,05:30,")
 
 
 def test_a_bad_pairs_file_is_reported_in_full(tmp_path: Path) -> None:
@@ -139,15 +161,101 @@ def test_a_bad_pairs_file_is_reported_in_full(tmp_path: Path) -> None:
         "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone\n"
         "x,ops-grad,nobody,0,,someday,25:00,UTC\n"
         "y,ceo,cfo,0,,monday,10:00,UTC\n"
+        "z,fin-analyst,cfo,0,,monday,10:00,Europe/London\n"
+        "Bad Name,fin-analyst,cmo,0,,tuesday,15:00,Mars/Olympus\n"
+        "w,mkt-exec,ceo,0,,tuesday,15:00,Europe/London\n"
+        "v,ops-grad,hr-lead,0,,saturday,09:00,Australia/Sydney\n"
+        "u,ops-grad,ceo,0,,tuesday,15:00,Europe/London\n"
     )
     with pytest.raises(InvalidProject) as caught:
-        read_pairs(pairs, read_roster(ROSTER))
+        read_pairs(pairs, read_roster(ROSTER), load_project(ACME))
     assert caught.value.lines() == [
         "pairs.csv:2:3: mentee_id: no one with the id 'nobody' in the roster",
         "pairs.csv:2:6: weekday: 'someday' is not a day such as tuesday",
         "pairs.csv:2:7: time: '25:00' is not a time such as 15:00",
         "pairs.csv:3:2: mentor_id: 'ceo' is a mentee in the roster",
+        "pairs.csv:4:3: mentee_id: 'fin-analyst' and 'cfo' both work in Finance; a pair "
+        "never shares a department",
+        "pairs.csv:5:1: pair_id: 'Bad Name' must be lowercase letters, digits and hyphens "
+        "(it names the pack's folder)",
+        "pairs.csv:5:8: timezone: 'Mars/Olympus' is not a time zone name such as Europe/London",
+        "pairs.csv:6:3: mentee_id: 'mkt-exec' and 'ceo' are in the same reporting line; a pair "
+        "is never a person and someone above or below them",
+        "pairs.csv:7:7: time: Nia Brown and Kim Lee are never both free for a whole session in "
+        "the week of 2027-03-01 (session 1 and 1 more); pair them with someone else, or ask "
+        "them to add free time to the roster",
+        "pairs.csv:8:7: time: Nia Brown and Alex Morgan are not both free on tuesday 15:00 "
+        "(Europe/London) on any session date; they are both free on thursday at 09:00",
     ]
+
+
+def test_more_leaders_than_a_mentor_takes_and_twice_the_same_name(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "one,ops-grad,ceo,thursday,09:00,Europe/London\n"
+        "one,mkt-exec,cfo,monday,10:00,Europe/London\n"
+        "two,ops-grad,cfo,monday,10:00,Europe/London\n"
+        "three,mkt-exec,cfo,monday,10:00,Europe/London\n"
+        "four,mkt-exec,cfo,monday,10:00,Europe/London\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(ROSTER), load_project(ACME))
+    assert caught.value.lines() == [
+        "pairs.csv:3:1: pair_id: 'one' is already used on row 2",
+        "pairs.csv:4:2: mentor_id: 'ops-grad' takes 1 leader (the roster's capacity) and is "
+        "already paired on row 2",
+        "pairs.csv:6:2: mentor_id: 'mkt-exec' takes 1 leader (the roster's capacity) and is "
+        "already paired on row 5",
+        "pairs.csv:6:3: mentee_id: 'cfo' is already in the pair on row 5",
+    ]
+
+
+def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "ana,Ana Lima,ana@example.org,mentor,Sales,Europe/London,tue 09:00-10:00,ai,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,America/New_York,tue 03:00-06:00,,ai\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "ana-dev,ana,dev,tuesday,04:00,America/New_York\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(None))
+    (pair,) = read.pairs
+    assert read.warnings == (
+        "pairs.csv:2:5: time: Ana Lima and Devon Hart are not both free on tuesday 04:00 "
+        "(America/New_York) for 1 of 12 sessions; session 4 is on 2027-03-23 at 05:00 instead "
+        "of 04:00: the clocks change for Devon Hart",
+    )
+    assert pair.dates[5].isoformat() == "2027-03-23T05:00:00-04:00"
+
+
+def test_unreadable_pairs_files(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("mentor_id,mentee_id,colour\n")
+    with pytest.raises(InvalidProject) as caught:
+        read_rows(pairs)
+    assert caught.value.lines() == [
+        "pairs.csv:1:3: unknown column `colour`; the columns are pair_id, mentor_id, mentee_id, "
+        "score, reasons, weekday, time, timezone, changes",
+        "pairs.csv:1:4: the column `time` is missing",
+        "pairs.csv:1:4: the column `timezone` is missing",
+        "pairs.csv:1:4: the column `weekday` is missing",
+    ]
+    pairs.write_text(
+        "mentor_id,mentee_id,weekday,time,timezone\n" + "x" * 2000 + ",y,monday,10:00,UTC\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_rows(pairs)
+    assert caught.value.lines() == [
+        "pairs.csv:2:1: the cell is 2,000 characters long; a cell holds at most 1,000"
+    ]
+    with pytest.raises(UsageError, match="no such pairs file"):
+        read_rows(tmp_path / "missing.csv")
 
 
 def test_build_command_with_a_roster(tmp_path: Path) -> None:
@@ -197,3 +305,44 @@ def test_an_unreachable_dask_scheduler_is_explained(tmp_path: Path) -> None:
         build(
             ACME, BuildOptions(out=tmp_path, executor="dask://127.0.0.1:9", only=frozenset({"pdf"}))
         )
+
+
+def test_capacity_and_role_both_flow_into_packs_and_certificates(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+        "zara,Zara Ahmed,zara@example.org,mentor,2,Data,Europe/London,"
+        "mon 09:00-17:00;thu 09:00-17:00,dashboards,\n"
+        "lu,Lu Wei,lu@example.org,both,,Sales,Asia/Shanghai,mon 15:00-19:00,video,dashboards\n"
+        "ola,Ola Nordmann,ola@example.org,mentee,,Legal,Europe/Oslo,mon 09:00-17:00,,video\n"
+        "ines,Inês Costa,ines@example.org,mentee,,Legal,America/Sao_Paulo,mon 06:00-12:00,,"
+        "dashboards\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    report = build(
+        ACME, BuildOptions(out=out, workers=1, roster=roster, only=frozenset({"calendar"}))
+    )
+    folders = sorted(p.name for p in (out / "pairs").iterdir() if p.is_dir())
+    assert folders == ["lu--ola", "zara--ines", "zara--lu"]
+    assert report.unmatched == []
+    certificate = PdfReader(out / "certificates" / "lu.pdf").pages[0].extract_text()
+    assert "as digital mentor and executive" in " ".join(certificate.split())
+    # Every session in every pair's calendar lies inside both people's availability.
+    people = read_roster(roster).by_id()
+    for folder in folders:
+        mentor, mentee = (people[i] for i in folder.split("--"))
+        calendar = Calendar.from_ical((out / "pairs" / folder / f"{folder}.ics").read_bytes())
+        for event in calendar.walk("VEVENT"):
+            if "Reverse mentoring" not in str(event["SUMMARY"]):
+                continue
+            for person in (mentor, mentee):
+                zone = ZoneInfo(person.timezone)
+                start = event["DTSTART"].dt.astimezone(zone)
+                end = event["DTEND"].dt.astimezone(zone)
+                assert any(
+                    slot.weekday == start.weekday()
+                    and slot.start <= start.hour * 60 + start.minute
+                    and end.hour * 60 + end.minute <= slot.end
+                    for slot in person.availability
+                ), (folder, person.id, start)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import roster as roster_module
 from generator.errors import InvalidProject, UsageError
 from generator.roster import Slot, read_roster
 
@@ -39,7 +40,7 @@ def test_every_bad_cell_is_reported_with_row_and_column(tmp_path: Path) -> None:
         "C D,,c@example.org,mentee,,,UTC,mon 9-10,,z\n"
     )
     assert problems(tmp_path, text) == [
-        "roster.csv:2:4: role: 'boss' must be mentor or mentee",
+        "roster.csv:2:4: role: 'boss' must be mentor, mentee or both",
         "roster.csv:3:3: email: 'not-an-email' is not an email address",
         "roster.csv:3:7: timezone: 'Mars/Base' is not a time zone name such as Europe/London",
         "roster.csv:3:8: availability: 'tue 17:00-15:00' ends before it starts",
@@ -68,7 +69,7 @@ def test_unknown_managers_and_circles(tmp_path: Path) -> None:
 def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     assert problems(tmp_path, "id,name,role,colour\n") == [
         "roster.csv:1:4: unknown column `colour`; the columns are id, name, email, role, "
-        "department, timezone, availability, manager_id, offers, wants",
+        "department, timezone, availability, manager_id, capacity, offers, wants",
         "roster.csv:1:5: the column `availability` is missing from the header row",
         "roster.csv:1:5: the column `department` is missing from the header row",
         "roster.csv:1:5: the column `email` is missing from the header row",
@@ -86,3 +87,68 @@ def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
     ]
     with pytest.raises(UsageError, match="no such roster file"):
         read_roster(tmp_path / "nope.csv")
+
+
+def test_roles_both_and_capacity(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+        "zara,Zara Ahmed,zara@example.org,mentor,3,Data,UTC,mon 09:00-17:00,ai,\n"
+        "lu,Lu Wei,lu@example.org,both,,Sales,UTC,mon 09:07-10:53,video,ai\n"
+        "ola,Ola Nordmann,ola@example.org,mentee,,Legal,UTC,mon 09:00-17:00,,video\n",
+        encoding="utf-8",
+    )
+    roster = read_roster(path)
+    assert [p.id for p in roster.mentors] == ["zara", "lu"]
+    assert [p.id for p in roster.mentees] == ["lu", "ola"]
+    people = roster.by_id()
+    assert (people["zara"].capacity, people["lu"].capacity, people["ola"].capacity) == (3, 1, 1)
+    assert people["lu"].availability == (Slot(0, 9 * 60 + 7, 10 * 60 + 53),)
+
+
+def test_bad_roles_capacities_and_cells_too_long(tmp_path: Path) -> None:
+    text = (
+        "id,name,email,role,capacity,department,timezone,availability,offers,wants\n"
+        "zara,Zara Ahmed,zara@example.org,mentor,0,Data,UTC,mon 09:00-17:00,ai,\n"
+        "lu,Lu Wei,lu@example.org,both,two,Sales,UTC,mon 09:00-17:00,,\n"
+        "ola,Ola Nordmann,ola@example.org,mentee,2,Legal,UTC,mon 09:00-17:00,,video\n"
+        f"eva,{'Eva ' * 300},eva@example.org,mentee,,Legal,UTC,mon 09:00-17:00,,video\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:5: capacity: '0' must be a whole number from 1 to 20 (how many leaders "
+        "this mentor takes)",
+        "roster.csv:3:5: capacity: 'two' must be a whole number from 1 to 20 (how many leaders "
+        "this mentor takes)",
+        "roster.csv:3:9: offers: a mentor needs at least one topic or tag to offer",
+        "roster.csv:3:10: wants: a mentee needs at least one topic or tag to learn",
+        "roster.csv:4:5: capacity: a mentee has one mentor; leave the cell empty, or make the "
+        "role mentor or both",
+        "roster.csv:5:2: name: the cell is 1,200 characters long; a cell holds at most 1,000",
+    ]
+
+
+def test_a_row_that_is_not_csv_and_a_roster_too_big(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = HEADER + 'a,"Ann,a@example.org,mentee,Sales,,UTC,mon 09:00-10:00,,x\n' + "x" * 140_000
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:1: this row cannot be read as CSV (field larger than field limit "
+        "(131072)); export the roster again as CSV UTF-8"
+    ]
+    monkeypatch.setattr(roster_module, "MAX_PEOPLE", 2)
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        HEADER
+        + "".join(
+            f"p{k},{name},p{k}@example.org,mentee,Sales,,UTC,mon 09:00-10:00,,x\n"
+            for k, name in enumerate(("Ana Lima", "Bo Berg", "Cy Young"))
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(UsageError) as caught:
+        read_roster(path)
+    assert str(caught.value) == (
+        "roster.csv: the roster has more than 2 people; split it (by region or business unit, "
+        "so that people who should meet stay together) into rosters of at most 2 people and "
+        "match each one"
+    )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from generator.loader import load_project
-from generator.schedule import nth_weekday, timeline
+from generator.roster import read_roster
+from generator.schedule import nth_weekday, onboarding_sittings, timeline
 
-from .conftest import ACME, TINY_TOPIC, TreeBuilder
+from .conftest import ACME, TINY_TOPIC, TreeBuilder, problems_of
 
 THREE_SESSIONS = TINY_TOPIC.replace(
     "sessions:\n",
@@ -152,3 +155,70 @@ def test_without_a_schedule_there_are_no_dates(tree: TreeBuilder) -> None:
     line = timeline(load_project(root))
     assert [s.start for s in line.sessions] == [None]
     assert line.first is None
+
+
+# --- onboarding in sittings that suit every time zone -------------------------------------
+
+ZONED = (
+    "id,name,email,role,department,timezone,availability,offers,wants\n"
+    "amelia,Amelia Clarke,amelia@example.org,mentor,Data,Europe/London,tue 15:00-17:00,ai,\n"
+    "arjun,Arjun Iyer,arjun@example.org,mentor,Sales,Asia/Kolkata,tue 15:00-17:00,ai,\n"
+    "kenji,Kenji Sato,kenji@example.org,mentee,Board,Australia/Sydney,wed 08:00-10:00,,ai\n"
+    "maria,María Quispe,maria@example.org,mentee,Legal,America/Los_Angeles,tue 08:00-10:00,,ai\n"
+    "tunde,Tunde Okafor,tunde@example.org,mentee,Ops,Africa/Lagos,tue 15:00-17:00,,ai\n"
+)
+
+
+def test_onboarding_runs_in_sittings_that_fall_in_working_hours_for_everyone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(ZONED, encoding="utf-8")
+    people = read_roster(path).people
+    project = load_project(None)  # three workshops; the programme's time is 15:00 London
+    line = timeline(project)
+    sittings = onboarding_sittings(project, line, people)
+    zones = {p.id: ZoneInfo(p.timezone) for p in people}
+    for workshop in line.workshops:
+        key = (workshop.topic.id, workshop.session.id)
+        booked = [i for s in sittings[key] for i in s.people]
+        audience = workshop.topic.audience
+        expected = [p.id for p in people if audience == "both" or p.role == audience]
+        assert sorted(booked) == sorted(expected)  # everyone once
+        for sitting in sittings[key]:
+            for person in sitting.people:
+                start = sitting.start.astimezone(zones[person])
+                end = sitting.end.astimezone(zones[person])
+                assert start.time() >= dt.time(8) and end.time() <= dt.time(18), person
+                assert end.date() == start.date()
+
+    def utc(key: tuple[str, str]) -> list[tuple[str, tuple[str, ...]]]:
+        return [(f"{s.start.astimezone(dt.UTC):%m-%d %H:%M}", s.people) for s in sittings[key]]
+
+    # The leaders' orientation: Sydney, Lagos and Los Angeles share no working hours.
+    assert utc(("mentee-orientation", "learning-from-a-junior")) == [
+        ("01-26 05:30", ("kenji",)),
+        ("01-26 15:00", ("tunde",)),
+        ("01-26 16:00", ("maria",)),
+    ]
+    # London and Kolkata do: 15:00 in London would be 20:30 in Kolkata, so the one
+    # sitting moves to the latest start that suits Kolkata.
+    assert utc(("mentor-training", "the-role-reversal")) == [("01-12 11:00", ("amelia", "arjun"))]
+    # The kick-off, for both sides: two sittings are enough for five zones.
+    assert utc(("pair-kick-off", "agreeing-how-we-work")) == [
+        ("02-02 06:00", ("arjun", "kenji")),
+        ("02-02 16:00", ("amelia", "maria", "tunde")),
+    ]
+
+
+def test_the_onboarding_hours_come_from_the_programme(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": "id: p\ntitle: P\nextends: default\nschedule:\n  start: 2027-01-12\n"
+            "  onboarding_hours: {earliest: '10:00', latest: '09:00'}\n",
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:6:21: schedule.onboarding_hours: latest (09:00) must be after earliest "
+        "(10:00)"
+    ]

@@ -19,7 +19,7 @@ from generator import sandbox
 from generator.build import BuildOptions, build, rehearse
 from generator.calendar import lines, one_line
 from generator.cli import cli
-from generator.errors import BuildError, UsageError
+from generator.errors import BuildError, InvalidProject, UsageError
 from generator.loader import load_project
 from generator.markup import EXTENSIONS, link_targets, md_escape, sanitize
 from generator.pdf import files_digest
@@ -624,4 +624,75 @@ def test_a_carriage_return_in_a_title_is_refused_before_any_calendar(tree: TreeB
     assert problems_of(root) == [
         "topics/tiny.yaml:8:12: sessions[0].title: holds an invisible control character "
         "(U+000D) at position 5; delete it (it was probably pasted in with the text)"
+    ]
+
+
+# --- rosters and pairs from HR exports ------------------------------------------------------
+
+ROSTER_HEADER = "id,name,email,role,department,timezone,availability,offers,wants\n"
+
+
+def roster_problems(path: Path) -> list[str]:
+    from generator.roster import read_roster
+
+    with pytest.raises(InvalidProject) as caught:
+        read_roster(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_control_characters_in_a_roster_are_refused(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        ROSTER_HEADER
+        + 'ana,"Ana\rBEGIN:VEVENT",ana@example.org,mentor,IT,Europe/London,tue 09:00-12:00,video,\n'
+        + "li,Li \x1b[31mWei,li@example.org,mentee,Sales,Europe/London,tue 09:00-12:00,,video\n",
+        encoding="utf-8",
+        newline="",
+    )
+    problems = roster_problems(roster)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "name: the cell holds an invisible control character (U+000D, a line break or an "
+        "escape code); delete it",
+        "name: the cell holds an invisible control character (U+001B, a line break or an "
+        "escape code); delete it",
+    ]
+
+
+def test_a_roster_in_latin_1_or_with_a_huge_cell_is_located(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(
+        (
+            ROSTER_HEADER + "jose,José Núñez,jose@example.org,mentor,IT,Europe/Madrid,"
+            "tue 09:00-12:00,video,\n"
+        ).encode("latin-1")
+    )
+    assert roster_problems(latin) == [
+        "latin.csv:2:9: the roster is not UTF-8 text (byte 0xe9); export it as CSV UTF-8"
+    ]
+    huge = tmp_path / "huge.csv"
+    huge.write_text(
+        ROSTER_HEADER + "ana," + "A" * 200_000 + ",a@example.org,mentor,IT,Europe/London,"
+        "tue 09:00-12:00,video,\n"
+    )
+    assert roster_problems(huge) == [
+        "huge.csv:2:1: this row cannot be read as CSV (field larger than field limit "
+        "(131072)); export the roster again as CSV UTF-8"
+    ]
+
+
+def test_pairs_in_latin_1_are_located(tmp_path: Path) -> None:
+    from generator.pairs import read_pairs
+    from generator.roster import read_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        ROSTER_HEADER + "ana,Ana Lima,ana@example.org,mentor,IT,Europe/London,tue 09:00-12:00,"
+        "video,\nli,Li Wei,li@example.org,mentee,Sales,Europe/London,tue 09:00-12:00,,video\n"
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("pair_id,mentor_id,mentee_id\nané,ana,li\n".encode("latin-1"))
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(roster))
+    assert [str(p) for p in caught.value.problems] == [
+        "pairs.csv:1:1: the pairs file is not UTF-8 text; save it as CSV UTF-8"
     ]
