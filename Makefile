@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint typecheck unit bench schema messages golden setup system clean
 
@@ -38,10 +39,11 @@ messages: setup
 golden: setup
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(AXE)
 
-# Libraries from outside Python (Pango and HarfBuzz for WeasyPrint, poppler for the
-# tests): installed when missing and possible, otherwise reported with what to do.
+# Packages from outside Python (Pango and HarfBuzz for WeasyPrint, poppler for the
+# tests, Chromium and npm for the browser test): installed when missing and possible,
+# otherwise reported with what to do.
 system:
 	@$(PYTHON) scripts/system-deps.py
 
@@ -49,6 +51,12 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# axe-core, the accessibility checker tests/test_browser.py injects into each page:
+# the version in package-lock.json, into node_modules/ (git-ignored).
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 clean:
