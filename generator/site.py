@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -123,7 +124,7 @@ def _brand_css(project: Project, docs: Path) -> str:
         f"  --md-primary-fg-color--dark: {_shade(colors.primary, 0.25)};\n"
         f"  --md-primary-bg-color: {on_primary};\n"
         f"  --md-primary-bg-color--light: {on_primary}b3;\n"
-        f"  --md-accent-fg-color: {legible(colors.accent, '#ffffff')};\n"
+        f"  --md-accent-fg-color: {colors.accent};\n"
         f"  --md-accent-fg-color--transparent: {colors.accent}1a;\n"
         f"  --md-typeset-a-color: {link};\n"
         f"  --mk-link-color: {link};\n"
@@ -131,7 +132,16 @@ def _brand_css(project: Project, docs: Path) -> str:
         # Zensical's header and navigation use their own rules: the same colours, kept.
         ".md-header, .md-tabs { background-color: var(--md-primary-fg-color);"
         " color: var(--md-primary-bg-color); }\n"
-        ".md-nav__link--active, .md-nav__item .md-nav__link--active { color: var(--mk-link-color); }\n"
+        ".md-header .md-search__button { color: var(--md-primary-bg-color);"
+        f" background-color: {on_primary}26; }}\n"
+        ".md-header .md-search__button:before { background-color: var(--md-primary-bg-color); }\n"
+        # The current page's entry: the accent's tint behind, a colour that reads on it.
+        ".md-nav__item .md-nav__link--active,"
+        " .md-nav--primary .md-nav__item .md-nav__link--active"
+        f" {{ color: {legible(colors.primary, _tint(colors.accent, 0.9))}; }}\n"
+        # A link under the pointer takes the accent, dark enough to read on white.
+        ".md-typeset a:hover, .md-typeset a:focus"
+        f" {{ color: {legible(colors.accent, '#ffffff')}; }}\n"
     )
 
 
@@ -265,6 +275,36 @@ def build(config_file: Path, engine: Engine, target: Path) -> None:
     else:
         _build_mkdocs(config_file)
     (config_file.parent / BUILT).rename(target)
+    _self_contained_404(target)
+
+
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"\s*/?>')
+
+
+def _self_contained_404(site_dir: Path) -> None:
+    """Put the 404 page's style sheets inside it.
+
+    A server shows the 404 page at whatever address was asked for, so links relative to
+    the page break, and absolute ones break when the site is served from a sub-path. With
+    its styles inline the page looks like the site wherever it is served.
+    """
+    page = site_dir / "404.html"
+    if not page.is_file():
+        return
+    root = site_dir.resolve()
+
+    def inline(match: re.Match[str]) -> str:
+        href = match.group(1)
+        if "//" in href or ":" in href:
+            return match.group(0)
+        path = (site_dir / href.split("?")[0].lstrip("/")).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return match.group(0)
+        css = path.read_text(encoding="utf-8").replace("</", "<\\/")
+        return f"<style>{css}</style>"
+
+    html = page.read_text(encoding="utf-8")
+    page.write_text(_STYLESHEET.sub(inline, html), encoding="utf-8")
 
 
 def _build_mkdocs(config_file: Path) -> None:

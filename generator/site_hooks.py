@@ -4,7 +4,8 @@ The second line of defence for the site, as `markup.sanitize` is for the PDFs: e
 page's HTML is cleaned before the theme wraps it, so no script, event handler or
 `javascript:` link from any source reaches a reader. Then two repairs for screen readers:
 a table whose header row is empty (a list of labels and values) loses that row and gets
-its labels as row headers, and a page in another language than the site says so.
+its labels as row headers, and a page in another language than the site says so. A line
+break also leaves a space, so search snippets keep words apart.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 def on_page_content(html: str, page: Any = None, **_kwargs: Any) -> str:
     html = _TABLE.sub(_label_rows, sanitize(html))
+    # Search indexes text as it stands between tags: a line break must leave a space, or a
+    # snippet reads "1 hourTuesday".
+    html = html.replace("<br>", "<br>\n")
     language = _page_language(page)
     if language:
         html = f'<div lang="{language}">\n{html}\n</div>'

@@ -22,10 +22,10 @@ def test_layout_and_pages(acme_build: Path) -> None:
     assert (site / "index.html").is_file()
     for page in (
         "programme/index.html",
-        "programme/agreement/index.html",
-        "guides/mentor/index.html",
-        "topics/acme-dashboards/first-look/index.html",
-        "onboarding/acme-induction/kick-off/index.html",
+        "programme/agreement.html",
+        "guides/mentor.html",
+        "topics/acme-dashboards/first-look.html",
+        "onboarding/acme-induction/kick-off.html",
     ):
         assert (site / page).is_file(), page
 
@@ -43,10 +43,10 @@ def test_the_organisation_brand_reaches_the_site(acme_build: Path) -> None:
 
 def test_pages_offer_their_pdf_and_the_pdf_is_there(acme_build: Path) -> None:
     site = acme_build / "site"
-    page = (site / "topics/acme-dashboards/first-look/index.html").read_text()
+    page = (site / "topics/acme-dashboards/first-look.html").read_text()
     link = re.search(r'class="md-button mk-download" href="([^"]+)"', page)
     assert link is not None
-    target = (site / "topics/acme-dashboards/first-look" / link.group(1)).resolve()
+    target = (site / "topics/acme-dashboards" / link.group(1)).resolve()
     assert target == (site / "downloads/plan-acme-dashboards--first-look.pdf").resolve()
     assert target.is_file()
 
@@ -94,7 +94,7 @@ def test_generated_mkdocs_yml(tmp_path: Path) -> None:
 def test_zensical_builds_the_same_project(tmp_path: Path) -> None:
     build(ACME, BuildOptions(out=tmp_path, only=frozenset({"site"}), engine="zensical"))
     site = tmp_path / "site"
-    page = (site / "topics/acme-dashboards/first-look/index.html").read_text()
+    page = (site / "topics/acme-dashboards/first-look.html").read_text()
     assert "A first look at the dashboard" in page
     assert "Digital mentor" in page
     assert (site / "stylesheets/brand.css").is_file()
