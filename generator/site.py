@@ -55,7 +55,8 @@ def write_project(
     for artefact in plan.artefacts:
         target = docs / artefact.page
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_front_matter(artefact, pdfs) + markdown[artefact.key], encoding="utf-8")
+        meta = _front_matter(artefact, pdfs, _language(project.programme.locale))
+        target.write_text(meta + markdown[artefact.key], encoding="utf-8")
     shutil.copytree(base_dir / "overrides", folder / "overrides", dirs_exist_ok=True)
     shutil.copyfile(Path(__file__).with_name("site_hooks.py"), folder / HOOKS)
     shutil.copytree(base_dir / "stylesheets", docs / "stylesheets", dirs_exist_ok=True)
@@ -72,11 +73,17 @@ def write_project(
     return path
 
 
-def _front_matter(artefact: Artefact, pdfs: bool) -> str:
+def _front_matter(artefact: Artefact, pdfs: bool, site_language: str) -> str:
     # The home page keeps the site name alone as its title (not "X - X").
     meta: dict[str, Any] = {} if artefact.page == "index.md" else {"title": text(artefact.title)}
     if pdfs and artefact.pdf:
         meta["pdf"] = f"downloads/{artefact.pdf}"
+    # A topic written in another language than the site: its pages say so (the hook marks
+    # the text; headings and table headers stay in the site's language).
+    topic = artefact.context.get("topic")
+    language = getattr(topic, "language", None)
+    if language and _language(language) != site_language:
+        meta["lang"] = language.replace("_", "-")
     if not meta:
         return ""
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
@@ -186,7 +193,7 @@ def _config(
     programme = project.programme
     base = yaml.safe_load((base_dir / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     theme: dict[str, Any] = dict(base.get("theme", {}))
-    language = programme.locale.replace("-", "_").split("_")[0]
+    language = _language(programme.locale)
     theme["language"] = language
     theme["palette"] = {"primary": "custom", "accent": "custom"}
     if logo:
@@ -229,6 +236,11 @@ def _config(
         },
     }
     return config
+
+
+def _language(locale: str) -> str:
+    """The language part of a locale: "fr" for fr_CA."""
+    return locale.replace("-", "_").split("_")[0].lower()
 
 
 def _plain(value: str) -> str:

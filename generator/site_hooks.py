@@ -18,18 +18,33 @@ from generator.markup import sanitize
 _TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
 _EMPTY_HEAD = re.compile(r"\s*<thead>\s*<tr>\s*(?:<th[^>]*>\s*</th>\s*)+</tr>\s*</thead>")
 _ROW_START = re.compile(r"<tr>\s*<td([^>]*)>(.*?)</td>", re.DOTALL)
+_FIXED = re.compile(r"<(?:h2|th)(?:\s[^>]*)?>")
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
-def on_page_content(html: str, page: Any = None, **_kwargs: Any) -> str:
+def on_page_content(html: str, page: Any = None, config: Any = None, **_kwargs: Any) -> str:
     html = _TABLE.sub(_label_rows, sanitize(html))
     # Search indexes text as it stands between tags: a line break must leave a space, or a
     # snippet reads "1 hourTuesday".
     html = html.replace("<br>", "<br>\n")
     language = _page_language(page)
     if language:
-        html = f'<div lang="{language}">\n{html}\n</div>'
+        html = _in_language(html, language, _site_language(config))
     return html
+
+
+def _in_language(html: str, language: str, site: str | None) -> str:
+    """The page's text in `language`; its section headings and table headers, which the
+    templates write in the site's language, keep that one."""
+    if site:
+        html = _FIXED.sub(lambda m: f'{m.group(0)[:-1]} lang="{site}">', html)
+    return f'<div lang="{language}">\n{html}\n</div>'
+
+
+def _site_language(config: Any) -> str | None:
+    theme = getattr(config, "theme", None) if config is not None else None
+    value = theme.get("language") if theme is not None else None
+    return value if isinstance(value, str) and _LANG.match(value) else None
 
 
 def _label_rows(match: re.Match[str]) -> str:

@@ -98,3 +98,53 @@ def test_zensical_builds_the_same_project(tmp_path: Path) -> None:
     assert "A first look at the dashboard" in page
     assert "Digital mentor" in page
     assert (site / "stylesheets/brand.css").is_file()
+
+
+FRENCH_PROGRAMME = """
+    id: mini
+    title: Programme mini
+    locale: fr
+    schedule: {start: 2027-01-12, cadence: weekly, time: "15:00", timezone: Europe/Paris, session_minutes: 60}
+    tracks:
+      - {id: main, title: Principal, topics: [petit, short-form-video]}
+    """
+PETIT_TOPIC = """
+    id: petit
+    title: Un petit sujet
+    area: digital-tools
+    summary: Petit mais complet.
+    objectives: [Expliquer une chose]
+    sessions:
+      - id: seule
+        title: La seule séance
+        minutes: 60
+        objectives: [Expliquer une chose]
+        agenda:
+          - {title: Accueil, minutes: 5, kind: check-in}
+          - {title: Essayer, minutes: 50, lead: mentee, kind: hands-on}
+          - {title: Suite, minutes: 5, kind: next-steps}
+    """
+
+
+def test_a_topic_in_another_language_than_the_site_is_marked(tree, tmp_path: Path) -> None:
+    project = tree({"program.yaml": FRENCH_PROGRAMME, "topics/petit.yaml": PETIT_TOPIC})
+    build(project, BuildOptions(out=tmp_path / "dist", only=frozenset({"site"})))
+    site = tmp_path / "dist" / "site"
+    english = (site / "topics/short-form-video/how-the-feed-works.html").read_text()
+    assert '<html lang="fr"' in english
+    assert '<div lang="en">' in english
+    assert re.search(r'<h2 id="[^"]*" lang="fr">Objectifs', english)
+    assert re.search(r'<th [^>]*lang="fr">', english)
+    french = (site / "topics/petit/seule.html").read_text()
+    assert 'lang="en"' not in french
+
+
+def test_a_topic_language_must_be_a_language_code(tree) -> None:
+    from .conftest import problems_of
+
+    topic = PETIT_TOPIC.replace("area: digital-tools", "language: english\n    area: digital-tools")
+    project = tree({"program.yaml": FRENCH_PROGRAMME, "topics/petit.yaml": topic})
+    assert problems_of(project) == [
+        "topics/petit.yaml:3:11: language: 'english' is not a language code; "
+        "use a code such as en, fr, de or pt-BR"
+    ]
