@@ -55,7 +55,9 @@ def write_project(
     for artefact in plan.artefacts:
         target = docs / artefact.page
         target.parent.mkdir(parents=True, exist_ok=True)
-        meta = _front_matter(artefact, pdfs, _language(project.programme.locale))
+        meta = _front_matter(
+            artefact, pdfs, _language(project.programme.locale), _related_pdfs(plan, artefact)
+        )
         target.write_text(meta + markdown[artefact.key], encoding="utf-8")
     shutil.copytree(base_dir / "overrides", folder / "overrides", dirs_exist_ok=True)
     shutil.copyfile(Path(__file__).with_name("site_hooks.py"), folder / HOOKS)
@@ -73,11 +75,16 @@ def write_project(
     return path
 
 
-def _front_matter(artefact: Artefact, pdfs: bool, site_language: str) -> str:
+def _front_matter(
+    artefact: Artefact, pdfs: bool, site_language: str, related: list[Artefact]
+) -> str:
     # The home page keeps the site name alone as its title (not "X - X").
     meta: dict[str, Any] = {} if artefact.page == "index.md" else {"title": text(artefact.title)}
     if pdfs and artefact.pdf:
         meta["pdf"] = f"downloads/{artefact.pdf}"
+    elif pdfs and related:
+        # A page printed as several sheets (a topic's session plans) links each of them.
+        meta["pdfs"] = [{"title": text(a.title), "file": f"downloads/{a.pdf}"} for a in related]
     # A topic written in another language than the site: its pages say so (the hook marks
     # the text; headings and table headers stay in the site's language).
     topic = artefact.context.get("topic")
@@ -87,6 +94,18 @@ def _front_matter(artefact: Artefact, pdfs: bool, site_language: str) -> str:
     if not meta:
         return ""
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
+
+
+def _related_pdfs(plan: Plan, artefact: Artefact) -> list[Artefact]:
+    """The printed sheets of a page that has no PDF of its own: a topic's session plans."""
+    topic = artefact.context.get("topic")
+    if artefact.pdf or topic is None or "session" in artefact.context:
+        return []
+    return [
+        a
+        for a in plan.artefacts
+        if a.pdf and a.context.get("topic") is topic and "session" in a.context
+    ]
 
 
 def _copy_logo(project: Project, docs: Path) -> str | None:

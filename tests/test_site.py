@@ -51,6 +51,18 @@ def test_pages_offer_their_pdf_and_the_pdf_is_there(acme_build: Path) -> None:
     assert target.is_file()
 
 
+def test_a_topic_page_offers_each_of_its_session_plans(acme_build: Path) -> None:
+    site = acme_build / "site"
+    page = (site / "topics/acme-dashboards/index.html").read_text()
+    links = re.findall(r'class="md-button mk-download" href="([^"]+)" download>([^<]+)<', page)
+    assert [title for _, title in links] == [
+        "A first look at the dashboard (PDF)",
+        "Asking better questions of the numbers (PDF)",
+    ]
+    for href, _ in links:
+        assert (site / "topics/acme-dashboards" / href).resolve().is_file(), href
+
+
 def test_navigation_is_pruned_to_the_open_section(acme_build: Path) -> None:
     home = (acme_build / "site" / "index.html").read_text()
     # The track is in the navigation, its sessions are not rendered on the home page.
