@@ -62,7 +62,7 @@ def write_project(
     shutil.copytree(base_dir / "overrides", folder / "overrides", dirs_exist_ok=True)
     shutil.copyfile(Path(__file__).with_name("site_hooks.py"), folder / HOOKS)
     shutil.copytree(base_dir / "stylesheets", docs / "stylesheets", dirs_exist_ok=True)
-    shutil.copytree(base_dir / "javascripts", docs / "javascripts", dirs_exist_ok=True)
+    shutil.copytree(base_dir / "scripts", docs / "scripts", dirs_exist_ok=True)
     (docs / "stylesheets" / "brand.css").write_text(_brand_css(project, docs), encoding="utf-8")
     logo = _copy_logo(project, docs)
     config = _config(project, plan, base_dir, logo, gettext)

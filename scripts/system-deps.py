@@ -39,8 +39,11 @@ def _chromium() -> str | None:
     return CHROMIUM if os.access(CHROMIUM, os.X_OK) else None
 
 
+BROWSER_TEST = "the browser test of the site"
+
+
 def main() -> int:
-    missing = [(what, package, why) for what, found, package, why in NEEDS if not found()]
+    missing = _missing()
     if not missing:
         return 0
     packages = [package for _, package, _ in missing]
@@ -51,10 +54,22 @@ def main() -> int:
         done = subprocess.run([apt, "install", "-y", "-q", *packages], env=env, check=False)
         if done.returncode != 0:
             subprocess.run([apt, "update", "-q"], env=env, check=False)
-            done = subprocess.run([apt, "install", "-y", "-q", *packages], env=env, check=False)
-        if done.returncode == 0:
+            subprocess.run([apt, "install", "-y", "-q", *packages], env=env, check=False)
+        missing = _missing()
+        if not missing:
             return 0
-    print("mentorkit needs some system packages that are not installed:", file=sys.stderr)
+        packages = [package for _, package, _ in missing]
+    # Without Chromium or npm mentorkit still builds everything; only the browser test
+    # cannot run, and it fails (never skips) saying so.
+    required = [m for m in missing if m[2] != BROWSER_TEST and "axe-core" not in m[2]]
+    if required:
+        print("mentorkit needs some system packages that are not installed:", file=sys.stderr)
+    else:
+        print(
+            "WARNING: the browser test (tests/test_browser.py, part of `make test`) will fail "
+            "until these are installed:",
+            file=sys.stderr,
+        )
     for what, package, why in missing:
         print(f"  - {what} (for {why}): Debian/Ubuntu package {package}", file=sys.stderr)
     print(
@@ -63,7 +78,11 @@ def main() -> int:
         "  (macOS: brew install pango harfbuzz poppler node, and Chromium)",
         file=sys.stderr,
     )
-    return 1
+    return 1 if required else 0
+
+
+def _missing() -> list[tuple[str, str, str]]:
+    return [(what, package, why) for what, found, package, why in NEEDS if not found()]
 
 
 if __name__ == "__main__":
