@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint typecheck unit bench schema reference messages golden setup system clean
 
@@ -42,10 +43,11 @@ messages: setup
 golden: setup
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(AXE)
 
-# Libraries from outside Python (Pango and HarfBuzz for WeasyPrint, poppler for the
-# tests): installed when missing and possible, otherwise reported with what to do.
+# Packages from outside Python (Pango and HarfBuzz for WeasyPrint, poppler for the
+# tests, Chromium and npm for the browser test): installed when missing and possible,
+# otherwise reported with what to do.
 system:
 	@$(PYTHON) scripts/system-deps.py
 
@@ -54,6 +56,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
+
+# axe-core, the accessibility checker tests/test_browser.py injects into each page:
+# the version in package-lock.json, into node_modules/ (git-ignored).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "WARNING: npm is missing, so axe-core is not installed: the browser test will fail" >&2; fi
 
 clean:
 	rm -rf dist .pytest_cache .mypy_cache .ruff_cache

@@ -136,8 +136,23 @@ def _time_zone(value: str) -> str:
     return value
 
 
+def _language_code(value: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        if not re.fullmatch(r"[a-z]{2,3}([_-][A-Za-z]{2,4})?", value):
+            raise ValueError(value)
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a language code; use a code such as en, fr, de or pt-BR"
+        ) from None
+    return value
+
+
 Link = Annotated[str, AfterValidator(_web_link)]
 TimeZone = Annotated[str, AfterValidator(_time_zone)]
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
 
 
 class Model(BaseModel):
@@ -333,6 +348,11 @@ class Topic(Model):
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     review_by: dt.date | None = Field(
         None, description="When the advice should be checked again (platforms change)."
+    )
+    language: LanguageCode | None = Field(
+        None,
+        description="The language the topic is written in (en, fr, de...), when it is not "
+        "the programme's: the site marks its text so screen readers pronounce it right.",
     )
 
     @property

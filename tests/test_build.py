@@ -34,7 +34,7 @@ def test_a_change_to_one_topic_re_renders_only_what_uses_it(tmp_path: Path) -> N
     report = build(project, BuildOptions(out=out, workers=1))
     # Only the trainer handbook and the workshop sheet mention facilitation notes.
     assert report.pdf_rendered == 2
-    assert "Seat every pair" in (out / "site" / "guides" / "trainer" / "index.html").read_text()
+    assert "Seat every pair" in (out / "site" / "guides" / "trainer.html").read_text()
 
 
 def test_outputs_not_built_this_time_are_left_alone(tmp_path: Path) -> None:

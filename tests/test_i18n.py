@@ -79,7 +79,7 @@ def test_french_site_theme_and_search(french_build: Path) -> None:
     assert '<html lang="fr"' in home
     assert "Par où commencer" in home
     assert "Bibliothèque de sujets" in home
-    page = (french_build / "site" / "topics/acme-dashboards/first-look/index.html").read_text()
+    page = (french_build / "site" / "topics/acme-dashboards/first-look.html").read_text()
     assert "Télécharger le PDF" in page
     config = (french_build / "site" / "search" / "search_index.json").read_text()
     assert '"lang":["fr"]' in config.replace(" ", "")

@@ -22,10 +22,10 @@ def test_layout_and_pages(acme_build: Path) -> None:
     assert (site / "index.html").is_file()
     for page in (
         "programme/index.html",
-        "programme/agreement/index.html",
-        "guides/mentor/index.html",
-        "topics/acme-dashboards/first-look/index.html",
-        "onboarding/acme-induction/kick-off/index.html",
+        "programme/agreement.html",
+        "guides/mentor.html",
+        "topics/acme-dashboards/first-look.html",
+        "onboarding/acme-induction/kick-off.html",
     ):
         assert (site / page).is_file(), page
 
@@ -43,12 +43,24 @@ def test_the_organisation_brand_reaches_the_site(acme_build: Path) -> None:
 
 def test_pages_offer_their_pdf_and_the_pdf_is_there(acme_build: Path) -> None:
     site = acme_build / "site"
-    page = (site / "topics/acme-dashboards/first-look/index.html").read_text()
+    page = (site / "topics/acme-dashboards/first-look.html").read_text()
     link = re.search(r'class="md-button mk-download" href="([^"]+)"', page)
     assert link is not None
-    target = (site / "topics/acme-dashboards/first-look" / link.group(1)).resolve()
+    target = (site / "topics/acme-dashboards" / link.group(1)).resolve()
     assert target == (site / "downloads/plan-acme-dashboards--first-look.pdf").resolve()
     assert target.is_file()
+
+
+def test_a_topic_page_offers_each_of_its_session_plans(acme_build: Path) -> None:
+    site = acme_build / "site"
+    page = (site / "topics/acme-dashboards/index.html").read_text()
+    links = re.findall(r'class="md-button mk-download" href="([^"]+)" download>([^<]+)<', page)
+    assert [title for _, title in links] == [
+        "A first look at the dashboard (PDF)",
+        "Asking better questions of the numbers (PDF)",
+    ]
+    for href, _ in links:
+        assert (site / "topics/acme-dashboards" / href).resolve().is_file(), href
 
 
 def test_navigation_is_pruned_to_the_open_section(acme_build: Path) -> None:
@@ -94,7 +106,57 @@ def test_generated_mkdocs_yml(tmp_path: Path) -> None:
 def test_zensical_builds_the_same_project(tmp_path: Path) -> None:
     build(ACME, BuildOptions(out=tmp_path, only=frozenset({"site"}), engine="zensical"))
     site = tmp_path / "site"
-    page = (site / "topics/acme-dashboards/first-look/index.html").read_text()
+    page = (site / "topics/acme-dashboards/first-look.html").read_text()
     assert "A first look at the dashboard" in page
     assert "Digital mentor" in page
     assert (site / "stylesheets/brand.css").is_file()
+
+
+FRENCH_PROGRAMME = """
+    id: mini
+    title: Programme mini
+    locale: fr
+    schedule: {start: 2027-01-12, cadence: weekly, time: "15:00", timezone: Europe/Paris, session_minutes: 60}
+    tracks:
+      - {id: main, title: Principal, topics: [petit, short-form-video]}
+    """
+PETIT_TOPIC = """
+    id: petit
+    title: Un petit sujet
+    area: digital-tools
+    summary: Petit mais complet.
+    objectives: [Expliquer une chose]
+    sessions:
+      - id: seule
+        title: La seule séance
+        minutes: 60
+        objectives: [Expliquer une chose]
+        agenda:
+          - {title: Accueil, minutes: 5, kind: check-in}
+          - {title: Essayer, minutes: 50, lead: mentee, kind: hands-on}
+          - {title: Suite, minutes: 5, kind: next-steps}
+    """
+
+
+def test_a_topic_in_another_language_than_the_site_is_marked(tree, tmp_path: Path) -> None:
+    project = tree({"program.yaml": FRENCH_PROGRAMME, "topics/petit.yaml": PETIT_TOPIC})
+    build(project, BuildOptions(out=tmp_path / "dist", only=frozenset({"site"})))
+    site = tmp_path / "dist" / "site"
+    english = (site / "topics/short-form-video/how-the-feed-works.html").read_text()
+    assert '<html lang="fr"' in english
+    assert '<div lang="en">' in english
+    assert re.search(r'<h2 id="[^"]*" lang="fr">Objectifs', english)
+    assert re.search(r'<th [^>]*lang="fr">', english)
+    french = (site / "topics/petit/seule.html").read_text()
+    assert 'lang="en"' not in french
+
+
+def test_a_topic_language_must_be_a_language_code(tree) -> None:
+    from .conftest import problems_of
+
+    topic = PETIT_TOPIC.replace("area: digital-tools", "language: english\n    area: digital-tools")
+    project = tree({"program.yaml": FRENCH_PROGRAMME, "topics/petit.yaml": topic})
+    assert problems_of(project) == [
+        "topics/petit.yaml:3:11: language: 'english' is not a language code; "
+        "use a code such as en, fr, de or pt-BR"
+    ]
