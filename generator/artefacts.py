@@ -11,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from markupsafe import Markup
+
 from .forms import forms as make_forms
 from .model import Project, Topic
+from .reference import reference as format_reference
 from .schedule import Timeline
 
 #: How a PDF is made: a standalone document (cover, contents, page N of M), or a sheet
@@ -202,6 +205,18 @@ def plan(
             )
         )
         area_pages.append(NavItem(page.title, page.page))
+    # For the organisations that write their own programme and topics: every key of both
+    # formats, generated from the models (the same text as docs/format.md).
+    reference = add(
+        Artefact(
+            "format-reference",
+            "site/format-reference.md.j2",
+            "library/format.md",
+            _("Format reference"),
+            context={"reference": Markup(format_reference())},  # noqa: S704 - from the models
+        )
+    )
+    area_pages.append(NavItem(reference.title, reference.page))
 
     nav: list[NavItem] = [
         NavItem(_("Home"), home.page),

@@ -167,8 +167,10 @@ class Model(BaseModel):
 class AgendaItem(Model):
     """One timed step of a session; the minutes of all items add up to the session's."""
 
-    title: Text
-    minutes: Minutes
+    title: Text = Field(description="The step's name in the timed agenda.")
+    minutes: Minutes = Field(
+        description="How long the step takes; the plan prints its clock times from these."
+    )
     lead: Lead | None = Field(None, description="Who leads this step.")
     min_minutes: Minutes | None = Field(
         None,
@@ -179,25 +181,52 @@ class AgendaItem(Model):
     kind: AgendaKind | None = Field(
         None, description="What happens: lint counts hands-on, discussion and reflection."
     )
-    notes: Markdown | None = None
+    notes: Markdown | None = Field(
+        None, description="What to do and say in this step; printed under the step on the plan."
+    )
 
 
 class Activity(Model):
     """A hands-on exercise with steps someone can follow without the author in the room."""
 
-    title: Text
-    minutes: Minutes | None = None
-    summary: Markdown | None = None
-    steps: list[Markdown] = Field(default_factory=list)
-    materials: list[Markdown] = Field(default_factory=list)
+    title: Text = Field(
+        description="The activity's name; an agenda step with the same title gives it its time."
+    )
+    minutes: Minutes | None = Field(
+        None, description="How long the activity takes; printed beside its title."
+    )
+    summary: Markdown | None = Field(
+        None, description="One or two sentences on what the activity is for."
+    )
+    steps: list[Markdown] = Field(
+        default_factory=list,
+        description="What the pair does, step by step; printed as a numbered list on the plan.",
+    )
+    materials: list[Markdown] = Field(
+        default_factory=list,
+        description="Things to have ready in the room; a card set or worksheet named here must be "
+        "one of the session's handouts.",
+    )
 
 
 class Preparation(Model):
     """What each person does before a session."""
 
-    mentor: list[Markdown] = Field(default_factory=list)
-    mentee: list[Markdown] = Field(default_factory=list)
-    trainer: list[Markdown] = Field(default_factory=list)
+    mentor: list[Markdown] = Field(
+        default_factory=list,
+        description="What the mentor does before the session; printed on the plan and in the "
+        "mentor's guide.",
+    )
+    mentee: list[Markdown] = Field(
+        default_factory=list,
+        description="What the leader does before the session; printed on the plan and in the "
+        "leader's guide.",
+    )
+    trainer: list[Markdown] = Field(
+        default_factory=list,
+        description="What the trainer prepares before a workshop; printed in the trainer's "
+        "handbook.",
+    )
 
 
 SOURCE_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -235,8 +264,10 @@ class PrepMinutes(Model):
 class Handout(Model):
     """A card set, worksheet, handout, checklist or evidence summary printed with the plan."""
 
-    id: Id
-    title: Text
+    id: Id = Field(description="The handout's id, unique in the session.")
+    title: Text = Field(
+        description="The handout's title, printed on it and named in activity materials."
+    )
     kind: HandoutKind = Field(
         description="cards (a cut-out grid), worksheet (with writing space), handout, "
         "checklist (tick boxes) or evidence (statements, each ending with a source id in "
@@ -251,19 +282,51 @@ class Handout(Model):
 class Session(Model):
     """One meeting of a pair (or one workshop block), runnable as written."""
 
-    id: Id
-    title: Text
-    minutes: Minutes
-    summary: Markdown | None = None
-    objectives: list[Markdown] = Field(min_length=1)
-    before: Preparation = Field(default_factory=Preparation)
-    agenda: list[AgendaItem] = Field(min_length=1)
-    activities: list[Activity] = Field(default_factory=list)
-    discussion: list[Markdown] = Field(default_factory=list)
-    mentor_tips: list[Markdown] = Field(default_factory=list)
-    pitfalls: list[Markdown] = Field(default_factory=list)
-    practice: list[Markdown] = Field(default_factory=list)
-    reflection: list[Markdown] = Field(default_factory=list)
+    id: Id = Field(
+        description="The session's id: used in URLs and file names, and to change it with "
+        "`extends`."
+    )
+    title: Text = Field(
+        description="The session's title on its plan, in the calendar and the guides."
+    )
+    minutes: Minutes = Field(
+        description="How long the session is as written; a programme's `session_minutes` may "
+        "scale it."
+    )
+    summary: Markdown | None = Field(None, description="The session in a sentence or two.")
+    objectives: list[Markdown] = Field(
+        min_length=1,
+        description="What the leader will be able to do after the session, each starting with a "
+        "verb.",
+    )
+    before: Preparation = Field(
+        default_factory=Preparation, description="What each side prepares before the session."
+    )
+    agenda: list[AgendaItem] = Field(
+        min_length=1, description="The timed steps of the session, adding up to its minutes."
+    )
+    activities: list[Activity] = Field(
+        default_factory=list,
+        description="The hands-on parts of the session, with steps and materials.",
+    )
+    discussion: list[Markdown] = Field(
+        default_factory=list, description="Questions for the pair to talk through."
+    )
+    mentor_tips: list[Markdown] = Field(
+        default_factory=list,
+        description="Advice for the mentor; printed on the plan and in the mentor's guide, never "
+        "in the leader's.",
+    )
+    pitfalls: list[Markdown] = Field(
+        default_factory=list, description="What tends to go wrong, for the mentor to avoid."
+    )
+    practice: list[Markdown] = Field(
+        default_factory=list, description="What the leader does before the next session."
+    )
+    reflection: list[Markdown] = Field(
+        default_factory=list,
+        description="Questions to close the session: what happened, so what, now what.",
+    )
     facilitation: list[Markdown] = Field(
         default_factory=list, description="Notes for the trainer who runs a workshop."
     )
@@ -299,19 +362,25 @@ class Session(Model):
 
 
 class Resource(Model):
-    title: Text
-    url: Link
-    kind: ResourceKind = "article"
-    note: Markdown | None = None
+    title: Text = Field(description="The resource's title, linked in the topic's resources.")
+    url: Link = Field(
+        description="Where it is: a web address (https://) or an email link (mailto:)."
+    )
+    kind: ResourceKind = Field(
+        "article", description="What the resource is; shown beside its title."
+    )
+    note: Markdown | None = Field(None, description="Why it is worth the time, in a sentence.")
 
 
 class Source(Model):
     """A published source backing a claim of fact in the topic."""
 
     id: Id = Field(description="Unique in the topic; evidence items cite it as [id].")
-    title: Text
+    title: Text = Field(description="The title of the report, article or page.")
     publisher: Text | None = Field(None, description="A named organisation or author.")
-    date: SourceDate | None = None
+    date: SourceDate | None = Field(
+        None, description="When it was published: a year, a year and month, or a date."
+    )
     url: Link = Field(description="A real, specific page (not a homepage).")
     supports: Markdown = Field(
         description="One sentence saying what this source shows, in your own words."
@@ -319,33 +388,63 @@ class Source(Model):
 
 
 class GlossaryEntry(Model):
-    term: Text
-    definition: Markdown
+    term: Text = Field(description="A word or phrase the topic uses.")
+    definition: Markdown = Field(
+        description="What the term means, in plain words; printed in the topic's glossary."
+    )
 
 
 class Topic(Model):
     """A topic module: what a leader learns, over one or more sessions."""
 
-    id: Id
-    title: Text
-    area: Area
-    level: Level = "foundation"
-    format: Format = "pair"
+    id: Id = Field(
+        description="The topic's id, unique across all layers: used in URLs, file names, tracks "
+        "and `extends`."
+    )
+    title: Text = Field(description="The topic's title in the library, the tracks and every plan.")
+    area: Area = Field(
+        description="The area the topic belongs to (digital-tools, social-media, dei, trends, "
+        "onboarding, or one the programme declares)."
+    )
+    level: Level = Field("foundation", description="How far into the subject the topic goes.")
+    format: Format = Field(
+        "pair",
+        description="`pair` for mentor and leader, `workshop` for a trainer with a group "
+        "(onboarding).",
+    )
     audience: Audience = Field(
         "both", description="For workshops: who attends (mentor, mentee or both)."
     )
-    summary: Markdown
-    why_it_matters: Markdown | None = None
-    tags: list[Id] = Field(default_factory=list)
-    prerequisites: list[Id] = Field(default_factory=list)
-    objectives: list[Markdown] = Field(min_length=1)
-    sessions: list[Session] = Field(min_length=1)
+    summary: Markdown = Field(
+        description="What the leader will be able to do after the topic, in two or three sentences."
+    )
+    why_it_matters: Markdown | None = Field(
+        None, description="The business case, for a senior reader."
+    )
+    tags: list[Id] = Field(
+        default_factory=list,
+        description="Words that describe the topic; matching compares them with what people offer "
+        "and want.",
+    )
+    prerequisites: list[Id] = Field(
+        default_factory=list, description="Ids of topics to run before this one."
+    )
+    objectives: list[Markdown] = Field(
+        min_length=1,
+        description="What the leader will be able to do after the topic, each starting with a "
+        "verb.",
+    )
+    sessions: list[Session] = Field(min_length=1, description="The topic's sessions, in order.")
     sources: list[Source] = Field(
         default_factory=list,
         description="What backs every claim of fact in the topic (ids unique in the topic).",
     )
-    resources: list[Resource] = Field(default_factory=list)
-    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    resources: list[Resource] = Field(
+        default_factory=list, description="Further reading and tools, each with a link."
+    )
+    glossary: list[GlossaryEntry] = Field(
+        default_factory=list, description="Terms the topic uses, with what they mean."
+    )
     review_by: dt.date | None = Field(
         None, description="When the advice should be checked again (platforms change)."
     )
@@ -380,9 +479,15 @@ class Font(Model):
 
     family: Text = Field(description="The name of the typeface, such as Atkinson Hyperlegible.")
     regular: str = Field(description="Path of the regular font file (.ttf, .otf, .woff, .woff2).")
-    bold: str | None = None
-    italic: str | None = None
-    bold_italic: str | None = None
+    bold: str | None = Field(
+        None, description="Path of the bold font file, relative to the project."
+    )
+    italic: str | None = Field(
+        None, description="Path of the italic font file, relative to the project."
+    )
+    bold_italic: str | None = Field(
+        None, description="Path of the bold italic font file, relative to the project."
+    )
 
     def files(self) -> dict[str, str]:
         """The font files by style, for the ones given."""
@@ -396,22 +501,38 @@ class Font(Model):
 
 
 class Organisation(Model):
-    name: Text = "Your organisation"
+    name: Text = Field(
+        "Your organisation",
+        description="The organisation's name: in the site's footer, on every PDF and certificate.",
+    )
     logo: str | None = Field(None, description="Path of an image, relative to the project.")
-    colors: Colors = Field(default_factory=Colors)
+    colors: Colors = Field(
+        default_factory=Colors, description="The brand colours of the site and the PDFs."
+    )
     font: Font | None = Field(None, description="A typeface of the organisation's own.")
-    website: Link | None = None
+    website: Link | None = Field(
+        None, description="The organisation's website, linked from the site."
+    )
 
 
 class Roles(Model):
     """What people are called in every output."""
 
-    mentor: Text = N_("Reverse mentor")
-    mentee: Text = N_("Leader")
-    coordinator: Text = N_("Programme coordinator")
-    trainer: Text = N_("Trainer")
-    sponsor: Text = N_("Executive sponsor")
-    line_manager: Text = N_("Line manager")
+    mentor: Text = Field(N_("Reverse mentor"), description="What the junior who mentors is called.")
+    mentee: Text = Field(N_("Leader"), description="What the senior learner is called.")
+    coordinator: Text = Field(
+        N_("Programme coordinator"), description="What the programme coordinator is called."
+    )
+    trainer: Text = Field(
+        N_("Trainer"), description="What the person who runs onboarding is called."
+    )
+    sponsor: Text = Field(
+        N_("Executive sponsor"), description="What the executive sponsor is called."
+    )
+    line_manager: Text = Field(
+        N_("Line manager"),
+        description="What a mentor's line manager is called (they release the mentor's time).",
+    )
 
     def localized(self, gettext: Callable[[str], str]) -> Roles:
         """Labels the programme did not set, in the programme's language."""
@@ -503,12 +624,24 @@ Goal = Annotated[
 class Commitments(Model):
     """The time each role gives to the programme, in words such as "2 hours a month"."""
 
-    mentor: Markdown | None = None
-    mentee: Markdown | None = None
-    coordinator: Markdown | None = None
-    trainer: Markdown | None = None
-    sponsor: Markdown | None = None
-    line_manager: Markdown | None = None
+    mentor: Markdown | None = Field(
+        None, description="The time a mentor gives, preparation included."
+    )
+    mentee: Markdown | None = Field(
+        None, description="The time a leader gives, sessions and practice included."
+    )
+    coordinator: Markdown | None = Field(
+        None, description="The time the programme coordinator gives, such as 2 hours a week."
+    )
+    trainer: Markdown | None = Field(None, description="The time a trainer gives to onboarding.")
+    sponsor: Markdown | None = Field(
+        None,
+        description="The time the executive sponsor gives, such as opening and closing the "
+        "programme.",
+    )
+    line_manager: Markdown | None = Field(
+        None, description="The time a mentor's line manager releases, such as 1 hour a fortnight."
+    )
 
 
 class Touchpoint(Model):
@@ -555,13 +688,24 @@ def _minute(clock: str) -> int:
 
 class Schedule(Model):
     start: dt.date = Field(description="Date of the first pair session.")
-    cadence: Cadence = "fortnightly"
+    cadence: Cadence = Field(
+        "fortnightly",
+        description="How often pairs meet: every week, every two weeks or every month.",
+    )
     weekday: Weekday | None = Field(None, description="Defaults to the weekday of `start`.")
     time: Annotated[str, StringConstraints(pattern=CLOCK)] = Field(
         "10:00", description='Local start time as HH:MM (quote it: "15:00").'
     )
-    timezone: TimeZone = "UTC"
-    session_minutes: Minutes = 60
+    timezone: TimeZone = Field(
+        "UTC",
+        description="The programme's time zone (an IANA name such as Europe/London) for every "
+        "date and calendar.",
+    )
+    session_minutes: Minutes = Field(
+        60,
+        description="The length of a pair session; every agenda is scaled to it within its steps' "
+        "bounds.",
+    )
     skip: list[dt.date] = Field(
         default_factory=list, description="Dates with no sessions (holidays)."
     )
@@ -622,24 +766,46 @@ class MatchingWeights(Model):
 
 
 class Matching(Model):
-    weights: MatchingWeights = Field(default_factory=MatchingWeights)
+    weights: MatchingWeights = Field(
+        default_factory=MatchingWeights,
+        description="How much each soft goal counts after most pairs and most wishes (0 to 10 "
+        "each).",
+    )
 
 
 class Track(Model):
-    id: Id
-    title: Text
-    summary: Markdown | None = None
-    topics: list[Id] = Field(min_length=1)
+    id: Id = Field(
+        description="The track's id: used in URLs and to change or drop it with `extends` "
+        "(`!reset`)."
+    )
+    title: Text = Field(description="The track's name in the guides and the navigation.")
+    summary: Markdown | None = Field(None, description="What the track covers, on its page.")
+    topics: list[Id] = Field(
+        min_length=1, description="Ids of the pair topics the track runs, in order."
+    )
 
 
 class Checkpoint(Model):
     """A moment to take stock: after a given session, or at the end of the programme."""
 
-    kind: CheckpointKind
-    title: Text
-    after_session: int | None = Field(None, ge=1)
-    at: Literal["end"] | None = None
-    summary: Markdown | None = None
+    kind: CheckpointKind = Field(
+        description="What kind of checkpoint it is; it chooses the questions of its feedback form."
+    )
+    title: Text = Field(
+        description="The checkpoint's name in the guide, the calendar and on its form."
+    )
+    after_session: int | None = Field(
+        None,
+        ge=1,
+        description="The checkpoint falls the day after this pair session (counted across the "
+        "whole programme).",
+    )
+    at: Literal["end"] | None = Field(
+        None, description="`end`: the checkpoint falls after the last session."
+    )
+    summary: Markdown | None = Field(
+        None, description="What the checkpoint is for, printed in the programme guide."
+    )
     questions: list[Markdown] = Field(
         default_factory=list, description="Extra questions added to the standard form."
     )
@@ -652,8 +818,10 @@ class Checkpoint(Model):
 
 
 class Recognition(Model):
-    certificate: bool = True
-    message: Markdown | None = None
+    certificate: bool = Field(True, description="Whether everyone gets a certificate at the end.")
+    message: Markdown | None = Field(
+        None, description="A thank-you printed on certificates and in the guides."
+    )
     signatory: Text | None = Field(None, description="Who signs certificates, with their role.")
 
 
@@ -668,26 +836,53 @@ class ReportSettings(Model):
 
 
 class AreaInfo(Model):
-    id: Id
-    title: Text
-    summary: Markdown | None = None
+    id: Id = Field(description="The area's id, as topics name it in `area`.")
+    title: Text = Field(description="The area's name in the topic library and the navigation.")
+    summary: Markdown | None = Field(
+        None, description="A sentence or two on the area, printed on its library page."
+    )
 
 
 class PdfOptions(Model):
-    paper: Paper = "a4"
+    paper: Paper = Field("a4", description="The paper size of every PDF: `a4` or `letter`.")
 
 
 class Programme(Model):
     """A whole programme: who, when, what, and how it is measured and celebrated."""
 
-    id: Id
-    title: Text
-    summary: Markdown | None = None
-    organisation: Organisation = Field(default_factory=Organisation)
-    roles: Roles = Field(default_factory=Roles)
-    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")] = "en"
-    goals: list[Goal] = Field(default_factory=list)
-    ground_rules: list[Markdown] = Field(default_factory=list)
+    id: Id = Field(
+        description="The programme's id: used in file names (the calendar) and by `extends`."
+    )
+    title: Text = Field(
+        description="The programme's name: the site's title, the PDFs' headers, the calendar's "
+        "name."
+    )
+    summary: Markdown | None = Field(
+        None,
+        description="The programme in two or three sentences, on the home page and in the guide.",
+    )
+    organisation: Organisation = Field(
+        default_factory=Organisation,
+        description="The organisation running the programme: name, logo, colours and typeface.",
+    )
+    roles: Roles = Field(
+        default_factory=Roles,
+        description="What the organisation calls each role; used in every text.",
+    )
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}([_-][A-Za-z]{2,4})?$")] = Field(
+        "en",
+        description="The language and region of every fixed text and date, such as en-GB or fr; "
+        "without it, the time zone's country.",
+    )
+    goals: list[Goal] = Field(
+        default_factory=list,
+        description="What the programme is for: printed in the programme guide and asked about in "
+        "the final evaluation.",
+    )
+    ground_rules: list[Markdown] = Field(
+        default_factory=list,
+        description="Rules both sides agree to; printed in the guides and the mentoring agreement.",
+    )
     commitments: Commitments = Field(
         default_factory=Commitments, description="The time each role gives to the programme."
     )
@@ -700,17 +895,38 @@ class Programme(Model):
     after_programme: list[Markdown] = Field(
         default_factory=list, description="What happens after the last session."
     )
-    schedule: Schedule | None = None
-    onboarding: list[Id] = Field(default_factory=list)
-    tracks: list[Track] = Field(default_factory=list)
-    checkpoints: list[Checkpoint] = Field(default_factory=list)
-    recognition: Recognition = Field(default_factory=Recognition)
-    outputs: list[Output] = Field(default_factory=lambda: list(ALL_OUTPUTS))
+    schedule: Schedule | None = Field(
+        None, description="When the pair sessions run; without it, the outputs carry no dates."
+    )
+    onboarding: list[Id] = Field(
+        default_factory=list,
+        description="The workshop topics run before the pair sessions, in order.",
+    )
+    tracks: list[Track] = Field(
+        default_factory=list,
+        description="The pair topics in the order they run, grouped in tracks.",
+    )
+    checkpoints: list[Checkpoint] = Field(
+        default_factory=list,
+        description="Check-ins, surveys and the final evaluation, each with a feedback form and a "
+        "date in the calendar.",
+    )
+    recognition: Recognition = Field(
+        default_factory=Recognition,
+        description="How the programme thanks people at the end: certificates and a message.",
+    )
+    outputs: list[Output] = Field(
+        default_factory=lambda: list(ALL_OUTPUTS),
+        description="What `build` makes: the site, the PDFs, the calendar.",
+    )
     areas: list[AreaInfo] = Field(
         default_factory=list, description="Areas beyond the built-in ones, or new titles."
     )
-    pdf: PdfOptions = Field(default_factory=PdfOptions)
-    report: ReportSettings = Field(default_factory=ReportSettings)
+    pdf: PdfOptions = Field(default_factory=PdfOptions, description="Options of the printed PDFs.")
+    report: ReportSettings = Field(
+        default_factory=ReportSettings,
+        description="What `mentorkit report` may publish on the site.",
+    )
     matching: Matching = Field(
         default_factory=Matching, description="Weights of the soft goals of `mentorkit match`."
     )

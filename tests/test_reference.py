@@ -31,6 +31,18 @@ def test_every_key_of_both_formats_is_in_the_reference() -> None:
     for model in (Programme, Topic):
         for name in keys(model):
             assert f"| `{name}` |" in text, name
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    undescribed = [row.split("|")[1].strip() for row in rows if not row.split("|")[4].strip()]
+    assert undescribed == [], "give these keys a description in generator/model.py"
+
+
+def test_the_site_has_the_reference_as_a_page() -> None:
+    from .conftest import renderer_for
+
+    renderer = renderer_for(None)
+    page = renderer.plan.by_key("format-reference")
+    assert page.page == "library/format.md"
+    assert renderer.markdown(page).strip() == reference().strip()
 
 
 def _models(annotation: object) -> list[type]:
