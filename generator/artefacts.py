@@ -275,6 +275,35 @@ def _topic_section(
             )
         )
         pages.append(NavItem(artefact.title, artefact.page))
+    # The whole topic to read or print at once, and the key points a leader keeps. Under
+    # a folder of their own, so that no session id can take their names.
+    whole = add(
+        Artefact(
+            f"whole-{topic.id}",
+            "site/topic-whole.md.j2",
+            f"{folder}/{topic.id}/all/whole-topic.md",
+            topic.title,
+            pdf=f"topic-{topic.id}.pdf",
+            subtitle=_("The whole topic: every session plan, its handouts and glossary"),
+            context={"topic": topic},
+        )
+    )
+    pages.append(NavItem(_("The whole topic"), whole.page))
+    if not workshop:
+        points = add(
+            Artefact(
+                f"key-points-{topic.id}",
+                "site/topic-key-points.md.j2",
+                f"{folder}/{topic.id}/all/key-points.md",
+                _("Key points: %(topic)s") % {"topic": topic.title},
+                pdf=f"key-points-{topic.id}.pdf",
+                style="sheet",
+                batch="key-points",
+                subtitle=topic.title,
+                context={"topic": topic},
+            )
+        )
+        pages.append(NavItem(_("Key points"), points.page))
     return NavItem(topic.title, overview.page, tuple(pages))
 
 

@@ -44,6 +44,14 @@ def inline(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+_HEADING = re.compile(r"^(#{1,5}) ", re.MULTILINE)
+
+
+def demote(text: Any) -> Markup:
+    """Markdown headings one level down, so that a page can hold another page."""
+    return Markup(_HEADING.sub(r"#\1 ", str(text)))  # noqa: S704 - its own output, moved
+
+
 def cell(value: Any) -> Markup:
     """Text for a Markdown table cell: one line, pipes escaped."""
     return Markup(md_escape(inline(value)).replace("|", "\\|"))  # noqa: S704 - escaped
@@ -116,6 +124,7 @@ class Renderer:
     def _filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "inline": inline,
+            "demote": demote,
             "cell": cell,
             "date": self.date,
             "longdate": self.long_date,

@@ -144,3 +144,22 @@ def test_the_programme_guide_names_whose_holidays_are_skipped(tree: TreeBuilder)
         "No sessions or workshops fall on public holidays in England (United Kingdom)."
         in markdown_of(root, "programme-guide")
     )
+
+
+def test_a_whole_topic_reads_as_one_page_and_its_key_points_as_one_sheet() -> None:
+    from .conftest import renderer_for as prepared
+
+    renderer = prepared(None)
+    topic = renderer.project.topic("short-form-video")
+    whole = renderer.markdown(renderer.plan.by_key("whole-short-form-video"))
+    assert whole.count("\n# ") + whole.startswith("# ") == 1  # one title, every plan below it
+    for session in topic.sessions:
+        assert f"\n## {session.title}\n" in whole
+    assert "## Glossary" in whole and "## Sources" in whole
+    points = renderer.markdown(renderer.plan.by_key("key-points-short-form-video"))
+    assert points.startswith("# Key points: Short-form video")
+    for session in topic.sessions:
+        assert f"**{session.title}**: {session.practice[0]}" in points
+    assert renderer.plan.by_key("key-points-short-form-video").pdf == (
+        "key-points-short-form-video.pdf"
+    )
