@@ -32,8 +32,9 @@ def test_a_change_to_one_topic_re_renders_only_what_uses_it(tmp_path: Path) -> N
     workshop = project / "topics" / "acme-induction.yaml"
     workshop.write_text(workshop.read_text().replace("Seat each pair", "Seat every pair"))
     report = build(project, BuildOptions(out=out, workers=1))
-    # Only the trainer handbook and the workshop sheet mention facilitation notes.
-    assert report.pdf_rendered == 2
+    # Only the trainer handbook, the workshop sheet and the whole workshop in one document
+    # carry facilitation notes.
+    assert report.pdf_rendered == 3
     assert "Seat every pair" in (out / "site" / "guides" / "trainer.html").read_text()
 
 

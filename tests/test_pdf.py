@@ -27,6 +27,9 @@ EXPECTED = {
     "plan-acme-dashboards--first-look.pdf",
     "plan-acme-dashboards--asking-better-questions.pdf",
     "workshop-acme-induction--kick-off.pdf",
+    "topic-acme-dashboards.pdf",
+    "key-points-acme-dashboards.pdf",
+    "topic-acme-induction.pdf",
 }
 
 
