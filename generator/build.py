@@ -123,7 +123,8 @@ def build(
     project, timeline, plan = renderer.project, renderer.timeline, renderer.plan
     gettext = renderer.gettext
     report.project = project
-    markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
+    with renderer.batch():
+        markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
     report.timings["render"] = time.perf_counter() - loaded
 
@@ -138,7 +139,8 @@ def build(
         jobs: list[pdf.PrintJob] = []
         if "pdf" in wanted:
             t = time.perf_counter()
-            jobs = pdf.prepare(renderer, markdown, plan.artefacts)
+            with renderer.batch():
+                jobs = pdf.prepare(renderer, markdown, plan.artefacts)
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
         if "site" in wanted:
@@ -221,8 +223,9 @@ def rehearse(project: Project) -> None:
     """Render every page and print document without writing anything: what `validate`
     runs so that it reports every template problem a build would stop on."""
     renderer = prepare(project)
-    markdown = {a.key: renderer.markdown(a) for a in renderer.plan.artefacts}
-    pdf.prepare(renderer, markdown, renderer.plan.artefacts)
+    with renderer.batch():
+        markdown = {a.key: renderer.markdown(a) for a in renderer.plan.artefacts}
+        pdf.prepare(renderer, markdown, renderer.plan.artefacts)
 
 
 def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list[Pair] | None:
