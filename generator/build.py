@@ -371,7 +371,13 @@ def _build_site(
     source = stage / ".site-src"
     target = stage / "site"
     config = site.write_project(
-        project, plan, markdown, source, pdfs=bool(pdfs.jobs), gettext=renderer_gettext
+        project,
+        plan,
+        markdown,
+        source,
+        pdfs=bool(pdfs.jobs),
+        gettext=renderer_gettext,
+        engine=options.engine,
     )
     digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
     previous = out / "site"
