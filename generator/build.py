@@ -18,20 +18,22 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__, calendar, executors, forms, i18n, packs, pdf, site
+from . import __version__, calendar, digests, executors, forms, i18n, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
-from .match import Pair, Unmatched, match, write_pairs
 from .model import ALL_OUTPUTS, Output, Project
 from .outputs import output_folder
 from .render import Renderer
-from .report import published_results
+from .report import PUBLISHED, published_results
 from .roster import read_roster
 from .schedule import timeline as make_timeline
+
+if TYPE_CHECKING:
+    from .match import Pair, Unmatched
 
 log = logging.getLogger("mentorkit")
 
@@ -84,7 +86,7 @@ class OutputReport:
 
 @dataclass
 class BuildReport:
-    project: Project
+    project: Project | None  # None when nothing changed: the project was not even loaded
     outputs: list[OutputReport] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     markdown_pages: int = 0
@@ -95,6 +97,8 @@ class BuildReport:
     pack_layouts_reused: int = 0  # shared pages and stencils taken from the last build
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    title: str = ""  # the programme's title
+    unchanged: bool = False  # nothing changed since the last build: every output kept
 
 
 def build(
@@ -103,9 +107,12 @@ def build(
     """Build a project into `options.out`; raise `InvalidProject` or `BuildError` on failure."""
     options = options or BuildOptions()
     started = time.perf_counter()
+    kept = _unchanged(project_path, options, started)
+    if kept is not None:
+        return kept
     project = load_project(project_path)
     loaded = time.perf_counter()
-    report = BuildReport(project)
+    report = BuildReport(project, title=project.programme.title)
     report.timings["load"] = loaded - started
 
     wanted = [o for o in OUTPUTS if o in project.programme.outputs]
@@ -174,6 +181,9 @@ def build(
             forms.write_forms(forms.forms(project.programme, timeline, gettext), stage / "forms")
             personal.append("forms")
         if pairs is not None:
+            from . import packs  # matching and packs (SciPy): loaded only with a roster
+            from .match import write_pairs
+
             t = time.perf_counter()
             options.reporter.start("packs", len(pairs))
             infos = packs.pair_infos(project, pairs, renderer)
@@ -204,7 +214,73 @@ def build(
             )
             report.outputs.append(OutputReport(name, out / name, files, reused))
         _swap(stage, out, [*wanted, *personal])
+        if pairs is None:
+            new_manifest["inputs"] = _inputs_record(project_path, project, options, wanted, report)
         _write_manifest(out, manifest, new_manifest, wanted)
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+# --- nothing changed? --------------------------------------------------------------------
+
+
+def _options_key(project_path: Path | str | None, options: BuildOptions) -> str:
+    """The options that change what a build writes (not how fast: workers, executor)."""
+    where = "" if project_path is None else str(Path(project_path).resolve())
+    only = "" if options.only is None else ",".join(sorted(options.only))
+    return f"{where}\0{only}\0{options.engine}"
+
+
+def _inputs_record(
+    project_path: Path | str | None,
+    project: Project,
+    options: BuildOptions,
+    wanted: list[Output],
+    report: BuildReport,
+) -> dict[str, Any] | None:
+    """What the next build compares with: the inputs' digest and the outputs' fingerprints."""
+    roots = digests.input_roots(project, options.out / "report" / PUBLISHED)
+    digest = digests.digest(roots, options.out)
+    if digest is None:
+        return None
+    return {
+        "options": _options_key(project_path, options),
+        "roots": roots,
+        "digest": digest,
+        "title": project.programme.title,
+        "outputs": {name: digests.outputs_fingerprint(options.out / name) for name in wanted},
+        "counts": {o.name: o.files for o in report.outputs},
+        "markdown_pages": report.markdown_pages,
+    }
+
+
+def _unchanged(
+    project_path: Path | str | None, options: BuildOptions, started: float
+) -> BuildReport | None:
+    """The report of a build that has nothing to do, decided from the input digests before
+    anything is loaded or rendered; None when something changed (or cannot be told)."""
+    if options.roster is not None or options.pairs is not None:
+        return None  # personal outputs are always made afresh
+    record = _read_manifest(options.out).get("inputs")
+    if not isinstance(record, dict):
+        return None
+    if record.get("options") != _options_key(project_path, options):
+        return None
+    outputs = record.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return None
+    for name, fingerprint in outputs.items():
+        folder = options.out / str(name)
+        if not folder.is_dir() or digests.outputs_fingerprint(folder) != fingerprint:
+            return None
+    if digests.digest(record.get("roots", []), options.out) != record.get("digest"):
+        return None
+    report = BuildReport(None, title=str(record.get("title", "")), unchanged=True)
+    report.markdown_pages = int(record.get("markdown_pages", 0))
+    for name, count in (record.get("counts") or {}).items():
+        report.outputs.append(
+            OutputReport(str(name), options.out / str(name), int(count), reused=int(count))
+        )
     report.timings["total"] = time.perf_counter() - started
     return report
 
@@ -248,6 +324,9 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
                 "folder outside the project folder, which is shared and often published "
                 "(for example --out ../acme-packs)"
             )
+    from . import packs
+    from .match import match
+
     roster = read_roster(options.roster)
     if options.pairs is not None:
         return packs.read_pairs(options.pairs, roster)

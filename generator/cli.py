@@ -30,7 +30,6 @@ from .errors import InvalidProject, MentorkitError
 from .explain import builtin_files, origins
 from .lint import lint
 from .loader import load_project, merged_programme
-from .match import match, write_pairs
 from .model import Output
 from .pdf import default_workers
 from .render import plural
@@ -251,7 +250,12 @@ class _ProgressReporter:
 
 
 def _summary(report: BuildReport) -> None:
-    programme = report.project.programme
+    if report.unchanged:
+        out.print(
+            f"[green]✓[/] Nothing changed since the last build of [bold]{markup(report.title)}[/]"
+            f": every output is kept as it was ({report.timings['total']:.1f} s)."
+        )
+        return
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("output")
     table.add_column("files", justify="right")
@@ -261,7 +265,7 @@ def _summary(report: BuildReport) -> None:
         where = output.path / "index.html" if output.name == "site" else output.path
         table.add_row(output.name, f"{output.files}{note}", markup(where))
     out.print(
-        f"[green]✓[/] Built [bold]{markup(programme.title)}[/] in {report.timings['total']:.1f} s"
+        f"[green]✓[/] Built [bold]{markup(report.title)}[/] in {report.timings['total']:.1f} s"
     )
     out.print(table)
     if report.pairs:
@@ -321,6 +325,8 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     """Pair mentors with mentees from ROSTER (a CSV file), and say why."""
     people = read_roster(roster)
     loaded = load_project(project)
+    from .match import match, write_pairs  # SciPy: loaded only for matching
+
     result = match(people, loaded)
     target = out_file or roster.with_name("pairs.csv")
     write_pairs(result.pairs, target)

@@ -34,7 +34,9 @@ def on_files(files: Any, **_kwargs: Any) -> Any:
 
 def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Navigation) -> Any:
     local = (config["extra"].get("mentorkit") or {}).get("local_nav")
-    key = local["page_section"].get(page.file.src_uri) if local else None
+    if not local:
+        return context
+    key = local["page_section"].get(page.file.src_uri)
     if key is None:
         return context
     section = local["sections"][key]
