@@ -42,6 +42,14 @@ DEPENDENCIES = (
 )
 #: Past this many files under the inputs a fresh digest is not worth it: always build.
 FILE_LIMIT = 20_000
+#: Where fontconfig finds the system's fonts: WeasyPrint falls back on them for characters
+#: the programme's fonts lack, so installing a font can change a PDF.
+SYSTEM_FONTS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".fonts",
+    Path.home() / ".local/share/fonts",
+)
 
 
 def input_roots(project: Project, results: Path) -> list[str]:
@@ -62,8 +70,9 @@ def _inside_any(path: Path, folders: Iterable[Path]) -> bool:
 
 
 def digest(roots: Iterable[str], out: Path) -> str | None:
-    """One digest of every file under `roots` (content and path), the code's version and
-    the libraries' versions; None when there are too many files to be quick."""
+    """One digest of every file under `roots` (content and path), the code's version, the
+    libraries' versions and the system's fonts (names, sizes, dates); None when there are
+    too many files to be quick."""
     hasher = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
     for name in DEPENDENCIES:
         try:
@@ -71,6 +80,9 @@ def digest(roots: Iterable[str], out: Path) -> str | None:
         except metadata.PackageNotFoundError:
             version = "-"
         hasher.update(f"{name}={version}\0".encode())
+    for folder in SYSTEM_FONTS:
+        if folder.is_dir():
+            hasher.update(f"fonts:{folder}:{outputs_fingerprint(folder)}\0".encode())
     skip = out.resolve()
     count = 0
     for root in roots:

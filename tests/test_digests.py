@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import digests
 from generator.build import BuildOptions, build
 from generator.layers import library_root
 
@@ -146,3 +147,17 @@ def test_after_each_kind_of_change_the_build_equals_a_cold_one(project: Path) ->
         build(project, BuildOptions(out=cold, workers=2, only=options.only))
         assert outputs(out) == outputs(cold), kind
         shutil.rmtree(cold)
+
+
+def test_a_font_installed_on_the_system_is_a_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # WeasyPrint falls back on system fonts for characters the programme's fonts lack.
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    monkeypatch.setattr(digests, "SYSTEM_FONTS", (fonts,))
+    roots = [str(ACME)]
+    before = digests.digest(roots, tmp_path / "dist")
+    assert digests.digest(roots, tmp_path / "dist") == before
+    shutil.copyfile(FONT, fonts / "NotoSansDevanagari-Regular.otf")
+    assert digests.digest(roots, tmp_path / "dist") != before
