@@ -26,7 +26,7 @@ from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
 from .model import ALL_OUTPUTS, Output, Project
-from .outputs import output_folder
+from .outputs import MARKER, STAGING_PREFIX, output_folder
 from .render import Renderer
 from .report import PUBLISHED, published_results
 from .roster import read_roster
@@ -110,6 +110,9 @@ def build(
     kept = _unchanged(project_path, options, started)
     if kept is not None:
         return kept
+    # The inputs as they are before anything is read: recorded at the end only if they
+    # are still the same then, so that an edit made during the build is never missed.
+    before = _inputs_now(project_path, options)
     project = load_project(project_path)
     loaded = time.perf_counter()
     report = BuildReport(project, title=project.programme.title)
@@ -215,7 +218,9 @@ def build(
             report.outputs.append(OutputReport(name, out / name, files, reused))
         _swap(stage, out, [*wanted, *personal])
         if pairs is None:
-            new_manifest["inputs"] = _inputs_record(project_path, project, options, wanted, report)
+            new_manifest["inputs"] = _inputs_record(
+                project_path, project, options, wanted, report, before
+            )
         _write_manifest(out, manifest, new_manifest, wanted)
     report.timings["total"] = time.perf_counter() - started
     return report
@@ -231,18 +236,41 @@ def _options_key(project_path: Path | str | None, options: BuildOptions) -> str:
     return f"{where}\0{only}\0{options.engine}"
 
 
+def _inputs_now(
+    project_path: Path | str | None, options: BuildOptions
+) -> tuple[list[str], str | None] | None:
+    """The input folders a build will likely read, and their digest, before it reads them."""
+    if options.roster is not None or options.pairs is not None:
+        return None
+    record = _read_manifest(options.out).get("inputs")
+    if isinstance(record, dict) and isinstance(record.get("roots"), list):
+        roots = [str(r) for r in record["roots"]]  # packs included
+    else:
+        try:
+            roots = digests.likely_roots(project_path, options.out / "report" / PUBLISHED)
+        except MentorkitError:
+            return None  # loading reports the problem
+    return roots, digests.digest(roots, options.out)
+
+
 def _inputs_record(
     project_path: Path | str | None,
     project: Project,
     options: BuildOptions,
     wanted: list[Output],
     report: BuildReport,
+    before: tuple[list[str], str | None] | None,
 ) -> dict[str, Any] | None:
-    """What the next build compares with: the inputs' digest and the outputs' fingerprints."""
+    """What the next build compares with: the inputs' digest and the outputs' fingerprints;
+    nothing when the inputs changed while the build ran, or lie beyond what was digested
+    before it started (a pack just added: the next build knows its folder)."""
     roots = digests.input_roots(project, options.out / "report" / PUBLISHED)
+    unknown = {"roots": roots}  # no digest: the next build is a full one, and knows the roots
+    if before is None or before[0] != roots or before[1] is None:
+        return unknown
     digest = digests.digest(roots, options.out)
-    if digest is None:
-        return None
+    if digest != before[1]:
+        return unknown
     return {
         "options": _options_key(project_path, options),
         "roots": roots,
@@ -264,6 +292,8 @@ def _unchanged(
     record = _read_manifest(options.out).get("inputs")
     if not isinstance(record, dict):
         return None
+    if _leftovers(options.out):
+        return None  # a killed build's leftovers: a full build removes them
     if record.get("options") != _options_key(project_path, options):
         return None
     outputs = record.get("outputs")
@@ -283,6 +313,11 @@ def _unchanged(
         )
     report.timings["total"] = time.perf_counter() - started
     return report
+
+
+def _leftovers(out: Path) -> bool:
+    marker = out / MARKER
+    return any(marker.glob(STAGING_PREFIX + "*")) or any(out.glob(".mentorkit-build-*"))
 
 
 def prepare(project: Project, *, pdf: bool = True, results: Any = None) -> Renderer:

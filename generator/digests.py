@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .layers import library_root
+from .layers import library_root, locate
 from .model import Project
 
 #: Folders of the built-in library a build reads (the rest of a checkout is not input).
@@ -54,9 +54,20 @@ SYSTEM_FONTS = (
 
 def input_roots(project: Project, results: Path) -> list[str]:
     """What a build of `project` reads: folders (walked whole) and single files."""
+    return _roots([*project.asset_dirs, *project.template_dirs], results)
+
+
+def likely_roots(project: Path | str | None, results: Path) -> list[str]:
+    """`input_roots` as far as they can be told before loading: the same unless the
+    programme names packs (whose folders only the loaded programme gives)."""
+    location = locate(None if project is None else Path(project))
+    return _roots([*(layer.root for layer in location.layers), location.root], results)
+
+
+def _roots(folders: Iterable[Path], results: Path) -> list[str]:
     library = library_root()
     roots = {library / name for name in LIBRARY_FOLDERS}
-    for folder in (*project.asset_dirs, *project.template_dirs):
+    for folder in folders:
         if folder.resolve() != library.resolve() and not _inside_any(folder, roots):
             roots.add(folder)
     roots.add(Path(__file__).parent)  # mentorkit's own code and scaffold

@@ -13,7 +13,7 @@ from generator import digests
 from generator.build import BuildOptions, build
 from generator.layers import library_root
 
-from .conftest import ACME
+from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
 
 FONT = library_root() / "templates" / "pdf" / "fonts" / "Inter-Italic.otf"
 OTHER_FONT = FONT.with_name("Inter-Bold.otf")
@@ -161,3 +161,41 @@ def test_a_font_installed_on_the_system_is_a_change(
     assert digests.digest(roots, tmp_path / "dist") == before
     shutil.copyfile(FONT, fonts / "NotoSansDevanagari-Regular.otf")
     assert digests.digest(roots, tmp_path / "dist") != before
+
+
+def test_an_edit_made_while_a_build_runs_is_not_missed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.build
+
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"calendar"}))
+    real = generator.build.load_project
+
+    def load_then_edit(path: Path) -> object:
+        loaded = real(path)
+        CHANGES["topic"](project)  # saved in an editor while the build renders
+        return loaded
+
+    monkeypatch.setattr(generator.build, "load_project", load_then_edit)
+    build(project, options)
+    monkeypatch.setattr(generator.build, "load_project", real)
+    assert not build(project, options).unchanged
+    assert build(project, options).unchanged
+
+
+def test_a_project_with_a_pack_is_kept_from_its_second_build(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "pack/topics/tiny.yaml": TINY_TOPIC,
+            "acme/program.yaml": MINIMAL_PROGRAMME + "packs: [../pack]\n",
+        }
+    )
+    out = root / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"calendar"}))
+    build(root / "acme", options)
+    build(root / "acme", options)  # learns the pack's folder
+    assert build(root / "acme", options).unchanged
+    topic = root / "pack" / "topics" / "tiny.yaml"
+    topic.write_text(topic.read_text().replace("A tiny topic", "A small topic"))
+    assert not build(root / "acme", options).unchanged
