@@ -1,13 +1,19 @@
-"""`make bench`: where the time goes, for the default programme and a library of 500 topics.
+"""`make bench`: where the time goes, and the goals of issue 14 as ratios in one run.
 
-For each case: load and validate, render every page to Markdown, then a cold build (site,
-PDFs, calendar) and a second build with nothing changed.
+Each case runs in a fresh process, so that one case's memory and heap do not colour the
+next. In order: matching and pair packs; the generator (YAML to Markdown and print HTML)
+on a 500-topic library; the site of 300 and 1,000 topics against Material's floor; builds
+with nothing changed (the default programme with every output, the 500-topic library's
+site) and with one topic changed, each compared with a cold build byte for byte; PDFs of
+a library on the process pool and on a Dask LocalCluster of 2 workers.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +21,12 @@ from typing import Any
 
 from generator.pdf import default_workers
 
-from .cases import measure, measure_matching, measure_packs
+from .cases import measure_matching, measure_packs
+from .executors import measure_executors
+from .generator import measure_generator
 from .library import write_library
+from .rebuild import measure_rebuilds
+from .site import measure_site
 
 
 def _isolated(case: Callable[..., object], *args: Any) -> None:
@@ -30,6 +40,12 @@ def _isolated(case: Callable[..., object], *args: Any) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--topics", type=int, default=500, help="size of the generated library")
+    parser.add_argument(
+        "--site-topics", default="300,1000", help="library sizes whose site is measured"
+    )
+    parser.add_argument(
+        "--pdf-topics", type=int, default=40, help="library size for the PDF executors"
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
         "--people",
@@ -37,21 +53,45 @@ def main() -> None:
         help="sizes of the matching rosters, separated by commas",
     )
     parser.add_argument("--pairs", type=int, default=200, help="pair packs to print")
+    parser.add_argument(
+        "--quick", action="store_true", help="the issue 14 goals at 300 topics only (~3 min)"
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="PDFs of the whole library, Zensical at every size"
+    )
     args = parser.parse_args()
-    print(f"mentorkit benchmark: {args.workers} PDF worker(s)")
-    # Each in a fresh process, so that one case's memory and heap do not colour the next.
-    for people in (int(n) for n in args.people.split(",")):
-        measure_matching(people)
-    _isolated(measure_packs, None, args.pairs, (1, 2))
-    _isolated(measure, "default programme (built-in library)", None, args.workers)
+    sizes = [int(n) for n in args.site_topics.split(",") if n]
+    if args.quick:
+        sizes = sizes[:1]
+    pdf_topics = args.topics if args.full else args.pdf_topics
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(
+        f"mentorkit benchmark, {now}: {os.cpu_count()} cores, {args.workers} PDF worker(s), "
+        f"load average {os.getloadavg()[0]:.1f} at the start"
+    )
+    if not args.quick:
+        for people in (int(n) for n in args.people.split(",")):
+            measure_matching(people)  # each solver in a fresh process of its own
+        _isolated(measure_packs, None, args.pairs, (1, 2))
+    _isolated(measure_generator, None, "default programme")
     with tempfile.TemporaryDirectory() as folder:
-        project = write_library(Path(folder) / "bench", args.topics)
+        library = write_library(Path(folder) / "bench", args.topics)
+        _isolated(measure_generator, library, f"generated library of {args.topics} topics")
+        for index, size in enumerate(sizes):
+            engines = ("mkdocs", "zensical") if index == 0 or args.full else ("mkdocs",)
+            _isolated(measure_site, size, engines)
+        _isolated(measure_rebuilds, "default programme, every output", None, args.workers)
         _isolated(
-            measure,
-            f"generated library of {args.topics} topics, all in the programme",
-            project,
+            measure_rebuilds,
+            f"generated library of {args.topics} topics",
+            library,
             args.workers,
+            frozenset({"site", "calendar"}),
+            library / "topics" / "social-media" / "bench-topic-1.yaml",
         )
+        if not args.quick:
+            pdfs = write_library(Path(folder) / f"pdf-{pdf_topics}", pdf_topics)
+            _isolated(measure_executors, pdfs, pdf_topics, args.workers)
 
 
 if __name__ == "__main__":

@@ -18,21 +18,22 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__, calendar, executors, forms, i18n, packs, pdf, site
+from . import __version__, calendar, digests, executors, forms, i18n, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
-from .match import Pair, Unmatched, match
 from .model import ALL_OUTPUTS, Output, Project
-from .outputs import output_folder
-from .pairs import read_pairs, write_pairs
+from .outputs import MARKER, STAGING_PREFIX, output_folder
 from .render import Renderer
-from .report import published_results
+from .report import PUBLISHED, published_results
 from .roster import read_roster
 from .schedule import timeline as make_timeline
+
+if TYPE_CHECKING:
+    from .match import Pair, Unmatched
 
 log = logging.getLogger("mentorkit")
 
@@ -85,7 +86,7 @@ class OutputReport:
 
 @dataclass
 class BuildReport:
-    project: Project
+    project: Project | None  # None when nothing changed: the project was not even loaded
     outputs: list[OutputReport] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     markdown_pages: int = 0
@@ -96,6 +97,8 @@ class BuildReport:
     pack_layouts_reused: int = 0  # shared pages and stencils taken from the last build
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    title: str = ""  # the programme's title
+    unchanged: bool = False  # nothing changed since the last build: every output kept
 
 
 def build(
@@ -104,9 +107,15 @@ def build(
     """Build a project into `options.out`; raise `InvalidProject` or `BuildError` on failure."""
     options = options or BuildOptions()
     started = time.perf_counter()
+    kept = _unchanged(project_path, options, started)
+    if kept is not None:
+        return kept
+    # The inputs as they are before anything is read: recorded at the end only if they
+    # are still the same then, so that an edit made during the build is never missed.
+    before = _inputs_now(project_path, options)
     project = load_project(project_path)
     loaded = time.perf_counter()
-    report = BuildReport(project, notes=list(project.notes))
+    report = BuildReport(project, title=project.programme.title, notes=list(project.notes))
     report.timings["load"] = loaded - started
 
     wanted = [o for o in OUTPUTS if o in project.programme.outputs]
@@ -124,7 +133,8 @@ def build(
     project, timeline, plan = renderer.project, renderer.timeline, renderer.plan
     gettext = renderer.gettext
     report.project = project
-    markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
+    with renderer.batch():
+        markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
     report.timings["render"] = time.perf_counter() - loaded
 
@@ -139,7 +149,8 @@ def build(
         jobs: list[pdf.PrintJob] = []
         if "pdf" in wanted:
             t = time.perf_counter()
-            jobs = pdf.prepare(renderer, markdown, plan.artefacts)
+            with renderer.batch():
+                jobs = pdf.prepare(renderer, markdown, plan.artefacts)
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
         if "site" in wanted:
@@ -173,6 +184,9 @@ def build(
             forms.write_forms(forms.forms(project.programme, timeline, gettext), stage / "forms")
             personal.append("forms")
         if pairs is not None:
+            from . import packs  # matching and packs (SciPy): loaded only with a roster
+            from .pairs import write_pairs
+
             t = time.perf_counter()
             options.reporter.start("packs", len(pairs))
             infos = packs.pair_infos(project, pairs, renderer)
@@ -203,9 +217,107 @@ def build(
             )
             report.outputs.append(OutputReport(name, out / name, files, reused))
         _swap(stage, out, [*wanted, *personal])
+        if pairs is None:
+            new_manifest["inputs"] = _inputs_record(
+                project_path, project, options, wanted, report, before
+            )
         _write_manifest(out, manifest, new_manifest, wanted)
     report.timings["total"] = time.perf_counter() - started
     return report
+
+
+# --- nothing changed? --------------------------------------------------------------------
+
+
+def _options_key(project_path: Path | str | None, options: BuildOptions) -> str:
+    """The options that change what a build writes (not how fast: workers, executor)."""
+    where = "" if project_path is None else str(Path(project_path).resolve())
+    only = "" if options.only is None else ",".join(sorted(options.only))
+    return f"{where}\0{only}\0{options.engine}"
+
+
+def _inputs_now(
+    project_path: Path | str | None, options: BuildOptions
+) -> tuple[list[str], str | None] | None:
+    """The input folders a build will likely read, and their digest, before it reads them."""
+    if options.roster is not None or options.pairs is not None:
+        return None
+    record = _read_manifest(options.out).get("inputs")
+    if isinstance(record, dict) and isinstance(record.get("roots"), list):
+        roots = [str(r) for r in record["roots"]]  # packs included
+    else:
+        try:
+            roots = digests.likely_roots(project_path, options.out / "report" / PUBLISHED)
+        except MentorkitError:
+            return None  # loading reports the problem
+    return roots, digests.digest(roots, options.out)
+
+
+def _inputs_record(
+    project_path: Path | str | None,
+    project: Project,
+    options: BuildOptions,
+    wanted: list[Output],
+    report: BuildReport,
+    before: tuple[list[str], str | None] | None,
+) -> dict[str, Any] | None:
+    """What the next build compares with: the inputs' digest and the outputs' fingerprints;
+    nothing when the inputs changed while the build ran, or lie beyond what was digested
+    before it started (a pack just added: the next build knows its folder)."""
+    roots = digests.input_roots(project, options.out / "report" / PUBLISHED)
+    unknown = {"roots": roots}  # no digest: the next build is a full one, and knows the roots
+    if before is None or before[0] != roots or before[1] is None:
+        return unknown
+    digest = digests.digest(roots, options.out)
+    if digest != before[1]:
+        return unknown
+    return {
+        "options": _options_key(project_path, options),
+        "roots": roots,
+        "digest": digest,
+        "title": project.programme.title,
+        "outputs": {name: digests.outputs_fingerprint(options.out / name) for name in wanted},
+        "counts": {o.name: o.files for o in report.outputs},
+        "markdown_pages": report.markdown_pages,
+    }
+
+
+def _unchanged(
+    project_path: Path | str | None, options: BuildOptions, started: float
+) -> BuildReport | None:
+    """The report of a build that has nothing to do, decided from the input digests before
+    anything is loaded or rendered; None when something changed (or cannot be told)."""
+    if options.roster is not None or options.pairs is not None:
+        return None  # personal outputs are always made afresh
+    record = _read_manifest(options.out).get("inputs")
+    if not isinstance(record, dict):
+        return None
+    if _leftovers(options.out):
+        return None  # a killed build's leftovers: a full build removes them
+    if record.get("options") != _options_key(project_path, options):
+        return None
+    outputs = record.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return None
+    for name, fingerprint in outputs.items():
+        folder = options.out / str(name)
+        if not folder.is_dir() or digests.outputs_fingerprint(folder) != fingerprint:
+            return None
+    if digests.digest(record.get("roots", []), options.out) != record.get("digest"):
+        return None
+    report = BuildReport(None, title=str(record.get("title", "")), unchanged=True)
+    report.markdown_pages = int(record.get("markdown_pages", 0))
+    for name, count in (record.get("counts") or {}).items():
+        report.outputs.append(
+            OutputReport(str(name), options.out / str(name), int(count), reused=int(count))
+        )
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+def _leftovers(out: Path) -> bool:
+    marker = out / MARKER
+    return any(marker.glob(STAGING_PREFIX + "*")) or any(out.glob(".mentorkit-build-*"))
 
 
 def prepare(project: Project, *, pdf: bool = True, results: Any = None) -> Renderer:
@@ -222,8 +334,9 @@ def rehearse(project: Project) -> None:
     """Render every page and print document without writing anything: what `validate`
     runs so that it reports every template problem a build would stop on."""
     renderer = prepare(project)
-    markdown = {a.key: renderer.markdown(a) for a in renderer.plan.artefacts}
-    pdf.prepare(renderer, markdown, renderer.plan.artefacts)
+    with renderer.batch():
+        markdown = {a.key: renderer.markdown(a) for a in renderer.plan.artefacts}
+        pdf.prepare(renderer, markdown, renderer.plan.artefacts)
 
 
 def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list[Pair] | None:
@@ -246,10 +359,13 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
                 "folder outside the project folder, which is shared and often published "
                 "(for example --out ../acme-packs)"
             )
+    from .match import match  # SciPy: loaded only with a roster
+    from .pairs import read_pairs
+
     roster = read_roster(options.roster)
     if options.pairs is not None:
         edited = read_pairs(options.pairs, roster, project)
-        report.notes = list(edited.warnings)
+        report.notes.extend(edited.warnings)
         return list(edited.pairs)
     result = match(roster, project)
     report.unmatched = list(result.unmatched)
@@ -371,7 +487,13 @@ def _build_site(
     source = stage / ".site-src"
     target = stage / "site"
     config = site.write_project(
-        project, plan, markdown, source, pdfs=bool(pdfs.jobs), gettext=renderer_gettext
+        project,
+        plan,
+        markdown,
+        source,
+        pdfs=bool(pdfs.jobs),
+        gettext=renderer_gettext,
+        engine=options.engine,
     )
     digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
     previous = out / "site"

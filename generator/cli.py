@@ -30,9 +30,7 @@ from .errors import InvalidProject, MentorkitError
 from .explain import origins
 from .lint import lint, overdue_sessions
 from .loader import load_project, merged_programme
-from .match import match
 from .model import Output
-from .pairs import write_pairs
 from .pdf import default_workers
 from .render import plural
 from .report import ReportOptions
@@ -256,7 +254,12 @@ class _ProgressReporter:
 
 
 def _summary(report: BuildReport) -> None:
-    programme = report.project.programme
+    if report.unchanged:
+        out.print(
+            f"[green]✓[/] Nothing changed since the last build of [bold]{markup(report.title)}[/]"
+            f": every output is kept as it was ({report.timings['total']:.1f} s)."
+        )
+        return
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("output")
     table.add_column("files", justify="right")
@@ -266,7 +269,7 @@ def _summary(report: BuildReport) -> None:
         where = output.path / "index.html" if output.name == "site" else output.path
         table.add_row(output.name, f"{output.files}{note}", markup(where))
     out.print(
-        f"[green]✓[/] Built [bold]{markup(programme.title)}[/] in {report.timings['total']:.1f} s"
+        f"[green]✓[/] Built [bold]{markup(report.title)}[/] in {report.timings['total']:.1f} s"
     )
     out.print(table)
     if report.pairs:
@@ -326,6 +329,9 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     """Pair mentors with mentees from ROSTER (a CSV file), and say why."""
     people = read_roster(roster)
     loaded = load_project(project)
+    from .match import match  # SciPy: loaded only for matching
+    from .pairs import write_pairs
+
     result = match(people, loaded)
     target = out_file or roster.with_name("pairs.csv")
     write_pairs(result.pairs, target)

@@ -6,6 +6,7 @@ same Python-Markdown extensions, so a page and its PDF cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -45,6 +46,18 @@ def md_escape(value: Any) -> Any:
     """
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
+    if not _SPECIAL.search(value):
+        return Markup(value)  # noqa: S704 - nothing to escape
+    return _escaped(str(value))
+
+
+#: What `md_escape` may change; text without any of these is returned as it is.
+_SPECIAL = re.compile(r"[\\`{&<>\[]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _escaped(value: str) -> Markup:
+    """`md_escape` of a text with something to escape (texts repeat across pages)."""
     text = _REFERENCE.sub(r"\1\\[", value)
     out: list[str] = []
     i, n = 0, len(text)

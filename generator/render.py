@@ -13,6 +13,7 @@ import gettext
 import re
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,7 @@ class Renderer:
         )
         self.gettext = self.translations.gettext
         self.vocabulary = vocabulary(self.gettext, self.locale)
+        self._formatted: dict[tuple[Any, ...], str] = {}
         loader = ContainedLoader(project.template_dirs)
         common: dict[str, Any] = {
             "loader": loader,
@@ -163,7 +165,7 @@ class Renderer:
         if value is None:
             return ""
         day = value.date() if isinstance(value, dt.datetime) else value
-        return str(format_date(day, format=style, locale=self.locale))
+        return self._babel(format_date, day, style)
 
     def published(self, value: str | None) -> str:
         """A source's date as its author gave it: `2024`, `June 2024` or `11 June 2024`."""
@@ -192,12 +194,22 @@ class Renderer:
     def time(self, value: dt.datetime | dt.time | None) -> str:
         if value is None:
             return ""
-        return str(format_time(value, format="short", locale=self.locale))
+        return self._babel(format_time, value, "short")
 
     def datetime(self, value: dt.datetime | None) -> str:
         if value is None:
             return ""
-        return str(format_datetime(value, format="medium", locale=self.locale))
+        return self._babel(format_datetime, value, "medium")
+
+    def _babel(self, function: Callable[..., Any], value: Any, style: str) -> str:
+        """Babel's formatting, remembered: the same dates and times fill many pages."""
+        # Aware times are equal when they are the same instant, even in different zones:
+        # the zone is part of the key, since it changes what is printed.
+        key = (function, value, repr(getattr(value, "tzinfo", None)), style)
+        text = self._formatted.get(key)
+        if text is None:
+            text = self._formatted[key] = str(function(value, format=style, locale=self.locale))
+        return text
 
     def duration(self, minutes: int) -> str:
         """`45 min`, `1 hour`, `1 h 30 min`, in the programme's language."""
@@ -232,6 +244,10 @@ class Renderer:
         return _relative(target, current)
 
     # --- rendering --------------------------------------------------------------------
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Many renders under one watchdog (see `Budget.watching`)."""
+        return Budget.watching()
 
     def markdown(self, artefact: Artefact) -> str:
         """The artefact's Markdown source, shared by the site page and the PDF."""

@@ -64,6 +64,8 @@ _PLAIN: tuple[type, ...] = (
 )
 #: Jinja's own objects (loops, imported macro modules, namespaces, cyclers).
 _JINJA = (LoopContext, TemplateModule, Macro, Namespace, Cycler, Joiner, Undefined)
+#: Objects whose `format` methods the sandbox wraps: their attributes take the long way.
+_STR_FORMAT = (str,)
 
 
 class RenderBudgetExceeded(Exception):
@@ -93,11 +95,27 @@ _api_cache: dict[type, frozenset[str]] = {}
 
 
 class DataSandbox(ImmutableSandboxedEnvironment):
-    """A sandbox whose attribute policy allows data and nothing else."""
+    """A sandbox whose attribute policy allows data and nothing else.
+
+    The policy depends only on the type of the object and the attribute's name (Jinja's
+    own checks look at nothing else), so each answer is worked out once and remembered:
+    a page reads hundreds of attributes, and the sandbox must not cost more than them.
+    """
 
     intercepted_binops = frozenset({"*", "**", "+"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._policy: dict[tuple[type, str], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        known = self._policy.get(key)
+        if known is None:
+            known = self._policy[key] = self._decide(obj, attr, value)
+        return known
+
+    def _decide(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
             return False
         if isinstance(obj, _PLAIN + _JINJA):
@@ -111,6 +129,15 @@ class DataSandbox(ImmutableSandboxedEnvironment):
                 else frozenset()
             )
         return attr in allowed
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute` in a template: the sandbox's rules, with the answer remembered."""
+        if self._policy.get((type(obj), attribute)) and not isinstance(obj, _STR_FORMAT):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         Budget.check()
@@ -195,14 +222,25 @@ class Budget:
 
     @classmethod
     @contextmanager
+    def watching(cls) -> Iterator[None]:
+        """One watchdog for a batch of renders (each still has its own deadline): starting
+        a timer for every page would cost more than many pages take to render."""
+        with _watchdog(cls._local):
+            yield
+
+    @classmethod
+    @contextmanager
     def running(cls) -> Iterator[None]:
         previous = getattr(cls._local, "deadline", None)
+        previous_memory = getattr(cls._local, "start_memory", 0)
         cls._local.deadline = time.monotonic() + TIME_LIMIT
+        cls._local.start_memory = _rss()  # each render has the whole memory budget
         with _watchdog(cls._local):
             try:
                 yield
             finally:
                 cls._local.deadline = previous
+                cls._local.start_memory = previous_memory
 
 
 def _rss() -> int:
@@ -227,10 +265,10 @@ def _watchdog(state: Any) -> Iterator[None]:
     if not usable or getattr(state, "watching", False):
         yield
         return
-    start_memory = _rss()
 
     def tick(signum: int, frame: Any) -> None:
         Budget.check()
+        start_memory = getattr(state, "start_memory", 0)
         if start_memory and _rss() - start_memory > MEMORY_LIMIT:
             state.deadline = None
             raise RenderBudgetExceeded(

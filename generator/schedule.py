@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -72,18 +72,33 @@ class CheckpointDate:
 class Timeline:
     """Every dated event of a programme; dates are None when it has no schedule."""
 
-    TEMPLATE_API: ClassVar[frozenset[str]] = frozenset({"session", "workshop", "checkpoints_after"})
+    TEMPLATE_API: ClassVar[frozenset[str]] = frozenset(
+        {"session", "sessions_of", "workshop", "checkpoints_after"}
+    )
 
     sessions: tuple[PairSession, ...]
     workshops: tuple[WorkshopSession, ...]
     checkpoints: tuple[CheckpointDate, ...]
     timezone: ZoneInfo | None
+    # Indexes, so that a page looking up its sessions does not scan the whole programme.
+    _by_topic: dict[str, tuple[PairSession, ...]] = field(init=False, repr=False, compare=False)
+    _by_id: dict[tuple[str, str], PairSession] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_topic: dict[str, list[PairSession]] = {}
+        by_id: dict[tuple[str, str], PairSession] = {}
+        for s in self.sessions:
+            by_topic.setdefault(s.topic.id, []).append(s)
+            by_id.setdefault((s.topic.id, s.session.id), s)
+        object.__setattr__(self, "_by_topic", {k: tuple(v) for k, v in by_topic.items()})
+        object.__setattr__(self, "_by_id", by_id)
 
     def session(self, topic_id: str, session_id: str) -> PairSession | None:
-        return next(
-            (s for s in self.sessions if s.topic.id == topic_id and s.session.id == session_id),
-            None,
-        )
+        return self._by_id.get((topic_id, session_id))
+
+    def sessions_of(self, topic_id: str) -> tuple[PairSession, ...]:
+        """The pair sessions of one topic, in programme order."""
+        return self._by_topic.get(topic_id, ())
 
     def workshop(self, topic_id: str, session_id: str) -> WorkshopSession | None:
         return next(

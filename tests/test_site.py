@@ -93,14 +93,79 @@ def test_generated_mkdocs_yml(tmp_path: Path) -> None:
     assert config["theme"]["name"] == "material"
     assert "navigation.prune" in config["theme"]["features"]
     assert config["theme"]["font"] is False
+    # The navigation every page carries holds the track's page, not its topics...
+    assert {"Data for decisions": "tracks/data/index.md"} in config["nav"]
+    assert "topics/acme-dashboards/index.md" not in str(config["nav"])
+    # ...which the site's hook opens on the topic's own pages.
+    local = config["extra"]["mentorkit"]["local_nav"]
+    assert local["sections"]["topics/acme-dashboards/index.md"] == {
+        "parent": "tracks/data/index.md",
+        "title": "Reading the operations dashboard",
+        "pages": [
+            "topics/acme-dashboards/index.md",
+            "topics/acme-dashboards/first-look.md",
+            "topics/acme-dashboards/asking-better-questions.md",
+        ],
+    }
+    assert local["page_section"]["topics/acme-dashboards/first-look.md"] == (
+        "topics/acme-dashboards/index.md"
+    )
+    assert config["validation"]["nav"]["omitted_files"] == "info"
+    page = (tmp_path / "src" / "docs" / "topics/acme-dashboards/first-look.md").read_text()
+    assert page.startswith("---\ntitle: A first look at the dashboard\n")
+    assert "pdf: downloads/plan-acme-dashboards--first-look.pdf" in page
+
+
+def test_zensical_gets_the_whole_navigation(tmp_path: Path) -> None:
+    # Zensical runs no MkDocs hooks and renders navigation cheaply: it gets every topic.
+    project = load_project(ACME)
+    line = timeline(project)
+    the_plan = plan(project, line)
+    renderer = Renderer(project, line, the_plan, pdf=True)
+    markdown = {a.key: renderer.markdown(a) for a in the_plan.artefacts}
+    config_file = write_project(
+        project, the_plan, markdown, tmp_path / "src", pdfs=True, engine="zensical"
+    )
+    config = yaml.safe_load(config_file.read_text())
     track = next(entry for entry in config["nav"] if "Data for decisions" in entry)
     assert track["Data for decisions"][0] == "tracks/data/index.md"
     topic = track["Data for decisions"][1]["Reading the operations dashboard"]
     assert topic[0] == "topics/acme-dashboards/index.md"
     assert {"A first look at the dashboard": "topics/acme-dashboards/first-look.md"} in topic
-    page = (tmp_path / "src" / "docs" / "topics/acme-dashboards/first-look.md").read_text()
-    assert page.startswith("---\ntitle: A first look at the dashboard\n")
-    assert "pdf: downloads/plan-acme-dashboards--first-look.pdf" in page
+    assert "local_nav" not in config["extra"]["mentorkit"]
+    assert config["validation"]["nav"]["omitted_files"] == "warn"
+
+
+def _sidebar(page: Path) -> list[str]:
+    """The labels of the navigation a reader sees on the left of a page."""
+    html = page.read_text()
+    nav = html[html.index("md-nav--primary") : html.index("md-sidebar--secondary")]
+    return [
+        " ".join(label.split())
+        for label in re.findall(r'<span class="md-ellipsis">(.*?)</span>', nav, re.S)
+    ]
+
+
+def test_a_topic_page_shows_its_track_topic_and_sessions(acme_build: Path) -> None:
+    site = acme_build / "site"
+    session = _sidebar(site / "topics/acme-dashboards/first-look/index.html")
+    for label in (
+        "Programme",
+        "Data for decisions",
+        "Reading the operations dashboard",
+        "A first look at the dashboard",
+        "Asking better questions of the numbers",  # the other session of the topic
+        "Topic library",
+    ):
+        assert label in session
+    overview = _sidebar(site / "topics/acme-dashboards/index.html")
+    assert "Asking better questions of the numbers" in overview
+    # Elsewhere the track is one entry: no topic, no session.
+    for page in ("index.html", "library/index.html", "programme/agreement/index.html"):
+        labels = _sidebar(site / page)
+        assert "Data for decisions" in labels
+        assert "Reading the operations dashboard" not in labels
+        assert "A first look at the dashboard" not in labels
 
 
 def test_zensical_builds_the_same_project(tmp_path: Path) -> None:

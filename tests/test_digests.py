@@ -1,0 +1,201 @@
+"""Nothing changed, nothing done (issue 14); anything changed, and the build equals a cold one."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import digests
+from generator.build import BuildOptions, build
+from generator.layers import library_root
+
+from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
+
+FONT = library_root() / "templates" / "pdf" / "fonts" / "Inter-Italic.otf"
+OTHER_FONT = FONT.with_name("Inter-Bold.otf")
+
+CATALOG = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "Programme guide"
+msgstr "{guide}"
+"""
+
+
+def outputs(out: Path) -> dict[str, str]:
+    """Every output file and its content digest (the build's own bookkeeping left out)."""
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".mentorkit" not in p.relative_to(out).parts
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Acme with a house font and a catalogue of its own, so every kind of input is there."""
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root)
+    (root / "assets" / "fonts").mkdir()
+    shutil.copyfile(FONT, root / "assets" / "fonts" / "House-Regular.otf")
+    programme = root / "program.yaml"
+    programme.write_text(
+        programme.read_text().replace(
+            "  logo: assets/logo.svg\n",
+            "  logo: assets/logo.svg\n"
+            "  font: {family: House Sans, regular: assets/fonts/House-Regular.otf}\n",
+        )
+    )
+    catalog = root / "templates" / "locale" / "en" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(CATALOG.format(guide="Programme handbook"))
+    return root
+
+
+def _edit(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        file = root / path
+        text = file.read_text()
+        assert old in text
+        file.write_text(text.replace(old, new))
+
+    return change
+
+
+def _add_template(root: Path) -> None:
+    source = library_root() / "templates" / "site" / "home.md.j2"
+    target = root / "templates" / "site" / "home.md.j2"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source.read_text() + "\nOur own words at the end of the home page.\n")
+
+
+def _replace_font(root: Path) -> None:
+    shutil.copyfile(OTHER_FONT, root / "assets" / "fonts" / "House-Regular.otf")
+
+
+#: One change of each kind of input a build reads.
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "topic": _edit(
+        "topics/acme-dashboards.yaml", "A first look at the dashboard", "A first look at the panel"
+    ),
+    "template": _add_template,
+    "asset": _edit("assets/logo.svg", "#", "#1"),
+    "font": _replace_font,
+    "locale": _edit(
+        "templates/locale/en/LC_MESSAGES/messages.po", "Programme handbook", "Pilot handbook"
+    ),
+    "programme": _edit("program.yaml", "Acme Reverse Mentoring Pilot", "Acme Mentoring Pilot"),
+}
+
+
+def test_nothing_changed_keeps_every_output_without_rendering(project: Path) -> None:
+    out = project.parent / "dist"
+    first = build(project, BuildOptions(out=out, workers=1, only=frozenset({"calendar"})))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build(project, BuildOptions(out=out, workers=1, only=frozenset({"calendar"})))
+    assert again.unchanged
+    assert again.project is None  # decided before loading anything
+    assert again.title == "Acme Reverse Mentoring Pilot"
+    assert [(o.name, o.files, o.reused) for o in again.outputs] == [
+        (o.name, o.files, o.files) for o in first.outputs
+    ]
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    # Other options are another build.
+    other = build(project, BuildOptions(out=out, workers=1, only=frozenset({"calendar", "site"})))
+    assert not other.unchanged
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_every_kind_of_input_change_is_seen(project: Path, kind: str) -> None:
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"calendar"}))
+    build(project, options)
+    CHANGES[kind](project)
+    assert not build(project, options).unchanged
+    assert build(project, options).unchanged
+
+
+def test_an_output_touched_by_hand_is_made_again(project: Path) -> None:
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"calendar"}))
+    build(project, options)
+    ics = next((out / "calendar").glob("*.ics"))
+    made = ics.read_bytes()
+    ics.write_bytes(made.replace(b"Acme", b"Acne"))
+    again = build(project, options)
+    assert not again.unchanged
+    assert ics.read_bytes() == made
+
+
+def test_after_each_kind_of_change_the_build_equals_a_cold_one(project: Path) -> None:
+    # One chain of builds, one change at a time: the folder built again after each change
+    # holds exactly what a cold build of the changed project makes, byte for byte.
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=2, only=frozenset({"site", "pdf", "calendar"}))
+    build(project, options)
+    for number, kind in enumerate(sorted(CHANGES)):
+        CHANGES[kind](project)
+        again = build(project, options)
+        assert not again.unchanged, kind
+        cold = project.parent / f"cold-{number}"
+        build(project, BuildOptions(out=cold, workers=2, only=options.only))
+        assert outputs(out) == outputs(cold), kind
+        shutil.rmtree(cold)
+
+
+def test_a_font_installed_on_the_system_is_a_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # WeasyPrint falls back on system fonts for characters the programme's fonts lack.
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    monkeypatch.setattr(digests, "SYSTEM_FONTS", (fonts,))
+    roots = [str(ACME)]
+    before = digests.digest(roots, tmp_path / "dist")
+    assert digests.digest(roots, tmp_path / "dist") == before
+    shutil.copyfile(FONT, fonts / "NotoSansDevanagari-Regular.otf")
+    assert digests.digest(roots, tmp_path / "dist") != before
+
+
+def test_an_edit_made_while_a_build_runs_is_not_missed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.build
+
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"calendar"}))
+    real = generator.build.load_project
+
+    def load_then_edit(path: Path) -> object:
+        loaded = real(path)
+        CHANGES["topic"](project)  # saved in an editor while the build renders
+        return loaded
+
+    monkeypatch.setattr(generator.build, "load_project", load_then_edit)
+    build(project, options)
+    monkeypatch.setattr(generator.build, "load_project", real)
+    assert not build(project, options).unchanged
+    assert build(project, options).unchanged
+
+
+def test_a_project_with_a_pack_is_kept_from_its_second_build(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "pack/topics/tiny.yaml": TINY_TOPIC,
+            "acme/program.yaml": MINIMAL_PROGRAMME + "packs: [../pack]\n",
+        }
+    )
+    out = root / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"calendar"}))
+    build(root / "acme", options)
+    build(root / "acme", options)  # learns the pack's folder
+    assert build(root / "acme", options).unchanged
+    topic = root / "pack" / "topics" / "tiny.yaml"
+    topic.write_text(topic.read_text().replace("A tiny topic", "A small topic"))
+    assert not build(root / "acme", options).unchanged

@@ -1,0 +1,90 @@
+"""The sandbox's shortcuts (issue 14) give the same answers as the long way, every time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import jinja2
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from jinja2.sandbox import SecurityError
+
+from generator import sandbox
+from generator.build import prepare
+from generator.loader import load_project
+from generator.markup import _escaped, md_escape
+from generator.sandbox import Budget, DataSandbox, RenderBudgetExceeded
+
+from .conftest import ACME
+
+
+def _env() -> DataSandbox:
+    return DataSandbox(undefined=jinja2.StrictUndefined)
+
+
+def test_a_refused_attribute_stays_refused_after_allowed_ones_were_remembered() -> None:
+    project = load_project(ACME)
+    topic = next(iter(project.topics.values()))
+    env = _env()
+    allowed = env.from_string("{{ topic.title }}")
+    refused = env.from_string("{{ topic.model_dump() }}")
+    for _ in range(3):  # the second and third time come from the remembered policy
+        assert allowed.render(topic=topic) == topic.title
+        with pytest.raises(SecurityError, match="model_dump"):
+            refused.render(topic=topic)
+
+
+def test_format_on_text_is_still_sandboxed_after_text_attributes_were_read() -> None:
+    env = _env()
+    assert env.from_string("{{ 'abc'.upper() }}").render() == "ABC"
+    with pytest.raises(SecurityError):
+        env.from_string("{{ '{0.__class__}'.format(1) }}").render()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ '{0.__class__}'.format(1) }}").render()
+
+
+def test_one_watchdog_for_a_batch_still_stops_a_render_that_never_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 0.5)
+    # A loop over a plain list calls nothing: only the timer signal can stop it.
+    endless = _env().from_string(
+        "{% set r = [0] * 100000 %}{% for i in r %}{% for j in r %}{% endfor %}{% endfor %}"
+    )
+    quick = _env().from_string("{{ 1 + 1 }}")
+    with Budget.watching():
+        for _ in range(50):  # renders before and after share the one timer
+            with Budget.running():
+                assert sandbox.limited_output(quick.generate()) == "2"
+        with pytest.raises(RenderBudgetExceeded, match=r"more than 0\.5 seconds"), Budget.running():
+            sandbox.limited_output(endless.generate())
+        with Budget.running():
+            assert sandbox.limited_output(quick.generate()) == "2"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\\`{}[]:&<>*_|#-"), max_size=60))
+def test_the_shortcut_for_plain_text_escapes_as_the_full_escape_does(text: str) -> None:
+    assert md_escape(text) == _escaped(text)
+
+
+def test_remembered_times_keep_their_time_zone() -> None:
+    renderer = prepare(load_project(ACME))
+    london = dt.datetime(2027, 1, 12, 15, 0, tzinfo=ZoneInfo("Europe/London"))
+    tokyo = london.astimezone(ZoneInfo("Asia/Tokyo"))  # the same instant, so equal
+    assert london == tokyo
+    assert renderer.time(london) != renderer.time(tokyo)
+    assert renderer.time(tokyo) == renderer.time(tokyo)
+
+
+def test_the_sessions_of_a_topic_are_those_of_the_whole_timeline() -> None:
+    renderer = prepare(load_project(ACME))
+    line = renderer.timeline
+    assert line.sessions
+    for topic_id in {s.topic.id for s in line.sessions}:
+        expected = tuple(s for s in line.sessions if s.topic.id == topic_id)
+        assert line.sessions_of(topic_id) == expected
+        for s in expected:
+            assert line.session(topic_id, s.session.id) is s
+    assert line.sessions_of("no-such-topic") == ()
