@@ -91,6 +91,33 @@ class Roster:
         return {p.id: p for p in self.people}
 
 
+def _unreadable_cells(
+    cells: list[str], header: list[str], row: Place, problems: Problems
+) -> bool:
+    """Report the cells of a row that are too long or hold control characters."""
+    found = False
+    for index, cell in enumerate(cells):
+        name = header[index] if index < len(header) else "this cell"
+        place = Place(row.path, row.line, index + 1)
+        hidden = CONTROL.search(cell)
+        if len(cell) > MAX_CELL:
+            problems.add(
+                place,
+                f"{name}: the cell is {len(cell):,} characters long; a cell holds at most "
+                f"{MAX_CELL:,}",
+            )
+        elif hidden:
+            problems.add(
+                place,
+                f"{name}: the cell holds an invisible control character "
+                f"(U+{ord(hidden.group()):04X}, a line break or an escape code); delete it",
+            )
+        else:
+            continue
+        found = True
+    return found
+
+
 def read_roster(path: Path) -> Roster:
     """Read and check a roster; raise `InvalidProject` with every problem of every row."""
     if not path.is_file():
@@ -146,25 +173,7 @@ def read_roster(path: Path) -> Roster:
                 "region or business unit, so that people who should meet stay together) "
                 f"into rosters of at most {MAX_PEOPLE:,} people and match each one"
             )
-        long = [i for i, c in enumerate(cells) if len(c) > MAX_CELL]
-        for index in long:
-            name = header[index] if index < len(header) else "this cell"
-            problems.add(
-                Place(display, number, index + 1),
-                f"{name}: the cell is {len(cells[index]):,} characters long; a cell holds at "
-                f"most {MAX_CELL:,}",
-            )
-        if long:
-            continue
-        hidden = [(i, found) for i, c in enumerate(cells) if (found := CONTROL.search(c))]
-        for index, found in hidden:
-            name = header[index] if index < len(header) else "this cell"
-            problems.add(
-                Place(display, number, index + 1),
-                f"{name}: the cell holds an invisible control character "
-                f"(U+{ord(found.group()):04X}, a line break or an escape code); delete it",
-            )
-        if hidden:
+        if _unreadable_cells(cells, header, Place(display, number), problems):
             continue
         raw_id = cells[columns["id"]].strip() if columns["id"] < len(cells) else ""
         if raw_id and raw_id in first_row:
