@@ -91,9 +91,7 @@ class Roster:
         return {p.id: p for p in self.people}
 
 
-def _unreadable_cells(
-    cells: list[str], header: list[str], row: Place, problems: Problems
-) -> bool:
+def _unreadable_cells(cells: list[str], header: list[str], row: Place, problems: Problems) -> bool:
     """Report the cells of a row that are too long or hold control characters."""
     found = False
     for index, cell in enumerate(cells):
