@@ -194,7 +194,7 @@ def plan(
     library = add(Artefact("library", "site/library.md.j2", "library/index.md", _("Topic library")))
     area_pages: list[NavItem] = []
     areas = programme.area_titles(_)
-    for area in sorted({t.area for t in project.topics.values()}, key=_area_order(areas)):
+    for area in sorted({t.area for t in project.library_topics}, key=_area_order(areas)):
         page = add(
             Artefact(
                 f"library-{area}",
@@ -282,20 +282,20 @@ def _topic_section(
             f"whole-{topic.id}",
             "site/topic-whole.md.j2",
             f"{folder}/{topic.id}/all/whole-topic.md",
-            topic.title,
+            _("The whole topic"),
             pdf=f"topic-{topic.id}.pdf",
-            subtitle=_("The whole topic: every session plan, its handouts and glossary"),
+            subtitle=topic.title,
             context={"topic": topic},
         )
     )
-    pages.append(NavItem(_("The whole topic"), whole.page))
+    pages.append(NavItem(whole.title, whole.page))
     if not workshop:
         points = add(
             Artefact(
                 f"key-points-{topic.id}",
                 "site/topic-key-points.md.j2",
                 f"{folder}/{topic.id}/all/key-points.md",
-                _("Key points: %(topic)s") % {"topic": topic.title},
+                _("Key points"),
                 pdf=f"key-points-{topic.id}.pdf",
                 style="sheet",
                 batch="key-points",
@@ -303,7 +303,7 @@ def _topic_section(
                 context={"topic": topic},
             )
         )
-        pages.append(NavItem(_("Key points"), points.page))
+        pages.append(NavItem(points.title, points.page))
     return NavItem(topic.title, overview.page, tuple(pages))
 
 

@@ -930,6 +930,11 @@ class Programme(Model):
     matching: Matching = Field(
         default_factory=Matching, description="Weights of the soft goals of `mentorkit match`."
     )
+    library: Literal["used", "all"] = Field(
+        "used",
+        description="What the site's topic library lists: `used`, the programme's own topics; "
+        "`all`, every topic of the library and the packs, the programme's first.",
+    )
     packs: list[Text] = Field(
         default_factory=list,
         description="Shared topic packs layered between the built-in library and the project: "
@@ -978,6 +983,15 @@ class Project:
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
+
+    @property
+    def library_topics(self) -> list[Topic]:
+        """The topics the site's library lists: the programme's own, then (with
+        `library: all`) every other topic of the library and the packs; each group by title."""
+        programme = self.programme
+        used = set(programme.topic_ids) | set(programme.onboarding)
+        shown = [t for t in self.topics.values() if programme.library == "all" or t.id in used]
+        return sorted(shown, key=lambda t: (t.id not in used, t.title.casefold()))
 
     @property
     def pair_topics(self) -> list[Topic]:

@@ -153,6 +153,7 @@ class Renderer:
             "timeline": self.timeline,
             "topics": self.project.topics,
             "pair_topics": self.project.pair_topics,
+            "library_topics": self.project.library_topics,
             "workshops": self.project.workshops,
             "areas": programme.area_titles(self.gettext),
             "plan": self.plan,

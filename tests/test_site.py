@@ -105,6 +105,8 @@ def test_generated_mkdocs_yml(tmp_path: Path) -> None:
             "topics/acme-dashboards/index.md",
             "topics/acme-dashboards/first-look.md",
             "topics/acme-dashboards/asking-better-questions.md",
+            "topics/acme-dashboards/all/whole-topic.md",
+            "topics/acme-dashboards/all/key-points.md",
         ],
     }
     assert local["page_section"]["topics/acme-dashboards/first-look.md"] == (
@@ -148,20 +150,22 @@ def _sidebar(page: Path) -> list[str]:
 
 def test_a_topic_page_shows_its_track_topic_and_sessions(acme_build: Path) -> None:
     site = acme_build / "site"
-    session = _sidebar(site / "topics/acme-dashboards/first-look/index.html")
+    session = _sidebar(site / "topics/acme-dashboards/first-look.html")
     for label in (
         "Programme",
         "Data for decisions",
         "Reading the operations dashboard",
         "A first look at the dashboard",
         "Asking better questions of the numbers",  # the other session of the topic
+        "The whole topic",
+        "Key points",
         "Topic library",
     ):
         assert label in session
     overview = _sidebar(site / "topics/acme-dashboards/index.html")
     assert "Asking better questions of the numbers" in overview
     # Elsewhere the track is one entry: no topic, no session.
-    for page in ("index.html", "library/index.html", "programme/agreement/index.html"):
+    for page in ("index.html", "library/index.html", "programme/agreement.html"):
         labels = _sidebar(site / page)
         assert "Data for decisions" in labels
         assert "Reading the operations dashboard" not in labels
