@@ -163,3 +163,21 @@ def test_a_whole_topic_reads_as_one_page_and_its_key_points_as_one_sheet() -> No
     assert renderer.plan.by_key("key-points-short-form-video").pdf == (
         "key-points-short-form-video.pdf"
     )
+
+
+def test_the_library_lists_the_programmes_topics_unless_it_asks_for_all(
+    tree: TreeBuilder,
+) -> None:
+    from .conftest import renderer_for as prepared
+
+    used = tree({"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": TINY_TOPIC})
+    renderer = prepared(used)
+    assert [t.id for t in renderer.project.library_topics] == ["tiny"]
+    assert [a.key for a in renderer.plan.artefacts if a.key.startswith("library-")] == [
+        "library-digital-tools"
+    ]
+    everything = tree(
+        {"program.yaml": MINIMAL_PROGRAMME + "library: all\n", "topics/tiny.yaml": TINY_TOPIC}
+    )
+    listed = [t.id for t in prepared(everything).project.library_topics]
+    assert listed[0] == "tiny" and len(listed) > 20
