@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import __version__, calendar, executors, forms, i18n, packs, pdf, site
+from . import __version__, calendar, executors, forms, glyphs, i18n, packs, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
@@ -247,6 +247,7 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
                 "(for example --out ../acme-packs)"
             )
     roster = read_roster(options.roster)
+    glyphs.check_roster(roster, project)
     if options.pairs is not None:
         edited = read_pairs(options.pairs, roster, project)
         report.notes = list(edited.warnings)
