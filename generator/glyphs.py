@@ -77,23 +77,23 @@ class Coverage:
     """The characters some font can print: house fonts first, then the fallbacks."""
 
     def __init__(self, house: Sequence[Path]) -> None:
-        self._house = list(house)
-        self._pending: list[tuple[Path, int]] | None = None  # fallbacks, read on demand
+        # Read on demand, house fonts first: ASCII text reads no font at all.
+        self._pending: list[tuple[Path, int]] = [(path, 0) for path in house]
+        self._fallbacks_listed = False
         self._covered: set[int] = set()
-        for path in self._house:
-            self._covered |= _cmap(path, 0)
 
     def covers(self, char: str) -> bool:
         code = ord(char)
         if code in self._covered or _invisible(char):
             return True
-        if self._pending is None:
-            self._pending = _fallback_files()
-        while self._pending:
-            self._covered |= _cmap(*self._pending.pop(0))
-            if code in self._covered:
-                return True
-        return False
+        while True:
+            while self._pending:
+                self._covered |= _cmap(*self._pending.pop(0))
+                if code in self._covered:
+                    return True
+            if self._fallbacks_listed:
+                return False
+            self._pending, self._fallbacks_listed = _fallback_files(), True
 
     def missing(self, text: str) -> list[str]:
         """The characters of `text` no font has, each once, in order."""
