@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import __version__, calendar, digests, executors, forms, i18n, pdf, site
+from . import __version__, calendar, digests, executors, forms, glyphs, i18n, pdf, site
 from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
@@ -363,6 +363,7 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
     from .pairs import read_pairs
 
     roster = read_roster(options.roster)
+    glyphs.check_roster(roster, project)
     if options.pairs is not None:
         edited = read_pairs(options.pairs, roster, project)
         report.notes.extend(edited.warnings)

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import checks, i18n
+from . import checks, glyphs, i18n
 from .errors import Place, Problem, Problems, shorten
 from .layers import (
     BUILT_IN,
@@ -168,6 +168,12 @@ class _Loader:
             invalid=invalid,
         )
         checks.run(loaded, self.problems)
+        fonts = glyphs.project_fonts(
+            programme,
+            self.location.root,
+            [layer.templates_dir for layer in reversed(self.layers)],
+        )
+        glyphs.check_nodes([programme_node, *topic_nodes.values()], fonts, self.problems)
         if programme is not None and programme.schedule is not None:
             topics = fitted(topics, programme.schedule.session_minutes)
         if programme is None:

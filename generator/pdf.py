@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from . import glyphs
 from .artefacts import Artefact
 from .markup import Html, to_html
 from .model import Project
@@ -338,7 +339,7 @@ def font_faces(project: Project, url: Callable[[Path], str]) -> list[dict[str, o
 def font_stack(project: Project) -> str:
     font = project.programme.organisation.font
     own = f'"{_css_string(font.family)}", ' if font else ""
-    return f'{own}"Inter", sans-serif'
+    return f'{own}"Inter", {glyphs.css_families()}, sans-serif'
 
 
 def _fonts_url(renderer: Renderer) -> str:

@@ -76,6 +76,7 @@ class Person:
 class Roster:
     people: tuple[Person, ...]
     source: str
+    columns: dict[str, int] = field(default_factory=dict, compare=False)  # name -> index
 
     @property
     def mentors(self) -> list[Person]:
@@ -198,7 +199,7 @@ def read_roster(path: Path) -> Roster:
             )
     _check_cycles(people, columns, display, problems)
     problems.raise_if_any()
-    return Roster(tuple(people), display)
+    return Roster(tuple(people), display, columns)
 
 
 def _person(

@@ -1,7 +1,8 @@
 """Check, and where possible install, what mentorkit needs from outside Python.
 
 WeasyPrint needs Pango (text layout) and, to make PDFs quickly, HarfBuzz's subsetting
-library; the tests read PDFs back with poppler's pdftotext and pdftoppm, and check the
+library, and fonts for every script a roster can hold (Noto: Arabic, Hebrew, Indic, Thai,
+Chinese, Japanese, Korean and more; without them names print as boxes); the tests read PDFs back with poppler's pdftotext and pdftoppm, and check the
 site's accessibility in Debian's Chromium (driven by Playwright, with axe-core from npm, so
 Node.js and npm too). On Debian or Ubuntu, run as root, the missing packages are installed;
 elsewhere this prints what to install and stops.
@@ -26,6 +27,18 @@ NEEDS = [
         "fast PDFs",
     ),
     ("fonts", lambda: shutil.which("fc-list"), "fontconfig", "PDFs"),
+    (
+        "Noto fonts (Arabic, Hebrew, Indic, Thai and other scripts)",
+        lambda: _font("Noto Sans Arabic") and _font("Noto Sans Devanagari"),
+        "fonts-noto-core",
+        "names in every script in PDFs",
+    ),
+    (
+        "Noto CJK fonts (Chinese, Japanese, Korean)",
+        lambda: _font("Noto Sans CJK SC"),
+        "fonts-noto-cjk",
+        "names in every script in PDFs",
+    ),
     ("poppler", lambda: shutil.which("pdftotext"), "poppler-utils", "the tests"),
     ("Chromium", lambda: _chromium(), "chromium", "the browser test of the site"),
     ("Node.js", lambda: shutil.which("node"), "nodejs", "the browser test of the site"),
@@ -37,6 +50,17 @@ CHROMIUM = "/usr/bin/chromium"  # where Debian's package puts it; the browser te
 
 def _chromium() -> str | None:
     return CHROMIUM if os.access(CHROMIUM, os.X_OK) else None
+
+
+def _font(family: str) -> bool:
+    """Whether fontconfig knows a font family (by its exact name)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    found = subprocess.run(
+        [fc_list, "-q", f":family={family}"], capture_output=True, check=False
+    )
+    return found.returncode == 0
 
 
 BROWSER_TEST = "the browser test of the site"
@@ -75,7 +99,9 @@ def main() -> int:
     print(
         "Install them with your package manager, for example:\n"
         f"  sudo apt-get install {' '.join(packages)}\n"
-        "  (macOS: brew install pango harfbuzz poppler node, and Chromium)",
+        "  (macOS: brew install pango harfbuzz poppler node, and Chromium; for the fonts,\n"
+        "  install the Noto Sans families from https://notofonts.github.io, including\n"
+        "  Noto Sans CJK)",
         file=sys.stderr,
     )
     return 1 if required else 0
