@@ -90,6 +90,8 @@ HandoutKind = Literal["cards", "worksheet", "handout", "checklist", "evidence"]
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 CheckpointKind = Literal["check-in", "survey", "evaluation"]
+Mode = Literal["online", "phone", "in-person", "hybrid"]
+EventFor = Literal["mentors", "mentees", "everyone"]
 Output = Literal["site", "pdf", "calendar"]
 Paper = Literal["a4", "letter"]
 ALL_OUTPUTS: tuple[Output, ...] = ("site", "pdf", "calendar")
@@ -562,6 +564,17 @@ class Schedule(Model):
     )
     timezone: TimeZone = "UTC"
     session_minutes: Minutes = 60
+    mode: Mode | None = Field(
+        None,
+        description="How pairs meet by default: online, phone, in-person or hybrid; printed "
+        "on plans, covers and guides.",
+    )
+    location: Text | None = Field(
+        None,
+        description="Where pairs meet by default (a room, or how the link is sent); printed, "
+        "and written as LOCATION in every calendar event. A pair's row in pairs.csv may "
+        "give its own `location`.",
+    )
     skip: list[dt.date] = Field(
         default_factory=list, description="Dates with no sessions (holidays)."
     )
@@ -651,6 +664,57 @@ class Checkpoint(Model):
         return self
 
 
+class Event(Model):
+    """A group meeting beside the pair sessions, such as group supervision for mentors."""
+
+    id: Id = Field(description="Unique among the events; used in calendar ids.")
+    title: Text
+    for_: EventFor = Field(
+        "everyone",
+        alias="for",
+        description="Who attends: mentors, mentees or everyone. The event appears in their "
+        "guides, calendars and packs.",
+    )
+    after_sessions: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list,
+        description="Hold it once after each of these pair sessions (numbered across the "
+        "programme), on the next working day at the programme's time: [2, 4, 6].",
+    )
+    dates: list[dt.date] = Field(
+        default_factory=list,
+        description="Or hold it on these dates, at the programme's time: [2027-03-10].",
+    )
+    minutes: Minutes = 60
+    mode: Mode | None = Field(
+        None, description="online, phone, in-person or hybrid; defaults to `schedule.mode`."
+    )
+    location: Text | None = Field(
+        None, description="Where it is held; defaults to `schedule.location`."
+    )
+    attendance: Text | None = Field(
+        None, description="What is expected, shown with the event: at least 2 of 3."
+    )
+    summary: Markdown | None = Field(None, description="What happens there, in a sentence.")
+    topic: Id | None = Field(
+        None,
+        description="A workshop topic (format: workshop) that plans it; the trainer's "
+        "handbook prints its plan.",
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_kind_of_date(self) -> Event:
+        if bool(self.after_sessions) == bool(self.dates):
+            raise ValueError("give either `after_sessions: [2, 4]` or `dates: [2027-03-10]`")
+        return self
+
+    @property
+    def audience(self) -> str:
+        """`for` as a Python name cannot be: templates read it here."""
+        return self.for_
+
+
 class Recognition(Model):
     certificate: bool = True
     message: Markdown | None = None
@@ -704,6 +768,11 @@ class Programme(Model):
     onboarding: list[Id] = Field(default_factory=list)
     tracks: list[Track] = Field(default_factory=list)
     checkpoints: list[Checkpoint] = Field(default_factory=list)
+    events: list[Event] = Field(
+        default_factory=list,
+        description="Group meetings during the programme, beside the pair sessions: group "
+        "supervision, peer support, a networking event.",
+    )
     recognition: Recognition = Field(default_factory=Recognition)
     outputs: list[Output] = Field(default_factory=lambda: list(ALL_OUTPUTS))
     areas: list[AreaInfo] = Field(
