@@ -38,7 +38,7 @@ def programme_calendar(
     schedule = programme.schedule
     mode = schedule.mode if schedule else None
     default = where(mode, schedule.location if schedule else None, _)
-    here = where(mode, location, _) if location else default
+    here = location or default  # a pair's own place says it all: a room, or a link
     prefix = f"{uid_prefix}." if uid_prefix else ""
     roles = programme.roles
     calendar = _calendar(

@@ -7,6 +7,7 @@ without loops, checkpoints within the schedule, a logo inside the project).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -331,15 +332,16 @@ class _Checker:
                 )
             elif event.dates and schedule is not None and count:
                 first = min([schedule.start, *onboarding_days(schedule, self._parts(programme))])
-                last = session_days(schedule, count)[-1]
+                last = session_days(schedule, count)[-1] + dt.timedelta(days=31)
                 for n, day in enumerate(event.dates):
                     if not first <= day <= last:
                         self.add(
                             "programme",
                             ("events", index, "dates", n),
-                            f"{where}.dates[{n}]: {day.isoformat()} is outside the programme, "
-                            f"which runs from {first.isoformat()} to {last.isoformat()}; "
-                            "choose a date between them",
+                            f"{where}.dates[{n}]: {day.isoformat()} is outside the programme; "
+                            f"an event may fall from {first.isoformat()} (the first workshop "
+                            f"or pair session) to {last.isoformat()} (a month after the last "
+                            "pair session): choose a date between them",
                         )
             if event.topic is not None:
                 topic = topics.get(event.topic)

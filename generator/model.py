@@ -841,6 +841,16 @@ class Project:
     def workshops(self) -> list[Topic]:
         return [self.topics[t] for t in self.programme.onboarding]
 
+    @property
+    def event_workshops(self) -> list[Topic]:
+        """The workshops that plan group events, beyond the onboarding ones."""
+        ids = dict.fromkeys(e.topic for e in self.programme.events if e.topic)
+        return [
+            self.topics[t]
+            for t in ids
+            if t in self.topics and t not in self.programme.onboarding
+        ]
+
     def place(self, key: str, loc: Loc = ()) -> Place | None:
         """Where a value was written: `key` is "programme" or "topic:<id>"."""
         marks = self.places.get(key)

@@ -152,7 +152,7 @@ class Renderer:
             "session_dates": self.session_dates,
             "evidence": evidence,
             "pair_place": self.event_place(None),
-            "event_workshops": self.event_workshops(),
+            "event_workshops": self.project.event_workshops,
         }
 
     def event_place(self, event: Event | None) -> str:
@@ -163,16 +163,6 @@ class Renderer:
         if event is not None and (event.mode or event.location):
             mode, location = event.mode or mode, event.location
         return calendars.where(mode, location, self.gettext)
-
-    def event_workshops(self) -> list[Topic]:
-        """The workshops that plan group events, beyond the onboarding ones."""
-        programme = self.project.programme
-        chosen: list[Topic] = []
-        for event in programme.events:
-            topic = self.project.topics.get(event.topic or "")
-            if topic is not None and event.topic not in programme.onboarding and topic not in chosen:
-                chosen.append(topic)
-        return chosen
 
     def for_whom(self, audience: str) -> str:
         return calendars.for_whom(audience, self.project.programme.roles, self.gettext)
