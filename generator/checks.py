@@ -305,12 +305,12 @@ class _Checker:
         seen: set[str] = set()
         schedule = programme.schedule
         for index, event in enumerate(programme.events):
-            where = f"events[{index}]"
+            where = f"events[{event.id!r}]"
             if event.id in seen:
                 self.add(
                     "programme",
                     ("events", index, "id"),
-                    f"{where}.id: another event is already called {event.id!r}; give each "
+                    f"events[{index}].id: another event is already called {event.id!r}; give each "
                     "event its own id",
                 )
             seen.add(event.id)
@@ -323,7 +323,7 @@ class _Checker:
                         f"session{'s' if count != 1 else ''}, so there is no session {after} "
                         f"to hold {event.title!r} after; use a number from 1 to {count}",
                     )
-            if event.dates and schedule is None:
+            if event.dates and schedule is None and "schedule" not in self.loaded.invalid:
                 self.add(
                     "programme",
                     ("events", index, "dates"),

@@ -705,8 +705,16 @@ class Event(Model):
 
     @model_validator(mode="after")
     def _one_kind_of_date(self) -> Event:
-        if bool(self.after_sessions) == bool(self.dates):
-            raise ValueError("give either `after_sessions: [2, 4]` or `dates: [2027-03-10]`")
+        if self.after_sessions and self.dates:
+            raise ValueError(
+                "give `after_sessions` or `dates`, not both: an event follows pair sessions, "
+                "or falls on dates of its own"
+            )
+        if not self.after_sessions and not self.dates:
+            raise ValueError(
+                "say when it is held: `after_sessions: [2, 4]` (the next working day after those "
+                "pair sessions) or `dates: [2027-03-10]`"
+            )
         return self
 
     @property

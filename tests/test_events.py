@@ -226,7 +226,7 @@ def _problems(tmp_path: Path, old: str, new: str) -> list[str]:
 
 def test_an_event_after_a_session_the_programme_does_not_have(tmp_path: Path) -> None:
     assert _problems(tmp_path, "after_sessions: [2, 4]", "after_sessions: [2, 6]") == [
-        "program.yaml:18:25: events[0].after_sessions[1]: the programme has 4 pair sessions, "
+        "program.yaml:18:25: events['supervision'].after_sessions[1]: the programme has 4 pair sessions, "
         "so there is no session 6 to hold 'Group supervision for reverse mentors' after; use "
         "a number from 1 to 4"
     ]
@@ -234,10 +234,77 @@ def test_an_event_after_a_session_the_programme_does_not_have(tmp_path: Path) ->
 
 def test_event_dates_outside_the_programme(tmp_path: Path) -> None:
     assert _problems(tmp_path, "dates: [2027-03-03]", "dates: [2026-12-01, 2027-05-01]") == [
-        "program.yaml:27:13: events[1].dates[0]: 2026-12-01 is outside the programme; an "
+        "program.yaml:27:13: events['graduation'].dates[0]: 2026-12-01 is outside the programme; an "
         "event may fall from 2027-01-12 (the first workshop or pair session) to 2027-03-26 "
         "(a month after the last pair session): choose a date between them",
-        "program.yaml:27:25: events[1].dates[1]: 2027-05-01 is outside the programme; an "
+        "program.yaml:27:25: events['graduation'].dates[1]: 2027-05-01 is outside the programme; an "
         "event may fall from 2027-01-12 (the first workshop or pair session) to 2027-03-26 "
         "(a month after the last pair session): choose a date between them",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "for: mentors",
+            "for: leaders",
+            "program.yaml:17:10: events['supervision'].for: `leaders` is not allowed here; use "
+            "one of: mentors, mentees or everyone",
+        ),
+        (
+            "dates: [2027-03-03]",
+            "dates: [2027-03-03]\n        after_sessions: [1]",
+            "program.yaml:24:5: events['graduation']: give `after_sessions` or `dates`, not "
+            "both: an event follows pair sessions, or falls on dates of its own",
+        ),
+        (
+            "dates: [2027-03-03]",
+            "",
+            "program.yaml:24:5: events['graduation']: say when it is held: `after_sessions: "
+            "[2, 4]` (the next working day after those pair sessions) or `dates: [2027-03-10]`",
+        ),
+        (
+            "id: graduation",
+            "id: supervision",
+            "program.yaml:24:9: events[1].id: another event is already called 'supervision'; "
+            "give each event its own id",
+        ),
+        (
+            "topic: supervision-plan",
+            "topic: patient-voices",
+            "program.yaml:23:12: events['supervision'].topic: 'patient-voices' is a pair topic; "
+            "an event's plan is a workshop (a topic with `format: workshop`)",
+        ),
+        (
+            "topic: supervision-plan",
+            "topic: supervision-plans",
+            "program.yaml:23:12: events['supervision'].topic: there is no topic "
+            "'supervision-plans' (did you mean 'supervision-plan'?)",
+        ),
+        (
+            "mode: in-person",
+            "mode: face-to-face",
+            "program.yaml:29:11: events['graduation'].mode: `face-to-face` is not allowed here; "
+            "use one of: online, phone, in-person or hybrid",
+        ),
+        (
+            "mode: online\n      location: Teams",
+            "mode: teams\n      location: Teams",
+            "program.yaml:10:9: schedule.mode: `teams` is not allowed here; use one of: online, "
+            "phone, in-person or hybrid",
+        ),
+    ],
+)
+def test_event_and_mode_errors(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert _problems(tmp_path, old, new) == [message]
+
+
+def test_event_dates_need_a_schedule(tmp_path: Path) -> None:
+    start = PROGRAMME.index("    schedule:")
+    end = PROGRAMME.index("    tracks:")
+    programme = PROGRAMME[:start] + PROGRAMME[end:]
+    assert problems_of(_project(tmp_path / "project", programme)) == [
+        "program.yaml:19:12: events['graduation'].dates: the programme has no `schedule`, so "
+        "it has no dates to hold the event between; add a schedule, or use `after_sessions`"
     ]
