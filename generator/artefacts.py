@@ -166,9 +166,7 @@ def plan(
                     "guides/trainer.md",
                     _("%(role)s's handbook") % {"role": roles.trainer},
                     pdf="trainer-handbook.pdf",
-                    subtitle=_("Onboarding workshops")
-                    if project.workshops
-                    else _("Group events"),
+                    subtitle=_("Onboarding workshops") if project.workshops else _("Group events"),
                 )
             )
         )

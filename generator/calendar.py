@@ -96,20 +96,20 @@ def programme_calendar(
     for meeting in timeline.events:
         if meeting.start is None or meeting.end is None:
             continue
-        event = meeting.event
-        notes = [event.summary or "", attendance(event.attendance, _)]
+        group = meeting.event
+        notes = [group.summary or "", attendance(group.attendance, _)]
         calendar.add_component(
             _event(
                 uid=f"{prefix}{programme.id}.event.{meeting.slug}",
-                summary=f"{event.title} ({meeting.number}/{meeting.total}, "
-                f"{for_whom(event.for_, roles, _)})",
+                summary=f"{group.title} ({meeting.number}/{meeting.total}, "
+                f"{for_whom(group.for_, roles, _)})",
                 start=meeting.start,
                 end=meeting.end,
                 description="\n".join(_plain(n) for n in notes if n),
                 category=_("Group event"),
                 stamp=stamp,
-                location=where(event.mode or mode, event.location, _)
-                if event.location or event.mode
+                location=where(group.mode or mode, group.location, _)
+                if group.location or group.mode
                 else default,
             )
         )
@@ -204,11 +204,9 @@ def for_whom(audience: str, roles: Roles, gettext: Callable[[str], str] = str) -
 
 
 def attendance(rule: str | None, gettext: Callable[[str], str] = str) -> str:
-    return _attend(gettext) % {"rule": rule} if rule else ""
-
-
-def _attend(gettext: Callable[[str], str]) -> str:
-    return gettext("Attendance: %(rule)s")
+    """The attendance an event asks for: "Attendance: at least 2 of 3"."""
+    _ = gettext
+    return _("Attendance: %(rule)s") % {"rule": rule} if rule else ""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")

@@ -854,9 +854,7 @@ class Project:
         """The workshops that plan group events, beyond the onboarding ones."""
         ids = dict.fromkeys(e.topic for e in self.programme.events if e.topic)
         return [
-            self.topics[t]
-            for t in ids
-            if t in self.topics and t not in self.programme.onboarding
+            self.topics[t] for t in ids if t in self.topics and t not in self.programme.onboarding
         ]
 
     def place(self, key: str, loc: Loc = ()) -> Place | None:

@@ -150,7 +150,7 @@ def test_events_fall_after_their_sessions_or_on_their_dates(tmp_path: Path) -> N
         ("supervision", 2, 2, "2027-02-24T15:00:00+00:00"),
         ("graduation", 1, 1, "2027-03-03T15:00:00+00:00"),
     ]
-    assert [m.end - m.start for m in line.events if m.start and m.end][0].seconds == 90 * 60
+    assert next(m.end - m.start for m in line.events if m.start and m.end).seconds == 90 * 60
 
 
 def test_programme_calendar_has_events_and_a_location_on_every_meeting(events_build: Path) -> None:
