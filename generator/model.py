@@ -668,7 +668,7 @@ class Event(Model):
     """A group meeting beside the pair sessions, such as group supervision for mentors."""
 
     id: Id = Field(description="Unique among the events; used in calendar ids.")
-    title: Text
+    title: Text = Field(description="Its name, as printed in guides, packs and calendars.")
     for_: EventFor = Field(
         "everyone",
         alias="for",
@@ -684,7 +684,7 @@ class Event(Model):
         default_factory=list,
         description="Or hold it on these dates, at the programme's time: [2027-03-10].",
     )
-    minutes: Minutes = 60
+    minutes: Minutes = Field(60, description="How long each meeting lasts, in minutes.")
     mode: Mode | None = Field(
         None, description="online, phone, in-person or hybrid; defaults to `schedule.mode`."
     )
