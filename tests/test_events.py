@@ -208,6 +208,10 @@ def test_guides_show_the_events_of_their_readers(tmp_path: Path) -> None:
     assert "Your sessions: Online · Teams link from the senior leader." in mentee
     # The supervision is planned as a workshop: the trainer's handbook has its plan.
     assert "Supervision circle" in trainer and "One case in depth" in trainer
+    assert "Runs as Group supervision for reverse mentors:** - Wednesday, 27 January 2027" in (
+        trainer
+    )
+    assert "The onboarding workshops prepare" not in trainer
 
 
 def test_the_pack_says_where_the_pair_meets_and_lists_the_events(events_build: Path) -> None:
