@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
+from generator.lint import lint
 from generator.loader import load_project
 from generator.schedule import timeline
 
@@ -311,4 +313,26 @@ def test_event_dates_need_a_schedule(tmp_path: Path) -> None:
     assert problems_of(_project(tmp_path / "project", programme)) == [
         "program.yaml:19:12: events['graduation'].dates: the programme has no `schedule`, so "
         "it has no dates to hold the event between; add a schedule, or use `after_sessions`"
+    ]
+
+
+def test_lint_finds_events_nobody_can_find_or_whose_plan_does_not_fit(tmp_path: Path) -> None:
+    programme = (
+        PROGRAMME.replace("minutes: 90", "minutes: 60")
+        .replace("for: mentors", "for: mentees")
+        .replace("location: Atrium, Quarry House, Leeds", "attendance: everyone")
+        .replace("mode: online\n      location: Teams link", "mode: in-person\n      # Teams")
+    )
+    project = load_project(_project(tmp_path / "project", programme))
+    found = [str(f) for f in lint(project, dt.date(2027, 1, 1))]
+    assert [f for f in found if "events[" in f or "schedule." in f] == [
+        "program.yaml:10:9: warning: schedule.mode: pairs meet in person, but nothing says "
+        "where; add `schedule.location`, or a `location` column in pairs.csv",
+        "program.yaml:19:14: warning: events['supervision'].minutes: the event lasts 60 "
+        "minutes, but its plan 'supervision-plan' takes 90; make them the same",
+        "program.yaml:23:12: warning: events['supervision'].topic: the workshop "
+        "'supervision-plan' is written for mentors, but the event is for mentees; choose a "
+        "workshop for the same people, or change `for`",
+        "program.yaml:24:5: warning: events['graduation']: 'Graduation' is held in person, but "
+        "nothing says where; add `location` (a room and building)",
     ]
