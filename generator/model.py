@@ -717,11 +717,6 @@ class Event(Model):
             )
         return self
 
-    @property
-    def audience(self) -> str:
-        """`for` as a Python name cannot be: templates read it here."""
-        return self.for_
-
 
 class Recognition(Model):
     certificate: bool = True
