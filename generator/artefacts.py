@@ -160,7 +160,7 @@ def plan(
     )
     guides = [mentor, mentee]
     onboarding_nav: list[NavItem] = []
-    if project.workshops:
+    if project.workshops or project.event_workshops:
         guides.append(
             add(
                 Artefact(
@@ -169,7 +169,7 @@ def plan(
                     "guides/trainer.md",
                     _("%(role)s's handbook") % {"role": roles.trainer},
                     pdf="trainer-handbook.pdf",
-                    subtitle=_("Onboarding workshops"),
+                    subtitle=_("Onboarding workshops") if project.workshops else _("Group events"),
                 )
             )
         )

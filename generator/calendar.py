@@ -15,7 +15,7 @@ from collections.abc import Callable
 from icalendar import Calendar, Event
 
 from . import __version__
-from .model import Project
+from .model import Project, Roles
 from .schedule import Timeline
 
 
@@ -25,13 +25,20 @@ def programme_calendar(
     gettext: Callable[[str], str] = str,
     uid_prefix: str = "",
     name: str | None = None,
+    location: str | None = None,
 ) -> bytes:
-    """One calendar with onboarding, every pair session and every checkpoint.
+    """One calendar with onboarding, every pair session, every group event and every
+    checkpoint.
 
-    `uid_prefix` and `name` make a pair's own calendar: its own event ids and title.
+    `uid_prefix` and `name` make a pair's own calendar: its own event ids and title;
+    `location` is the pair's own place, for its sessions.
     """
     _ = gettext
     programme = project.programme
+    schedule = programme.schedule
+    mode = schedule.mode if schedule else None
+    default = where(mode, schedule.location if schedule else None, _)
+    here = location or default  # a pair's own place says it all: a room, or a link
     prefix = f"{uid_prefix}." if uid_prefix else ""
     roles = programme.roles
     calendar = _calendar(
@@ -57,6 +64,7 @@ def programme_calendar(
                 description=_describe(slot.session.objectives, _("Participants will be able to:")),
                 category=_("Onboarding"),
                 stamp=stamp,
+                location=default,
             )
         )
     total = len(timeline.sessions)
@@ -82,6 +90,27 @@ def programme_calendar(
                 ),
                 category=_("Pair session"),
                 stamp=stamp,
+                location=here,
+            )
+        )
+    for meeting in timeline.events:
+        if meeting.start is None or meeting.end is None:
+            continue
+        group = meeting.event
+        notes = [group.summary or "", attendance(group.attendance, _)]
+        calendar.add_component(
+            _event(
+                uid=f"{prefix}{programme.id}.event.{meeting.slug}",
+                summary=f"{group.title} ({meeting.number}/{meeting.total}, "
+                f"{for_whom(group.for_, roles, _)})",
+                start=meeting.start,
+                end=meeting.end,
+                description="\n".join(_plain(n) for n in notes if n),
+                category=_("Group event"),
+                stamp=stamp,
+                location=where(group.mode or mode, group.location, _)
+                if group.location or group.mode
+                else default,
             )
         )
     for checkpoint in timeline.checkpoints:
@@ -134,6 +163,7 @@ def _event(
     description: str,
     category: str,
     stamp: dt.datetime,
+    location: str = "",
 ) -> Event:
     event = Event()
     event.add("uid", f"{uid}@mentorkit")
@@ -143,7 +173,40 @@ def _event(
     event.add("dtend", end)
     event.add("description", lines(description))
     event.add("categories", [one_line(category)])
+    if one_line(location):
+        event.add("location", one_line(location))
     return event
+
+
+def mode_name(mode: str | None, gettext: Callable[[str], str] = str) -> str:
+    _ = gettext
+    names = {
+        "online": _("Online"),
+        "phone": _("By phone"),
+        "in-person": _("In person"),
+        "hybrid": _("In person or online"),
+    }
+    return names.get(mode or "", "")
+
+
+def where(mode: str | None, location: str | None, gettext: Callable[[str], str] = str) -> str:
+    """How and where people meet, in one line: "Online · Teams link from the leader"."""
+    return " · ".join(part for part in (mode_name(mode, gettext), location or "") if part)
+
+
+def for_whom(audience: str, roles: Roles, gettext: Callable[[str], str] = str) -> str:
+    _ = gettext
+    if audience == "mentors":
+        return _("for every %(role)s") % {"role": roles.mentor.lower()}
+    if audience == "mentees":
+        return _("for every %(role)s") % {"role": roles.mentee.lower()}
+    return _("for everyone in the programme")
+
+
+def attendance(rule: str | None, gettext: Callable[[str], str] = str) -> str:
+    """The attendance an event asks for: "Attendance: at least 2 of 3"."""
+    _ = gettext
+    return _("Attendance: %(rule)s") % {"rule": rule} if rule else ""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")

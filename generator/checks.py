@@ -7,6 +7,7 @@ without loops, checkpoints within the schedule, a logo inside the project).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from .errors import Place, Problems, shorten
 from .layers import library_root
 from .markup import link_targets
 from .model import LINK_SCHEMES, Programme, Topic
-from .schedule import onboarding_days
+from .schedule import onboarding_days, session_days
 from .timing import fit
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
@@ -250,6 +251,7 @@ class _Checker:
                     f"checkpoints[{index}].after_session: the programme has {count} "
                     f"session{'s' if count != 1 else ''}, so this must be {count} or less",
                 )
+        self._events(programme, count if complete else None)
         schedule = programme.schedule
         if schedule is None:
             return
@@ -296,6 +298,71 @@ class _Checker:
                         f"topic {topic_id!r} (in the track {track_id!r}) {why}; "
                         f"or take {topic_id!r} out of the track",
                     )
+
+    def _events(self, programme: Programme, count: int | None) -> None:
+        """Events follow sessions the programme has, on dates within it, once each."""
+        topics = self.loaded.topics
+        seen: set[str] = set()
+        schedule = programme.schedule
+        for index, event in enumerate(programme.events):
+            where = f"events[{event.id!r}]"
+            if event.id in seen:
+                self.add(
+                    "programme",
+                    ("events", index, "id"),
+                    f"events[{index}].id: another event is already called {event.id!r}; give each "
+                    "event its own id",
+                )
+            seen.add(event.id)
+            for n, after in enumerate(event.after_sessions):
+                if count is not None and after > count:
+                    self.add(
+                        "programme",
+                        ("events", index, "after_sessions", n),
+                        f"{where}.after_sessions[{n}]: the programme has {count} pair "
+                        f"session{'s' if count != 1 else ''}, so there is no session {after} "
+                        f"to hold {event.title!r} after; use a number from 1 to {count}",
+                    )
+            if event.dates and schedule is None and "schedule" not in self.loaded.invalid:
+                self.add(
+                    "programme",
+                    ("events", index, "dates"),
+                    f"{where}.dates: the programme has no `schedule`, so it has no dates to "
+                    "hold the event between; add a schedule, or use `after_sessions`",
+                )
+            elif event.dates and schedule is not None and count:
+                first = min([schedule.start, *onboarding_days(schedule, self._parts(programme))])
+                last = session_days(schedule, count)[-1] + dt.timedelta(days=31)
+                for n, day in enumerate(event.dates):
+                    if not first <= day <= last:
+                        self.add(
+                            "programme",
+                            ("events", index, "dates", n),
+                            f"{where}.dates[{n}]: {day.isoformat()} is outside the programme; "
+                            f"an event may fall from {first.isoformat()} (the first workshop "
+                            f"or pair session) to {last.isoformat()} (a month after the last "
+                            "pair session): choose a date between them",
+                        )
+            if event.topic is not None:
+                topic = topics.get(event.topic)
+                if topic is None:
+                    self.add(
+                        "programme",
+                        ("events", index, "topic"),
+                        f"{where}.topic: there is no topic {event.topic!r}"
+                        f"{_close(event.topic, topics)}",
+                    )
+                elif not topic.is_workshop:
+                    self.add(
+                        "programme",
+                        ("events", index, "topic"),
+                        f"{where}.topic: {event.topic!r} is a pair topic; an event's plan is "
+                        "a workshop (a topic with `format: workshop`)",
+                    )
+
+    def _parts(self, programme: Programme) -> int:
+        topics = self.loaded.topics
+        return sum(len(topics[t].sessions) for t in programme.onboarding if t in topics)
 
     def _logo(self, programme: Programme) -> None:
         logo = programme.organisation.logo

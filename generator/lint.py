@@ -93,10 +93,12 @@ def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
     programme = project.programme
     wanted = project.own_topics | set(programme.topic_ids) | set(programme.onboarding)
+    wanted |= {t.id for t in project.event_workshops}
     findings: list[Finding] = []
     for topic_id in sorted(wanted & set(project.topics)):
         findings.extend(_topic(project, project.topics[topic_id], today))
     findings.extend(overdue_sessions(project))
+    findings.extend(_events(project))
     return sorted(set(findings))
 
 
@@ -129,6 +131,51 @@ def overdue_sessions(project: Project) -> list[Finding]:
             )
         )
     return findings
+
+
+_FOR = {"mentors": "mentor", "mentees": "mentee", "everyone": "both"}
+
+
+def _events(project: Project) -> Iterator[Finding]:
+    """Group events that people could not find, or whose plan does not fit them."""
+    programme = project.programme
+    schedule = programme.schedule
+
+    def at(*loc: str | int) -> Place:
+        return project.place("programme", loc) or Place("program.yaml")
+
+    if schedule and schedule.mode == "in-person" and not schedule.location:
+        yield Finding(
+            at("schedule", "mode"),
+            "schedule.mode: pairs meet in person, but nothing says where; add "
+            "`schedule.location`, or a `location` column in pairs.csv",
+        )
+    for index, event in enumerate(programme.events):
+        where = f"events[{event.id!r}]"
+        mode = event.mode or (schedule.mode if schedule else None)
+        if mode == "in-person" and not event.location:
+            yield Finding(
+                at("events", index),
+                f"{where}: {event.title!r} is held in person, but nothing says where; add "
+                "`location` (a room and building)",
+            )
+        topic = project.topics.get(event.topic or "")
+        if topic is None or not topic.is_workshop:
+            continue
+        if topic.audience != _FOR[event.for_]:
+            people = {"mentor": "mentors", "mentee": "mentees", "both": "everyone"}
+            yield Finding(
+                at("events", index, "topic"),
+                f"{where}.topic: the workshop {topic.id!r} is written for "
+                f"{people[topic.audience]}, but the event is for {event.for_}; choose a "
+                "workshop for the same people, or change `for`",
+            )
+        if topic.minutes != event.minutes:
+            yield Finding(
+                at("events", index, "minutes"),
+                f"{where}.minutes: the event lasts {event.minutes} minutes, but its plan "
+                f"{topic.id!r} takes {topic.minutes}; make them the same",
+            )
 
 
 def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:

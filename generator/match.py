@@ -55,6 +55,7 @@ class Pair:
     changes: tuple[str, ...] = ()  # sessions moved from the usual slot, and why
     pair_id: str = ""  # a coordinator's own name for the pair (pairs.csv)
     dates: tuple[dt.datetime, ...] = ()  # every session's start, in `timezone`
+    location: str = ""  # where the pair meets, when not the programme's `schedule.location`
 
     @property
     def id(self) -> str:

@@ -90,6 +90,8 @@ HandoutKind = Literal["cards", "worksheet", "handout", "checklist", "evidence"]
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 CheckpointKind = Literal["check-in", "survey", "evaluation"]
+Mode = Literal["online", "phone", "in-person", "hybrid"]
+EventFor = Literal["mentors", "mentees", "everyone"]
 Output = Literal["site", "pdf", "calendar"]
 Paper = Literal["a4", "letter"]
 ALL_OUTPUTS: tuple[Output, ...] = ("site", "pdf", "calendar")
@@ -706,6 +708,17 @@ class Schedule(Model):
         description="The length of a pair session; every agenda is scaled to it within its steps' "
         "bounds.",
     )
+    mode: Mode | None = Field(
+        None,
+        description="How pairs meet by default: online, phone, in-person or hybrid; printed "
+        "on plans, covers and guides.",
+    )
+    location: Text | None = Field(
+        None,
+        description="Where pairs meet by default (a room, or how the link is sent); printed, "
+        "and written as LOCATION in every calendar event. A pair's row in pairs.csv may "
+        "give its own `location`.",
+    )
     skip: list[dt.date] = Field(
         default_factory=list, description="Dates with no sessions (holidays)."
     )
@@ -817,6 +830,60 @@ class Checkpoint(Model):
         return self
 
 
+class Event(Model):
+    """A group meeting beside the pair sessions, such as group supervision for mentors."""
+
+    id: Id = Field(description="Unique among the events; used in calendar ids.")
+    title: Text = Field(description="Its name, as printed in guides, packs and calendars.")
+    for_: EventFor = Field(
+        "everyone",
+        alias="for",
+        description="Who attends: mentors, mentees or everyone. The event appears in their "
+        "guides, calendars and packs.",
+    )
+    after_sessions: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list,
+        description="Hold it once after each of these pair sessions (numbered across the "
+        "programme), on the next working day at the programme's time: [2, 4, 6].",
+    )
+    dates: list[dt.date] = Field(
+        default_factory=list,
+        description="Or hold it on these dates, at the programme's time: [2027-03-10].",
+    )
+    minutes: Minutes = Field(60, description="How long each meeting lasts, in minutes.")
+    mode: Mode | None = Field(
+        None, description="online, phone, in-person or hybrid; defaults to `schedule.mode`."
+    )
+    location: Text | None = Field(
+        None, description="Where it is held; defaults to `schedule.location`."
+    )
+    attendance: Text | None = Field(
+        None, description="What is expected, shown with the event: at least 2 of 3."
+    )
+    summary: Markdown | None = Field(None, description="What happens there, in a sentence.")
+    topic: Id | None = Field(
+        None,
+        description="A workshop topic (format: workshop) that plans it; the trainer's "
+        "handbook prints its plan.",
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_kind_of_date(self) -> Event:
+        if self.after_sessions and self.dates:
+            raise ValueError(
+                "give `after_sessions` or `dates`, not both: an event follows pair sessions, "
+                "or falls on dates of its own"
+            )
+        if not self.after_sessions and not self.dates:
+            raise ValueError(
+                "say when it is held: `after_sessions: [2, 4]` (the next working day after those "
+                "pair sessions) or `dates: [2027-03-10]`"
+            )
+        return self
+
+
 class Recognition(Model):
     certificate: bool = Field(True, description="Whether everyone gets a certificate at the end.")
     message: Markdown | None = Field(
@@ -911,6 +978,11 @@ class Programme(Model):
         description="Check-ins, surveys and the final evaluation, each with a feedback form and a "
         "date in the calendar.",
     )
+    events: list[Event] = Field(
+        default_factory=list,
+        description="Group meetings during the programme, beside the pair sessions: group "
+        "supervision, peer support, a networking event.",
+    )
     recognition: Recognition = Field(
         default_factory=Recognition,
         description="How the programme thanks people at the end: certificates and a message.",
@@ -1001,6 +1073,14 @@ class Project:
     @property
     def workshops(self) -> list[Topic]:
         return [self.topics[t] for t in self.programme.onboarding]
+
+    @property
+    def event_workshops(self) -> list[Topic]:
+        """The workshops that plan group events, beyond the onboarding ones."""
+        ids = dict.fromkeys(e.topic for e in self.programme.events if e.topic)
+        return [
+            self.topics[t] for t in ids if t in self.topics and t not in self.programme.onboarding
+        ]
 
     def place(self, key: str, loc: Loc = ()) -> Place | None:
         """Where a value was written: `key` is "programme" or "topic:<id>"."""

@@ -71,6 +71,7 @@ class PairInfo:
     slot: str = ""
     changes: tuple[str, ...] = ()  # sessions moved off the usual slot, and why
     both_roles: tuple[str, ...] = ()  # ids of the two who mentor in one pair and learn in another
+    location: str = ""  # the pair's own place (pairs.csv), else the programme's
 
     @property
     def first(self) -> Any:
@@ -146,6 +147,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 slot,
                 pair.changes,
                 tuple(p.id for p in (pair.mentor, pair.mentee) if p.id in both),
+                pair.location,
             )
         )
     return infos
@@ -752,4 +754,5 @@ def pair_calendar(renderer: Renderer, info: PairInfo) -> bytes:
         renderer.gettext,
         uid_prefix=info.id,
         name=f"{renderer.project.programme.title}: {info.mentor.name} · {info.mentee.name}",
+        location=info.location or None,
     )

@@ -25,6 +25,7 @@ from .windows import Weeks, best_slot, book
 
 COLUMNS = ("pair_id", "mentor_id", "mentee_id", "score", "reasons", "weekday", "time", "timezone")
 EXTRA = ("changes",)  # written for people to read; recomputed on reading
+OPTIONAL = ("location",)  # the coordinator's own: where the pair meets, if not the default
 REQUIRED = ("mentor_id", "mentee_id", "weekday", "time", "timezone")
 PAIR_ID = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -44,6 +45,7 @@ class PairRow:
     time: str = ""
     timezone: str = ""
     changes: str = ""
+    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def write_pairs(pairs: Iterable[Pair], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow((*COLUMNS, *EXTRA))
+        writer.writerow((*COLUMNS, *EXTRA, *OPTIONAL))
         for pair in pairs:
             writer.writerow(
                 [
@@ -70,6 +72,7 @@ def write_pairs(pairs: Iterable[Pair], path: Path) -> None:
                     pair.time,
                     pair.zone,
                     "; ".join(pair.changes),
+                    pair.location,
                 ]
             )
 
@@ -112,7 +115,8 @@ def read_rows(path: Path) -> list[PairRow]:
         if name not in known:
             problems.add(
                 Place(display, 1, index + 1),
-                f"unknown column `{name}`; the columns are {', '.join((*COLUMNS, *EXTRA))}",
+                "unknown column "
+                f"`{name}`; the columns are {', '.join((*COLUMNS, *EXTRA, *OPTIONAL))}",
             )
     rows = []
     for number, cells in lines[1:]:
@@ -245,6 +249,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 booking.changes,
                 pair_id,
                 tuple(s.start for s in booking.sessions),
+                " ".join(row.location.split()),
             )
         )
     problems.raise_if_any()

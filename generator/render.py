@@ -28,12 +28,13 @@ from babel.dates import (
 )
 from markupsafe import Markup
 
+from . import calendar as calendars
 from . import i18n, stamps
 from .artefacts import Artefact, Plan
 from .errors import BuildError
 from .layers import files_in
 from .markup import md_escape
-from .model import WEEKDAYS, Handout, Project, PublicHolidays, Source, Topic
+from .model import WEEKDAYS, Event, Handout, Project, PublicHolidays, Source, Topic
 from .sandbox import Budget, DataSandbox, RenderBudgetExceeded, budgeted_range, limited_output
 from .schedule import Timeline
 
@@ -140,6 +141,8 @@ class Renderer:
             "stamp": stamps.stamp,
             "published": self.published,
             "holiday_region": self.holiday_region,
+            "event_place": self.event_place,
+            "for_whom": self.for_whom,
         }
 
     def _globals(self) -> dict[str, Any]:
@@ -160,7 +163,21 @@ class Renderer:
             "pdf_enabled": self.pdf,
             "session_dates": self.session_dates,
             "evidence": evidence,
+            "pair_place": self.event_place(None),
+            "event_workshops": self.project.event_workshops,
         }
+
+    def event_place(self, event: Event | None) -> str:
+        """How and where a group event (or, for None, a pair session) is held."""
+        schedule = self.project.programme.schedule
+        mode = schedule.mode if schedule else None
+        location = schedule.location if schedule else None
+        if event is not None and (event.mode or event.location):
+            mode, location = event.mode or mode, event.location
+        return calendars.where(mode, location, self.gettext)
+
+    def for_whom(self, audience: str) -> str:
+        return calendars.for_whom(audience, self.project.programme.roles, self.gettext)
 
     def date(self, value: dt.date | dt.datetime | None, style: str = "medium") -> str:
         if value is None:

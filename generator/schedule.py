@@ -4,7 +4,8 @@ Pair sessions run in programme order (tracks, then topics, then sessions) on the
 programme's weekday and time, or on a pair's own dates (see `windows.book`), passing over
 `skip` dates and public holidays; onboarding workshops run in the weeks before, one part
 a week, and with a roster in as many sittings as the participants' time zones need;
-checkpoints fall the day after their session.
+checkpoints fall the day after their session; group events fall on the next working
+day after their session (or on their own dates), at the programme's time.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from .model import WEEKDAYS, Checkpoint, Project, Schedule, Session, Topic, Track
+from .model import WEEKDAYS, Checkpoint, Event, Project, Schedule, Session, Topic, Track
 from .roster import Person
 
+_NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 _STEP_DAYS = {"weekly": 7, "fortnightly": 14}
 
 
@@ -69,6 +71,22 @@ class CheckpointDate:
 
 
 @dataclass(frozen=True, slots=True)
+class EventDate:
+    """One meeting of a group event: the `number`th of `total`."""
+
+    event: Event
+    number: int  # 1-based
+    total: int
+    after: PairSession | None  # the session it follows, for `after_sessions`
+    start: dt.datetime | None  # aware, in the programme's time zone
+    end: dt.datetime | None
+
+    @property
+    def slug(self) -> str:
+        return f"{self.event.id}-{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     """Every dated event of a programme; dates are None when it has no schedule."""
 
@@ -80,6 +98,7 @@ class Timeline:
     workshops: tuple[WorkshopSession, ...]
     checkpoints: tuple[CheckpointDate, ...]
     timezone: ZoneInfo | None
+    events: tuple[EventDate, ...] = ()
     # Indexes, so that a page looking up its sessions does not scan the whole programme.
     _by_topic: dict[str, tuple[PairSession, ...]] = field(init=False, repr=False, compare=False)
     _by_id: dict[tuple[str, str], PairSession] = field(init=False, repr=False, compare=False)
@@ -158,7 +177,40 @@ def timeline(
             after = sessions[position - 1] if 0 < position <= len(sessions) else None
         day = after.start.date() + dt.timedelta(days=1) if after and after.start else None
         checkpoints.append(CheckpointDate(number, checkpoint, after, day))
-    return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), tz)
+    # Events are for the whole group: they keep the programme's dates in a pair's own timeline.
+    shared = list(timeline(project).sessions) if slot or dates else sessions
+    events = _events(project, programme.schedule, shared)
+    return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), tz, events)
+
+
+def _events(
+    project: Project, schedule: Schedule | None, sessions: list[PairSession]
+) -> tuple[EventDate, ...]:
+    """Every meeting of every group event, in time order."""
+    result = []
+    for event in project.programme.events:
+        total = len(event.after_sessions) or len(event.dates)
+        for number in range(1, total + 1):
+            after: PairSession | None = None
+            start: dt.datetime | None = None
+            if event.after_sessions:
+                position = event.after_sessions[number - 1]
+                after = sessions[position - 1] if 0 < position <= len(sessions) else None
+                if after is not None and after.start is not None and schedule is not None:
+                    start = _at(_next_working_day(after.start.date(), schedule), schedule)
+            elif schedule is not None:
+                start = _at(event.dates[number - 1], schedule)
+            end = start + dt.timedelta(minutes=event.minutes) if start else None
+            result.append(EventDate(event, number, total, after, start, end))
+    return tuple(sorted(result, key=lambda e: (e.start is None, e.start or _NEVER, e.event.id)))
+
+
+def _next_working_day(day: dt.date, schedule: Schedule) -> dt.date:
+    closed = schedule.closed()
+    day += dt.timedelta(days=1)
+    while day.weekday() >= 5 or closed(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def onboarding_sittings(
@@ -332,6 +384,11 @@ def _workshops(topics: list[Topic], schedule: Schedule | None) -> list[WorkshopS
         end = start + dt.timedelta(minutes=session.minutes)
         result.append(WorkshopSession(topic, session, index, start, end))
     return result
+
+
+def session_days(schedule: Schedule, count: int) -> list[dt.date]:
+    """The days of the first `count` pair sessions at the programme's own slot."""
+    return list(_session_dates(schedule, count))
 
 
 def onboarding_days(schedule: Schedule, count: int) -> list[dt.date]:

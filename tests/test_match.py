@@ -157,8 +157,10 @@ def test_the_same_roster_always_gives_the_same_pairs(tmp_path: Path) -> None:
         "time",
         "timezone",
         "changes",
+        "location",  # empty: the coordinator may give a pair its own meeting place
     ]
     assert rows[0]["pair_id"] == "ops-grad--ceo"
+    assert rows[0]["location"] == ""
 
 
 def test_match_command(tmp_path: Path) -> None:

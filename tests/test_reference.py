@@ -22,7 +22,9 @@ def test_every_key_of_both_formats_is_in_the_reference() -> None:
         if model in seen:
             return set()
         seen.add(model)
-        names = set(model.model_fields)  # type: ignore[attr-defined]
+        # The keys as written in the files: a field's alias where it has one (`for`).
+        fields = model.model_fields.items()  # type: ignore[attr-defined]
+        names = {info.alias or name for name, info in fields}
         for info in model.model_fields.values():  # type: ignore[attr-defined]
             for inner in _models(info.annotation):
                 names |= keys(inner)
