@@ -95,27 +95,15 @@ class _Checker:
                 f"use one of {', '.join(self.areas)}, or declare it under `areas` "
                 "in the programme",
             )
-        seen: dict[str, int] = {}
+        self._unique_ids(key, ("sessions",), [s.id for s in topic.sessions], "session", "topic")
         for index, session in enumerate(topic.sessions):
-            if session.id in seen:
-                self.add(
-                    key,
-                    ("sessions", index, "id"),
-                    f"sessions[{index}].id: the session id {session.id!r} is used twice "
-                    f"in this topic (also sessions[{seen[session.id]}])",
-                )
-            seen.setdefault(session.id, index)
-            handouts: dict[str, int] = {}
-            for h_index, handout in enumerate(session.handouts):
-                if handout.id in handouts:
-                    self.add(
-                        key,
-                        ("sessions", index, "handouts", h_index, "id"),
-                        f"sessions[{index}].handouts[{h_index}].id: the handout id "
-                        f"{handout.id!r} is used twice in this session "
-                        f"(also handouts[{handouts[handout.id]}])",
-                    )
-                handouts.setdefault(handout.id, h_index)
+            self._unique_ids(
+                key,
+                ("sessions", index, "handouts"),
+                [h.id for h in session.handouts],
+                "handout",
+                "session",
+            )
             if session.agenda_minutes != session.minutes:
                 self.add(
                     key,
@@ -123,16 +111,7 @@ class _Checker:
                     f"sessions[{index}].agenda: the agenda adds up to {session.agenda_minutes} "
                     f"minutes but the session lasts {session.minutes}; make them match",
                 )
-        sources: dict[str, int] = {}
-        for index, source in enumerate(topic.sources):
-            if source.id in sources:
-                self.add(
-                    key,
-                    ("sources", index, "id"),
-                    f"sources[{index}].id: the source id {source.id!r} is used twice "
-                    f"in this topic (also sources[{sources[source.id]}])",
-                )
-            sources.setdefault(source.id, index)
+        self._unique_ids(key, ("sources",), [s.id for s in topic.sources], "source", "topic")
         for index, prerequisite in enumerate(topic.prerequisites):
             if prerequisite == topic.id:
                 self.add(
@@ -145,6 +124,20 @@ class _Checker:
                     f"prerequisites[{index}]: there is no topic {prerequisite!r}"
                     f"{_close(prerequisite, self.loaded.known)}",
                 )
+
+    def _unique_ids(self, key: str, loc: Loc, ids: list[str], what: str, scope: str) -> None:
+        """Report an id used twice in one list (sessions, handouts, sources)."""
+        prefix = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+        seen: dict[str, int] = {}
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                self.add(
+                    key,
+                    (*loc, index, "id"),
+                    f"{prefix}[{index}].id: the {what} id {item_id!r} is used twice in this "
+                    f"{scope} (also {loc[-1]}[{seen[item_id]}])",
+                )
+            seen.setdefault(item_id, index)
 
     def prerequisite_loops(self) -> None:
         topics = self.loaded.topics
