@@ -17,6 +17,7 @@ from generator.roster import read_roster
 
 from .packs import whole_pack_seconds
 from .roster import write_roster
+from .world import write_world_roster
 
 
 def measure_matching(people: int) -> None:
@@ -84,9 +85,12 @@ def _match_once(path: Path, solver: str, queue: Any) -> None:
 
 
 def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) -> None:
-    print(f"\npair packs for {pairs} pairs (certificates included), default programme")
+    print(
+        f"\npair packs for {pairs} pairs (certificates included), default programme, "
+        "names in ten scripts"
+    )
     with tempfile.TemporaryDirectory() as folder:
-        roster = write_roster(Path(folder) / "roster.csv", 2 * pairs, seed=11, easy=True)
+        roster = write_world_roster(Path(folder) / "roster.csv", pairs)
         for count in workers:
             options = BuildOptions(
                 out=Path(folder) / f"dist-{count}",
@@ -94,13 +98,14 @@ def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) ->
                 roster=roster,
                 only=frozenset({"calendar"}),
             )
+            before = _cpu()
             report = build(project, options)
+            cpu = _cpu() - before
             seconds = report.timings["packs"]
             print(
                 f"  {count} worker(s): {report.pairs / seconds:>8,.1f} packs/s "
-                f"({report.pairs} packs in {seconds:,.1f} s; "
-                f"{report.pairs - report.pairs_laid_out} stamped, "
-                f"{report.pairs_laid_out} laid out one by one)"
+                f"({report.pairs} packs in {seconds:,.1f} s; the whole build used "
+                f"{cpu:,.1f} s of CPU, {cpu / report.pairs:,.2f} s a pair)"
             )
         # A coordinator who edits pairs.csv and builds again: shared layouts are cached.
         again = build(project, options)
@@ -116,3 +121,10 @@ def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) ->
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory: {own:,.0f} MB in the main process, {children:,.0f} MB in a worker")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

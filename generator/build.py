@@ -93,8 +93,7 @@ class BuildReport:
     pdf_pages: int = 0
     pdf_rendered: int = 0
     pairs: int = 0
-    pairs_laid_out: int = 0  # pairs whose personal pages could not be stamped
-    pack_layouts_reused: int = 0  # shared pages and stencils taken from the last build
+    pack_layouts_reused: int = 0  # shared pages taken from the last build
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = ""  # the programme's title
@@ -205,7 +204,6 @@ def build(
             options.reporter.finish("packs")
             report.timings["packs"] = time.perf_counter() - t
             report.pairs = len(pairs)
-            report.pairs_laid_out = made.laid_out
             report.pack_layouts_reused = made.reused
             personal += ["pairs", "certificates"]
         for name in [*wanted, *personal]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 #: The Markdown dialect of every artefact; written into mkdocs.yml as well.
 EXTENSIONS: list[str] = [
@@ -235,3 +235,15 @@ def _prefix_ids(body: str, headings: tuple[Heading, ...], prefix: str) -> str:
         body = body.replace(f'id="{heading.id}"', f'id="{prefix}{heading.id}"', 1)
         body = body.replace(f'href="#{heading.id}"', f'href="#{prefix}{heading.id}"')
     return body
+
+
+_LITERAL = str.maketrans({c: f"&#{ord(c)};" for c in "*_`[]\\~^|{"})
+
+
+def literal(value: Any) -> Markup:
+    """The `literal` filter: a value (a person's name, a date) as HTML text that reads
+    the same in Markdown and in raw HTML: escaped, on one line, every character Markdown
+    acts on written as a character reference. Markup (a translated sentence with its
+    values escaped) is already HTML."""
+    html = value if isinstance(value, Markup) else escape(str(value))
+    return Markup(" ".join(str(html).split()).translate(_LITERAL))  # noqa: S704 - escaped

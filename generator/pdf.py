@@ -411,15 +411,25 @@ PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
 
 def layout(html: str, css: str, roots: tuple[str, ...]) -> Any:
     """A WeasyPrint document, laid out with this process's shared fonts and image cache."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     if _font_config is None:
         _worker_setup()
     fetcher = _fetcher_class()(roots)
-    stylesheet = CSS(string=css, font_config=_font_config, url_fetcher=fetcher)
     return HTML(string=html, url_fetcher=fetcher).render(
-        stylesheets=[stylesheet], font_config=_font_config, cache=_image_cache
+        stylesheets=[_stylesheet(css, roots, id(_font_config))],
+        font_config=_font_config,
+        cache=_image_cache,
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _stylesheet(css: str, roots: tuple[str, ...], fonts: int) -> Any:
+    """The print stylesheet, parsed once per process and font configuration (`fonts`):
+    packs lay out a document per pair."""
+    from weasyprint import CSS
+
+    return CSS(string=css, font_config=_font_config, url_fetcher=_fetcher_class()(roots))
 
 
 def pages_as_pdf(document: Any, first: int, last: int, title: str) -> bytes:

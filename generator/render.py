@@ -29,11 +29,11 @@ from babel.dates import (
 from markupsafe import Markup
 
 from . import calendar as calendars
-from . import i18n, stamps
+from . import i18n
 from .artefacts import Artefact, Plan
 from .errors import BuildError
 from .layers import files_in
-from .markup import md_escape
+from .markup import literal, md_escape
 from .model import WEEKDAYS, Event, Handout, Project, PublicHolidays, Source, Topic
 from .sandbox import Budget, DataSandbox, RenderBudgetExceeded, budgeted_range, limited_output
 from .schedule import Timeline
@@ -138,7 +138,8 @@ class Renderer:
             "minutes": self.duration,
             "plural": plural,
             "page_url": self.page_url,
-            "stamp": stamps.stamp,
+            "literal": literal,
+            "stamp": literal,  # its name until 2026: kept for templates that use it
             "published": self.published,
             "holiday_region": self.holiday_region,
             "event_place": self.event_place,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator import packs, pdf
+from generator import pdf
 
 from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, renderer_for, write_tree
 
@@ -68,16 +68,3 @@ def test_a_plan_too_long_even_compact_is_reported(tmp_path: Path) -> None:
     (note,) = result.notes
     assert note.startswith("plan-tiny--only.pdf: the session plan runs to ")
     assert note.endswith(" pages")
-
-
-def test_plans_in_a_pair_pack_are_one_page_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = _project(tmp_path, questions=60, words=8)
-    renderer = renderer_for(project)
-    for threshold in (pdf.COMPACT_FROM, 10**9):  # compact at once, or after running over
-        monkeypatch.setattr(pdf, "COMPACT_FROM", threshold)
-        html, css, anchors, _titles = packs.shared_pages(renderer, renderer.plan)
-        data, firsts = packs.render_shared(html, css, pdf.allowed_roots(renderer.project), anchors)
-        assert firsts[:2] == [0, 1]  # the plan, then the first form on the next page
-        assert len(PdfReader(io.BytesIO(data)).pages) == len(anchors)

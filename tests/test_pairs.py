@@ -58,8 +58,8 @@ def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Pat
     # The pair meets on Thursdays at 09:00 London time, from the programme's first week.
     # The programme skips the week of 9 March: so does the pair.
     assert "Mar 4, 2027, 9:00" in cover and "Mar 18, 2027" in cover
-    agreement = "\n".join(text[1:3])
-    assert "Mentoring agreement" in agreement
+    agreement = text[1]  # its front, filled in for the pair: one page
+    assert "Mentoring agreement" in agreement and "Signed" in agreement
     assert "Nia Brown" in agreement and "Alex Morgan" in agreement
     assert "Thursday at 09:00 (Europe/London)" in agreement
     assert "from March 4, 2027 to March 18, 2027" in agreement
@@ -67,13 +67,16 @@ def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Pat
     assert titles == [
         "Your pair",
         "Mentoring agreement",
+        "Our goals and ground rules",
         "1. A first look at the dashboard",
         "2. Asking better questions of the numbers",
         "After each session",
         "First check-in",
         "Pilot evaluation",
     ]
-    plan_page = reader.get_destination_page_number(reader.outline[2])
+    terms = text[reader.get_destination_page_number(reader.outline[2])]
+    assert "What we want to achieve" in terms and "Confidentiality" in terms
+    plan_page = reader.get_destination_page_number(reader.outline[3])
     assert "0–5 min" in text[plan_page]  # agenda times count from the pair's own start
 
 

@@ -1,0 +1,131 @@
+"""A personal pack for every pair, and a certificate for every participant.
+
+WeasyPrint's cost is in laying out text, so nothing is laid out twice that can be laid
+out once. The parts are the way the work flows:
+
+- `reading`: each pair with the people, the slot and the dates its pages show;
+- `planning`: the HTML of the pages every pack shares, and of each pair's own pages;
+- `rendering`: WeasyPrint, in the worker processes, writing tagged PDFs (PDF/UA-1);
+- `assembly`: each pack and certificate cut and joined with its tags (`tagged`);
+- `cache`: the shared pages kept between builds.
+
+Jobs run on the same executor as the other PDFs: local processes or a Dask cluster.
+Roster data stays in `pairs/` and `certificates/`: the site never sees it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import calendar as calendars
+from ..artefacts import Plan
+from ..pdf import _css_context, allowed_roots
+from ..render import Renderer
+from ..tagged import Tagged
+from .assembly import Labels, Shared, certificates, pack
+from .cache import LayoutCache
+from .planning import pack_title, pair_jobs, shared_pages
+from .reading import PairInfo, pair_infos
+from .rendering import PairsResult, render_pairs, render_shared
+
+__all__ = ["LayoutCache", "PackReport", "PairInfo", "build_packs", "pair_calendar", "pair_infos"]
+
+
+@dataclass
+class PackReport:
+    pairs: int = 0
+    certificates: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    unmatched: list[str] = field(default_factory=list)
+    reused: int = 0  # layouts taken from the cache of an earlier build
+
+
+def build_packs(
+    renderer: Renderer,
+    plan: Plan,
+    infos: list[PairInfo],
+    pool: Executor,
+    out: Path,
+    progress: Callable[[int], None],
+    cache: LayoutCache | None = None,
+) -> PackReport:
+    """Render every pair's pack and certificates into `out` (pairs/ and certificates/).
+
+    The shared pages are laid out first (or taken from the cache); the pairs' own pages
+    are laid out meanwhile, a few pairs a job, and each pack is joined in this process
+    as its job comes back.
+    """
+    started = time.perf_counter()
+    _ = renderer.gettext
+    cache = cache or LayoutCache(None, "")
+    people = {p.id for info in infos for p in info.people}  # a mentor may take several
+    report = PackReport(pairs=len(infos), certificates=len(people))
+    roots = allowed_roots(renderer.project)
+    css = renderer.html("pdf/print.css.j2", _css_context(renderer))
+    shared_html = shared_pages(renderer, plan)
+    shared_key = cache.key("shared", shared_html.html, css, *shared_html.anchors)
+    shared_hit = cache.get(shared_key)
+    shared_future = (
+        pool.submit(render_shared, shared_html.html, css, roots, shared_html.anchors)
+        if shared_hit is None
+        else None
+    )
+    futures: list[Future[PairsResult]] = [
+        pool.submit(render_pairs, job) for job in pair_jobs(renderer, infos, css)
+    ]
+    for info in infos:
+        target = out / "pairs" / info.id / f"{info.id}.ics"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pair_calendar(renderer, info))
+    if shared_future is not None:
+        shared_bytes, firsts = shared_future.result()
+        cache.put(shared_key, shared_bytes, firsts)
+    else:
+        assert shared_hit is not None
+        shared_bytes, firsts = shared_hit
+    shared = Shared(Tagged(shared_bytes), tuple(zip(shared_html.titles, firsts, strict=True)))
+    programme = renderer.project.programme
+    labels = Labels(
+        lang=programme.locale.replace("_", "-"),
+        author=programme.organisation.name,
+        cover=_("Your pair"),
+        agreement=_("Mentoring agreement"),
+        certificate=_("Certificate of completion: %(name)s"),
+    )
+    by_id = {info.id: info for info in infos}
+    while futures:
+        result = futures.pop(0).result()
+        report.pages += result.pages
+        for pair in result.pairs:
+            info = by_id[pair.id]
+            source = Tagged(pair.pdf)
+            (out / "pairs" / pair.id / f"{pair.id}.pdf").write_bytes(
+                pack(source, pair, pack_title(renderer, info), shared, labels)
+            )
+            names = (info.mentor.name, info.mentee.name)
+            for person_id, data in certificates(source, pair, names, labels).items():
+                target = out / "certificates" / f"{person_id}.pdf"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        progress(len(result.pairs))
+    report.reused = cache.hits
+    cache.prune()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def pair_calendar(renderer: Renderer, info: PairInfo) -> bytes:
+    """The pair's own sessions and checkpoints, at their own day and time."""
+    return calendars.programme_calendar(
+        renderer.project,
+        info.timeline,
+        renderer.gettext,
+        uid_prefix=info.id,
+        name=f"{renderer.project.programme.title}: {info.mentor.name} · {info.mentee.name}",
+        location=info.location or None,
+    )

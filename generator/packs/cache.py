@@ -1,0 +1,58 @@
+"""The cache: layouts kept between builds, by a digest of everything that made them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..pdf import files_digest
+
+
+class LayoutCache:
+    """The pages every pack shares depend on the programme and the templates, never on
+    the roster: a coordinator who edits pairs.csv and builds again does not wait for
+    them twice. Entries not used by a build are removed after it."""
+
+    def __init__(self, folder: Path | None, salt: str, roots: tuple[str, ...] = ()) -> None:
+        self.folder = folder
+        self.salt = salt
+        self.roots = roots
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, kind: str, *parts: str) -> str:
+        hasher = hashlib.sha256(self.salt.encode())
+        for part in (kind, *parts, files_digest(*parts, roots=self.roots)):
+            hasher.update(part.encode())
+            hasher.update(b"\0")
+        return f"{kind}-{hasher.hexdigest()[:32]}"
+
+    def get(self, key: str) -> tuple[bytes, Any] | None:
+        self.used.add(key)
+        if self.folder is None:
+            return None
+        try:
+            found = (
+                (self.folder / f"{key}.pdf").read_bytes(),
+                json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")),
+            )
+        except (OSError, ValueError):
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, pdf_bytes: bytes, meta: Any) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / f"{key}.pdf").write_bytes(pdf_bytes)
+        (self.folder / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    def prune(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.stem not in self.used:
+                path.unlink()

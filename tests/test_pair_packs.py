@@ -1,0 +1,281 @@
+"""Pair packs and certificates as a screen reader and a reader of the PDF get them.
+
+The packs are built once (the fixture programme, a roster with names in eleven scripts)
+and read back: the structure tree of every file is whole and reaches every piece of text
+drawn, the language and the title are set, the bookmarks land on their pages, the text
+reads in order, and a pair's files hold no other pair's names, even as font glyphs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from generator.build import BuildOptions, build
+from generator.tagged import Part, Tagged, UntaggedError, join
+
+from .conftest import ACME, FIXTURES
+from .test_glyphs import PEOPLE, roster_text
+
+ROSTER = FIXTURES / "roster.csv"
+MCID = re.compile(rb"/MCID\s+(\d+)")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("world-packs")
+    roster = folder / "roster.csv"
+    roster.write_text(roster_text(PEOPLE), encoding="utf-8")
+    out = folder / "dist"
+    build(ACME, BuildOptions(out=out, workers=2, roster=roster, only=frozenset({"calendar"})))
+    return out
+
+
+def _files(out: Path) -> list[Path]:
+    return sorted(out.glob("pairs/*/*.pdf")) + sorted(out.glob("certificates/*.pdf"))
+
+
+def problems(pdf: pikepdf.Pdf) -> Iterator[str]:
+    """What a PDF/UA checker would say about a file's tags, for the checks made here:
+    every marked piece of content belongs to an element on its own page, every element
+    is reachable from the root and points back at its parent, and nothing refers to a
+    page the file does not have."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        yield "no structure tree"
+        return
+    pages = {page.objgen: n for n, page in enumerate(pdf.pages)}
+    numbers = root.ParentTree.Nums
+    parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    if int(root.get("/ParentTreeNextKey", len(parents))) <= max(parents, default=-1):
+        yield "ParentTreeNextKey is not past the last key"
+    seen: set[tuple[int, int]] = set()
+
+    def walk(element: Any, parent: Any) -> None:
+        if element.P.objgen != parent.objgen:
+            yield_list.append(f"{element.S} does not point at its parent")
+        if "/Pg" in element and element.Pg.objgen not in pages:
+            yield_list.append(f"{element.S} is on a page the file does not have")
+        seen.add(element.objgen)
+        kids = element.get("/K", pikepdf.Array())
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                walk(kid, element)
+            elif (
+                isinstance(kid, pikepdf.Dictionary) and "/Pg" in kid and kid.Pg.objgen not in pages
+            ):
+                yield_list.append("a marked-content reference to a missing page")
+
+    yield_list: list[str] = []
+    documents = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+    for document in documents:
+        walk(document, root)
+    yield from yield_list
+    for number, page in enumerate(pdf.pages):
+        content = b"".join(
+            stream.read_bytes()
+            for stream in (
+                page.Contents if isinstance(page.Contents, pikepdf.Array) else [page.Contents]
+            )
+        )
+        marked = {int(m) for m in MCID.findall(content)}
+        if not marked:
+            continue
+        if "/StructParents" not in page.obj:
+            yield f"page {number + 1} has marked content but no /StructParents"
+            continue
+        owners = parents[int(page.obj.StructParents)]
+        for mcid in sorted(marked):
+            owner = owners[mcid]
+            if owner.objgen not in seen:
+                yield f"page {number + 1}: content {mcid} belongs to no element of the tree"
+            elif owner.Pg.objgen != page.objgen:
+                yield f"page {number + 1}: content {mcid} belongs to an element of another page"
+
+
+def test_every_pack_and_certificate_is_tagged_whole(world: Path) -> None:
+    files = _files(world)
+    assert len(files) == 6 + 12
+    for path in files:
+        with pikepdf.open(path) as pdf:
+            assert list(problems(pdf)) == [], path.name
+            assert str(pdf.Root.Lang) == "en", path.name  # the programme's locale
+            assert bool(pdf.Root.MarkInfo.Marked) is True
+            assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
+            assert pdf.pdf_version >= "1.7"
+            xmp = pdf.Root.Metadata.read_bytes().decode()
+            assert 'pdfuaid:part="1"' in xmp
+            # No page object is carried along that the file does not show.
+            page_objects = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
+            shown = sum(1 for o in page_objects if o.get("/Type") == "/Page")
+            assert shown == len(pdf.pages), path.name
+
+
+def test_files_are_titled_after_their_people(world: Path) -> None:
+    pack = world / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+    with pikepdf.open(pack) as pdf:
+        title = str(pdf.docinfo.Title)
+        assert title == "Reverse mentoring pack: Zoë Ólafsdóttir-Łukasiewicz and Анна Кузнецова"
+        assert title in pdf.Root.Metadata.read_bytes().decode()
+    with pikepdf.open(world / "certificates" / "xiuying.pdf") as pdf:
+        assert str(pdf.docinfo.Title) == "Certificate of completion: 王秀英"
+
+
+def _page_text(pdf: Path, number: int) -> str:
+    return " ".join(PdfReader(pdf).pages[number].extract_text().split())
+
+
+def test_bookmarks_land_on_their_pages(world: Path) -> None:
+    pack = world / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+    with pikepdf.open(pack) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages)}
+        with pdf.open_outline() as outline:
+            marks = [(item.title, pages[item.destination[0].objgen]) for item in outline.root]
+    titles = [title for title, _ in marks]
+    assert titles[:3] == ["Your pair", "Mentoring agreement", "Our goals and ground rules"]
+    assert any(title.startswith("1. ") for title in titles)
+    assert [page for _, page in marks] == sorted(page for _, page in marks)
+    for title, page in marks:
+        heading = title.split(". ", 1)[-1] if title[0].isdigit() else title
+        text = _page_text(pack, page)
+        if title == "Your pair":
+            heading = "Zoë Ólafsdóttir-Łukasiewicz and"
+        assert heading.split(":")[0] in text, (title, page, text[:200])
+
+
+def test_text_reads_in_order(world: Path) -> None:
+    """Names are part of the page, not drawn on top of it afterwards."""
+    text = _page_text(world / "certificates" / "zoe.pdf", 0)
+    order = [
+        "Certificate of completion",
+        "Zoë Ólafsdóttir-Łukasiewicz",
+        "took part in",
+        "Acme",
+        "from",
+        "Topics covered:",
+    ]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), text
+    cover = _page_text(world / "pairs" / "zoe--anna" / "zoe--anna.pdf", 0)
+    assert cover.index("Why you were paired") < cover.index("Your sessions")
+    agreement = _page_text(world / "pairs" / "zoe--anna" / "zoe--anna.pdf", 1)
+    for earlier, later in (("Who we are", "Анна Кузнецова"), ("How we meet", "Signed")):
+        assert agreement.index(earlier) < agreement.index(later)
+
+
+def _fonts(path: Path) -> set[str]:
+    with pikepdf.open(path) as pdf:
+        return {
+            str(font.BaseFont).split("+")[-1]
+            for page in pdf.pages
+            for font in page.Resources.get("/Font", pikepdf.Dictionary()).values()
+        }
+
+
+def _characters(path: Path) -> str:
+    """Every character the embedded fonts can map back to (their ToUnicode maps)."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for font in page.Resources.get("/Font", pikepdf.Dictionary()).values():
+                cmap = font.get("/ToUnicode")
+                if cmap is None:
+                    continue
+                for hexes in re.findall(rb"<([0-9A-Fa-f]{4,})>\s*(?=\n|<|\[)", cmap.read_bytes()):
+                    data = bytes.fromhex(hexes.decode())
+                    if len(data) % 2 == 0:
+                        found.append(data.decode("utf-16-be", errors="ignore"))
+    return "".join(found)
+
+
+def test_a_pairs_files_hold_no_other_pairs_names(world: Path) -> None:
+    """Each pair's pages are a document of their own: the fonts embedded in its files
+    hold the glyphs of its own names, never those of people in other pairs."""
+    latin_cyrillic = world / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+    assert not any(font.startswith("NotoSansCJK") for font in _fonts(latin_cyrillic))
+    characters = _characters(latin_cyrillic)
+    assert "王" not in characters and "김" not in characters
+    assert "Ł" in characters  # the check reads what is there
+
+
+def test_a_second_build_reuses_the_shared_pages_and_makes_the_same_packs(
+    tmp_path: Path,
+) -> None:
+    """Editing pairs.csv and building again does not lay out the shared pages twice."""
+    out = tmp_path / "dist"
+    options = BuildOptions(out=out, workers=1, roster=ROSTER, only=frozenset({"calendar"}))
+    first = build(ACME, options)
+    pack = out / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.pdf"
+    certificate = out / "certificates" / "ceo.pdf"
+    made = pack.read_bytes(), certificate.read_bytes()
+    cached = sorted(p.name for p in (out / ".mentorkit" / "packs").iterdir())
+    assert first.pack_layouts_reused == 0 and len(cached) == 2  # the PDF and its pages
+    second = build(ACME, options)
+    assert second.pack_layouts_reused == 1
+    assert (pack.read_bytes(), certificate.read_bytes()) == made
+    # A change to the programme makes new layouts; the old ones are removed.
+    project = tmp_path / "acme"
+    shutil.copytree(ACME, project)
+    programme = project / "program.yaml"
+    programme.write_text(programme.read_text().replace("Acme Reverse", "Acme New"))
+    third = build(project, options)
+    assert third.pack_layouts_reused == 0
+    assert sorted(p.name for p in (out / ".mentorkit" / "packs").iterdir()) != cached
+    assert len(list((out / ".mentorkit" / "packs").iterdir())) == 2
+    assert "Acme New" in _page_text(pack, 2)
+
+
+# --- tagged.join on its own ---------------------------------------------------------------
+
+
+def _tagged(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
+
+
+def test_join_keeps_the_tags_of_the_pages_it_takes() -> None:
+    first = Tagged(
+        _tagged(
+            '<html lang="fr"><h1>Un</h1><p>Premier</p>'
+            '<h1 style="break-before: page">Deux</h1><p>Second <a href="https://example.org">'
+            "lien</a></p></html>"
+        )
+    )
+    second = Tagged(
+        _tagged(
+            '<html lang="fr"><h1>Trois</h1><table><tr><th>A</th></tr>'
+            "<tr><td>b</td></tr></table></html>"
+        )
+    )
+    data = join(
+        [Part(first, 1, 2), Part(second, 0, 1)], "Titre", "fr-FR", [("Deux", 0), ("Trois", 1)]
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 2
+        assert list(problems(pdf)) == []
+        assert str(pdf.Root.Lang) == "fr-FR"
+        kinds = [str(e.S) for e in pdf.Root.StructTreeRoot.K[0].K]
+        assert "/H1" in kinds
+        # The link keeps its place in the tree: its annotation points at a Link element.
+        annotation = pdf.pages[0].Annots[0]
+        parents = pdf.Root.StructTreeRoot.ParentTree.Nums
+        keyed = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
+        assert str(keyed[int(annotation.StructParent)].S) == "/Link"
+    text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+    assert "Deux" in text and "Un" not in text
+
+
+def test_join_refuses_an_untagged_pdf() -> None:
+    from weasyprint import HTML
+
+    with pytest.raises(UntaggedError, match="no structure tree"):
+        Tagged(bytes(HTML(string="<p>x</p>").write_pdf()))
