@@ -94,6 +94,7 @@ class BuildReport:
     pdf_rendered: int = 0
     pairs: int = 0
     pack_layouts_reused: int = 0  # shared pages taken from the last build
+    pack_worker_cpu: float = 0.0  # CPU seconds the workers spent on the pairs' own pages
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = ""  # the programme's title
@@ -205,6 +206,7 @@ def build(
             report.timings["packs"] = time.perf_counter() - t
             report.pairs = len(pairs)
             report.pack_layouts_reused = made.reused
+            report.pack_worker_cpu = made.worker_cpu
             personal += ["pairs", "certificates"]
         for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())

@@ -10,7 +10,9 @@ file. `join` copies the tree with the pages.
 It relies only on what the PDF standard (ISO 32000-1, 14.7) says a tagged PDF holds, and
 on one property of WeasyPrint's output that `Tagged` checks rather than assumes: every
 element under the document's root element lies on one page (`/Pg`), so the elements of a
-page can be taken without the rest.
+page can be taken without the rest. The text of the page margins stays outside the tree,
+as WeasyPrint leaves it (see its issue 1836: a screen reader should not read the running
+head on every page).
 """
 
 from __future__ import annotations
@@ -43,34 +45,39 @@ class Tagged:
             raise UntaggedError("the PDF has no structure tree")
         kids = root.K if isinstance(root.K, Array) else Array([root.K])
         number: dict[Any, int] = {page.objgen: n for n, page in enumerate(self.pdf.pages)}
-        self.elements: dict[int, list[Any]] = {n: [] for n in number.values()}
         self.lang = str(self.pdf.Root.get("/Lang", ""))
         documents = {document.objgen for document in kids}
         tops = [element for document in kids for element in _kids(document)]
         parents = _number_tree(root.get("/ParentTree"))
-        # WeasyPrint (70) gives some elements (the text of the page margins) the document
-        # as parent without listing them among its kids: they are adopted here, after the
-        # elements of their page, or copying them would copy the whole tree through `/P`.
+        # WeasyPrint marks the text of the page margins (running heads, page numbers) with
+        # the document as parent but leaves it out of the document's kids, so that a screen
+        # reader skips it: `margins` keeps those apart, to be copied the same way.
         listed = {element.objgen for element in tops}
+        margins = []
         for value in parents.values():
             for element in value if isinstance(value, Array) else [value]:
                 top = _top(element, documents)
                 if top is not None and top.objgen not in listed:
                     listed.add(top.objgen)
-                    tops.append(top)
-        for element in tops:
-            if not isinstance(element, Dictionary) or "/Pg" not in element:
-                raise UntaggedError("an element of the document is on no page")
-            page = number.get(element.Pg.objgen)
-            if page is None:
-                raise UntaggedError("an element of the document is on no page of it")
-            del element["/P"]
-            self.elements[page].append(element)
+                    margins.append(top)
+        self.elements: dict[int, list[Any]] = {n: [] for n in number.values()}
+        self.margins: dict[int, list[Any]] = {n: [] for n in number.values()}
+        for found, elements in ((self.elements, tops), (self.margins, margins)):
+            for element in elements:
+                if not isinstance(element, Dictionary) or "/Pg" not in element:
+                    raise UntaggedError("an element of the document is on no page")
+                page = number.get(element.Pg.objgen)
+                if page is None:
+                    raise UntaggedError("an element of the document is on no page of it")
+                del element["/P"]  # detached: copying it copies its own subtree only
+                found[page].append(element)
         # Held as indirect objects, once: `join` copies them into every file it makes.
         self.holders = {
-            page: self.pdf.make_indirect(Array(elements))
-            for page, elements in self.elements.items()
-            if elements
+            page: (
+                self.pdf.make_indirect(Array(self.elements[page])),
+                self.pdf.make_indirect(Array(self.margins[page])),
+            )
+            for page in self.elements
         }
         self.parents = {
             key: value if value.is_indirect else self.pdf.make_indirect(value)
@@ -115,12 +122,12 @@ def join(
             page = pdf.pages[index]
             index += 1
             old = int(source.pdf.pages[number].obj.get("/StructParents", -1))
-            holder = source.holders.get(number)
-            if holder is not None:
-                copied = pdf.copy_foreign(holder)
-                for element in copied:
-                    element.P = document
-                    document.K.append(element)
+            elements, margins = source.holders[number]
+            for element in pdf.copy_foreign(elements):
+                element.P = document
+                document.K.append(element)
+            for element in pdf.copy_foreign(margins):
+                element.P = document  # outside the document's kids, as WeasyPrint makes them
             if old in source.parents:
                 numbers.extend([key, pdf.copy_foreign(source.parents[old])])
                 page.obj.StructParents = key

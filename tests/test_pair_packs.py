@@ -78,6 +78,20 @@ def problems(pdf: pikepdf.Pdf) -> Iterator[str]:
     documents = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
     for document in documents:
         walk(document, root)
+    in_tree = set(seen)
+    # The page margins' text: the document as parent, outside its kids (as WeasyPrint
+    # makes it, so that a screen reader skips the running head of every page).
+    margins = [
+        o
+        for o in pdf.objects
+        if isinstance(o, pikepdf.Dictionary)
+        and o.get("/Type") == "/StructElem"
+        and "/P" in o
+        and o.P.objgen in {d.objgen for d in documents}
+        and o.objgen not in in_tree
+    ]
+    for element in margins:
+        walk(element, element.P)
     yield from yield_list
     for number, page in enumerate(pdf.pages):
         content = b"".join(

@@ -43,6 +43,7 @@ class PackReport:
     seconds: float = 0.0
     unmatched: list[str] = field(default_factory=list)
     reused: int = 0  # layouts taken from the cache of an earlier build
+    worker_cpu: float = 0.0  # seconds of CPU the workers spent on the pairs' own pages
 
 
 def build_packs(
@@ -101,6 +102,7 @@ def build_packs(
     while futures:
         result = futures.pop(0).result()
         report.pages += result.pages
+        report.worker_cpu += result.cpu
         for pair in result.pairs:
             info = by_id[pair.id]
             source = Tagged(pair.pdf)

@@ -26,6 +26,7 @@ class PairsResult:
     pages: int
     pairs: tuple[LaidOutPair, ...]
     seconds: float
+    cpu: float  # seconds of CPU the worker spent
 
 
 def render_shared(
@@ -39,7 +40,7 @@ def render_shared(
 
 def render_pairs(job: PairsJob) -> PairsResult:
     """Lay out each pair's own pages and write them as a tagged PDF (PDF/UA-1)."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     pairs = []
     pages = 0
     for document in job.documents:
@@ -55,4 +56,6 @@ def render_pairs(job: PairsJob) -> PairsResult:
                 tuple(ranges),
             )
         )
-    return PairsResult(job.name, pages, tuple(pairs), time.perf_counter() - started)
+    return PairsResult(
+        job.name, pages, tuple(pairs), time.perf_counter() - started, time.process_time() - cpu
+    )
