@@ -89,7 +89,7 @@ def build_packs(
     else:
         assert shared_hit is not None
         shared_bytes, firsts = shared_hit
-    shared = Shared(Tagged(shared_bytes), tuple(zip(shared_html.titles, firsts, strict=True)))
+    shared = Shared(Tagged(shared_bytes), shared_html.anchors, shared_html.titles, tuple(firsts))
     programme = renderer.project.programme
     labels = Labels(
         lang=programme.locale.replace("_", "-"),

@@ -7,6 +7,7 @@ PDF/UA-1 like the programme's own PDFs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..tagged import Part, Tagged, join
@@ -26,25 +27,40 @@ class Labels:
 
 @dataclass(frozen=True)
 class Shared:
-    """The shared pages, opened once, and a bookmark (title, first page) for each part."""
+    """The shared pages, opened once: each part's anchor, bookmark and pages."""
 
     source: Tagged
-    bookmarks: tuple[tuple[str, int], ...]
+    anchors: tuple[str, ...]
+    titles: tuple[str, ...]
+    firsts: tuple[int, ...]
+
+    def pages(self, number: int) -> tuple[int, int]:
+        last = self.firsts[number + 1] if number + 1 < len(self.firsts) else len(self.source)
+        return self.firsts[number], last
 
 
-def pack(source: Tagged, pair: LaidOutPair, title: str, shared: Shared, labels: Labels) -> bytes:
-    """The pair's cover and agreement front, then the shared pages, bookmarked."""
+def pack(
+    source: Tagged,
+    pair: LaidOutPair,
+    title: str,
+    shared: Shared,
+    labels: Labels,
+    wanted: Sequence[str] | None = None,
+) -> bytes:
+    """The pair's cover and agreement front, then the shared parts (all, or those whose
+    anchors are `wanted`, in that order: a personal track's own plans), bookmarked."""
     (cover, _), (agreement, end) = pair.parts[0], pair.parts[1]
-    own = end - cover
+    parts = [Part(source, cover, end)]
     outline = [(labels.cover, 0), (labels.agreement, agreement - cover)]
-    outline += [(name, own + page) for name, page in shared.bookmarks]
-    return join(
-        [Part(source, cover, end), Part(shared.source, 0, len(shared.source))],
-        title,
-        labels.lang,
-        outline,
-        labels.author,
-    )
+    page = end - cover
+    numbers = {anchor: n for n, anchor in enumerate(shared.anchors)}
+    for anchor in shared.anchors if wanted is None else wanted:
+        number = numbers[anchor]
+        first, last = shared.pages(number)
+        outline.append((shared.titles[number], page))
+        parts.append(Part(shared.source, first, last))
+        page += last - first
+    return join(parts, title, labels.lang, outline, labels.author)
 
 
 def certificates(
