@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Problems
-from .model import N_, Programme, Project, Roles, Schedule
+from .model import N_, ROLE_LABELS, Programme, Project, Roles, Schedule
 from .yamlsource import Loc, Node, walk_strings
 
 #: What each placeholder stands for, as the format reference explains it.
@@ -37,7 +37,7 @@ PLACEHOLDERS: dict[str, str] = {
     "cadence": "how often pairs meet (`schedule.cadence`), such as *every two weeks*",
 }
 
-ROLE_NAMES = ("mentor", "mentee", "coordinator", "trainer", "sponsor", "line_manager")
+ROLE_NAMES = ROLE_LABELS
 
 #: `{name}`, with the article before it ("a {mentee}" may need to read "an executive");
 #: `{{` and `}}` stand for a brace itself.
@@ -72,6 +72,8 @@ def check(node: Node, problems: Problems) -> None:
 
 
 def _skipped(loc: Loc) -> bool:
+    if loc[:1] == ("roles",):  # the labels are what placeholders stand for
+        return len(loc) < 3
     return any(isinstance(part, str) and part in _NOT_PROSE for part in loc)
 
 
@@ -131,6 +133,14 @@ def fill(project: Project, gettext: Callable[[str], str] = str) -> Project:
         return _PATTERN.sub(lambda m: _word(m, words), value)
 
     programme = _filled(project.programme, text)
+    roles = programme.roles
+    programme = programme.model_copy(
+        update={
+            "roles": roles.model_copy(
+                update={"who": _filled(roles.who, text), "does": _filled(roles.does, text)}
+            )
+        }
+    )
     topics = {key: _filled(topic, text) for key, topic in project.topics.items()}
     assert isinstance(programme, Programme)
     return replace(project, programme=programme, topics=topics)
