@@ -276,7 +276,7 @@ def test_parts_the_programme_does_not_have_are_not_named(
     guide = care["programme/index.md"]
     assert "Before the pairs meet, each reverse mentor takes part in:" in guide
     assert "each director takes part in" not in guide
-    assert "orientation" not in "\n".join(care.values()).lower()
+    assert "orientation" not in "\n".join(t for p, t in care.items() if p != REFERENCE).lower()
     assert "kick-off" not in guide
     for name, text in care.items():
         assert name == REFERENCE or "certificate" not in text.lower()
