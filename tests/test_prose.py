@@ -229,7 +229,7 @@ def test_lengths_counts_and_cadence_come_from_the_schedule(
     nhs, _ = schemes["nhs"]
     assert "6 pair sessions of 45 minutes, every month, in which" in nhs["index.md"]
     assert (
-        "a 45-minute session every month with about 30 minutes' preparation"
+        "A 45-minute session every month, with about 30 minutes' preparation for each"
         in (nhs["programme/index.md"])
     )
 
