@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from . import __version__
 from .model import Project, Roles
+from .placeholders import in_sentence
 from .schedule import Timeline
 
 
@@ -74,14 +75,24 @@ def programme_calendar(
         calendar.add_component(
             _event(
                 uid=f"{prefix}{programme.id}.session.{session.topic.id}.{session.session.id}",
-                summary=_("Reverse mentoring %(n)s/%(total)s: %(title)s")
-                % {"n": session.number, "total": total, "title": session.session.title},
+                summary=_("%(programme)s %(n)s/%(total)s: %(title)s")
+                % {
+                    "programme": programme.short_title or programme.title,
+                    "n": session.number,
+                    "total": total,
+                    "title": session.session.title,
+                },
                 start=session.start,
                 end=session.end,
                 description=_describe(
                     session.session.objectives,
-                    _("%(topic)s, session %(n)s of %(total)s. By the end, the %(role)s can:")
+                    _(
+                        "%(topic)s, session %(n)s of %(total)s, for the %(mentor)s and the "
+                        "%(mentee)s. By the end, the %(role)s can:"
+                    )
                     % {
+                        "mentor": in_sentence(roles.mentor),
+                        "mentee": in_sentence(roles.mentee),
                         "topic": session.topic.title,
                         "n": session.index,
                         "total": len(session.topic.sessions),

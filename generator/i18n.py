@@ -20,6 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from . import placeholders
 from .errors import Place, Problems, shorten
 from .layers import files_in
 from .model import Project
@@ -113,12 +114,13 @@ def available_languages(template_dirs: Iterable[Path]) -> list[str]:
 
 
 def localize(project: Project, gettext: Callable[[str], str]) -> Project:
-    """The project with the labels it left to the defaults in its own language."""
+    """The project with the labels it left to the defaults in its own language, and the
+    placeholders of its text (`{mentee}`, `{session_minutes}`) filled in with them."""
     programme = project.programme
     roles = programme.roles.localized(gettext)
-    if roles == programme.roles:
-        return project
-    return replace(project, programme=programme.model_copy(update={"roles": roles}))
+    if roles != programme.roles:
+        project = replace(project, programme=programme.model_copy(update={"roles": roles}))
+    return placeholders.fill(project, gettext)
 
 
 @lru_cache(maxsize=16)

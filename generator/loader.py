@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import checks, glyphs, i18n
+from . import checks, glyphs, i18n, placeholders
 from .errors import Place, Problem, Problems, shorten
 from .layers import (
     BUILT_IN,
@@ -157,6 +157,7 @@ class _Loader:
         for checked_node in [programme_node, *topic_nodes.values()]:
             if checked_node is not None:
                 checks.links(checked_node, self.problems)
+                placeholders.check(checked_node, self.problems)
         loaded = checks.Loaded(
             programme=checked,
             topics=topics,

@@ -517,6 +517,21 @@ class Organisation(Model):
     )
 
 
+class RoleTexts(Model):
+    """A sentence for each role, where the programme has its own words for it."""
+
+    mentor: Markdown | None = Field(None, description="About the mentors.")
+    mentee: Markdown | None = Field(None, description="About the mentees.")
+    coordinator: Markdown | None = Field(None, description="About the coordinator.")
+    trainer: Markdown | None = Field(None, description="About the trainer.")
+    sponsor: Markdown | None = Field(None, description="About the sponsor.")
+    line_manager: Markdown | None = Field(None, description="About the mentors' line managers.")
+
+
+#: The fields of `Roles` that are labels (the others describe the roles).
+ROLE_LABELS = ("mentor", "mentee", "coordinator", "trainer", "sponsor", "line_manager")
+
+
 class Roles(Model):
     """What people are called in every output."""
 
@@ -536,11 +551,23 @@ class Roles(Model):
         description="What a mentor's line manager is called (they release the mentor's time).",
     )
 
+    who: RoleTexts = Field(
+        default_factory=RoleTexts,
+        description="Who takes each role, in the programme guide's table of roles, such as "
+        "`mentor: A colleague in their first five years of service`; the guide's own "
+        "sentence where none is given.",
+    )
+    does: RoleTexts = Field(
+        default_factory=RoleTexts,
+        description="What each role does, in the programme guide's table of roles; the "
+        "guide's own sentence where none is given.",
+    )
+
     def localized(self, gettext: Callable[[str], str]) -> Roles:
         """Labels the programme did not set, in the programme's language."""
         defaults = {
-            name: gettext(str(info.default))
-            for name, info in Roles.model_fields.items()
+            name: gettext(str(Roles.model_fields[name].default))
+            for name in ROLE_LABELS
             if name not in self.model_fields_set
         }
         return self.model_copy(update=defaults)
@@ -923,6 +950,11 @@ class Programme(Model):
     title: Text = Field(
         description="The programme's name: the site's title, the PDFs' headers, the calendar's "
         "name."
+    )
+    short_title: Text | None = Field(
+        None,
+        description="A short name for the programme where space is tight: each pair session "
+        "in the calendars reads `<short title> 3/6: <session>`. The title where none is given.",
     )
     summary: Markdown | None = Field(
         None,

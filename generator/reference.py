@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+from .placeholders import PLACEHOLDERS
 from .schema import FILES, schema_for
 
 INTRO = """\
@@ -29,12 +30,26 @@ an inherited value (`checkpoints: !reset []`, or a list item `- !reset {id: old-
 shows the merged programme and where each value came from.
 """
 
+PLACEHOLDER_INTRO = """\
+## Placeholders in text
+
+Any text may hold a placeholder in braces, which mentorkit fills in from the programme when
+it builds. Text written once then reads right in every programme that uses it: the built-in
+workshops say `Plan a {session_minutes}-minute session` and `{Mentee} orientation`, which
+become *Plan a 45-minute session* and *Senior leader orientation* in a programme of
+45-minute sessions whose `roles.mentee` is *Senior leader*. `a {mentee}` becomes *an
+executive* where the label needs it. `mentorkit validate` reports a name it does not know.
+Write `{{` and `}}` for a brace that is meant as it is. A text that starts with a
+placeholder, or one in a list written in brackets, needs quotes:
+`title: "{Mentee} orientation"`.
+"""
+
 _TITLES = {"programme.schema.json": "Programme file", "topic.schema.json": "Topic module"}
 
 
 def reference() -> str:
     """The whole reference as Markdown."""
-    parts = [INTRO]
+    parts = [INTRO, PLACEHOLDER_INTRO, _placeholders()]
     for filename, model in FILES.items():
         schema = schema_for(model)
         definitions: dict[str, Any] = schema.get("$defs", {})
@@ -48,6 +63,12 @@ def reference() -> str:
                 parts.append(_one_line(described) + "\n")
             parts.append(_table(definitions[name], definitions))
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _placeholders() -> str:
+    rows = ["| placeholder | stands for |", "| --- | --- |"]
+    rows += [f"| `{{{name}}}` | {_one_line(what)} |" for name, what in PLACEHOLDERS.items()]
+    return "\n".join(rows) + "\n"
 
 
 def _reachable(schema: dict[str, Any], definitions: dict[str, Any]) -> list[str]:

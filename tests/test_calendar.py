@@ -32,8 +32,8 @@ def test_one_calendar_with_onboarding_sessions_and_checkpoints(acme_build: Path)
     summaries = [str(e["SUMMARY"]) for e in events(path)]
     assert summaries == [
         "Pilot induction: Kick-off (for both sides of every pair)",
-        "Reverse mentoring 1/2: A first look at the dashboard",
-        "Reverse mentoring 2/2: Asking better questions of the numbers",
+        "Acme Reverse Mentoring Pilot 1/2: A first look at the dashboard",
+        "Acme Reverse Mentoring Pilot 2/2: Asking better questions of the numbers",
         "Checkpoint: First check-in",
         "Checkpoint: Pilot evaluation",
     ]

@@ -164,7 +164,7 @@ def test_programme_calendar_has_events_and_a_location_on_every_meeting(events_bu
     assert places["Graduation (1/1, for everyone in the programme)"] == (
         "In person · Atrium, Quarry House, Leeds"
     )
-    assert places["Reverse mentoring 1/4: Patient voices online"] == (
+    assert places["Reverse mentoring, North East and Yorkshire 1/4: Patient voices online"] == (
         "Online · Teams link from the senior leader"
     )
     supervision = next(e for e in meetings if "supervision" in str(e["UID"]))

@@ -88,5 +88,5 @@ def test_french_site_theme_and_search(french_build: Path) -> None:
 def test_french_calendar(french_build: Path) -> None:
     calendar = Calendar.from_ical((french_build / "calendar" / "acme-pilot.ics").read_bytes())
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
-    assert "Mentorat inversé 1/2 : A first look at the dashboard" in summaries
+    assert "Acme Reverse Mentoring Pilot 1/2 : A first look at the dashboard" in summaries
     assert "Point d'étape : First check-in" in summaries
