@@ -95,6 +95,7 @@ class BuildReport:
     pairs: int = 0
     pack_layouts_reused: int = 0  # shared pages taken from the last build
     pack_worker_cpu: float = 0.0  # CPU seconds the workers spent on the pairs' own pages
+    certificates: int = 0  # certificates printed (none when the programme gives none)
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = ""  # the programme's title
@@ -190,8 +191,10 @@ def build(
             t = time.perf_counter()
             options.reporter.start("packs", len(pairs))
             infos = packs.pair_infos(project, pairs, renderer)
+            certificates = project.programme.recognition.certificate
             (stage / "pairs").mkdir()
-            (stage / "certificates").mkdir()
+            if certificates:
+                (stage / "certificates").mkdir()
             made = packs.build_packs(
                 renderer,
                 plan,
@@ -207,7 +210,8 @@ def build(
             report.pairs = len(pairs)
             report.pack_layouts_reused = made.reused
             report.pack_worker_cpu = made.worker_cpu
-            personal += ["pairs", "certificates"]
+            personal += ["pairs", "certificates"] if certificates else ["pairs"]
+            report.certificates = made.certificates
         for name in [*wanted, *personal]:
             files = sum(1 for p in (stage / name).rglob("*") if p.is_file())
             reused = (

@@ -273,9 +273,8 @@ def _summary(report: BuildReport) -> None:
     )
     out.print(table)
     if report.pairs:
-        out.print(
-            f"{plural(report.pairs, 'pair')}: a pack each in pairs/, certificates for everyone."
-        )
+        given = ", certificates for everyone" if report.certificates else ""
+        out.print(f"{plural(report.pairs, 'pair')}: a pack each in pairs/{given}.")
     for note in report.notes:
         err.print(f"note: {markup(note)}")
     for person in report.unmatched:

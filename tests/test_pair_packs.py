@@ -293,3 +293,24 @@ def test_join_refuses_an_untagged_pdf() -> None:
 
     with pytest.raises(UntaggedError, match="no structure tree"):
         Tagged(bytes(HTML(string="<p>x</p>").write_pdf()))
+
+
+def test_no_certificates_when_the_programme_gives_none(tmp_path: Path) -> None:
+    project = tmp_path / "acme"
+    shutil.copytree(ACME, project)
+    programme = project / "program.yaml"
+    text = programme.read_text()
+    assert "certificate: true" in text
+    programme.write_text(text.replace("certificate: true", "certificate: false"))
+    out = tmp_path / "dist"
+    report = build(
+        project, BuildOptions(out=out, workers=1, roster=ROSTER, only=frozenset({"calendar"}))
+    )
+    assert report.pairs == 3 and report.certificates == 0
+    assert not (out / "certificates").exists()
+    pack = out / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.pdf"
+    with pikepdf.open(pack) as pdf:
+        assert list(problems(pdf)) == []
+    assert "Certificate of completion" not in " ".join(
+        page.extract_text() for page in PdfReader(pack).pages[:2]
+    )

@@ -65,7 +65,8 @@ def build_packs(
     _ = renderer.gettext
     cache = cache or LayoutCache(None, "")
     people = {p.id for info in infos for p in info.people}  # a mentor may take several
-    report = PackReport(pairs=len(infos), certificates=len(people))
+    given = renderer.project.programme.recognition.certificate
+    report = PackReport(pairs=len(infos), certificates=len(people) if given else 0)
     roots = allowed_roots(renderer.project)
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     shared_html = shared_pages(renderer, plan)

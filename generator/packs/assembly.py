@@ -66,8 +66,11 @@ def pack(
 def certificates(
     source: Tagged, pair: LaidOutPair, names: tuple[str, str], labels: Labels
 ) -> dict[str, bytes]:
-    """Each person's certificate as a file of its own, by person id."""
-    made = {}
+    """Each person's certificate as a file of its own, by person id (none when the
+    programme gives no certificates)."""
+    made: dict[str, bytes] = {}
+    if len(pair.parts) == 2:
+        return made
     for person_id, name, (first, last) in zip(
         (pair.mentor_id, pair.mentee_id), names, pair.parts[2:], strict=True
     ):

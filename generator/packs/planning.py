@@ -36,6 +36,7 @@ class PairDocument:
     mentor_id: str
     mentee_id: str
     html: str
+    parts: tuple[str, ...] = PARTS  # without the certificates when the programme gives none
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ def part_artefacts(renderer: Renderer, info: PairInfo) -> list[Artefact]:
             {"person": info.mentee, "as_role": "mentee"},
         ),
     ]
+    if not renderer.project.programme.recognition.certificate:
+        parts = parts[:2]  # the programme gives no certificates
     return [
         Artefact(
             f"{info.id}-{suffix}",
@@ -145,7 +148,8 @@ def pack_title(renderer: Renderer, info: PairInfo) -> str:
 
 def pair_document(renderer: Renderer, info: PairInfo) -> PairDocument:
     documents = []
-    for artefact in part_artefacts(renderer, info):
+    artefacts = part_artefacts(renderer, info)
+    for artefact in artefacts:
         html = to_html(renderer.markdown(artefact), id_prefix=f"{artefact.key}-")
         documents.append(
             {
@@ -160,7 +164,7 @@ def pair_document(renderer: Renderer, info: PairInfo) -> PairDocument:
         "pdf/document.html.j2",
         _page_context(renderer, "sheet", documents, pack_title(renderer, info)),
     )
-    return PairDocument(info.id, info.mentor.id, info.mentee.id, page)
+    return PairDocument(info.id, info.mentor.id, info.mentee.id, page, PARTS[: len(artefacts)])
 
 
 def pair_jobs(renderer: Renderer, infos: list[PairInfo], css: str) -> Iterator[PairsJob]:

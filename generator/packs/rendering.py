@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from ..pdf import PDF_OPTIONS, layout, split_points
-from .planning import PARTS, PairsJob
+from .planning import PairsJob
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def render_pairs(job: PairsJob) -> PairsResult:
     pages = 0
     for document in job.documents:
         laid_out = layout(document.html, job.css, job.allowed_roots)
-        ranges = split_points(laid_out, [f"part-{document.id}-{part}" for part in PARTS])
+        ranges = split_points(laid_out, [f"part-{document.id}-{part}" for part in document.parts])
         pages += len(laid_out.pages)
         pairs.append(
             LaidOutPair(
