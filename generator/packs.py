@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from . import calendar as calendars
-from . import stamps
-from .artefacts import Artefact, Plan
+from . import personal, stamps
+from .artefacts import Artefact, Plan, session_key
 from .markup import to_html
 from .match import Pair
 from .model import Project
@@ -123,7 +123,15 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
     for pair in pairs:
         zone = pair.zone
         dated = pair.dates and project.programme.schedule is not None
-        line = timeline(project, dates=pair.dates, zone=zone) if dated else timeline(project)
+        # A personal track: the pair's own sessions, and why each is there.
+        own = personal.for_pair(project, pair.mentor, pair.mentee, pair.topics)
+        keys = own.keys if own else None
+        why = personal.reasons(own, pair.mentor, pair.mentee, renderer.gettext) if own else ()
+        line = (
+            timeline(project, dates=pair.dates, zone=zone, own=keys)
+            if dated
+            else timeline(project, own=keys)
+        )
         # Sittings are printed in the programme's time zone, as for every pair: pairs
         # in the same sittings then share their cover's layout (see `stamps`).
         home = project.programme.schedule.timezone if project.programme.schedule else zone
@@ -142,7 +150,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 pair.weekday,
                 pair.time,
                 zone,
-                pair.reasons,
+                (*pair.reasons, *why),
                 line,
                 slot,
                 pair.changes,
@@ -561,22 +569,51 @@ def _new(pikepdf: Any, title: str) -> Any:
 
 
 def assemble(
-    personal: bytes, shared: Any, bookmarks: tuple[tuple[str, int], ...], names: tuple[str, str]
+    personal: bytes,
+    shared: Any,
+    bookmarks: tuple[tuple[str, int], ...],
+    names: tuple[str, str],
+    pages: list[int] | None = None,
 ) -> bytes:
-    """A pair's pack: their own pages, then the shared ones, with a bookmark for each part."""
+    """A pair's pack: their own pages, then the shared ones (or those of `pages`, for a
+    pair with a personal track), with a bookmark for each part."""
     import pikepdf
 
     pack = pikepdf.open(io.BytesIO(personal))
     agreement = int(pack.docinfo.get("/MentorkitAgreementPage", 1))
     del pack.docinfo["/MentorkitAgreementPage"]
     offset = len(pack.pages)
-    pack.pages.extend(shared.pages)
+    if pages is None:
+        pack.pages.extend(shared.pages)
+    else:
+        pack.pages.extend(shared.pages[page] for page in pages)
     with pack.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem(names[0], 0))
         outline.root.append(pikepdf.OutlineItem(names[1], agreement))
         for name, page in bookmarks:
             outline.root.append(pikepdf.OutlineItem(name, offset + page))
     return _saved(pack)
+
+
+def own_parts(
+    info: PairInfo, anchors: tuple[str, ...], bookmarks: tuple[tuple[str, int], ...], total: int
+) -> tuple[list[int], tuple[tuple[str, int], ...]]:
+    """The shared pages of a pair with a personal track: the plans of their own sessions,
+    in their order, then the forms; and the bookmarks of those pages."""
+    parts = {anchor: number for number, anchor in enumerate(anchors)}
+    wanted = [
+        parts[f"{SHARED_PLAN}plan-{session_key(s.topic.id, s.session.id)}"]
+        for s in info.timeline.sessions
+    ]
+    wanted += [n for n, anchor in enumerate(anchors) if not anchor.startswith(SHARED_PLAN)]
+    pages: list[int] = []
+    marks = []
+    for number in wanted:
+        first = bookmarks[number][1]
+        last = bookmarks[number + 1][1] if number + 1 < len(bookmarks) else total
+        marks.append((bookmarks[number][0], len(pages)))
+        pages += range(first, last)
+    return pages, tuple(marks)
 
 
 def _pages(pikepdf: Any, source: Any, first: int, last: int, title: str) -> Any:
@@ -723,6 +760,7 @@ def build_packs(
     bookmarks = tuple(zip(titles, firsts, strict=True))
     names = (_("Your pair"), _("Mentoring agreement"))
     by_id = {info.id: info for info in infos}
+    own_track = personal.personal_track(renderer.project.programme) is not None
     while futures:
         result = futures.pop(0).result()
         report.pages += result.pages
@@ -730,7 +768,11 @@ def build_packs(
             if name.startswith("personal/"):
                 pair_id = name.removeprefix("personal/").removesuffix(".pdf")
                 target = out / "pairs" / pair_id / f"{pair_id}.pdf"
-                target.write_bytes(assemble(data, shared, bookmarks, names))
+                if own_track:
+                    pages, marks = own_parts(by_id[pair_id], anchors, bookmarks, len(shared.pages))
+                    target.write_bytes(assemble(data, shared, marks, names, pages))
+                else:
+                    target.write_bytes(assemble(data, shared, bookmarks, names))
             else:
                 (out / name).parent.mkdir(parents=True, exist_ok=True)
                 (out / name).write_bytes(data)
