@@ -825,8 +825,9 @@ class Track(Model):
     def _topics_or_pool(self) -> Track:
         if self.personal is not None and self.topics:
             raise ValueError(
-                "a personal track takes its topics from `personal.pool`; remove `topics`, or "
-                "remove `personal` to run the same topics for every pair"
+                "a personal track takes its topics from `personal.pool`; remove `topics` (or, "
+                "when the track inherits them, write `topics: !reset []`), or remove `personal` "
+                "to run the same topics for every pair"
             )
         if self.personal is None and not self.topics:
             raise ValueError(

@@ -1,7 +1,8 @@
 """pairs.csv: the pairs `mentorkit match` chose, which a coordinator may edit before building.
 
 Every column a coordinator may change is honoured: `pair_id` names the pack folder and
-the calendar, `weekday`, `time` and `timezone` set the pair's dates. Each edit is checked
+the calendar, `weekday`, `time` and `timezone` set the pair's dates, and with a personal
+track `topics` sets the pair's sessions (see `personal`). Each edit is checked
 against the same hard rules the matcher keeps (the people exist and may pair, other
 departments, outside each other's reporting line, both free on every session date);
 a broken rule is a located error, a session moved off the chosen time a located warning.

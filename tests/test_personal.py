@@ -376,8 +376,8 @@ def test_a_track_has_topics_or_a_pool(tree: TreeBuilder) -> None:
     )
     assert problems_of(project) == [
         "program.yaml:4:5: tracks['both']: a personal track takes its topics from "
-        "`personal.pool`; remove `topics`, or remove `personal` to run the same topics for "
-        "every pair",
+        "`personal.pool`; remove `topics` (or, when the track inherits them, write "
+        "`topics: !reset []`), or remove `personal` to run the same topics for every pair",
         "program.yaml:5:5: tracks['neither']: give the track its `topics` (topic ids, in "
         "order), or make it personal with `personal: {pool: [...], sessions: 6}`",
     ]
