@@ -1065,7 +1065,8 @@ class Programme(Model):
 
     @property
     def topic_ids(self) -> list[str]:
-        """The pair topics in programme order (tracks in order, topics in order)."""
+        """The pair topics in programme order (tracks in order, topics in order); a
+        personal track gives its whole pool (filled in when the project is loaded)."""
         return [topic for track in self.tracks for topic in track.topics]
 
     def area_titles(self, gettext: Callable[[str], str] = str) -> dict[str, str]:
