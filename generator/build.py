@@ -204,7 +204,7 @@ def build(
                 lambda done: options.reporter.advance("packs", done),
                 packs.LayoutCache(out / PACKS_CACHE, salt, pdf.allowed_roots(project)),
             )
-            write_pairs(pairs, stage / "pairs" / "pairs.csv")
+            write_pairs(pairs, stage / "pairs" / "pairs.csv", project)
             options.reporter.finish("packs")
             report.timings["packs"] = time.perf_counter() - t
             report.pairs = len(pairs)

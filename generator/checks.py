@@ -17,7 +17,7 @@ from .assets import font_problem, image_problem
 from .errors import Place, Problems, shorten
 from .layers import library_root
 from .markup import link_targets
-from .model import LINK_SCHEMES, Programme, Topic
+from .model import LINK_SCHEMES, Programme, Topic, Track
 from .schedule import onboarding_days, session_days
 from .timing import fit
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
@@ -178,6 +178,9 @@ class _Checker:
         key = "programme"
         placed: dict[str, str] = {}
         track_ids: set[str] = set()
+        pooled: set[str] = set()  # topics of a personal track's pool
+        personal_tracks: list[str] = []
+        length = 0  # sessions of the personal track
         for t_index, track in enumerate(programme.tracks):
             if track.id in track_ids:
                 self.add(
@@ -186,6 +189,11 @@ class _Checker:
                     f"tracks[{t_index}].id: the track id {track.id!r} is used twice",  # by position
                 )
             track_ids.add(track.id)
+            if track.personal is not None:
+                personal_tracks.append(track.id)
+                self._pool(t_index, track, placed, pooled, personal_tracks)
+                length += track.personal.sessions
+                continue
             for index, topic_id in enumerate(track.topics):
                 loc: Loc = ("tracks", t_index, "topics", index)
                 where = f"tracks[{track.id!r}].topics[{index}]"
@@ -226,14 +234,99 @@ class _Checker:
                     f"{where}: {topic_id!r} is a pair topic; onboarding lists workshops "
                     "(topics with `format: workshop`)",
                 )
-        self._schedule(programme, placed)
+        self._schedule(programme, placed, pooled, length)
         self._logo(programme)
         self._fonts(programme)
         self._areas(programme)
 
-    def _schedule(self, programme: Programme, placed: dict[str, str]) -> None:
+    def _pool(
+        self,
+        t_index: int,
+        track: Track,
+        placed: dict[str, str],
+        pooled: set[str],
+        personal_tracks: list[str],
+    ) -> None:
+        """A personal track's pool: topics or areas that exist, enough sessions for its
+        length, and every prerequisite in the pool or an earlier track."""
+        assert track.personal is not None
         topics = self.loaded.topics
-        count = sum(len(topics[t].sessions) for t in placed if t in topics)
+        known = self.loaded.known
+        key = "programme"
+        where = f"tracks[{track.id!r}].personal"
+        if len(personal_tracks) > 1:
+            self.add(
+                key,
+                ("tracks", t_index, "personal"),
+                f"{where}: the track {personal_tracks[0]!r} is already personal; a programme "
+                "has one personal track (put all its topics in one pool)",
+            )
+        areas = {t.area for t in topics.values() if not t.is_workshop}
+        before = dict(placed)
+        pool: list[tuple[int, str]] = []
+        for index, item in enumerate(track.personal.pool):
+            loc: Loc = ("tracks", t_index, "personal", "pool", index)
+            topic = topics.get(item)
+            if item in known and topic is None:
+                continue  # the topic itself is invalid: already reported
+            if topic is not None and topic.is_workshop:
+                self.add(
+                    key,
+                    loc,
+                    f"{where}.pool[{index}]: {item!r} is a workshop; a pool holds pair topics",
+                )
+            elif topic is not None and item in placed:
+                self.add(
+                    key,
+                    loc,
+                    f"{where}.pool[{index}]: {item!r} is already in the track {placed[item]!r}; "
+                    "a topic runs once in a programme",
+                )
+            elif topic is not None:
+                pool.append((index, item))
+            elif item in areas:
+                pool += [
+                    (index, t.id)
+                    for t in sorted(topics.values(), key=lambda t: t.id)
+                    if t.area == item and not t.is_workshop and t.id not in placed
+                ]
+            else:
+                self.add(
+                    key,
+                    loc,
+                    f"{where}.pool[{index}]: there is no topic or area {item!r}"
+                    f"{_close(item, [*known, *areas])}",
+                )
+        for _index, topic_id in pool:
+            placed.setdefault(topic_id, track.id)
+            pooled.add(topic_id)
+        ids = dict.fromkeys(topic_id for _index, topic_id in pool)
+        total = sum(len(topics[t].sessions) for t in ids)
+        if pool and total < track.personal.sessions:
+            self.add(
+                key,
+                ("tracks", t_index, "personal", "sessions"),
+                f"{where}.sessions: the pool holds {total} session{'s' if total != 1 else ''}, "
+                f"fewer than the {track.personal.sessions} each pair runs; add topics to the "
+                "pool, or lower `sessions`",
+            )
+        for index, topic_id in pool:
+            for needed in topics[topic_id].prerequisites:
+                if needed not in ids and needed not in before and needed in known:
+                    self.add(
+                        key,
+                        ("tracks", t_index, "personal", "pool", index),
+                        f"{where}.pool[{index}]: {topic_id!r} needs {needed!r} first, which "
+                        "is neither in the pool nor in an earlier track; add it to the pool",
+                    )
+
+    def _schedule(
+        self, programme: Programme, placed: dict[str, str], pooled: set[str], length: int
+    ) -> None:
+        topics = self.loaded.topics
+        count = length + sum(
+            len(topics[t].sessions) for t in placed if t in topics and t not in pooled
+        )
         complete = all(t in topics for t in placed) and "tracks" not in self.loaded.invalid
         for index, checkpoint in enumerate(programme.checkpoints):
             after = checkpoint.after_session

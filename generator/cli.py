@@ -37,6 +37,7 @@ from .report import ReportOptions
 from .report import report as run_report
 from .roster import read_roster
 from .scaffold import init
+from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
 from .site import ENGINES, Engine
@@ -105,7 +106,7 @@ def validate(project: Path | None) -> None:
     loaded = load_project(project)
     rehearse(loaded)  # templates too: whatever a build would stop on
     programme = loaded.programme
-    sessions = sum(len(t.sessions) for t in loaded.pair_topics)
+    sessions = len(timeline(loaded).sessions)  # a personal track counts its length
     out.print(
         f"[green]✓[/] {markup(programme.title)}: the programme and "
         f"{plural(len(loaded.topics), 'topic')} "
@@ -333,7 +334,7 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
 
     result = match(people, loaded)
     target = out_file or roster.with_name("pairs.csv")
-    write_pairs(result.pairs, target)
+    write_pairs(result.pairs, target, loaded)
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("pair", "fit", "usual slot", "why"):
         table.add_column(column)

@@ -99,6 +99,7 @@ def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
         findings.extend(_topic(project, project.topics[topic_id], today))
     findings.extend(overdue_sessions(project))
     findings.extend(_events(project))
+    findings.extend(_pool(project))
     return sorted(set(findings))
 
 
@@ -131,6 +132,23 @@ def overdue_sessions(project: Project) -> list[Finding]:
             )
         )
     return findings
+
+
+def _pool(project: Project) -> Iterator[Finding]:
+    """A personal track whose pool leaves no choice: every pair would run the same topics."""
+    for index, track in enumerate(project.programme.tracks):
+        if track.personal is None:
+            continue
+        total = sum(len(project.topics[t].sessions) for t in track.topics if t in project.topics)
+        if total == track.personal.sessions:
+            loc = ("tracks", index, "personal", "pool")
+            place = project.place("programme", loc) or Place("program.yaml")
+            yield Finding(
+                place,
+                f"tracks[{track.id!r}].personal.pool: the pool holds exactly the "
+                f"{total} sessions each pair runs, so every pair gets the same topics "
+                "whatever they offer and want; add topics to the pool to give them a choice",
+            )
 
 
 _FOR = {"mentors": "mentor", "mentees": "mentee", "everyone": "both"}

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from . import checks, glyphs, i18n, placeholders
+from . import checks, glyphs, i18n, personal, placeholders
 from .errors import Place, Problem, Problems, shorten
 from .layers import (
     BUILT_IN,
@@ -179,7 +179,7 @@ class _Loader:
             topics = fitted(topics, programme.schedule.session_minutes)
         if programme is None:
             return None
-        programme, notes = _with_locale(programme)
+        programme, notes = _with_locale(personal.with_pools(programme, topics))
         project = Project(
             programme=programme,
             topics=topics,

@@ -56,6 +56,7 @@ class Pair:
     pair_id: str = ""  # a coordinator's own name for the pair (pairs.csv)
     dates: tuple[dt.datetime, ...] = ()  # every session's start, in `timezone`
     location: str = ""  # where the pair meets, when not the programme's `schedule.location`
+    topics: str = ""  # their sessions in a personal track, chosen by hand (pairs.csv)
 
     @property
     def id(self) -> str:

@@ -813,6 +813,22 @@ class Matching(Model):
     )
 
 
+class PersonalTrack(Model):
+    """A track whose sessions each pair gets from a pool, by what the mentor offers and
+    the leader wants (the roster's `offers` and `wants`)."""
+
+    pool: list[Id] = Field(
+        min_length=1,
+        description="The topics a pair's sessions are chosen from: topic ids, or areas "
+        "(every pair topic of the area), such as [data-dashboards, social-media].",
+    )
+    sessions: int = Field(
+        ge=1,
+        description="How many sessions every pair has in this track; each pair's own topics "
+        "fill them (the last one may be run in part).",
+    )
+
+
 class Track(Model):
     id: Id = Field(
         description="The track's id: used in URLs and to change or drop it with `extends` "
@@ -821,8 +837,31 @@ class Track(Model):
     title: Text = Field(description="The track's name in the guides and the navigation.")
     summary: Markdown | None = Field(None, description="What the track covers, on its page.")
     topics: list[Id] = Field(
-        min_length=1, description="Ids of the pair topics the track runs, in order."
+        default_factory=list,
+        description="Ids of the pair topics the track runs, in order. A personal track "
+        "leaves it out: its topics come from `personal.pool`.",
     )
+    personal: PersonalTrack | None = Field(
+        None,
+        description="Make it a personal track: each pair gets its own sessions from a pool "
+        "of topics, by what the mentor offers and the leader wants; `pairs.csv` may choose "
+        "them by hand (the `topics` column).",
+    )
+
+    @model_validator(mode="after")
+    def _topics_or_pool(self) -> Track:
+        if self.personal is not None and self.topics:
+            raise ValueError(
+                "a personal track takes its topics from `personal.pool`; remove `topics` (or, "
+                "when the track inherits them, write `topics: !reset []`), or remove `personal` "
+                "to run the same topics for every pair"
+            )
+        if self.personal is None and not self.topics:
+            raise ValueError(
+                "give the track its `topics` (topic ids, in order), or make it personal with "
+                "`personal: {pool: [...], sessions: 6}`"
+            )
+        return self
 
 
 class Checkpoint(Model):
@@ -1058,7 +1097,8 @@ class Programme(Model):
 
     @property
     def topic_ids(self) -> list[str]:
-        """The pair topics in programme order (tracks in order, topics in order)."""
+        """The pair topics in programme order (tracks in order, topics in order); a
+        personal track gives its whole pool (filled in when the project is loaded)."""
         return [topic for track in self.tracks for topic in track.topics]
 
     def area_titles(self, gettext: Callable[[str], str] = str) -> dict[str, str]:

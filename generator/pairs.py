@@ -1,7 +1,8 @@
 """pairs.csv: the pairs `mentorkit match` chose, which a coordinator may edit before building.
 
 Every column a coordinator may change is honoured: `pair_id` names the pack folder and
-the calendar, `weekday`, `time` and `timezone` set the pair's dates. Each edit is checked
+the calendar, `weekday`, `time` and `timezone` set the pair's dates, and with a personal
+track `topics` sets the pair's sessions (see `personal`). Each edit is checked
 against the same hard rules the matcher keeps (the people exist and may pair, other
 departments, outside each other's reporting line, both free on every session date);
 a broken rule is a located error, a session moved off the chosen time a located warning.
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from . import personal
 from .errors import Place, Problems, UsageError
 from .match import Pair, reporting_chains
 from .model import WEEKDAYS, Project
@@ -26,6 +28,9 @@ from .windows import Weeks, best_slot, book
 COLUMNS = ("pair_id", "mentor_id", "mentee_id", "score", "reasons", "weekday", "time", "timezone")
 EXTRA = ("changes",)  # written for people to read; recomputed on reading
 OPTIONAL = ("location",)  # the coordinator's own: where the pair meets, if not the default
+# With a personal track: the pair's sessions (topic ids, `topic/session` ids), written by
+# `match` as chosen from offers and wants; a coordinator may choose others.
+PERSONAL = ("topics",)
 REQUIRED = ("mentor_id", "mentee_id", "weekday", "time", "timezone")
 PAIR_ID = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -46,6 +51,7 @@ class PairRow:
     timezone: str = ""
     changes: str = ""
     location: str = ""
+    topics: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,13 +60,19 @@ class PairsFile:
     warnings: tuple[str, ...]  # `pairs.csv:row:column: message` lines
 
 
-def write_pairs(pairs: Iterable[Pair], path: Path) -> None:
-    """pairs.csv: one row a pair, in the contract's columns, then the moved sessions."""
+def write_pairs(pairs: Iterable[Pair], path: Path, project: Project | None = None) -> None:
+    """pairs.csv: one row a pair, in the contract's columns, then the moved sessions; with
+    a personal track, the pair's sessions too (to keep, or to change by hand)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    track = personal.personal_track(project.programme) if project else None
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow((*COLUMNS, *EXTRA, *OPTIONAL))
+        writer.writerow((*COLUMNS, *EXTRA, *OPTIONAL, *(PERSONAL if track else ())))
         for pair in pairs:
+            own: list[str] = []
+            if project is not None and track is not None:
+                chosen = personal.for_pair(project, pair.mentor, pair.mentee, pair.topics)
+                own = [chosen.column if chosen else ""]
             writer.writerow(
                 [
                     pair.id,
@@ -73,6 +85,7 @@ def write_pairs(pairs: Iterable[Pair], path: Path) -> None:
                     pair.zone,
                     "; ".join(pair.changes),
                     pair.location,
+                    *own,
                 ]
             )
 
@@ -116,7 +129,7 @@ def read_rows(path: Path) -> list[PairRow]:
             problems.add(
                 Place(display, 1, index + 1),
                 "unknown column "
-                f"`{name}`; the columns are {', '.join((*COLUMNS, *EXTRA, *OPTIONAL))}",
+                f"`{name}`; the columns are {', '.join((*COLUMNS, *EXTRA, *OPTIONAL, *PERSONAL))}",
             )
     rows = []
     for number, cells in lines[1:]:
@@ -202,6 +215,9 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 place("timezone"),
                 f"timezone: {row.timezone!r} is not a time zone name such as Europe/London",
             )
+        if row.topics and project is not None:
+            for message in personal.by_hand(project, row.topics)[1]:
+                problems.add(place("topics"), message)
         if len(problems) != before or mentor is None or mentee is None or clock is None:
             continue
         booking = book(weeks, mentor, mentee, WEEKDAYS.index(weekday), clock, zone)
@@ -250,6 +266,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 pair_id,
                 tuple(s.start for s in booking.sessions),
                 " ".join(row.location.split()),
+                " ".join(personal.SEPARATORS.split(row.topics)).strip(),
             )
         )
     problems.raise_if_any()

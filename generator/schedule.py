@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
+from . import personal
 from .model import WEEKDAYS, Checkpoint, Event, Project, Schedule, Session, Topic, Track
 from .roster import Person
 
@@ -145,19 +146,29 @@ def timeline(
     slot: Schedule | None = None,
     dates: Sequence[dt.datetime] = (),
     zone: str | None = None,
+    own: Sequence[tuple[str, str]] | None = None,
 ) -> Timeline:
     """Lay the programme out on the calendar; `slot` gives one pair its own day and time,
-    or `dates` (in time zone `zone`) the start of each of a pair's sessions."""
+    or `dates` (in time zone `zone`) the start of each of a pair's sessions; `own` the
+    pair's sessions (topic id, session id) in a personal track (see `personal`)."""
     programme = project.programme
     schedule = slot or programme.schedule
     zone_name = zone or (schedule.timezone if schedule else None)
     tz = ZoneInfo(zone_name) if zone_name else None
-    sequence = [
-        (track, project.topics[topic_id], session, index)
-        for track in programme.tracks
-        for topic_id in track.topics
-        for index, session in enumerate(project.topics[topic_id].sessions, start=1)
-    ]
+    if own is None and any(track.personal for track in programme.tracks):
+        chosen = personal.choose(project, None, None)
+        own = chosen.keys if chosen else ()
+    sequence = []
+    for track in programme.tracks:
+        if track.personal is not None:
+            for topic_id, session_id in own or ():
+                topic = project.topics[topic_id]
+                index = next(i for i, s in enumerate(topic.sessions, 1) if s.id == session_id)
+                sequence.append((track, topic, topic.sessions[index - 1], index))
+            continue
+        for topic_id in track.topics:
+            for index, session in enumerate(project.topics[topic_id].sessions, start=1):
+                sequence.append((track, project.topics[topic_id], session, index))
     days = list(_session_dates(schedule, len(sequence))) if schedule else []
     sessions = []
     for number, (track, topic, session, index) in enumerate(sequence, start=1):

@@ -428,7 +428,7 @@ def test_unquoted_colons_and_commas_say_to_quote(tree: TreeBuilder) -> None:
         "program.yaml:6:5: goals[1]: `goal` is required; if `Cut travel: by 10%` is one text, "
         "YAML read it as a key and a value because of the `: `: put the whole text in quotes",
         "program.yaml:8:46: tracks['main']: unknown key `venue and contact`; the keys allowed here "
-        "are id, summary, title, topics; if this is part of a text, a comma inside `{...}` "
+        "are id, personal, summary, title, topics; if this is part of a text, a comma inside `{...}` "
         "ended the text before it: put the whole text in quotes",
     ]
 

@@ -248,7 +248,7 @@ def test_unreadable_pairs_files(tmp_path: Path) -> None:
         read_rows(pairs)
     assert caught.value.lines() == [
         "pairs.csv:1:3: unknown column `colour`; the columns are pair_id, mentor_id, mentee_id, "
-        "score, reasons, weekday, time, timezone, changes, location",
+        "score, reasons, weekday, time, timezone, changes, location, topics",
         "pairs.csv:1:4: the column `time` is missing",
         "pairs.csv:1:4: the column `timezone` is missing",
         "pairs.csv:1:4: the column `weekday` is missing",

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import calendar as calendars
-from ..artefacts import Plan
+from .. import personal
+from ..artefacts import Plan, session_key
 from ..pdf import _css_context, allowed_roots
 from ..render import Renderer
 from ..tagged import Tagged
 from .assembly import Labels, Shared, certificates, pack
 from .cache import LayoutCache
-from .planning import pack_title, pair_jobs, shared_pages
+from .planning import SHARED_PLAN, TERMS, pack_title, pair_jobs, shared_pages
 from .reading import PairInfo, pair_infos
 from .rendering import PairsResult, render_pairs, render_shared
 
@@ -100,6 +101,7 @@ def build_packs(
         certificate=_("Certificate of completion: %(name)s"),
     )
     by_id = {info.id: info for info in infos}
+    own_track = personal.personal_track(programme) is not None
     while futures:
         result = futures.pop(0).result()
         report.pages += result.pages
@@ -107,8 +109,9 @@ def build_packs(
         for pair in result.pairs:
             info = by_id[pair.id]
             source = Tagged(pair.pdf)
+            wanted = own_parts(info, shared.anchors) if own_track else None
             (out / "pairs" / pair.id / f"{pair.id}.pdf").write_bytes(
-                pack(source, pair, pack_title(renderer, info), shared, labels)
+                pack(source, pair, pack_title(renderer, info), shared, labels, wanted)
             )
             names = (info.mentor.name, info.mentee.name)
             for person_id, data in certificates(source, pair, names, labels).items():
@@ -120,6 +123,15 @@ def build_packs(
     cache.prune()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def own_parts(info: PairInfo, anchors: tuple[str, ...]) -> list[str]:
+    """The shared parts of a pair on a personal track: the agreement's terms, the plans of
+    their own sessions in their order, then the forms."""
+    plans = [
+        f"{SHARED_PLAN}plan-{session_key(s.topic.id, s.session.id)}" for s in info.timeline.sessions
+    ]
+    return [TERMS, *plans, *(a for a in anchors if a != TERMS and not a.startswith(SHARED_PLAN))]
 
 
 def pair_calendar(renderer: Renderer, info: PairInfo) -> bytes:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import personal
 from ..match import Pair
 from ..model import Project
 from ..render import Renderer
@@ -58,7 +59,15 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
     for pair in pairs:
         zone = pair.zone
         dated = pair.dates and project.programme.schedule is not None
-        line = timeline(project, dates=pair.dates, zone=zone) if dated else timeline(project)
+        # A personal track: the pair's own sessions, and why each is there.
+        own = personal.for_pair(project, pair.mentor, pair.mentee, pair.topics)
+        keys = own.keys if own else None
+        why = personal.reasons(own, pair.mentor, pair.mentee, renderer.gettext) if own else ()
+        line = (
+            timeline(project, dates=pair.dates, zone=zone, own=keys)
+            if dated
+            else timeline(project, own=keys)
+        )
         # Sittings are printed in the programme's time zone, as for every pair.
         home = project.programme.schedule.timezone if project.programme.schedule else zone
         line = with_sittings(line, sittings, (pair.mentor, pair.mentee), home)
@@ -76,7 +85,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 pair.weekday,
                 pair.time,
                 zone,
-                pair.reasons,
+                (*pair.reasons, *why),
                 line,
                 slot,
                 pair.changes,
