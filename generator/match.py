@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from . import i18n
 from .errors import UsageError
@@ -272,8 +272,8 @@ class Graph:
                     _too_big(len(people), pairs, about="up to " if done >= 1 else "roughly ")
                 )
             m, e, spare_pairs = spread.pairs(left, right, spare)
+            # (Someone who both mentors and learns is in their own department.)
             keep = dept_m[m] != dept_e[e]
-            keep &= person_m[m] != person_e[e]
             keep &= ~lines.related(person_m[m], person_e[e])
             m, e, spare_pairs = m[keep], e[keep], spare_pairs[keep]
             rank = wishes_of.count(m, e) * levels
@@ -328,10 +328,14 @@ class Graph:
             raise UsageError(_too_big(len(self.mentors) + len(self.mentees), len(self.mentor)))
         return pair, wish
 
-    def value(self, edges: Index | slice) -> Index:
-        """What each allowed pair is worth: a pair, its wishes, its soft points (and 1)."""
+    def value(self, edges: Index | slice, ranks: bool = False) -> Index:
+        """What each allowed pair is worth: a pair, its wishes, its soft points (and 1).
+        With `ranks`, what a pair of each given rank is worth."""
         pair, wish = self.levels()
-        wishes, soft = self.parts(edges)
+        if ranks:
+            wishes, soft = np.divmod(np.asarray(edges), self.soft_max + 1)
+        else:
+            wishes, soft = self.parts(edges)
         return pair + wishes * wish + soft + 1
 
     def parts(self, edges: Index | slice) -> tuple[Index, Index]:
@@ -391,17 +395,26 @@ class Graph:
         """
         while True:
             self.rounds += 1
-            chosen = self._assign(edges)
+            chosen = self._assign(edges, quick=True)
             u, v = self._duals(edges, chosen)
             better: list[Index] = []
+            worth = self.value(np.arange(int(self.rank.max()) + 1), ranks=True)
+            # A pair can only do better than its leader's price if its rank is above the
+            # highest rank worth no more than that price: most pairs are ruled out by rank.
+            floor = (np.searchsorted(worth, v, side="right") - 1).astype(self.rank.dtype)
             for begin in range(0, len(self.mentor), BATCH):
                 part = slice(begin, begin + BATCH)
-                gain = self.value(part) - v[self.mentee[part]] - u[self.mentor[part]]
-                better.append(np.flatnonzero(gain > 0) + begin)
+                rank = self.rank[part]
+                maybe = np.flatnonzero(rank > floor[self.mentee[part]])
+                at = maybe + begin
+                gain = worth[rank[maybe]] - v[self.mentee[at]] - u[self.mentor[at]]
+                better.append(at[gain > 0])
             found = np.concatenate(better)
             if not len(found):
                 return chosen
-            edges = np.union1d(edges, found)
+            # Pairs that would do better are never among those solved (their prices
+            # hold there): the two lists are apart, and sorting keeps runs alike.
+            edges = np.sort(np.concatenate((edges, found)))
 
     def _duals(self, edges: Index, chosen: Index) -> tuple[Index, Index]:
         """A price for each mentor (u) and leader (v) such that every pair in `edges` is
@@ -448,8 +461,10 @@ class Graph:
         v = worth - price[node]
         return u, v
 
-    def _assign(self, edges: Index, dense: bool = False) -> Index:
-        """The best assignment among `edges`: the indexes of the pairs chosen."""
+    def _assign(self, edges: Index, dense: bool = False, quick: bool = False) -> Index:
+        """The best assignment among `edges`: the indexes of the pairs chosen. `quick`
+        leaves out the columns for "not paired" when every leader can be paired anyway
+        (the same optimum, about half the columns)."""
         capacity = np.array([p.capacity for p in self.mentors], dtype=np.int64)
         first_column = np.concatenate(([0], np.cumsum(capacity)[:-1])).astype(np.int32)
         seats = int(capacity.sum())
@@ -474,17 +489,7 @@ class Graph:
             matrix[np.arange(count), seats + np.arange(count)] = 1
             got_rows, got_columns = linear_sum_assignment(matrix, maximize=True)
         else:
-            rows = np.concatenate((rows, np.arange(count, dtype=np.int32)))
-            columns = np.concatenate((columns, seats + np.arange(count, dtype=np.int32)))
-            value = np.concatenate((value, np.ones(count)))
-            order = np.argsort(rows, kind="stable")
-            pointers = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
-            matrix = csr_matrix(
-                (value[order], columns[order].astype(np.int32), pointers.astype(np.int32)),
-                shape=(count, seats + count),
-            )
-            del rows, columns, value, order
-            got_rows, got_columns = min_weight_full_bipartite_matching(matrix, maximize=True)
+            got_rows, got_columns = _solve_sparse(rows, columns, value, count, seats, quick)
         got_rows, got_columns = np.asarray(got_rows), np.asarray(got_columns)
         paired = got_columns < seats
         owners = np.repeat(np.arange(len(self.mentors)), capacity)
@@ -565,6 +570,42 @@ class Graph:
         )
 
 
+def _solve_sparse(
+    rows: NDArray[Any],
+    columns: NDArray[Any],
+    value: NDArray[np.float64],
+    count: int,
+    seats: int,
+    quick: bool,
+) -> tuple[Index, Index]:
+    """The best full matching of the rows (leaders) to columns (seats, then each leader's
+    own "not paired" column)."""
+
+    def matrix(
+        rows: NDArray[Any], columns: NDArray[Any], value: NDArray[np.float64], width: int
+    ) -> csr_matrix:
+        order = np.argsort(rows, kind="stable")
+        pointers = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
+        return csr_matrix(
+            (value[order], columns[order].astype(np.int32), pointers.astype(np.int32)),
+            shape=(count, width),
+        )
+
+    if quick:
+        seated = matrix(rows, columns, value, seats)
+        if (maximum_bipartite_matching(seated, perm_type="column") >= 0).all():
+            got_rows, got_columns = min_weight_full_bipartite_matching(seated, maximize=True)
+            return np.asarray(got_rows), np.asarray(got_columns)
+        del seated
+    rows = np.concatenate((rows, np.arange(count, dtype=np.int32)))
+    columns = np.concatenate((columns, seats + np.arange(count, dtype=np.int32)))
+    value = np.concatenate((value, np.ones(count)))
+    got_rows, got_columns = min_weight_full_bipartite_matching(
+        matrix(rows, columns, value, seats + count), maximize=True
+    )
+    return np.asarray(got_rows), np.asarray(got_columns)
+
+
 class _Sweep:
     """Pairs of calendars whose start windows overlap, and by how many minutes, found
     in blocks of whole mentee calendars (so that memory stays bounded).
@@ -587,7 +628,8 @@ class _Sweep:
         self.piece = int(min(PIECE, max(15, np.percentile(lengths, 90)))) if len(lengths) else PIECE
         own_m, a_m, b_m = _cut(owners[sel_m], table.a[sel_m], table.b[sel_m], self.piece)
         order = np.argsort(a_m, kind="stable")
-        self.own_m, self.a_m, self.b_m = own_m[order], a_m[order], b_m[order]
+        self.own_m = own_m[order]
+        self.a_m, self.b_m = a_m[order].astype(np.int32), b_m[order].astype(np.int32)
         self.own_e, self.a_e, self.b_e = _cut(
             owners[sel_e], table.a[sel_e], table.b[sel_e], self.piece
         )
@@ -621,18 +663,18 @@ class _Sweep:
             if stop <= begin:
                 stop = int(cuts[np.searchsorted(cuts, begin, side="right")])
             chunk = self.counts[begin:stop]
-            e_rep = np.repeat(np.arange(begin, stop), chunk)
-            offset = np.arange(len(e_rep)) - np.repeat(np.cumsum(chunk) - chunk, chunk)
-            m_rep = np.repeat(self.low[begin:stop], chunk) + offset
-            del offset
-            length = np.minimum(self.b_m[m_rep], self.b_e[e_rep])
-            length -= np.maximum(self.a_m[m_rep], self.a_e[e_rep])
+            # Mentor pieces of a mentee piece are a run: numbered on from its first.
+            m_rep = np.arange(int(chunk.sum()), dtype=np.int64)
+            m_rep += np.repeat(self.low[begin:stop] - (np.cumsum(chunk) - chunk), chunk)
+            length = np.minimum(self.b_m[m_rep], np.repeat(self.b_e[begin:stop], chunk))
+            length -= np.maximum(self.a_m[m_rep], np.repeat(self.a_e[begin:stop], chunk))
             keep = length > 0
             # One number per candidate: the pair of calendars, then the minutes (< 2**15).
-            packed = self.own_m[m_rep[keep]] * self.count + self.own_e[e_rep[keep]]
+            packed = self.own_m[m_rep[keep]] * self.count
+            packed += np.repeat(self.own_e[begin:stop], chunk)[keep]
             packed <<= 15
             packed |= length[keep]
-            del e_rep, m_rep, length, keep
+            del m_rep, length, keep
             packed.sort()
             key = packed >> 15
             self.reached = int(self.ends[stop - 1])

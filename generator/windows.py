@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -263,8 +263,14 @@ class SpanTable:
         return len(self.first) - 1
 
     def __getitem__(self, k: int) -> Spans:
-        begin, end = int(self.first[k]), int(self.first[k + 1])
-        return tuple(zip(self.a[begin:end].tolist(), self.b[begin:end].tolist(), strict=True))
+        first, a, b = self._lists
+        begin, end = first[k], first[k + 1]
+        return tuple(zip(a[begin:end], b[begin:end], strict=True))
+
+    @cached_property
+    def _lists(self) -> tuple[list[int], list[int], list[int]]:
+        """The arrays as lists, once: a pair's windows are read one by one."""
+        return self.first.tolist(), self.a.tolist(), self.b.tolist()
 
     def owners(self) -> Ints:
         """The calendar of each window."""
