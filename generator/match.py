@@ -38,7 +38,7 @@ WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
 BATCH = 2_000_000  # overlapping pieces looked at at once (bounds memory)
 MAX_EDGES = 80_000_000  # allowed pairs kept (12 bytes each): under 2 GB in all (measured)
-MAX_CANDIDATES = 8 * MAX_EDGES  # pieces that may overlap: more, and the roster is refused
+MAX_CANDIDATES = 4 * MAX_EDGES  # windows that may overlap: more, and the roster is refused
 DIRECT = 3_000_000  # up to this many allowed pairs are solved at once, more by pricing
 CHOICES = 16  # the best pairs of each leader that pricing starts from
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
@@ -83,6 +83,7 @@ class MatchResult:
     notes: tuple[str, ...]  # wishes or offers that match no topic, for example
     objective: tuple[int, int, int] = (0, 0, 0)  # pairs, wishes covered, soft-goal points
     edges: int = 0  # allowed pairs weighed
+    rounds: int = 0  # restricted problems solved: 1 when solved at once, more when priced
 
 
 class _Topics:
@@ -145,7 +146,12 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
     ]
     pairs.sort(key=lambda pair: (pair.mentee.id, pair.mentor.id))
     return MatchResult(
-        tuple(pairs), tuple(unmatched), notes, graph.objective(chosen), len(graph.mentor)
+        tuple(pairs),
+        tuple(unmatched),
+        notes,
+        graph.objective(chosen),
+        len(graph.mentor),
+        graph.rounds,
     )
 
 
@@ -212,11 +218,11 @@ class Graph:
         # The overlaps are found in the week of the first session; in the other kinds of
         # week (other clocks) only the pairs whose windows moved differently are checked.
         first_kind = weeks.kinds[0]
-        later = [
-            (_Windows.of(table), *_moves(tables[first_kind], table))
-            for kind, table in enumerate(tables)
-            if kind != first_kind
-        ]
+        later = []
+        for kind, table in enumerate(tables):
+            shift, odd = _moves(tables[first_kind], table)
+            if kind != first_kind and (odd.any() or len(np.unique(shift)) > 1):
+                later.append((_Windows.of(table), shift, odd))
 
         index = {p.id: k for k, p in enumerate(people)}
         person_m = np.array([index[p.id] for p in mentors], dtype=np.int64)
@@ -250,10 +256,9 @@ class Graph:
 
         lost_m = np.zeros(count, dtype=bool)  # free together in the first week, not in all
         lost_e = np.zeros(count, dtype=bool)
-        parts: tuple[list[Small], list[Small], list[NDArray[Any]]] = ([], [], [])
         best: list[Index] = []
-        kept = 0
         sweep = _Sweep(tables[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people))
+        store = _Store(min(MAX_EDGES, sweep.total) + 1, rank_type)
         for left, right, spare in sweep.blocks():
             for windows, shift, odd in later:
                 check = np.flatnonzero((shift[left] != shift[right]) | odd[left] | odd[right])
@@ -265,6 +270,7 @@ class Graph:
                 lost_e[right[~keep]] = True
                 left, right, spare = left[keep], right[keep], spare[keep]
             size = spread.size(left, right)
+            kept = store.size
             if kept + size > MAX_EDGES:
                 done = sweep.done()
                 pairs = int((kept + size) / done) if done < 1 else kept + size
@@ -281,25 +287,10 @@ class Graph:
             rank += near[zone_m[m] + zone_e[e]]
             # Blocks hold whole leaders: each leader's best pairs are found here.
             best.append(np.flatnonzero(spread.best(e, rank, top)) + kept)
-            parts[0].append(m.astype(np.int32))
-            parts[1].append(e.astype(np.int32))
-            parts[2].append(rank.astype(rank_type))
-            kept += len(m)
+            store.add(m, e, rank)
         del sweep
 
-        def joined(blocks: list[Any], dtype: type) -> NDArray[Any]:
-            together = np.concatenate(blocks) if blocks else np.zeros(0, dtype=dtype)
-            blocks.clear()  # each field's blocks go as soon as they are copied
-            return together
-
-        graph = cls(
-            mentors,
-            mentees,
-            joined(parts[0], np.int32),
-            joined(parts[1], np.int32),
-            joined(parts[2], rank_type),
-            soft_max,
-        )
+        graph = cls(mentors, mentees, *store.arrays(), soft_max)
         graph.choices = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
         graph.chains = chains
         graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
@@ -517,8 +508,12 @@ class Graph:
             key = p.department.lower()
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
-        self.degree_m = np.bincount(self.mentor, minlength=len(mentors))
-        self.degree_e = np.bincount(self.mentee, minlength=len(mentees))
+        # Counted a block at a time: bincount would widen all the pairs to 64 bits at once.
+        self.degree_m = np.zeros(len(mentors), dtype=np.int64)
+        self.degree_e = np.zeros(len(mentees), dtype=np.int64)
+        for begin in range(0, len(self.mentor), BATCH):
+            self.degree_m += np.bincount(self.mentor[begin : begin + BATCH], minlength=len(mentors))
+            self.degree_e += np.bincount(self.mentee[begin : begin + BATCH], minlength=len(mentees))
         below: dict[str, set[str]] = {}
         for person_id, above in self.chains.items():
             for boss in above:
@@ -568,6 +563,36 @@ class Graph:
             f"no {other} from another department and outside their reporting line is free at "
             f"the same time for a whole session ({different} checked, time zones converted)"
         )
+
+
+class _Store:
+    """The allowed pairs, written block by block into arrays made once (and made larger
+    only if needed): the memory of a block's work is used again by the next block,
+    rather than left in pieces between the pairs kept."""
+
+    def __init__(self, capacity: int, rank_type: type) -> None:
+        self.m = np.empty(capacity, dtype=np.int32)
+        self.e = np.empty(capacity, dtype=np.int32)
+        self.rank: NDArray[Any] = np.empty(capacity, dtype=rank_type)
+        self.size = 0
+
+    def add(self, m: Index, e: Index, rank: Index) -> None:
+        end = self.size + len(m)
+        if end > len(self.m):
+            grown = max(end, 2 * len(self.m))
+            for name in ("m", "e", "rank"):
+                old = getattr(self, name)
+                new = np.empty(grown, dtype=old.dtype)
+                new[: self.size] = old[: self.size]
+                setattr(self, name, new)
+        self.m[self.size : end] = m
+        self.e[self.size : end] = e
+        self.rank[self.size : end] = rank
+        self.size = end
+
+    def arrays(self) -> tuple[Small, Small, NDArray[Any]]:
+        # Views: pages past the end were never written, so they take no memory.
+        return self.m[: self.size], self.e[: self.size], self.rank[: self.size]
 
 
 def _solve_sparse(
@@ -639,7 +664,8 @@ class _Sweep:
         self.ends = np.cumsum(counts)
         self.total = int(self.ends[-1]) if len(counts) else 0
         if self.total > MAX_CANDIDATES:  # refuse before the memory is spent, not after
-            raise UsageError(_too_big(people, self.total // 3, about="roughly "))
+            # About half the windows that may overlap do, in generated rosters.
+            raise UsageError(_too_big(people, self.total // 2, about="roughly "))
         self.count = count
         self.reached = 0
 
