@@ -935,11 +935,16 @@ class _Wishes:
         units = {w: topics.units(w) for wants in wanted for w in wants}
         self.table = np.zeros(0, dtype=np.int64)
         if len(offered) * len(wanted) <= 4 * BATCH:
-            table = np.zeros((len(offered), max(1, len(wanted))), dtype=np.int64)
+            # Which wish each offer list covers, times which wishes each want list holds.
+            wishes = {w: k for k, w in enumerate(sorted(units))}
+            covers = np.zeros((len(offered), max(1, len(wishes))), dtype=np.int64)
             for units_offered, row in offered.items():
-                for wants, column in wanted.items():
-                    table[row, column] = sum(1 for w in wants if units[w] & units_offered)
-            self.table = table.ravel()
+                for w, k in wishes.items():
+                    covers[row, k] = bool(units[w] & units_offered)
+            holds = np.zeros((max(1, len(wanted)), max(1, len(wishes))), dtype=np.int64)
+            for wants, column in wanted.items():
+                holds[column, [wishes[w] for w in wants]] = 1
+            self.table = (covers @ holds.T).ravel()
             self.offer_of *= max(1, len(wanted))
         else:  # nearly every mentor offers something else: count per pair instead
             self.offers = list(offered)
