@@ -128,6 +128,8 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
     weeks = Weeks.of(project, {p.timezone for p in roster.people})
     graph = Graph.build(roster.people, mentors, mentees, weeks, topics, weights)
     chosen = graph.solve(solver)
+    objective, edges = graph.objective(chosen), len(graph.mentor)
+    graph.release()  # the allowed pairs are no longer needed: free them before booking
 
     pairs: list[Pair] = []
     for i, j in chosen:
@@ -149,8 +151,8 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
         tuple(pairs),
         tuple(unmatched),
         notes,
-        graph.objective(chosen),
-        len(graph.mentor),
+        objective,
+        edges,
         graph.rounds,
     )
 
@@ -296,6 +298,15 @@ class Graph:
         graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
         graph._explain(mentors, mentees, weeks, lost_m, lost_e)
         return graph
+
+    def release(self) -> None:
+        """Let the allowed pairs go (the largest arrays): what explains and books stays."""
+        # New empty arrays: a slice of the old ones would keep them in memory.
+        self.mentor = np.zeros(0, dtype=self.mentor.dtype)
+        self.mentee = np.zeros(0, dtype=self.mentee.dtype)
+        self.rank = np.zeros(0, dtype=self.rank.dtype)
+        self.choices = np.zeros(0, dtype=np.int64)
+        self.chosen = np.zeros(0, dtype=np.int64)
 
     def common(self, i: int, j: int) -> list[Spans]:
         """When mentor i and mentee j can both start a session, in a week of each kind."""
