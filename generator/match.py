@@ -377,8 +377,8 @@ class Graph:
         if not len(self.mentor):
             return []
         self.levels()  # refuses weights a float cannot hold exactly
-        everything = np.arange(len(self.mentor), dtype=np.int64)
         if solver == "dense" or len(self.mentor) <= DIRECT:
+            everything = np.arange(len(self.mentor), dtype=np.int64)
             self.chosen = self._assign(everything, dense=solver == "dense")
             self.rounds = 1
         else:
