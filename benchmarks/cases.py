@@ -39,10 +39,19 @@ def measure_matching(people: int) -> None:
             if "refused" in result:
                 print(f"  {solver:<6} refused: {result['refused']}")
                 continue
+            if "would need" in result:
+                print(f"  {solver:<6} would need {result['would need']}")
+                continue
+            how = (
+                "solved at once"
+                if result["rounds"] <= 1
+                else f"{result['rounds']} restricted problems, priced"
+            )
             print(
                 f"  {solver:<6} match {result['seconds']:>6,.2f} s (cpu {result['cpu']:,.2f} s), "
                 f"peak {result['peak']:>6,.0f} MB; {result['pairs']:,} pairs, "
-                f"{result['unmatched']:,} not paired, {result['edges']:,} allowed pairs weighed"
+                f"{result['unmatched']:,} not paired, {result['edges']:,} allowed pairs "
+                f"weighed ({how})"
             )
         sparse, dense = results["sparse"], results["dense"]
         if "objective" in sparse and "objective" in dense:
@@ -61,7 +70,7 @@ def _match_once(path: Path, solver: str, queue: Any) -> None:
         need = mentees * (seats + mentees) * 8 / 1e9
         if need > 2:
             queue.put(
-                {"refused": f"a {mentees:,} x {seats + mentees:,} matrix needs {need:,.0f} GB"}
+                {"would need": f"{need:,.0f} GB (a {mentees:,} x {seats + mentees:,} matrix)"}
             )
             return
     started, cpu = time.perf_counter(), time.process_time()
@@ -78,6 +87,7 @@ def _match_once(path: Path, solver: str, queue: Any) -> None:
             "pairs": len(result.pairs),
             "unmatched": len(result.unmatched),
             "edges": result.edges,
+            "rounds": result.rounds,
             "objective": result.objective,
             "read": read,
         }

@@ -16,28 +16,31 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from . import i18n
 from .errors import UsageError
 from .model import WEEKDAYS, MatchingWeights, Project
-from .roster import Person, Roster
-from .windows import Spans, Weeks, best_slot, book, free, intersect, starts
+from .roster import Person, Roster, Slot
+from .windows import Spans, SpanTable, Weeks, best_slot, book, intersect
 
 MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
-BATCH = 4_000_000  # overlapping pieces looked at at once (bounds memory)
-MAX_EDGES = 12_000_000  # allowed pairs weighed at once: under 2 GB in all (measured)
+BATCH = 2_000_000  # overlapping pieces looked at at once (bounds memory)
+MAX_EDGES = 80_000_000  # allowed pairs kept (12 bytes each): under 2 GB in all (measured)
+MAX_CANDIDATES = 4 * MAX_EDGES  # windows that may overlap: more, and the roster is refused
+DIRECT = 3_000_000  # up to this many allowed pairs are solved at once, more by pricing
+CHOICES = 16  # the best pairs of each leader that pricing starts from
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
@@ -81,6 +84,7 @@ class MatchResult:
     notes: tuple[str, ...]  # wishes or offers that match no topic, for example
     objective: tuple[int, int, int] = (0, 0, 0)  # pairs, wishes covered, soft-goal points
     edges: int = 0  # allowed pairs weighed
+    rounds: int = 0  # restricted problems solved: 1 when solved at once, more when priced
 
 
 class _Topics:
@@ -125,6 +129,8 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
     weeks = Weeks.of(project, {p.timezone for p in roster.people})
     graph = Graph.build(roster.people, mentors, mentees, weeks, topics, weights)
     chosen = graph.solve(solver)
+    objective, edges = graph.objective(chosen), len(graph.mentor)
+    graph.release()  # the allowed pairs are no longer needed: free them before booking
 
     pairs: list[Pair] = []
     for i, j in chosen:
@@ -143,12 +149,18 @@ def match(roster: Roster, project: Project | None = None, solver: Solver = "spar
     ]
     pairs.sort(key=lambda pair: (pair.mentee.id, pair.mentor.id))
     return MatchResult(
-        tuple(pairs), tuple(unmatched), notes, graph.objective(chosen), len(graph.mentor)
+        tuple(pairs),
+        tuple(unmatched),
+        notes,
+        objective,
+        edges,
+        graph.rounds,
     )
 
 
 Index = NDArray[np.int64]
 Small = NDArray[np.int32]
+Tiny = NDArray[np.int16]
 
 
 @dataclass
@@ -159,14 +171,15 @@ class Graph:
     mentees: list[Person]
     mentor: Small  # per allowed pair
     mentee: Small
-    wishes: Small  # wishes of the leader the mentor can teach
-    soft: Small  # soft-goal points, 0 to 10 per goal, weighted
-    soft_max: int
+    rank: NDArray[Any]  # wishes of the leader the mentor can teach * (soft_max + 1) + soft
+    soft_max: int  # soft-goal points: 0 to 10 per goal, weighted
+    # each leader's best pairs (indexes of allowed pairs): where the solving starts
+    choices: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # what `why` needs to explain an unmatched person
     departments_m: dict[str, int] = field(default_factory=dict)
     departments_e: dict[str, int] = field(default_factory=dict)
     chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    spans: list[list[Spans]] = field(default_factory=list)  # per kind of week, per signature
+    spans: list[SpanTable] = field(default_factory=list)  # per kind of week
     sig_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sig_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     weeks: int = 1
@@ -176,6 +189,9 @@ class Graph:
     below: dict[str, set[str]] = field(default_factory=dict)
     teachers: dict[str, Person] = field(default_factory=dict)
     learners: dict[str, Person] = field(default_factory=dict)
+    chosen: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rounds: int = 0  # restricted problems solved (1 when solved at once)
+    level_weights: tuple[int, int] | None = None
 
     @classmethod
     def build(
@@ -188,96 +204,110 @@ class Graph:
         weights: MatchingWeights,
     ) -> Graph:
         # People who share a time zone and availability share their windows: the
-        # overlaps are found once per such signature, then spread to the people.
+        # windows are found once per such calendar, then the overlaps per pair of
+        # calendars, then spread to the people who have them.
         signatures: dict[tuple[str, tuple[object, ...]], int] = {}
         sig_m = np.array(
-            [signatures.setdefault((p.timezone, p.availability), len(signatures)) for p in mentors]
+            [signatures.setdefault((p.timezone, p.availability), len(signatures)) for p in mentors],
+            dtype=np.int64,
         )
         sig_e = np.array(
-            [signatures.setdefault((p.timezone, p.availability), len(signatures)) for p in mentees]
+            [signatures.setdefault((p.timezone, p.availability), len(signatures)) for p in mentees],
+            dtype=np.int64,
         )
-        keys = list(signatures)
+        keys: list[tuple[str, tuple[Slot, ...]]] = list(signatures)  # type: ignore[arg-type]
         count = len(keys)
-        # The sweep runs on the week of the first session; the other kinds of week (other
-        # clocks) only check the pairs it found.
+        tables = SpanTable.weeks(keys, weeks.samples, weeks.minutes)
+        # The overlaps are found in the week of the first session; in the other kinds of
+        # week (other clocks) only the pairs whose windows moved differently are checked.
         first_kind = weeks.kinds[0]
-        by_kind = [
-            [starts(free(zone, slots, sample), weeks.minutes) for zone, slots in keys]  # type: ignore[arg-type]
-            for sample in weeks.samples
-        ]
-        common, spare_of = _overlaps(
-            by_kind[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people)
-        )
-        first_weeks = common
-        for kind, spans in enumerate(by_kind):
-            if kind == first_kind or not len(common):
-                continue
-            # Both windows moved by the same amount overlap as before: only pairs with a
-            # window that moved differently (a clock changed) need looking at again.
-            shift = _shift(weeks.samples[first_kind], weeks.samples[kind])
-            same = np.array(
-                [
-                    tuple((a - shift, b - shift) for a, b in moved) == before
-                    for moved, before in zip(spans, by_kind[first_kind], strict=True)
-                ]
-            )
-            left, right = common // count, common % count
-            check = np.flatnonzero(~(same[left] & same[right]))
-            keep = np.ones(len(common), dtype=bool)
-            keep[check] = _still_overlap(spans, left[check], right[check])
-            common, spare_of = common[keep], spare_of[keep]
-        lost = (  # signature pairs free together in the first week, not in every week
-            first_weeks[~np.isin(first_weeks, common, assume_unique=True)]
-            if len(first_weeks) != len(common)
-            else first_weeks[:0]
-        )
-        del first_weeks
-        m, e, spare_pairs = _expand(common // count, common % count, spare_of, sig_m, sig_e)
-        del common, spare_of
+        later = []
+        for kind, table in enumerate(tables):
+            shift, odd = _moves(tables[first_kind], table)
+            if kind != first_kind and (odd.any() or len(np.unique(shift)) > 1):
+                later.append((_Windows.of(table), shift, odd))
 
         index = {p.id: k for k, p in enumerate(people)}
         person_m = np.array([index[p.id] for p in mentors], dtype=np.int64)
         person_e = np.array([index[p.id] for p in mentees], dtype=np.int64)
         depts = {d: k for k, d in enumerate(sorted({p.department.lower() for p in people}))}
-        dept_m = np.array([depts[p.department.lower()] for p in mentors])
-        dept_e = np.array([depts[p.department.lower()] for p in mentees])
+        dept_m = np.array([depts[p.department.lower()] for p in mentors], dtype=np.int64)
+        dept_e = np.array([depts[p.department.lower()] for p in mentees], dtype=np.int64)
         chains = reporting_chains(people)
-        lines = _reporting_lines(chains, index)
-        keep = (dept_m[m] != dept_e[e]) & (person_m[m] != person_e[e])
-        if lines.size:
-            pair_keys = person_m[m] * len(people) + person_e[e]
-            at = np.minimum(np.searchsorted(lines, pair_keys), len(lines) - 1)
-            keep &= lines[at] != pair_keys
-        m, e = m[keep].astype(np.int32), e[keep].astype(np.int32)
-        spare_pairs = spare_pairs[keep].astype(np.int32)
-        del keep
-        if len(m) > MAX_EDGES:
-            raise UsageError(_too_big(len(people), len(m)))
-
-        wishes = _wishes(mentors, mentees, m, e, topics)
+        lines = _Lines(_reporting_lines(chains, index), len(people))
+        wishes_of = _Wishes(mentors, mentees, topics)
+        # Nearby time zones: points per pair of zones, from their clocks in the first week.
         first = weeks.starts[0]
-        offsets = {
-            zone: (first.astimezone(ZoneInfo(zone)).utcoffset() or dt.timedelta()) // MINUTE
-            for zone in {p.timezone for p in people}
-        }
-        off_m = np.array([offsets[p.timezone] for p in mentors], dtype=np.int64)
-        off_e = np.array([offsets[p.timezone] for p in mentees], dtype=np.int64)
-        common_time = np.minimum(LEVEL_CAP, spare_pairs // 60)
-        nearby = np.maximum(0, LEVEL_CAP - np.abs(off_m[m] - off_e[e]) // 60)
-        soft = weights.common_time * common_time + weights.nearby_time_zones * nearby
-        graph = cls(
-            mentors,
-            mentees,
-            m,
-            e,
-            wishes.astype(np.int32),
-            soft.astype(np.int32),
-            LEVEL_CAP * (weights.common_time + weights.nearby_time_zones),
+        zones = sorted({p.timezone for p in people})
+        offsets = np.array(
+            [
+                (first.astimezone(ZoneInfo(z)).utcoffset() or dt.timedelta()) // MINUTE
+                for z in zones
+            ],
+            dtype=np.int64,
         )
+        near = np.maximum(0, LEVEL_CAP - np.abs(offsets[:, None] - offsets[None, :]) // 60)
+        near = (weights.nearby_time_zones * near).ravel()
+        zone_of = {z: k for k, z in enumerate(zones)}
+        zone_m = np.array([zone_of[p.timezone] * len(zones) for p in mentors], dtype=np.int64)
+        zone_e = np.array([zone_of[p.timezone] for p in mentees], dtype=np.int64)
+        soft_max = LEVEL_CAP * (weights.common_time + weights.nearby_time_zones)
+        levels = soft_max + 1  # a pair's rank: wishes * levels + soft points
+        top = wishes_of.most * levels + soft_max
+        rank_type = np.int16 if top < 2**15 else np.int32
+        spread = _Spread(sig_m, sig_e, count)
+
+        lost_m = np.zeros(count, dtype=bool)  # free together in the first week, not in all
+        lost_e = np.zeros(count, dtype=bool)
+        best: list[Index] = []
+        sweep = _Sweep(tables[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people))
+        store = _Store(min(MAX_EDGES, sweep.total) + 1, rank_type)
+        for left, right, spare in sweep.blocks():
+            for windows, shift, odd in later:
+                check = np.flatnonzero((shift[left] != shift[right]) | odd[left] | odd[right])
+                if not len(check):
+                    continue
+                keep = np.ones(len(left), dtype=bool)
+                keep[check] = windows.overlap(left[check], right[check])
+                lost_m[left[~keep]] = True
+                lost_e[right[~keep]] = True
+                left, right, spare = left[keep], right[keep], spare[keep]
+            size = spread.size(left, right)
+            kept = store.size
+            if kept + size > MAX_EDGES:
+                done = sweep.done()
+                pairs = int((kept + size) / done) if done < 1 else kept + size
+                raise UsageError(
+                    _too_big(len(people), pairs, about="up to " if done >= 1 else "roughly ")
+                )
+            m, e, spare_pairs = spread.pairs(left, right, spare)
+            # (Someone who both mentors and learns is in their own department.)
+            keep = dept_m[m] != dept_e[e]
+            keep &= ~lines.related(person_m[m], person_e[e])
+            m, e, spare_pairs = m[keep], e[keep], spare_pairs[keep]
+            rank = wishes_of.count(m, e) * levels
+            rank += weights.common_time * np.minimum(LEVEL_CAP, spare_pairs // 60)
+            rank += near[zone_m[m] + zone_e[e]]
+            # Blocks hold whole leaders: each leader's best pairs are found here.
+            best.append(np.flatnonzero(spread.best(e, rank, top)) + kept)
+            store.add(m, e, rank)
+        del sweep
+
+        graph = cls(mentors, mentees, *store.arrays(), soft_max)
+        graph.choices = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
         graph.chains = chains
-        graph.spans, graph.sig_m, graph.sig_e = by_kind, sig_m, sig_e
-        graph._explain(mentors, mentees, weeks, lost, sig_m, sig_e, count)
+        graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
+        graph._explain(mentors, mentees, weeks, lost_m, lost_e)
         return graph
+
+    def release(self) -> None:
+        """Let the allowed pairs go (the largest arrays): what explains and books stays."""
+        # New empty arrays: a slice of the old ones would keep them in memory.
+        self.mentor = np.zeros(0, dtype=self.mentor.dtype)
+        self.mentee = np.zeros(0, dtype=self.mentee.dtype)
+        self.rank = np.zeros(0, dtype=self.rank.dtype)
+        self.choices = np.zeros(0, dtype=np.int64)
+        self.chosen = np.zeros(0, dtype=np.int64)
 
     def common(self, i: int, j: int) -> list[Spans]:
         """When mentor i and mentee j can both start a session, in a week of each kind."""
@@ -288,69 +318,190 @@ class Graph:
 
     def levels(self) -> tuple[int, int]:
         """The weights of a pair and of a wish: each more than all lower levels together."""
+        if self.level_weights is None:
+            self.level_weights = self._levels()
+        return self.level_weights
+
+    def _levels(self) -> tuple[int, int]:
         most_pairs = min(sum(p.capacity for p in self.mentors), len(self.mentees))
         wish = most_pairs * self.soft_max + 1
-        most_wishes = int(self.wishes.max()) if self.wishes.size else 0
+        most_wishes = int(self.rank.max()) // (self.soft_max + 1) if self.rank.size else 0
         pair = most_pairs * (most_wishes * wish + self.soft_max) + 1
         if pair * 4 > EXACT:
             raise UsageError(_too_big(len(self.mentors) + len(self.mentees), len(self.mentor)))
         return pair, wish
+
+    def value(self, edges: Index | slice, ranks: bool = False) -> Index:
+        """What each allowed pair is worth: a pair, its wishes, its soft points (and 1).
+        With `ranks`, what a pair of each given rank is worth."""
+        pair, wish = self.levels()
+        if ranks:
+            wishes, soft = np.divmod(np.asarray(edges), self.soft_max + 1)
+        else:
+            wishes, soft = self.parts(edges)
+        return pair + wishes * wish + soft + 1
+
+    def parts(self, edges: Index | slice) -> tuple[Index, Index]:
+        """The wishes covered and the soft points of allowed pairs."""
+        return np.divmod(self.rank[edges].astype(np.int64), self.soft_max + 1)
 
     def objective(self, chosen: Iterable[tuple[int, int]]) -> tuple[int, int, int]:
         """Pairs, wishes covered and soft-goal points of an assignment."""
         chosen = list(chosen)
         if not chosen:
             return (0, 0, 0)
+        wishes, soft = self.parts(self._find(chosen))
+        return (len(chosen), int(wishes.sum()), int(soft.sum()))
+
+    def _find(self, chosen: list[tuple[int, int]]) -> Index:
+        """The allowed pair of each (mentor, mentee)."""
         size = len(self.mentees)
-        keys = self.mentor.astype(np.int64) * size + self.mentee
-        order = np.argsort(keys)
         wanted = np.array([i * size + j for i, j in chosen], dtype=np.int64)
-        at = order[np.searchsorted(keys[order], wanted)]
-        return (len(chosen), int(self.wishes[at].sum()), int(self.soft[at].sum()))
+        known = self.chosen
+        keys = self.mentor[known].astype(np.int64) * size + self.mentee[known]
+        if len(known) == len(wanted) and np.array_equal(np.sort(keys), np.sort(wanted)):
+            order = np.argsort(keys)
+            return known[order[np.searchsorted(keys[order], wanted)]]
+        found = np.full(len(wanted), -1, dtype=np.int64)
+        order = np.argsort(wanted)
+        ordered = wanted[order]
+        for begin in range(0, len(self.mentor), BATCH):
+            keys = self.mentor[begin : begin + BATCH].astype(np.int64) * size
+            keys += self.mentee[begin : begin + BATCH]
+            at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+            hit = np.flatnonzero(ordered[at] == keys)
+            found[order[at[hit]]] = hit + begin
+        return found
 
     def solve(self, solver: Solver = "sparse") -> list[tuple[int, int]]:
         """The best pairs: (mentor index, mentee index), each mentor up to their capacity."""
         if not len(self.mentor):
             return []
-        pair, wish = self.levels()
+        self.levels()  # refuses weights a float cannot hold exactly
+        if solver == "dense" or len(self.mentor) <= DIRECT:
+            everything = np.arange(len(self.mentor), dtype=np.int64)
+            self.chosen = self._assign(everything, dense=solver == "dense")
+            self.rounds = 1
+        else:
+            self.chosen = self._price(self.choices)
+        return sorted(
+            zip(self.mentor[self.chosen].tolist(), self.mentee[self.chosen].tolist(), strict=True)
+        )
+
+    def _price(self, edges: Index) -> Index:
+        """The best pairs among all allowed ones, found by solving among a few.
+
+        Solve among each leader's best pairs; then prices for every mentor and leader
+        (the duals of that solution, from shortest paths) show whether any pair left
+        out would do better. If one would, it is added and the problem solved again;
+        if none would, the solution is the best of all, exactly (the duals prove it).
+        """
+        while True:
+            self.rounds += 1
+            chosen = self._assign(edges, quick=True)
+            u, v = self._duals(edges, chosen)
+            better: list[Index] = []
+            worth = self.value(np.arange(int(self.rank.max()) + 1), ranks=True)
+            # A pair can only do better than its leader's price if its rank is above the
+            # highest rank worth no more than that price: most pairs are ruled out by rank.
+            floor = (np.searchsorted(worth, v, side="right") - 1).astype(self.rank.dtype)
+            for begin in range(0, len(self.mentor), BATCH):
+                part = slice(begin, begin + BATCH)
+                rank = self.rank[part]
+                maybe = np.flatnonzero(rank > floor[self.mentee[part]])
+                at = maybe + begin
+                gain = worth[rank[maybe]] - v[self.mentee[at]] - u[self.mentor[at]]
+                better.append(at[gain > 0])
+            found = np.concatenate(better)
+            if not len(found):
+                return chosen
+            # Pairs that would do better are never among those solved (their prices
+            # hold there): the two lists are apart, and sorting keeps runs alike.
+            edges = np.sort(np.concatenate((edges, found)))
+
+    def _duals(self, edges: Index, chosen: Index) -> tuple[Index, Index]:
+        """A price for each mentor (u) and leader (v) such that every pair in `edges` is
+        worth at most u + v, and each chosen pair exactly u + v (the proof of optimality).
+
+        A mentor with a free seat costs 0; a full mentor costs the least a leader of
+        theirs would lose by moving to another mentor (who then costs that mentor's
+        price), found by Bellman-Ford on these moves. A leader left unpaired sits in a
+        seat of their own worth 1.
+        """
+        mentors, mentees = len(self.mentors), len(self.mentees)
+        value = self.value(edges)
+        capacity = np.array([p.capacity for p in self.mentors], dtype=np.int64)
+        load = np.bincount(self.mentor[chosen], minlength=mentors)
+        # Nodes: mentors, then each leader's own "unpaired" seat.
+        node = mentors + np.arange(mentees, dtype=np.int64)  # where each leader sits
+        node[self.mentee[chosen]] = self.mentor[chosen]
+        worth = np.ones(mentees, dtype=np.int64)  # what their seat is worth to them
+        worth[self.mentee[chosen]] = self.value(chosen)
+        rows = self.mentee[edges].astype(np.int64)
+        paired = np.flatnonzero(node < mentors)
+        source = np.concatenate((node[rows], node[paired]))
+        target = np.concatenate((self.mentor[edges].astype(np.int64), mentors + paired))
+        length = np.concatenate((worth[rows] - value, worth[paired] - 1))
+        order = np.argsort(source, kind="stable")
+        source, target, length = source[order], target[order], length[order]
+        heads = np.flatnonzero(np.concatenate(([True], source[1:] != source[:-1])))
+        owners = source[heads]
+        infinite = np.iinfo(np.int64).max // 4
+        price = np.full(mentors + mentees, infinite, dtype=np.int64)
+        price[:mentors][load < capacity] = 0
+        price[mentors + paired] = 0
+        # A leader's own seat with no move out of it (no other pair in `edges`): 0 too.
+        idle = np.ones(mentors + mentees, dtype=bool)
+        idle[owners] = False
+        price[idle] = np.minimum(price[idle], 0)
+        for _ in range(mentors + mentees + 1):
+            through = np.minimum.reduceat(length + price[target], heads)
+            lower = through < price[owners]
+            if not lower.any():
+                break
+            price[owners[lower]] = through[lower]
+        u = price[:mentors]
+        v = worth - price[node]
+        return u, v
+
+    def _assign(self, edges: Index, dense: bool = False, quick: bool = False) -> Index:
+        """The best assignment among `edges`: the indexes of the pairs chosen. `quick`
+        leaves out the columns for "not paired" when every leader can be paired anyway
+        (the same optimum, about half the columns)."""
         capacity = np.array([p.capacity for p in self.mentors], dtype=np.int64)
         first_column = np.concatenate(([0], np.cumsum(capacity)[:-1])).astype(np.int32)
         seats = int(capacity.sum())
         count = len(self.mentees)
+        mentor, mentee = self.mentor[edges], self.mentee[edges]
         # A mentor who takes n leaders is n columns; every leader also has a column of
         # their own meaning "not paired", so that a full matching always exists.
-        value = pair + self.wishes.astype(np.float64) * wish + self.soft + 1
+        value = self.value(edges).astype(np.float64)
+        which = edges
         if seats == len(self.mentors):  # everyone takes one leader: no copies needed
-            rows, columns = self.mentee, self.mentor
+            rows, columns = mentee, mentor
         else:
-            repeat = capacity[self.mentor]
-            rows = np.repeat(self.mentee, repeat)
+            repeat = capacity[mentor]
+            rows = np.repeat(mentee, repeat)
             seat = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-            columns = (np.repeat(first_column[self.mentor], repeat) + seat).astype(np.int32)
+            columns = (np.repeat(first_column[mentor], repeat) + seat).astype(np.int32)
             value = np.repeat(value, repeat)
-        if solver == "dense":
+            which = np.repeat(edges, repeat)
+        if dense:
             matrix = np.zeros((count, seats + count))
             matrix[rows, columns] = value
             matrix[np.arange(count), seats + np.arange(count)] = 1
             got_rows, got_columns = linear_sum_assignment(matrix, maximize=True)
         else:
-            rows = np.concatenate((rows, np.arange(count, dtype=np.int32)))
-            columns = np.concatenate((columns, seats + np.arange(count, dtype=np.int32)))
-            value = np.concatenate((value, np.ones(count)))
-            order = np.argsort(rows, kind="stable")
-            pointers = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
-            matrix = csr_matrix(
-                (value[order], columns[order].astype(np.int32), pointers.astype(np.int32)),
-                shape=(count, seats + count),
-            )
-            del rows, columns, value, order
-            got_rows, got_columns = min_weight_full_bipartite_matching(matrix, maximize=True)
+            got_rows, got_columns = _solve_sparse(rows, columns, value, count, seats, quick)
+        got_rows, got_columns = np.asarray(got_rows), np.asarray(got_columns)
+        paired = got_columns < seats
         owners = np.repeat(np.arange(len(self.mentors)), capacity)
-        return sorted(
-            (int(owners[c]), int(r))
-            for r, c in zip(got_rows.tolist(), got_columns.tolist(), strict=True)
-            if c < seats
-        )
+        mentor_of, mentee_of = owners[got_columns[paired]], got_rows[paired]
+        # Back from (mentor, leader) to the allowed pair: each pair is allowed once.
+        keys = self.mentor[which].astype(np.int64) * count + self.mentee[which]
+        order = np.argsort(keys, kind="stable")
+        wanted = mentor_of.astype(np.int64) * count + mentee_of
+        return np.sort(which[order[np.searchsorted(keys[order], wanted)]])
 
     # --- explaining -----------------------------------------------------------------------
 
@@ -359,10 +510,8 @@ class Graph:
         mentors: list[Person],
         mentees: list[Person],
         weeks: Weeks,
-        lost: Index,
-        sig_m: Index,
-        sig_e: Index,
-        count: int,
+        lost_m: NDArray[np.bool_],
+        lost_e: NDArray[np.bool_],
     ) -> None:
         for p in mentors:
             key = p.department.lower()
@@ -371,8 +520,12 @@ class Graph:
             key = p.department.lower()
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
-        self.degree_m = np.bincount(self.mentor, minlength=len(mentors))
-        self.degree_e = np.bincount(self.mentee, minlength=len(mentees))
+        # Counted a block at a time: bincount would widen all the pairs to 64 bits at once.
+        self.degree_m = np.zeros(len(mentors), dtype=np.int64)
+        self.degree_e = np.zeros(len(mentees), dtype=np.int64)
+        for begin in range(0, len(self.mentor), BATCH):
+            self.degree_m += np.bincount(self.mentor[begin : begin + BATCH], minlength=len(mentors))
+            self.degree_e += np.bincount(self.mentee[begin : begin + BATCH], minlength=len(mentees))
         below: dict[str, set[str]] = {}
         for person_id, above in self.chains.items():
             for boss in above:
@@ -380,15 +533,8 @@ class Graph:
         self.below = below
         self.teachers = {p.id: p for p in mentors}
         self.learners = {p.id: p for p in mentees}
-        if len(lost):
-            for role, sigs, side in (
-                ("mentor", sig_m, lost // count),
-                ("mentee", sig_e, lost % count),
-            ):
-                present = _distinct(side)
-                at = np.minimum(np.searchsorted(present, sigs), max(0, len(present) - 1))
-                hit = present[at] == sigs if len(present) else np.zeros(len(sigs), dtype=bool)
-                self.some_weeks.update((role, k) for k in np.flatnonzero(hit).tolist())
+        self.some_weeks.update(("mentor", int(k)) for k in np.flatnonzero(lost_m[self.sig_m]))
+        self.some_weeks.update(("mentee", int(k)) for k in np.flatnonzero(lost_e[self.sig_e]))
 
     def why(self, person: Person, index: int, role: str, full: bool) -> str:
         """Why someone is not paired, in words a coordinator can act on."""
@@ -431,72 +577,263 @@ class Graph:
         )
 
 
-def _overlaps(
-    spans: list[tuple[tuple[int, int], ...]],
-    mentor_sigs: Index,
-    mentee_sigs: Index,
-    count: int,
-    people: int,
-) -> tuple[Index, NDArray[np.float64]]:
-    """Signature pairs (mentor * count + mentee) whose start windows overlap, and by how much.
+class _Store:
+    """The allowed pairs, written block by block into arrays made once (and made larger
+    only if needed): the memory of a block's work is used again by the next block,
+    rather than left in pieces between the pairs kept."""
 
-    Windows are cut into pieces of at most PIECE minutes; then the pieces of one side
-    that can overlap a piece of the other lie in one sorted run, found by binary search.
+    def __init__(self, capacity: int, rank_type: type) -> None:
+        self.m = np.empty(capacity, dtype=np.int32)
+        self.e = np.empty(capacity, dtype=np.int32)
+        self.rank: NDArray[Any] = np.empty(capacity, dtype=rank_type)
+        self.size = 0
+
+    def add(self, m: Index, e: Index, rank: Index) -> None:
+        end = self.size + len(m)
+        if end > len(self.m):
+            grown = max(end, 2 * len(self.m))
+            for name in ("m", "e", "rank"):
+                old = getattr(self, name)
+                new = np.empty(grown, dtype=old.dtype)
+                new[: self.size] = old[: self.size]
+                setattr(self, name, new)
+        self.m[self.size : end] = m
+        self.e[self.size : end] = e
+        self.rank[self.size : end] = rank
+        self.size = end
+
+    def arrays(self) -> tuple[Small, Small, NDArray[Any]]:
+        # Views: pages past the end were never written, so they take no memory.
+        return self.m[: self.size], self.e[: self.size], self.rank[: self.size]
+
+
+def _solve_sparse(
+    rows: NDArray[Any],
+    columns: NDArray[Any],
+    value: NDArray[np.float64],
+    count: int,
+    seats: int,
+    quick: bool,
+) -> tuple[Index, Index]:
+    """The best full matching of the rows (leaders) to columns (seats, then each leader's
+    own "not paired" column)."""
+
+    def matrix(
+        rows: NDArray[Any], columns: NDArray[Any], value: NDArray[np.float64], width: int
+    ) -> csr_matrix:
+        order = np.argsort(rows, kind="stable")
+        pointers = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
+        return csr_matrix(
+            (value[order], columns[order].astype(np.int32), pointers.astype(np.int32)),
+            shape=(count, width),
+        )
+
+    if quick:
+        seated = matrix(rows, columns, value, seats)
+        if (maximum_bipartite_matching(seated, perm_type="column") >= 0).all():
+            got_rows, got_columns = min_weight_full_bipartite_matching(seated, maximize=True)
+            return np.asarray(got_rows), np.asarray(got_columns)
+        del seated
+    rows = np.concatenate((rows, np.arange(count, dtype=np.int32)))
+    columns = np.concatenate((columns, seats + np.arange(count, dtype=np.int32)))
+    value = np.concatenate((value, np.ones(count)))
+    got_rows, got_columns = min_weight_full_bipartite_matching(
+        matrix(rows, columns, value, seats + count), maximize=True
+    )
+    return np.asarray(got_rows), np.asarray(got_columns)
+
+
+class _Sweep:
+    """Pairs of calendars whose start windows overlap, and by how many minutes, found
+    in blocks of whole mentee calendars (so that memory stays bounded).
+
+    Windows are cut into pieces of at most PIECE minutes; then the mentor pieces that
+    can overlap a mentee piece lie in one sorted run, found by binary search.
     """
 
-    lengths = [b - a for s in (*mentor_sigs.tolist(), *mentee_sigs.tolist()) for a, b in spans[s]]
-    # Pieces about as long as most windows: few windows are cut, few candidates are false.
-    piece = int(min(PIECE, max(15, np.percentile(lengths, 90)))) if lengths else PIECE
+    def __init__(
+        self, table: SpanTable, mentor_sigs: Index, mentee_sigs: Index, count: int, people: int
+    ) -> None:
+        owners = table.owners()
+        is_m = np.zeros(count, dtype=bool)
+        is_m[mentor_sigs] = True
+        is_e = np.zeros(count, dtype=bool)
+        is_e[mentee_sigs] = True
+        sel_m, sel_e = is_m[owners], is_e[owners]
+        lengths = (table.b - table.a)[sel_m | sel_e]
+        # Pieces about as long as most windows: few windows are cut, few candidates are false.
+        self.piece = int(min(PIECE, max(15, np.percentile(lengths, 90)))) if len(lengths) else PIECE
+        own_m, a_m, b_m = _cut(owners[sel_m], table.a[sel_m], table.b[sel_m], self.piece)
+        order = np.argsort(a_m, kind="stable")
+        self.own_m = own_m[order]
+        self.a_m, self.b_m = a_m[order].astype(np.int32), b_m[order].astype(np.int32)
+        self.own_e, self.a_e, self.b_e = _cut(
+            owners[sel_e], table.a[sel_e], table.b[sel_e], self.piece
+        )
+        self.low = np.searchsorted(self.a_m, self.a_e - self.piece, side="right")
+        counts = np.searchsorted(self.a_m, self.b_e, side="left") - self.low
+        self.counts = counts
+        self.ends = np.cumsum(counts)
+        self.total = int(self.ends[-1]) if len(counts) else 0
+        if self.total > MAX_CANDIDATES:  # refuse before the memory is spent, not after
+            # About half the windows that may overlap do, in generated rosters.
+            raise UsageError(_too_big(people, self.total // 2, about="roughly "))
+        self.count = count
+        self.reached = 0
 
-    def pieces(sigs: Index) -> tuple[Index, Index, Index]:
-        owner = [s for s in sigs.tolist() for _ in spans[s]]
-        a = [span[0] for s in sigs.tolist() for span in spans[s]]
-        b = [span[1] for s in sigs.tolist() for span in spans[s]]
-        own, start, end = (np.array(x, dtype=np.int64) for x in (owner, a, b))
-        parts = -(-(end - start) // piece)
-        own = np.repeat(own, parts)
-        base = np.repeat(start, parts)
-        step = np.arange(len(own)) - np.repeat(np.cumsum(parts) - parts, parts)
-        first = base + step * piece
-        return own, first, np.minimum(first + piece, np.repeat(end, parts))
+    def done(self) -> float:
+        """The share of the candidates looked at."""
+        return self.reached / self.total if self.total else 1.0
 
-    own_m, a_m, b_m = pieces(mentor_sigs)
-    own_e, a_e, b_e = pieces(mentee_sigs)
-    order = np.argsort(a_m, kind="stable")
-    own_m, a_m, b_m = own_m[order], a_m[order], b_m[order]
-    low = np.searchsorted(a_m, a_e - piece, side="right")
-    high = np.searchsorted(a_m, b_e, side="left")
-    counts = high - low
-    if int(counts.sum()) > 4 * MAX_EDGES:  # refuse before the memory is spent, not after
-        raise UsageError(_too_big(people, int(counts.sum()) // 3, about="roughly "))
-    found: list[Index] = []
-    overlap: list[NDArray[np.int64]] = []
-    ends = np.cumsum(counts)
-    begin = 0
-    while begin < len(counts):
-        limit = (ends[begin - 1] if begin else 0) + BATCH
-        stop = max(begin + 1, int(np.searchsorted(ends, limit, side="right")))
-        chunk = counts[begin:stop]
-        e_rep = np.repeat(np.arange(begin, stop), chunk)
-        offset = np.arange(len(e_rep)) - np.repeat(np.cumsum(chunk) - chunk, chunk)
-        m_rep = np.repeat(low[begin:stop], chunk) + offset
-        length = np.minimum(b_m[m_rep], b_e[e_rep]) - np.maximum(a_m[m_rep], a_e[e_rep])
-        keep = length > 0
-        found.append(own_m[m_rep[keep]] * count + own_e[e_rep[keep]])
-        overlap.append(length[keep])
-        begin = stop
-        if sum(len(f) for f in found) > 2 * MAX_EDGES:
-            raise UsageError(_too_big(people, 2 * MAX_EDGES, about="more than "))
-    if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    every = np.concatenate(found)
-    order = np.argsort(every, kind="stable")
-    every = every[order]
-    if not len(every):
-        return every, np.zeros(0, dtype=np.float64)
-    starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
-    sums = np.add.reduceat(np.concatenate(overlap)[order], starts)
-    return every[starts], sums.astype(np.float64)
+    def blocks(self) -> Iterator[tuple[Index, Index, Index]]:
+        """(mentor calendar, mentee calendar, minutes both can start) of each pair."""
+        n = len(self.counts)
+        if not n:
+            return
+        heads = np.flatnonzero(np.concatenate(([True], self.own_e[1:] != self.own_e[:-1])))
+        cuts = np.append(heads, n)  # a block ends where a mentee calendar does
+        before = np.concatenate(([0], self.ends))[cuts]
+        begin = 0
+        while begin < n:
+            start = int(self.ends[begin - 1]) if begin else 0
+            k = int(np.searchsorted(before, start + BATCH, side="right")) - 1
+            stop = int(cuts[k])
+            if stop <= begin:
+                stop = int(cuts[np.searchsorted(cuts, begin, side="right")])
+            chunk = self.counts[begin:stop]
+            # Mentor pieces of a mentee piece are a run: numbered on from its first.
+            m_rep = np.arange(int(chunk.sum()), dtype=np.int64)
+            m_rep += np.repeat(self.low[begin:stop] - (np.cumsum(chunk) - chunk), chunk)
+            length = np.minimum(self.b_m[m_rep], np.repeat(self.b_e[begin:stop], chunk))
+            length -= np.maximum(self.a_m[m_rep], np.repeat(self.a_e[begin:stop], chunk))
+            keep = length > 0
+            # One number per candidate: the pair of calendars, then the minutes (< 2**15).
+            packed = self.own_m[m_rep[keep]] * self.count
+            packed += np.repeat(self.own_e[begin:stop], chunk)[keep]
+            packed <<= 15
+            packed |= length[keep]
+            del m_rep, length, keep
+            packed.sort()
+            key = packed >> 15
+            self.reached = int(self.ends[stop - 1])
+            begin = stop
+            if not len(key):
+                continue
+            heads_k = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+            spare = np.add.reduceat(packed & 0x7FFF, heads_k)
+            key = key[heads_k]
+            yield key // self.count, key % self.count, spare
+
+
+def _cut(owner: Index, a: Index, b: Index, piece: int) -> tuple[Index, Index, Index]:
+    """Windows cut into pieces of at most `piece` minutes, in the same order."""
+    parts = -(-(b - a) // piece)
+    own = np.repeat(owner, parts)
+    base = np.repeat(a, parts)
+    step = np.arange(len(own)) - np.repeat(np.cumsum(parts) - parts, parts)
+    first = base + step * piece
+    return own, first, np.minimum(first + piece, np.repeat(b, parts))
+
+
+class _Spread:
+    """From pairs of calendars to the pairs of people who have them."""
+
+    def __init__(self, sig_m: Index, sig_e: Index, count: int) -> None:
+        self.order_m = np.argsort(sig_m, kind="stable")
+        self.order_e = np.argsort(sig_e, kind="stable")
+        self.per_m = np.bincount(sig_m, minlength=count)
+        self.per_e = np.bincount(sig_e, minlength=count)
+        self.first_m = np.concatenate(([0], np.cumsum(self.per_m)[:-1]))
+        self.first_e = np.concatenate(([0], np.cumsum(self.per_e)[:-1]))
+        self.place_e = np.empty(len(sig_e), dtype=np.int64)  # where each mentee is in order_e
+        self.place_e[self.order_e] = np.arange(len(sig_e))
+
+    def best(self, e: Index, rank: Index, top: int) -> NDArray[np.bool_]:
+        """The pairs among each leader's CHOICES best (more when ranks are equal). The
+        leaders of a block are neighbours in `order_e`: a small table of counts per rank."""
+        if not len(e):
+            return np.zeros(0, dtype=bool)
+        local = self.place_e[e]
+        low = int(local.min())
+        local -= low
+        rows, width = int(local.max()) + 1, top + 1
+        if rows * width > 16 * BATCH:  # a huge block of one calendar: sort instead
+            order = np.lexsort((-rank, e))
+            ordered = e[order]
+            head = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+            place = np.arange(len(order)) - np.repeat(head, np.diff(np.append(head, len(order))))
+            sorted_ = np.zeros(len(e), dtype=bool)
+            sorted_[order[place < CHOICES]] = True
+            return sorted_
+        down = top - rank  # 0 for the best rank
+        counts = np.bincount(local * width + down, minlength=rows * width).reshape(rows, width)
+        enough = np.cumsum(counts, axis=1) >= CHOICES
+        reach = np.where(enough[:, -1], enough.argmax(axis=1), width - 1)
+        chosen: NDArray[np.bool_] = down <= reach[local]
+        return chosen
+
+    def size(self, left: Index, right: Index) -> int:
+        return int((self.per_m[left] * self.per_e[right]).sum())
+
+    def pairs(self, left: Index, right: Index, spare: Index) -> tuple[Index, Index, Index]:
+        cm, ce = self.per_m[left], self.per_e[right]
+        sizes = cm * ce
+        if not len(sizes) or int(sizes.max()) == 1:  # one person a calendar: the common case
+            return self.order_m[self.first_m[left]], self.order_e[self.first_e[right]], spare
+        total = int(sizes.sum())
+        which = np.repeat(np.arange(len(sizes)), sizes)
+        step = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        across = ce[which]
+        m = self.order_m[self.first_m[left[which]] + step // across]
+        e = self.order_e[self.first_e[right[which]] + step % across]
+        return m, e, spare[which]
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """A table of each calendar's windows (-1 where it has fewer), to check many
+    pairs of calendars at once."""
+
+    table: NDArray[np.int32]
+
+    @classmethod
+    def of(cls, spans: SpanTable) -> _Windows:
+        widths = np.diff(spans.first)
+        widest = int(widths.max()) if len(widths) else 0
+        table = np.full((len(spans), max(1, widest), 2), -1, dtype=np.int32)
+        owners = spans.owners()
+        column = np.arange(len(owners)) - np.repeat(spans.first[:-1], widths)
+        table[owners, column, 0] = spans.a
+        table[owners, column, 1] = spans.b
+        return cls(table)
+
+    def overlap(self, left: Index, right: Index) -> NDArray[np.bool_]:
+        """For each pair of calendars, whether their windows overlap."""
+        found = np.zeros(len(left), dtype=bool)
+        for begin in range(0, len(left), BATCH // 4):
+            one = self.table[left[begin : begin + BATCH // 4]]
+            two = self.table[right[begin : begin + BATCH // 4]]
+            low = np.maximum(one[:, :, None, 0], two[:, None, :, 0])
+            high = np.minimum(one[:, :, None, 1], two[:, None, :, 1])
+            found[begin : begin + BATCH // 4] = (low < high).any(axis=(1, 2))
+        return found
+
+
+def _moves(first: SpanTable, other: SpanTable) -> tuple[Index, NDArray[np.bool_]]:
+    """For each calendar, how far its windows moved from `first` to `other` when they all
+    moved alike, and whether they did not (a clock changed within the week, or a window
+    was cut at the week's edge). Two calendars that moved alike overlap as before."""
+    n_f, n_o = np.diff(first.first), np.diff(other.first)
+    odd: NDArray[np.bool_] = np.not_equal(n_f, n_o)
+    shift = np.zeros(len(n_f), dtype=np.int64)
+    has = np.flatnonzero(~odd & (n_f > 0))
+    shift[has] = other.a[other.first[has]] - first.a[first.first[has]]
+    sel_o, sel_f = np.repeat(~odd, n_o), np.repeat(~odd, n_f)
+    owner = other.owners()[sel_o]
+    differs = other.a[sel_o] - first.a[sel_f] != shift[owner]
+    differs |= other.b[sel_o] - first.b[sel_f] != shift[owner]
+    odd[owner[differs]] = True
+    return shift, odd
 
 
 def _shift(first: dt.datetime, other: dt.datetime) -> int:
@@ -507,55 +844,12 @@ def _shift(first: dt.datetime, other: dt.datetime) -> int:
     return -change
 
 
-def _still_overlap(spans: list[Spans], left: Index, right: Index) -> NDArray[np.bool_]:
-    """For each signature pair, whether their windows of this kind of week overlap."""
-    widest = max((len(s) for s in spans), default=0)
-    if widest == 0:
-        return np.zeros(len(left), dtype=bool)
-    table = np.full((len(spans), widest, 2), -1, dtype=np.int32)
-    for sig, windows in enumerate(spans):
-        if windows:
-            table[sig, : len(windows)] = windows
-    found = np.zeros(len(left), dtype=bool)
-    starts_, ends = table[:, :, 0], table[:, :, 1]
-    for p in range(widest):
-        a0, a1 = starts_[left, p], ends[left, p]
-        for q in range(widest):
-            b0, b1 = starts_[right, q], ends[right, q]
-            found |= np.maximum(a0, b0) < np.minimum(a1, b1)
-    return found
-
-
 def _distinct(values: Index) -> Index:
     """Sorted distinct values (by sorting: faster than hashing for these arrays)."""
     ordered = np.sort(values)
     if not len(ordered):
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-
-
-def _expand(
-    sig_m_of: Index, sig_e_of: Index, spare: NDArray[np.float64], sig_m: Index, sig_e: Index
-) -> tuple[Index, Index, NDArray[np.float64]]:
-    """From signature pairs to the pairs of people who have them."""
-    count = int(max(sig_m.max(), sig_e.max())) + 1
-    order_m = np.argsort(sig_m, kind="stable")
-    order_e = np.argsort(sig_e, kind="stable")
-    per_m = np.bincount(sig_m, minlength=count)
-    per_e = np.bincount(sig_e, minlength=count)
-    first_m = np.concatenate(([0], np.cumsum(per_m)[:-1]))
-    first_e = np.concatenate(([0], np.cumsum(per_e)[:-1]))
-    cm, ce = per_m[sig_m_of], per_e[sig_e_of]
-    sizes = cm * ce
-    total = int(sizes.sum())
-    if total > MAX_EDGES * 2:
-        raise UsageError(_too_big(len(sig_m) + len(sig_e), total, about="up to "))
-    which = np.repeat(np.arange(len(sizes)), sizes)
-    step = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    across = ce[which]
-    m = order_m[first_m[sig_m_of[which]] + step // across]
-    e = order_e[first_e[sig_e_of[which]] + step % across]
-    return m, e, spare[which]
 
 
 def _too_big(people: int, pairs: int, about: str = "") -> str:
@@ -587,6 +881,33 @@ def reporting_chains(people: Sequence[Person]) -> dict[str, tuple[str, ...]]:
     return chains
 
 
+class _Lines:
+    """Whether two people are in one reporting line: a bit table by a hash of the pair
+    rules most pairs out at once; the few it cannot are looked up exactly."""
+
+    BITS = 24
+
+    def __init__(self, lines: Index, people: int) -> None:
+        self.lines = lines
+        self.people = people
+        self.table = np.zeros(1 << self.BITS, dtype=bool)
+        self.table[self._hash(lines)] = True
+
+    def _hash(self, keys: Index) -> Index:
+        mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        return (mixed >> np.uint64(64 - self.BITS)).astype(np.int64)
+
+    def related(self, a: Index, b: Index) -> NDArray[np.bool_]:
+        found = np.zeros(len(a), dtype=bool)
+        if not self.lines.size:
+            return found
+        keys = a * self.people + b
+        maybe = np.flatnonzero(self.table[self._hash(keys)])
+        at = np.minimum(np.searchsorted(self.lines, keys[maybe]), len(self.lines) - 1)
+        found[maybe] = self.lines[at] == keys[maybe]
+        return found
+
+
 def _reporting_lines(chains: dict[str, tuple[str, ...]], index: dict[str, int]) -> Index:
     """Sorted keys (person * N + person) of every two people where one is above the
     other in the reporting line, both ways round."""
@@ -602,30 +923,57 @@ def _reporting_lines(chains: dict[str, tuple[str, ...]], index: dict[str, int]) 
     return np.unique(np.array(keys, dtype=np.int64))
 
 
-def _wishes(
-    mentors: list[Person], mentees: list[Person], m: Index, e: Index, topics: _Topics
-) -> Index:
-    """How many of each leader's wishes each allowed mentor can teach."""
-    wished = sorted({w for p in mentees for w in p.wants})
-    number = {w: k for k, w in enumerate(wished)}
-    teachers: dict[str, list[int]] = {}
-    for i, p in enumerate(mentors):
-        for unit in {u for item in p.offers for u in topics.units(item)}:
-            teachers.setdefault(unit, []).append(i)
-    covers = np.zeros((len(mentors), max(1, len(wished))), dtype=bool)
-    for k, wish in enumerate(wished):
-        for unit in topics.units(wish):
-            covers[teachers.get(unit, []), k] = True
-    widest = max((len(dict.fromkeys(p.wants)) for p in mentees), default=0)
-    wants = np.full((len(mentees), max(1, widest)), -1, dtype=np.int64)
-    for j, p in enumerate(mentees):
-        for k, w in enumerate(dict.fromkeys(p.wants)):
-            wants[j, k] = number[w]
-    total = np.zeros(len(m), dtype=np.int64)
-    for k in range(wants.shape[1]):
-        wish = wants[e, k]
-        total += (wish >= 0) & covers[m, np.maximum(wish, 0)]
-    return total
+class _Wishes:
+    """How many of each leader's wishes each mentor can teach: a table by what the
+    mentor offers and what the leader wants (few distinct lists in a large roster)."""
+
+    def __init__(self, mentors: list[Person], mentees: list[Person], topics: _Topics) -> None:
+        offered: dict[frozenset[str], int] = {}
+        self.offer_of = np.array(
+            [
+                offered.setdefault(
+                    frozenset(u for item in p.offers for u in topics.units(item)), len(offered)
+                )
+                for p in mentors
+            ],
+            dtype=np.int64,
+        )
+        wanted: dict[tuple[str, ...], int] = {}
+        self.want_of = np.array(
+            [wanted.setdefault(tuple(sorted(set(p.wants))), len(wanted)) for p in mentees],
+            dtype=np.int64,
+        )
+        self.most = max((len(w) for w in wanted), default=0)
+        units = {w: topics.units(w) for wants in wanted for w in wants}
+        self.table = np.zeros(0, dtype=np.int64)
+        if len(offered) * len(wanted) <= 4 * BATCH:
+            # Which wish each offer list covers, times which wishes each want list holds.
+            wishes = {w: k for k, w in enumerate(sorted(units))}
+            covers = np.zeros((len(offered), max(1, len(wishes))), dtype=np.int64)
+            for units_offered, row in offered.items():
+                for w, k in wishes.items():
+                    covers[row, k] = bool(units[w] & units_offered)
+            holds = np.zeros((max(1, len(wanted)), max(1, len(wishes))), dtype=np.int64)
+            for wants, column in wanted.items():
+                holds[column, [wishes[w] for w in wants]] = 1
+            self.table = (covers @ holds.T).ravel()
+            self.offer_of *= max(1, len(wanted))
+        else:  # nearly every mentor offers something else: count per pair instead
+            self.offers = list(offered)
+            self.wants = list(wanted)
+            self.units = units
+
+    def count(self, m: Index, e: Index) -> Index:
+        if self.table.size:
+            found: Index = self.table[self.offer_of[m] + self.want_of[e]]
+            return found
+        return np.array(
+            [
+                sum(1 for w in self.wants[k] if self.units[w] & self.offers[i])
+                for i, k in zip(self.offer_of[m].tolist(), self.want_of[e].tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import datetime as dt
 import itertools
+import re
 import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,9 +25,9 @@ from generator.loader import load_project
 from generator.match import match
 from generator.model import Matching, MatchingWeights, Programme
 from generator.pairs import write_pairs
-from generator.roster import read_roster
+from generator.roster import Slot, read_roster
 from generator.schema import schema_for
-from generator.windows import Weeks
+from generator.windows import SpanTable, Weeks
 
 from .conftest import ACME, FIXTURES
 
@@ -501,3 +502,125 @@ def test_an_unknown_wish_is_one_note_with_its_rows(tmp_path: Path) -> None:
         "rows 3, 4, 5 and 2 more rows: wants 'dashbords' is neither a topic id nor a tag of "
         "the library (did you mean 'dashboards'?); it only matches the same word",
     )
+
+
+# --- at scale: the same optimum, found by pricing ------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=rosters())
+def test_pricing_finds_the_brute_force_optimum_from_one_choice_a_leader(
+    people: list[dict[str, object]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Every roster solved the way the largest are: among each leader's best pair only,
+    # then priced against every allowed pair until nothing left out would do better.
+    path = write(people, tmp_path_factory.mktemp("priced") / "roster.csv")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(match_module, "DIRECT", 0)
+        patch.setattr(match_module, "CHOICES", 1)
+        result = match(read_roster(path), SPRING)
+    weeks = list(Weeks.of(SPRING, ZONES).starts)
+    assert result.objective == brute_force(people, weeks, 60)
+
+
+def test_pricing_and_solving_at_once_agree_on_a_generated_roster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_roster(tmp_path / "roster.csv", 600, seed=5)
+    roster = read_roster(path)
+    direct = match(roster, DEFAULT)
+    monkeypatch.setattr(match_module, "DIRECT", 0)
+    monkeypatch.setattr(match_module, "CHOICES", 2)
+    rounds: list[int] = []
+    solve = match_module.Graph.solve
+
+    def counted(graph: match_module.Graph, solver: match_module.Solver = "sparse") -> list:
+        chosen = solve(graph, solver)
+        rounds.append(graph.rounds)
+        return chosen
+
+    monkeypatch.setattr(match_module.Graph, "solve", counted)
+    priced = match(roster, DEFAULT)
+    assert priced.objective == direct.objective
+    assert priced.objective[0] > 200
+    assert rounds[0] > 1  # two choices a leader were not enough: pricing added pairs
+    # Every pair priced is allowed: another department, a common window every week.
+    for pair in priced.pairs:
+        assert pair.mentor.department != pair.mentee.department
+        assert len(pair.dates) == len(Weeks.of(DEFAULT, ZONES).starts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    calendars=st.lists(
+        st.tuples(
+            st.sampled_from((*ZONES, "Australia/Lord_Howe", "America/Sao_Paulo")),
+            st.lists(
+                st.tuples(st.integers(0, 6), st.integers(0, 1439), st.integers(1, 1440)).map(
+                    lambda s: (s[0], min(s[1], s[2] - 1), max(s[2], s[1] + 1))
+                ),
+                min_size=0,
+                max_size=3,
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    week=st.integers(0, 52),
+    minutes=st.sampled_from((30, 60, 90)),
+)
+def test_the_windows_of_many_calendars_at_once_are_those_of_each(
+    calendars: list[tuple[str, list[tuple[int, int, int]]]], week: int, minutes: int
+) -> None:
+    monday = dt.datetime(2027, 1, 4, tzinfo=ZoneInfo("Europe/London")) + dt.timedelta(weeks=week)
+    start = monday.astimezone(dt.UTC)
+    keys = [(zone, tuple(Slot(*s) for s in slots)) for zone, slots in calendars]
+    (table,) = SpanTable.weeks(keys, (start,), minutes)
+    for k, (zone, slots) in enumerate(keys):
+        # Day by day on the clock of `zone`, independent of the table's arithmetic.
+        free_at = free_minutes(zone, [(s.weekday, s.start, s.end) for s in slots], start)
+        runs = np.lib.stride_tricks.sliding_window_view(free_at, minutes).all(axis=1)
+        expected = np.flatnonzero(runs[1440 : 1440 + 7 * 1440])
+        got = [m for a, b in table[k] for m in range(a, b)]
+        assert got == expected.tolist(), (zone, slots)
+
+
+def test_a_roster_with_too_many_overlaps_is_refused_before_they_are_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The windows that may overlap are counted first (cheaply): far too many, and the
+    # roster is refused before the pairs take the memory, with the size to split it into.
+    monkeypatch.setattr(match_module, "MAX_EDGES", 25)
+    monkeypatch.setattr(match_module, "MAX_CANDIDATES", 100)
+    path = write_roster(tmp_path / "roster.csv", 200, seed=3)
+    with pytest.raises(UsageError) as caught:
+        match(read_roster(path), DEFAULT)
+    found = re.fullmatch(
+        r"the roster of 200 people allows roughly ([\d,]+) possible pairs, more than can be "
+        r"weighed at once \(25\); split it into rosters of at most about (\d+) people \(by "
+        r"region or business unit, keeping together the people who should meet\) and match "
+        r"each one",
+        str(caught.value),
+    )
+    assert found, str(caught.value)
+    pairs, size = int(found[1].replace(",", "")), int(found[2])
+    assert pairs > 50 and size < 200  # the parts are small enough to be weighed
+
+
+def test_a_roster_found_too_big_while_its_pairs_are_listed_is_refused_with_an_estimate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pairs are listed a block of leaders at a time; the count is projected from the
+    # share of the roster looked at when the limit is passed.
+    monkeypatch.setattr(match_module, "MAX_EDGES", 60)
+    monkeypatch.setattr(match_module, "BATCH", 50)
+    path = write_roster(tmp_path / "roster.csv", 200, seed=3)
+    with pytest.raises(UsageError) as caught:
+        match(read_roster(path), DEFAULT)
+    found = re.fullmatch(
+        r"the roster of 200 people allows roughly ([\d,]+) possible pairs, more than can be "
+        r"weighed at once \(60\); split it into rosters of at most about (\d+) people .*",
+        str(caught.value),
+    )
+    assert found, str(caught.value)
+    assert int(found[1].replace(",", "")) > 60
