@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import hashlib
+import os
 import re
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -35,7 +38,14 @@ from .errors import BuildError
 from .layers import files_in
 from .markup import md_escape
 from .model import WEEKDAYS, Event, Handout, Project, PublicHolidays, Source, Topic
-from .sandbox import Budget, DataSandbox, RenderBudgetExceeded, budgeted_range, limited_output
+from .sandbox import (
+    Budget,
+    DataSandbox,
+    RenderBudgetExceeded,
+    budgeted_range,
+    install_translations,
+    limited_output,
+)
 from .schedule import Timeline
 
 _CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?![(\[])")
@@ -117,7 +127,7 @@ class Renderer:
         self.html_env = DataSandbox(autoescape=_is_html, **common)
         for env in (self.markdown_env, self.html_env):
             env.policies["ext.i18n.trimmed"] = True
-            env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
+            install_translations(env, self.translations)
             env.filters.update(self._filters())
             env.globals.update(self._globals())
             env.globals["range"] = budgeted_range
@@ -263,6 +273,11 @@ class Renderer:
 
     # --- rendering --------------------------------------------------------------------
 
+    def keep_compiled(self, folder: Path) -> None:
+        """Keep compiled templates in `folder` for the next build (see `CompiledTemplates`)."""
+        for kind, env in (("markdown", self.markdown_env), ("html", self.html_env)):
+            env.bytecode_cache = CompiledTemplates(folder, kind)
+
     def batch(self) -> AbstractContextManager[None]:
         """Many renders under one watchdog (see `Budget.watching`)."""
         return Budget.watching()
@@ -320,6 +335,74 @@ class Renderer:
             for path in files_in(folder, folder):
                 found.setdefault(path.relative_to(folder).as_posix(), path)
         return [found[k] for k in sorted(found)]
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled by an earlier build, kept in the output folder's `.mentorkit/`.
+
+    Each is filed under a digest of everything its code depends on: the template's own text
+    and name, the environment it was compiled for (Markdown or HTML, escaping, whitespace
+    rules, extensions) and the versions of Jinja and Python. A template that changed in any
+    way has another digest, so it is compiled afresh: the cache never gives old code.
+    """
+
+    def __init__(self, folder: Path, kind: str) -> None:
+        self.folder = folder
+        self.kind = kind
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        autoescape = environment.autoescape
+        escapes = autoescape(name) if callable(autoescape) else autoescape
+        settings = (
+            self.kind,
+            jinja2.__version__,
+            escapes,
+            environment.finalize is not None,
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.keep_trailing_newline,
+            environment.newline_sequence,
+            environment.optimized,
+            environment.is_async,
+            sorted(environment.extensions),
+            environment.policies["compiler.ascii_str"],
+            environment.policies.get("ext.i18n.trimmed"),
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+            environment.line_comment_prefix,
+        )
+        hasher = hashlib.sha256(repr(settings).encode())
+        hasher.update(f"\0{name}\0{filename}\0".encode())
+        hasher.update(source.encode())
+        key = hasher.hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, key, key)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self.folder / bucket.key
+        try:
+            with path.open("rb") as file:
+                bucket.load_bytecode(file)
+        except (OSError, ValueError, EOFError, TypeError):
+            bucket.reset()  # missing or unreadable: compiled again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        except OSError:
+            return  # a cache that cannot be written only costs the next build the compiling
+        try:
+            with os.fdopen(handle, "wb") as file:
+                bucket.write_bytecode(file)
+            os.replace(temporary, self.folder / bucket.key)
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _describe_error(error: BaseException) -> str:
