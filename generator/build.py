@@ -40,6 +40,7 @@ log = logging.getLogger("mentorkit")
 OUTPUTS = ALL_OUTPUTS
 MANIFEST = ".mentorkit/manifest.json"
 PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
+COMPILED = "templates"  # under .mentorkit/: compiled templates, kept for the next build
 
 
 class Reporter(Protocol):
@@ -133,6 +134,9 @@ def build(
     project, timeline, plan = renderer.project, renderer.timeline, renderer.plan
     gettext = renderer.gettext
     report.project = project
+    marker = options.out / MARKER
+    if marker.is_dir() and not marker.is_symlink():  # a folder of ours: keep compiled code
+        renderer.keep_compiled(marker / COMPILED)
     with renderer.batch():
         markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
@@ -163,6 +167,7 @@ def build(
         pdfs.wait()
         if "pdf" in wanted:
             report.timings["pdf"] = pdfs.seconds
+            report.timings["pdf-jobs"] = pdfs.job_seconds
             report.pdf_pages = pdfs.pages
             report.pdf_rendered = pdfs.rendered
             report.notes.extend(sorted(pdfs.notes))
@@ -414,6 +419,7 @@ class _PdfRun:
         self.rendered = 0
         self.reused = 0
         self.seconds = 0.0
+        self.job_seconds = 0.0  # the jobs' own time, where they ran
         self.notes: list[str] = []
         self._started = time.perf_counter()
         if not jobs:
@@ -450,6 +456,7 @@ class _PdfRun:
                 result.write(self.target)
                 self.pages += result.pages
                 self.rendered += 1
+                self.job_seconds += result.seconds
                 self.notes.extend(result.notes)
         except MentorkitError:
             raise

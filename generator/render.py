@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 from babel.dates import (
     format_date,
     format_datetime,
@@ -113,6 +114,7 @@ class Renderer:
         self.gettext = self.translations.gettext
         self.vocabulary = vocabulary(self.gettext, self.locale)
         self._formatted: dict[tuple[Any, ...], str] = {}
+        self._babel_locale = Locale.parse(self.locale)
         loader = ContainedLoader(project.template_dirs)
         common: dict[str, Any] = {
             "loader": loader,
@@ -209,8 +211,6 @@ class Renderer:
 
     def holiday_region(self, value: PublicHolidays) -> str:
         """`England (United Kingdom)` or `Ireland`: whose public holidays are skipped."""
-        from babel import Locale
-
         country = Locale.parse(self.locale).territories.get(value.country, value.country)
         if value.subdivision is None:
             return str(country)
@@ -233,10 +233,12 @@ class Renderer:
         """Babel's formatting, remembered: the same dates and times fill many pages."""
         # Aware times are equal when they are the same instant, even in different zones:
         # the zone is part of the key, since it changes what is printed.
-        key = (function, value, repr(getattr(value, "tzinfo", None)), style)
+        key = (function, value, getattr(value, "tzinfo", None), style)
         text = self._formatted.get(key)
         if text is None:
-            text = self._formatted[key] = str(function(value, format=style, locale=self.locale))
+            text = self._formatted[key] = str(
+                function(value, format=style, locale=self._babel_locale)
+            )
         return text
 
     def duration(self, minutes: int) -> str:
@@ -400,7 +402,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         try:
             with os.fdopen(handle, "wb") as file:
                 bucket.write_bytecode(file)
-            os.replace(temporary, self.folder / bucket.key)
+            Path(temporary).replace(self.folder / bucket.key)
         except OSError:
             Path(temporary).unlink(missing_ok=True)
 

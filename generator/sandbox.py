@@ -28,9 +28,8 @@ from typing import Any
 
 from jinja2.environment import TemplateModule
 from jinja2.runtime import LoopContext, Macro, Undefined
-from jinja2.utils import pass_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import Cycler, Joiner, Namespace
+from jinja2.utils import Cycler, Joiner, Namespace, pass_context
 from markupsafe import Markup
 from pydantic import BaseModel
 
