@@ -25,6 +25,7 @@ from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
+from .markup import kept_conversions
 from .model import ALL_OUTPUTS, Output, Project
 from .outputs import MARKER, STAGING_PREFIX, output_folder
 from .render import Renderer
@@ -41,6 +42,7 @@ OUTPUTS = ALL_OUTPUTS
 MANIFEST = ".mentorkit/manifest.json"
 PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
 COMPILED = "templates"  # under .mentorkit/: compiled templates, kept for the next build
+CONVERTED = "html.json"  # under .mentorkit/: Markdown converted for print, kept likewise
 
 
 class Reporter(Protocol):
@@ -153,7 +155,8 @@ def build(
         jobs: list[pdf.PrintJob] = []
         if "pdf" in wanted:
             t = time.perf_counter()
-            with renderer.batch():
+            converted = marker / CONVERTED if marker.is_dir() and not marker.is_symlink() else None
+            with renderer.batch(), kept_conversions(converted):
                 jobs = pdf.prepare(renderer, markdown, plan.artefacts)
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
