@@ -153,10 +153,11 @@ def build(
         manifest = _read_manifest(out)
         new_manifest: dict[str, Any] = {"mentorkit": __version__}
         jobs: list[pdf.PrintJob] = []
+        conversions = None
         if "pdf" in wanted:
             t = time.perf_counter()
             converted = marker / CONVERTED if marker.is_dir() and not marker.is_symlink() else None
-            with renderer.batch(), kept_conversions(converted):
+            with renderer.batch(), kept_conversions(converted, save=False) as conversions:
                 jobs = pdf.prepare(renderer, markdown, plan.artefacts)
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
@@ -230,6 +231,10 @@ def build(
                 project_path, project, options, wanted, report, before
             )
         _write_manifest(out, manifest, new_manifest, wanted)
+        # Kept for the next build only now, when everything succeeded.
+        renderer.save_compiled()
+        if conversions is not None:
+            conversions.save()
     report.timings["total"] = time.perf_counter() - started
     return report
 

@@ -336,9 +336,10 @@ _KEPT: ContextVar[KeptConversions | None] = ContextVar("kept_conversions", defau
 
 
 @contextmanager
-def kept_conversions(path: Path | None) -> Iterator[KeptConversions | None]:
+def kept_conversions(path: Path | None, *, save: bool = True) -> Iterator[KeptConversions | None]:
     """Within: `to_html` uses (and adds to) the conversions kept at `path`; saved on the way
-    out when everything went well. None: convert everything, keep nothing."""
+    out when everything went well (or later by the caller: `save=False`). None: convert
+    everything, keep nothing."""
     if path is None:
         yield None
         return
@@ -348,4 +349,5 @@ def kept_conversions(path: Path | None) -> Iterator[KeptConversions | None]:
         yield kept
     finally:
         _KEPT.reset(token)
-    kept.save()
+    if save:
+        kept.save()

@@ -276,9 +276,16 @@ class Renderer:
     # --- rendering --------------------------------------------------------------------
 
     def keep_compiled(self, folder: Path) -> None:
-        """Keep compiled templates in `folder` for the next build (see `CompiledTemplates`)."""
+        """Use the templates compiled into `folder` by an earlier build, and keep this
+        build's there when it calls `save_compiled` (see `CompiledTemplates`)."""
         for kind, env in (("markdown", self.markdown_env), ("html", self.html_env)):
             env.bytecode_cache = CompiledTemplates(folder, kind)
+
+    def save_compiled(self) -> None:
+        """Write the templates compiled in this build (once it succeeded)."""
+        for env in (self.markdown_env, self.html_env):
+            if isinstance(env.bytecode_cache, CompiledTemplates):
+                env.bytecode_cache.save()
 
     def batch(self) -> AbstractContextManager[None]:
         """Many renders under one watchdog (see `Budget.watching`)."""
@@ -351,6 +358,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def __init__(self, folder: Path, kind: str) -> None:
         self.folder = folder
         self.kind = kind
+        self.compiled: dict[str, bytes] = {}  # written by `save`, when the build succeeded
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
@@ -394,17 +402,24 @@ class CompiledTemplates(jinja2.BytecodeCache):
             bucket.reset()  # missing or unreadable: compiled again
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        except OSError:
-            return  # a cache that cannot be written only costs the next build the compiling
-        try:
-            with os.fdopen(handle, "wb") as file:
-                bucket.write_bytecode(file)
-            Path(temporary).replace(self.folder / bucket.key)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+    def save(self) -> None:
+        """Write what was compiled; a cache that cannot be written only costs the next
+        build the compiling."""
+        for key, code in self.compiled.items():
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            except OSError:
+                return
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(code)
+                Path(temporary).replace(self.folder / key)
+            except OSError:
+                Path(temporary).unlink(missing_ok=True)
+        self.compiled.clear()
 
 
 def _describe_error(error: BaseException) -> str:

@@ -202,7 +202,9 @@ def test_compiled_templates_are_reused_and_never_stale(
     def render(key: str) -> str:
         renderer = renderer_for(root)
         renderer.keep_compiled(cache)
-        return renderer.markdown(renderer.plan.by_key(key))
+        page = renderer.markdown(renderer.plan.by_key(key))
+        renderer.save_compiled()
+        return page
 
     first = render("plan-tiny--only")
     assert first == "# The only session at Your organisation\n"
@@ -231,9 +233,12 @@ def test_markdown_and_html_templates_of_one_name_are_kept_apart(tmp_path: Path) 
     source = "{{ value }}"
     loader = jinja2.DictLoader({"page.md.j2": source})
     made = []
-    for kind, finalize in (("markdown", md_escape), ("html", None)):
-        env = jinja2.Environment(loader=loader, finalize=finalize)
-        env.bytecode_cache = CompiledTemplates(tmp_path, kind)
-        made.append(env.get_template("page.md.j2").render(value="<b>{x}</b>"))
-    assert made == ["&lt;b&gt;\\{x}&lt;/b&gt;", "<b>{x}</b>"]
+    for _ in range(2):  # compiled, then read back
+        for kind, finalize in (("markdown", md_escape), ("html", None)):
+            env = jinja2.Environment(loader=loader, finalize=finalize)
+            cache = CompiledTemplates(tmp_path, kind)
+            env.bytecode_cache = cache
+            made.append(env.get_template("page.md.j2").render(value="<b>{x}</b>"))
+            cache.save()
+    assert made == ["&lt;b&gt;\\{x}&lt;/b&gt;", "<b>{x}</b>"] * 2
     assert len(list(tmp_path.iterdir())) == 2
