@@ -52,6 +52,7 @@ class _ChildrenCpu:
 def measure_executors(project: Path, topics: int, workers: int) -> None:
     import logging
 
+    import dask
     from distributed import LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
@@ -63,7 +64,10 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
         with _ChildrenCpu() as cpu:
             pool = build(project, BuildOptions(out=pool_out, workers=workers, only=only))
         _line("process pool", pool, cpu.seconds)
+        # As the README advises for a real cluster: no sampling profiler in the workers
+        # (it walks WeasyPrint's deep stacks a hundred times a second).
         with (
+            dask.config.set({"distributed.worker.profile.enabled": False}),
             LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
