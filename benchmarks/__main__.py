@@ -35,6 +35,7 @@ def _isolated(case: Callable[..., object], *args: Any) -> None:
     process.join()
     if process.exitcode:
         raise SystemExit(f"benchmark case {case.__name__} failed (exit code {process.exitcode})")
+    print(f"  (load average {os.getloadavg()[0]:.1f} after this case)", flush=True)
 
 
 def main() -> None:
@@ -44,7 +45,10 @@ def main() -> None:
         "--site-topics", default="300,1000", help="library sizes whose site is measured"
     )
     parser.add_argument(
-        "--pdf-topics", type=int, default=40, help="library size for the PDF executors"
+        "--pdf-topics",
+        type=int,
+        default=None,
+        help="library size for the PDF executors (default: --topics, the 500-topic case)",
     )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
@@ -56,14 +60,12 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="the issue 14 goals at 300 topics only (~3 min)"
     )
-    parser.add_argument(
-        "--full", action="store_true", help="PDFs of the whole library, Zensical at every size"
-    )
+    parser.add_argument("--full", action="store_true", help="Zensical at every size")
     args = parser.parse_args()
     sizes = [int(n) for n in args.site_topics.split(",") if n]
     if args.quick:
         sizes = sizes[:1]
-    pdf_topics = args.topics if args.full else args.pdf_topics
+    pdf_topics = args.topics if args.pdf_topics is None else args.pdf_topics
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(
         f"mentorkit benchmark, {now}: {os.cpu_count()} cores, {args.workers} PDF worker(s), "
@@ -90,7 +92,11 @@ def main() -> None:
             library / "topics" / "social-media" / "bench-topic-1.yaml",
         )
         if not args.quick:
-            pdfs = write_library(Path(folder) / f"pdf-{pdf_topics}", pdf_topics)
+            pdfs = (
+                library
+                if pdf_topics == args.topics
+                else write_library(Path(folder) / f"pdf-{pdf_topics}", pdf_topics)
+            )
             _isolated(measure_executors, pdfs, pdf_topics, args.workers)
 
 

@@ -1,18 +1,58 @@
-"""PDFs of a large library on the process pool and on a Dask cluster of 2 workers."""
+"""PDFs of a large library on the process pool and on a Dask cluster of 2 workers.
+
+Beside the wall time, the CPU seconds of the worker processes (for Dask, with their
+nannies, from when the cluster is up) and the jobs' own seconds: where a cluster is slower, these say whether the
+jobs themselves were slower or the time went between them."""
 
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, BuildReport, build
 
 from .rebuild import same
+
+
+class _ChildrenCpu:
+    """CPU seconds of every process this one started (and theirs: pool workers are the
+    forkserver's children, Dask workers their nannies'), sampled while they run."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> _ChildrenCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import psutil  # installed with Dask
+
+        me = psutil.Process()
+        while not self._stop.wait(0.25):
+            for child in me.children(recursive=True):
+                try:
+                    times = child.cpu_times()
+                except psutil.Error:
+                    continue
+                self.seen[child.pid] = times.user + times.system
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
 
 
 def measure_executors(project: Path, topics: int, workers: int) -> None:
     import logging
 
+    import dask
     from distributed import LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
@@ -21,20 +61,31 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
     print(f"\nPDFs of a {topics:,}-topic library, {workers} workers")
     with tempfile.TemporaryDirectory() as folder:
         pool_out = Path(folder) / "pool"
-        pool = build(project, BuildOptions(out=pool_out, workers=workers, only=only))
-        _line("process pool", pool.timings["pdf"], pool.pdf_pages)
-        with LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster:
+        with _ChildrenCpu() as cpu:
+            pool = build(project, BuildOptions(out=pool_out, workers=workers, only=only))
+        _line("process pool", pool, cpu.seconds)
+        # As the README advises for a real cluster: no sampling profiler in the workers
+        # (it walks WeasyPrint's deep stacks a hundred times a second).
+        with (
+            dask.config.set({"distributed.worker.profile.enabled": False}),
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            _ChildrenCpu() as cpu,
+        ):
             address = cluster.scheduler_address.removeprefix("tcp://")
             dask_out = Path(folder) / "dask"
             options = BuildOptions(out=dask_out, only=only, executor=f"dask://{address}")
             dask = build(project, options)
-        _line("Dask LocalCluster", dask.timings["pdf"], dask.pdf_pages)
+        _line("Dask LocalCluster", dask, cpu.seconds)
         ratio = dask.timings["pdf"] / pool.timings["pdf"]
-        print(f"  {'Dask / pool':<22} {ratio:>8,.2f}   (goal <= 1.0)")
+        print(f"  {'Dask / pool (wall)':<22} {ratio:>8,.2f}   (goal <= 1.0)")
         print(f"  {'Dask vs pool files':<22} {same(dask_out, pool_out)}")
 
 
-def _line(label: str, seconds: float, pages: int) -> None:
-    print(f"  {label:<22} {seconds:>8,.1f} s  {pages:,} pages, {pages / seconds:,.1f} pages/s")
+def _line(label: str, report: BuildReport, cpu: float) -> None:
+    seconds, pages = report.timings["pdf"], report.pdf_pages
+    print(
+        f"  {label:<22} {seconds:>8,.1f} s  {pages:,} pages, {pages / seconds:,.1f} pages/s; "
+        f"jobs {report.timings['pdf-jobs']:,.1f} s in workers, workers' CPU {cpu:,.1f} s"
+    )

@@ -4,6 +4,7 @@ of a rebuilt folder must equal a cold build's, byte for byte."""
 from __future__ import annotations
 
 import hashlib
+import resource
 import subprocess
 import sys
 import tempfile
@@ -55,24 +56,30 @@ def measure_rebuilds(
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "dist"
         options = BuildOptions(out=out, workers=workers, only=only)
-        cold = build(project, options)
-        _line("cold build s", cold.timings["total"], _details(cold))
-        again = build(project, options)
+        cold, cpu = _timed(project, options)
+        _line("cold build s", cold.timings["total"], cpu, _details(cold))
+        again, cpu = _timed(project, options)
         assert again.unchanged, "a build with nothing changed did work"
-        _line("nothing changed s", again.timings["total"], "in process, decided from digests")
-        _line("  as a command s", cli_seconds(project, out, only), "new process, start-up included")
+        _line("nothing changed s", again.timings["total"], cpu, "in process, decided from digests")
+        cpu = _children_cpu()
+        seconds = cli_seconds(project, out, only)
+        _line("  as a command s", seconds, _children_cpu() - cpu, "new process, start-up included")
         if change is not None:
             text = change.read_text(encoding="utf-8")
             change.write_text(text.replace("A generated topic", "A changed topic"), "utf-8")
-            one = build(project, options)
-            _line("one topic changed s", one.timings["total"], _details(one))
+            one, cpu = _timed(project, options)
+            _line("one topic changed s", one.timings["total"], cpu, _details(one))
         fresh = Path(folder) / "cold"
         build(project, BuildOptions(out=fresh, workers=workers, only=only))
         print(f"  {'rebuilt vs cold':<22} {same(out, fresh)}")
 
 
 def _details(report: BuildReport) -> str:
-    parts = [f"{report.markdown_pages:,} pages rendered"]
+    steps = ("load", "render", "pdf-prepare", "site", "pdf")
+    parts = [
+        ", ".join(f"{s} {report.timings[s]:,.2f}" for s in steps if s in report.timings),
+        f"{report.markdown_pages:,} pages rendered",
+    ]
     if report.pdf_pages:
         parts.append(f"{report.pdf_rendered:,} PDF jobs printed, {report.pdf_pages:,} PDF pages")
     for output in report.outputs:
@@ -81,5 +88,17 @@ def _details(report: BuildReport) -> str:
     return "; ".join(parts)
 
 
-def _line(label: str, seconds: float, note: str = "") -> None:
-    print(f"  {label:<22} {seconds:>8,.2f}   {note}")
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(project: Path | None, options: BuildOptions) -> tuple[BuildReport, float]:
+    """A build, and the CPU seconds it used (this process and the workers that ended)."""
+    started, children = time.process_time(), _children_cpu()
+    report = build(project, options)
+    return report, time.process_time() - started + _children_cpu() - children
+
+
+def _line(label: str, seconds: float, cpu: float, note: str = "") -> None:
+    print(f"  {label:<22} {seconds:>8,.2f}  CPU {cpu:>7,.2f}   {note}")

@@ -25,6 +25,7 @@ from .artefacts import plan as make_plan
 from .errors import BuildError, MentorkitError, UsageError
 from .layers import library_root
 from .loader import load_project
+from .markup import kept_conversions
 from .model import ALL_OUTPUTS, Output, Project
 from .outputs import MARKER, STAGING_PREFIX, output_folder
 from .render import Renderer
@@ -40,6 +41,8 @@ log = logging.getLogger("mentorkit")
 OUTPUTS = ALL_OUTPUTS
 MANIFEST = ".mentorkit/manifest.json"
 PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
+COMPILED = "templates"  # under .mentorkit/: compiled templates, kept for the next build
+CONVERTED = "html.json"  # under .mentorkit/: Markdown converted for print, kept likewise
 
 
 class Reporter(Protocol):
@@ -134,6 +137,9 @@ def build(
     project, timeline, plan = renderer.project, renderer.timeline, renderer.plan
     gettext = renderer.gettext
     report.project = project
+    marker = options.out / MARKER
+    if marker.is_dir() and not marker.is_symlink():  # a folder of ours: keep compiled code
+        renderer.keep_compiled(marker / COMPILED)
     with renderer.batch():
         markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
@@ -148,9 +154,11 @@ def build(
         manifest = _read_manifest(out)
         new_manifest: dict[str, Any] = {"mentorkit": __version__}
         jobs: list[pdf.PrintJob] = []
+        conversions = None
         if "pdf" in wanted:
             t = time.perf_counter()
-            with renderer.batch():
+            converted = marker / CONVERTED if marker.is_dir() and not marker.is_symlink() else None
+            with renderer.batch(), kept_conversions(converted, save=False) as conversions:
                 jobs = pdf.prepare(renderer, markdown, plan.artefacts)
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
@@ -164,6 +172,7 @@ def build(
         pdfs.wait()
         if "pdf" in wanted:
             report.timings["pdf"] = pdfs.seconds
+            report.timings["pdf-jobs"] = pdfs.job_seconds
             report.pdf_pages = pdfs.pages
             report.pdf_rendered = pdfs.rendered
             report.notes.extend(sorted(pdfs.notes))
@@ -226,6 +235,10 @@ def build(
                 project_path, project, options, wanted, report, before
             )
         _write_manifest(out, manifest, new_manifest, wanted)
+        # Kept for the next build only now, when everything succeeded.
+        renderer.save_compiled()
+        if conversions is not None:
+            conversions.save()
     report.timings["total"] = time.perf_counter() - started
     return report
 
@@ -418,6 +431,7 @@ class _PdfRun:
         self.rendered = 0
         self.reused = 0
         self.seconds = 0.0
+        self.job_seconds = 0.0  # the jobs' own time, where they ran
         self.notes: list[str] = []
         self._started = time.perf_counter()
         if not jobs:
@@ -454,6 +468,7 @@ class _PdfRun:
                 result.write(self.target)
                 self.pages += result.pages
                 self.rendered += 1
+                self.job_seconds += result.seconds
                 self.notes.extend(result.notes)
         except MentorkitError:
             raise

@@ -68,6 +68,9 @@ def _dask(address: str) -> Iterator[Executor]:
     except OSError as error:
         raise UsageError(f"--executor: no Dask scheduler answers at {address}: {error}") from None
     try:
+        # Each worker imports WeasyPrint and loads its fonts before the jobs come, as the
+        # process pool's workers do (a worker that joins later does it at its first job).
+        client.run(_worker_setup)
         yield client.get_executor(pure=False)
     finally:
         client.close()

@@ -7,10 +7,17 @@ same Python-Markdown extensions, so a page and its PDF cannot disagree.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -42,10 +49,13 @@ def md_escape(value: Any) -> Any:
     line), so that what is left alone here is exactly what Markdown treats as code. Outside
     code, `& < >` become entities, `{` is escaped so no attribute list can attach to the
     text, and no line can define a reference link. Used as the Markdown environment's
-    `finalize`: the result is `Markup`, so Jinja's autoescape leaves it alone.
+    `finalize`: the result is `Markup`, so Jinja's autoescape leaves it alone, or (the
+    quick way for most texts) a plain text that HTML escaping would leave unchanged.
     """
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
+    if not _SPECIAL_OR_QUOTE.search(value):
+        return value  # HTML escaping leaves it as it is: Jinja's autoescape makes it Markup
     if not _SPECIAL.search(value):
         return Markup(value)  # noqa: S704 - nothing to escape
     return _escaped(str(value))
@@ -53,6 +63,8 @@ def md_escape(value: Any) -> Any:
 
 #: What `md_escape` may change; text without any of these is returned as it is.
 _SPECIAL = re.compile(r"[\\`{&<>\[]")
+#: The same, and what HTML escaping changes besides (quotes).
+_SPECIAL_OR_QUOTE = re.compile(r"[\\`{&<>\[\"']")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -205,6 +217,13 @@ def sanitize(html: str) -> str:
 
 def to_html(text: str, *, id_prefix: str = "") -> Html:
     """Convert one artefact's Markdown; `id_prefix` keeps ids unique in a batch."""
+    kept = _KEPT.get()
+    if kept is None:
+        return _to_html(text, id_prefix)
+    return kept.convert(text, id_prefix)
+
+
+def _to_html(text: str, id_prefix: str) -> Html:
     converter = _converter()
     body = sanitize(converter.convert(text))
     tokens: list[dict[str, Any]] = getattr(converter, "toc_tokens", [])
@@ -247,3 +266,100 @@ def literal(value: Any) -> Markup:
     values escaped) is already HTML."""
     html = value if isinstance(value, Markup) else escape(str(value))
     return Markup(" ".join(str(html).split()).translate(_LITERAL))  # noqa: S704 - escaped
+
+
+# --- conversions kept between builds -----------------------------------------------------
+
+
+class KeptConversions:
+    """Markdown converted by the last build, kept in a JSON file of the output folder's
+    `.mentorkit/` and used again for the same text: after one topic changed, only its pages
+    are converted again.
+
+    Each is filed under a digest of its text, its id prefix, this module's own code and the
+    versions of Python-Markdown and nh3: whatever else changed, the text is converted
+    afresh. A missing or unreadable file only means converting everything once.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        self.converted = 0
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict) and data.get("code") == _CODE_DIGEST:
+            entries = data.get("entries")
+            self.known = entries if isinstance(entries, dict) else {}
+
+    def convert(self, text: str, id_prefix: str) -> Html:
+        key = hashlib.sha256(f"{id_prefix}\0{text}".encode()).hexdigest()
+        entry = self.known.get(key)
+        html = _from_json(entry)
+        if html is None:
+            html = _to_html(text, id_prefix)
+            self.converted += 1
+            entry = {
+                "body": html.body,
+                "headings": [[h.level, h.id, h.title] for h in html.headings],
+            }
+        self.used[key] = entry
+        return html
+
+    def save(self) -> None:
+        """Keep what this build converted or used (nothing else: the file does not grow)."""
+        data = {"code": _CODE_DIGEST, "entries": self.used}
+        temporary = self.path.with_name(f".tmp-{self.path.name}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            temporary.replace(self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+def _from_json(entry: Any) -> Html | None:
+    """A kept conversion, or None when it is not one (a damaged file)."""
+    try:
+        headings = tuple(
+            Heading(int(level), str(id_), str(title)) for level, id_, title in entry["headings"]
+        )
+        body = entry["body"]
+    except (TypeError, KeyError, ValueError):
+        return None
+    return Html(body, headings) if isinstance(body, str) else None
+
+
+def _code_digest() -> str:
+    """This module's code and the versions of the libraries that shape its HTML."""
+    hasher = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("markdown", "nh3"):
+        try:
+            hasher.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            hasher.update(f"{name}=-".encode())
+    return hasher.hexdigest()
+
+
+_CODE_DIGEST = _code_digest()
+_KEPT: ContextVar[KeptConversions | None] = ContextVar("kept_conversions", default=None)
+
+
+@contextmanager
+def kept_conversions(path: Path | None, *, save: bool = True) -> Iterator[KeptConversions | None]:
+    """Within: `to_html` uses (and adds to) the conversions kept at `path`; saved on the way
+    out when everything went well (or later by the caller: `save=False`). None: convert
+    everything, keep nothing."""
+    if path is None:
+        yield None
+        return
+    kept = KeptConversions(path)
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
+    if save:
+        kept.save()

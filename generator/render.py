@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import hashlib
+import hmac
+import os
 import re
+import secrets
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 from babel.dates import (
     format_date,
     format_datetime,
@@ -35,7 +41,14 @@ from .errors import BuildError
 from .layers import files_in
 from .markup import literal, md_escape
 from .model import WEEKDAYS, Event, Handout, Project, PublicHolidays, Source, Topic
-from .sandbox import Budget, DataSandbox, RenderBudgetExceeded, budgeted_range, limited_output
+from .sandbox import (
+    Budget,
+    DataSandbox,
+    RenderBudgetExceeded,
+    budgeted_range,
+    install_translations,
+    limited_output,
+)
 from .schedule import Timeline
 
 _CITATION = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?![(\[])")
@@ -103,6 +116,7 @@ class Renderer:
         self.gettext = self.translations.gettext
         self.vocabulary = vocabulary(self.gettext, self.locale)
         self._formatted: dict[tuple[Any, ...], str] = {}
+        self._babel_locale = Locale.parse(self.locale)
         loader = ContainedLoader(project.template_dirs)
         common: dict[str, Any] = {
             "loader": loader,
@@ -117,7 +131,7 @@ class Renderer:
         self.html_env = DataSandbox(autoescape=_is_html, **common)
         for env in (self.markdown_env, self.html_env):
             env.policies["ext.i18n.trimmed"] = True
-            env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
+            install_translations(env, self.translations)
             env.filters.update(self._filters())
             env.globals.update(self._globals())
             env.globals["range"] = budgeted_range
@@ -200,8 +214,6 @@ class Renderer:
 
     def holiday_region(self, value: PublicHolidays) -> str:
         """`England (United Kingdom)` or `Ireland`: whose public holidays are skipped."""
-        from babel import Locale
-
         country = Locale.parse(self.locale).territories.get(value.country, value.country)
         if value.subdivision is None:
             return str(country)
@@ -224,10 +236,12 @@ class Renderer:
         """Babel's formatting, remembered: the same dates and times fill many pages."""
         # Aware times are equal when they are the same instant, even in different zones:
         # the zone is part of the key, since it changes what is printed.
-        key = (function, value, repr(getattr(value, "tzinfo", None)), style)
+        key = (function, value, getattr(value, "tzinfo", None), style)
         text = self._formatted.get(key)
         if text is None:
-            text = self._formatted[key] = str(function(value, format=style, locale=self.locale))
+            text = self._formatted[key] = str(
+                function(value, format=style, locale=self._babel_locale)
+            )
         return text
 
     def duration(self, minutes: int) -> str:
@@ -263,6 +277,18 @@ class Renderer:
         return _relative(target, current)
 
     # --- rendering --------------------------------------------------------------------
+
+    def keep_compiled(self, folder: Path) -> None:
+        """Use the templates compiled into `folder` by an earlier build, and keep this
+        build's there when it calls `save_compiled` (see `CompiledTemplates`)."""
+        for kind, env in (("markdown", self.markdown_env), ("html", self.html_env)):
+            env.bytecode_cache = CompiledTemplates(folder, kind)
+
+    def save_compiled(self) -> None:
+        """Write the templates compiled in this build (once it succeeded)."""
+        for env in (self.markdown_env, self.html_env):
+            if isinstance(env.bytecode_cache, CompiledTemplates):
+                env.bytecode_cache.save()
 
     def batch(self) -> AbstractContextManager[None]:
         """Many renders under one watchdog (see `Budget.watching`)."""
@@ -321,6 +347,114 @@ class Renderer:
             for path in files_in(folder, folder):
                 found.setdefault(path.relative_to(folder).as_posix(), path)
         return [found[k] for k in sorted(found)]
+
+
+@cache
+def _signing_key() -> bytes:
+    """A random key of this user's, in their own cache folder (`$XDG_CACHE_HOME/mentorkit`,
+    readable by them only), made at first use."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mentorkit"
+    path = base / "template-signing.key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_bytes(32)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(handle, "wb") as file:
+        file.write(key)
+    return key
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled by an earlier build, kept in the output folder's `.mentorkit/`.
+
+    Each is filed under a digest of everything its code depends on: the template's own text
+    and name, the environment it was compiled for (Markdown or HTML, escaping, whitespace
+    rules, extensions) and the versions of Jinja and Python. A template that changed in any
+    way has another digest, so it is compiled afresh: the cache never gives old code.
+    """
+
+    def __init__(self, folder: Path, kind: str) -> None:
+        self.folder = folder
+        self.kind = kind
+        self.compiled: dict[str, bytes] = {}  # written by `save`, when the build succeeded
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        autoescape = environment.autoescape
+        escapes = autoescape(name) if callable(autoescape) else autoescape
+        settings = (
+            self.kind,
+            jinja2.__version__,
+            escapes,
+            environment.finalize is not None,
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.keep_trailing_newline,
+            environment.newline_sequence,
+            environment.optimized,
+            environment.is_async,
+            sorted(environment.extensions),
+            environment.policies["compiler.ascii_str"],
+            environment.policies.get("ext.i18n.trimmed"),
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+            environment.line_comment_prefix,
+        )
+        hasher = hashlib.sha256(repr(settings).encode())
+        hasher.update(f"\0{name}\0{filename}\0".encode())
+        hasher.update(source.encode())
+        key = hasher.hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, key, key)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Compiled code is Python code: it is run only when signed with this user's own key
+        (see `_signing_key`), so whoever can write into an output folder (a restored CI
+        cache, a shared drive) cannot make the next build run code of theirs."""
+        path = self.folder / bucket.key
+        try:
+            data = path.read_bytes()
+            signature, code = data[:32], data[32:]
+            expected = hmac.digest(_signing_key(), bucket.key.encode() + code, "sha256")
+            if not hmac.compare_digest(signature, expected):
+                raise ValueError("not signed by this user")
+            bucket.bytecode_from_string(code)
+        except (OSError, ValueError, EOFError, TypeError):
+            bucket.reset()  # missing, unreadable or not ours: compiled again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = bucket.bytecode_to_string()
+        try:
+            signature = hmac.digest(_signing_key(), bucket.key.encode() + code, "sha256")
+        except OSError:
+            return  # no key can be kept: nothing is kept either
+        self.compiled[bucket.key] = signature + code
+
+    def save(self) -> None:
+        """Write what was compiled; a cache that cannot be written only costs the next
+        build the compiling."""
+        for key, code in self.compiled.items():
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            except OSError:
+                return
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(code)
+                Path(temporary).replace(self.folder / key)
+            except OSError:
+                Path(temporary).unlink(missing_ok=True)
+        self.compiled.clear()
 
 
 def _describe_error(error: BaseException) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator import digests
+from generator import digests, markup
 from generator.build import BuildOptions, build
 from generator.layers import library_root
 
@@ -199,3 +200,34 @@ def test_a_project_with_a_pack_is_kept_from_its_second_build(tree: TreeBuilder) 
     topic = root / "pack" / "topics" / "tiny.yaml"
     topic.write_text(topic.read_text().replace("A tiny topic", "A small topic"))
     assert not build(root / "acme", options).unchanged
+
+
+PAGE = "# Zoë's session\n\n## Übung\n\nTry the *dashboard* with Ngozi and 陈静.\n"
+
+
+def _convert_all(path: Path, texts: list[str]) -> tuple[list[markup.Html], int]:
+    with markup.kept_conversions(path) as kept:
+        made = [markup.to_html(text, id_prefix="sheet-") for text in texts]
+    assert kept is not None
+    return made, kept.converted
+
+
+def test_kept_conversions_are_those_markdown_makes_and_follow_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "html.json"
+    fresh = markup.to_html(PAGE, id_prefix="sheet-")
+    assert _convert_all(path, [PAGE]) == ([fresh], 1)
+    assert _convert_all(path, [PAGE]) == ([fresh], 0)  # kept: nothing converted again
+    edited = PAGE.replace("Ngozi", "Mateus")
+    made, converted = _convert_all(path, [PAGE, edited])
+    assert converted == 1 and made[1] == markup.to_html(edited, id_prefix="sheet-")
+    assert "Mateus" in made[1].body
+    # Another version of the converter's code: nothing kept is used.
+    monkeypatch.setattr(markup, "_CODE_DIGEST", "another version")
+    assert _convert_all(path, [PAGE]) == ([fresh], 1)
+    # A damaged file: everything is converted again.
+    path.write_text('{"code": "another version", "entries": {"x": 1', encoding="utf-8")
+    assert _convert_all(path, [PAGE]) == ([fresh], 1)
+    # Only what the last build used is kept.
+    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == 1

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import jinja2
 import pytest
 
 from generator.artefacts import plan
 from generator.errors import BuildError
 from generator.loader import load_project
-from generator.render import Renderer, evidence, md_escape
+from generator.render import CompiledTemplates, Renderer, evidence, md_escape
 from generator.schedule import timeline
 
 from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
@@ -181,3 +185,86 @@ def test_the_library_lists_the_programmes_topics_unless_it_asks_for_all(
     )
     listed = [t.id for t in prepared(everything).project.library_topics]
     assert listed[0] == "tiny" and len(listed) > 20
+
+
+def test_compiled_templates_are_reused_and_never_stale(
+    tree: TreeBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "templates/site/session-plan.md.j2": "# {{ session.title }} at {{ org.name }}\n",
+        }
+    )
+    cache = tmp_path / "compiled"
+
+    def render(key: str) -> str:
+        renderer = renderer_for(root)
+        renderer.keep_compiled(cache)
+        page = renderer.markdown(renderer.plan.by_key(key))
+        renderer.save_compiled()
+        return page
+
+    first = render("plan-tiny--only")
+    assert first == "# The only session at Your organisation\n"
+    assert any(cache.iterdir())
+    # Kept: the next renderer compiles nothing, and renders the same page.
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(str(name))
+        return real(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    assert render("plan-tiny--only") == first
+    assert compiled == []
+    # Edited: compiled again, and the page shows the edit.
+    edited = root / "templates" / "site" / "session-plan.md.j2"
+    edited.write_text("# {{ session.title }} with {{ org.name }}\n", encoding="utf-8")
+    assert render("plan-tiny--only") == "# The only session with Your organisation\n"
+    assert compiled == ["site/session-plan.md.j2"]
+
+
+def test_compiled_code_not_signed_by_this_user_is_never_run(
+    tree: TreeBuilder, tmp_path: Path
+) -> None:
+    """Compiled templates are Python code: one planted in the output folder (by whoever
+    can write there) is compiled afresh, never run."""
+    root = tree({"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": TINY_TOPIC})
+    cache = tmp_path / "compiled"
+    renderer = renderer_for(root)
+    renderer.keep_compiled(cache)
+    page = renderer.markdown(renderer.plan.by_key("plan-tiny--only"))
+    renderer.save_compiled()
+    kept = sorted(p for p in cache.iterdir() if p.is_file())
+    assert kept
+    # Someone else's code in place of each kept template: valid Jinja bytecode, as an
+    # unsigned cache would load it, not signed with this user's key.
+    planted = jinja2.Environment().compile("PLANTED", raw=False)
+    for path in kept:
+        bucket = jinja2.bccache.Bucket(jinja2.Environment(), path.name, path.name)
+        bucket.code = planted
+        path.write_bytes(bucket.bytecode_to_string())
+    again = renderer_for(root)
+    again.keep_compiled(cache)
+    assert again.markdown(again.plan.by_key("plan-tiny--only")) == page
+    assert "PLANTED" not in page
+
+
+def test_markdown_and_html_templates_of_one_name_are_kept_apart(tmp_path: Path) -> None:
+    # The same text compiles to other code for Markdown (user text escaped for Markdown)
+    # and for HTML: one must never be served for the other.
+    source = "{{ value }}"
+    loader = jinja2.DictLoader({"page.md.j2": source})
+    made = []
+    for _ in range(2):  # compiled, then read back
+        for kind, finalize in (("markdown", md_escape), ("html", None)):
+            env = jinja2.Environment(loader=loader, finalize=finalize)
+            cache = CompiledTemplates(tmp_path, kind)
+            env.bytecode_cache = cache
+            made.append(env.get_template("page.md.j2").render(value="<b>{x}</b>"))
+            cache.save()
+    assert made == ["&lt;b&gt;\\{x}&lt;/b&gt;", "<b>{x}</b>"] * 2
+    assert len(list(tmp_path.iterdir())) == 2
