@@ -38,13 +38,10 @@ from .pdf import (
     _css_context,
     _page_context,
     allowed_roots,
-    compact_articles,
     files_digest,
     layout,
-    plan_lengths,
     sheet_body,
     split_points,
-    starts_compact,
 )
 from .render import Renderer
 from .roster import Person
@@ -170,15 +167,13 @@ def shared_pages(renderer: Renderer, plan: Plan) -> tuple[str, str, tuple[str, .
         anchor = f"{SHARED_PLAN if artefact.batch == 'plans' else 'shared-'}{artefact.key}"
         markdown = shared_renderer.markdown(artefact)
         html = to_html(markdown, id_prefix=f"{artefact.key}-")
-        # Plans are one page, as in the programme's own PDFs (see `render_shared`).
-        compact = starts_compact(artefact.batch, markdown)
         documents.append(
             {
                 "artefact": artefact,
                 "body": _markup(sheet_body(html.body, anchor)),
                 "headings": html.headings,
                 "anchor": anchor,
-                "kind": "compact" if compact else "",
+                "kind": "plan" if artefact.batch == "plans" else "",
             }
         )
         anchors.append(anchor)
@@ -438,23 +433,9 @@ def _markup(html: str) -> Any:
 def render_shared(
     html: str, css: str, roots: tuple[str, ...], anchors: tuple[str, ...]
 ) -> tuple[bytes, list[int]]:
-    """The shared pages as one PDF, and the first page of each part.
-
-    A session plan that runs over a page is set again in the compact style, as in the
-    programme's own PDFs, so that every plan in a pack is one page.
-    """
+    """The shared pages as one PDF, and the first page of each part."""
     document = layout(html, css, roots)
     ranges = split_points(document, list(anchors))
-    long = [
-        anchor
-        for anchor, length in zip(
-            anchors, plan_lengths(document, list(anchors), ranges), strict=True
-        )
-        if length > 1 and anchor.startswith(SHARED_PLAN)
-    ]
-    if long:
-        document = layout(compact_articles(html, long), css, roots)
-        ranges = split_points(document, list(anchors))
     return bytes(document.write_pdf(pdf_variant="pdf/ua-1")), [first for first, _ in ranges]
 
 
