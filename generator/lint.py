@@ -142,7 +142,7 @@ def long_plans(project: Project, cache: Path | None = None) -> list[Finding]:
         findings.append(
             Finding(
                 place,
-                f"sessions[{index}]: the plan of session {number} ({topic.id}) runs to "
+                f"sessions[{index}]: the plan of session {number} ({artefact.title}) runs to "
                 f"{sides.pages} sides at {PAPER_NAMES[paper]}, more than the two sides of "
                 f"one sheet: {' and '.join(cuts)}",
             )

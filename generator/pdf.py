@@ -119,8 +119,8 @@ def plan_sides(document: Any, anchors: list[str], ranges: list[tuple[int, int]])
 
 #: The plan's page margin at the top and its line height in the columns (print.css.j2's
 #: `@page plan` and `.sheet.plan`): what turns an overflow into lines of text to cut.
-PLAN_TOP_MM = 13
-PLAN_LINE_PT = 10 * 1.34
+PLAN_TOP_MM = 11
+PLAN_LINE_PT = 10 * 1.25
 _PX_PER_MM = 96 / 25.4
 _PX_PER_PT = 96 / 72
 
