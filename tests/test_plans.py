@@ -20,7 +20,6 @@ from pypdf import PdfReader
 
 from generator import packs, pdf
 from generator.cli import cli
-from generator.layers import library_root
 from generator.loader import load_project
 from generator.model import GlossaryEntry, Session, Topic
 
@@ -34,7 +33,7 @@ CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*[–-]\s*\d{1,2}:\d{2}\b")
 
 def _every_plan_project(root: Path, paper: str) -> Path:
     """A programme that runs every built-in pair topic, printed on `paper`."""
-    library = load_project(library_root())
+    library = load_project(None)
     topics = ", ".join(t.id for t in library.topics.values() if not t.is_workshop)
     return write_tree(
         root,
@@ -118,7 +117,7 @@ def _flat(text: str) -> str:
 
 @pytest.mark.slow
 def test_every_built_in_plan_is_one_sheet_in_type_people_can_read(tmp_path: Path) -> None:
-    library = load_project(library_root())
+    library = load_project(None)
     sessions = {
         f"plan-{topic.id}--{session.id}.pdf": (topic, session)
         for topic in library.topics.values()
@@ -216,7 +215,7 @@ def _lint_lines(root: Path, cache: Path) -> list[str]:
 def test_lint_says_which_plan_runs_over_its_sheet_and_by_how_much(tmp_path: Path) -> None:
     root = write_tree(
         tmp_path / "p",
-        {"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": _long_topic(40, 30)},
+        {"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": _long_topic(80, 60)},
     )
     cache = tmp_path / "cache"
     (line,) = _lint_lines(root, cache)
@@ -231,10 +230,10 @@ def test_lint_says_which_plan_runs_over_its_sheet_and_by_how_much(tmp_path: Path
     sides, front, back = (int(n) for n in found.groups())
     assert sides == 4
     # "About N lines" is about right: a step or a question takes two lines of a column.
-    fits = _long_topic(40 - (back + 1) // 2 - 1, 30 - (front + 1) // 2 - 1)
+    fits = _long_topic(80 - (back + 1) // 2 - 1, 60 - (front + 1) // 2 - 1)
     (root / "topics" / "tiny.yaml").write_text(fits, encoding="utf-8")
     assert _lint_lines(root, cache) == []
-    short_by_far = _long_topic(40 - back // 4, 30 - front // 4)
+    short_by_far = _long_topic(80 - back // 4, 60 - front // 4)
     (root / "topics" / "tiny.yaml").write_text(short_by_far, encoding="utf-8")
     assert len(_lint_lines(root, cache)) == 1
     # A letter-size programme is measured on letter paper.
@@ -248,7 +247,7 @@ def test_plans_are_measured_once_and_then_read_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_tree(
-        tmp_path / "p", {"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": _long_topic(40, 2)}
+        tmp_path / "p", {"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": _long_topic(80, 2)}
     )
     renderer = renderer_for(root)
     cache = tmp_path / "cache"
@@ -264,7 +263,7 @@ def test_plans_are_measured_once_and_then_read_from_the_cache(
 
 def test_a_build_notes_a_plan_that_runs_over_and_shrinks_nothing(tmp_path: Path) -> None:
     root = write_tree(
-        tmp_path / "p", {"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": _long_topic(40, 2)}
+        tmp_path / "p", {"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": _long_topic(80, 2)}
     )
     notes, outputs, _artefacts = _render_plans(root)
     assert notes == [
