@@ -88,8 +88,19 @@ def _layout_paper(args: tuple[str, str]) -> list[tuple[str, int, bytes]]:
 
 def _smallest_sizes(page: Any) -> tuple[float, float, float]:
     """The smallest font size in the page's running text, in its tables and in its
-    margins (the running footer), in points."""
-    tables = [t.bbox for t in page.find_tables()]
+    margins (the running footer), in points. A table is where its column rules are:
+    nothing else on a plan draws a vertical line."""
+    rules = [line for line in page.lines if abs(line["x0"] - line["x1"]) < 0.5]
+    tables = []
+    if rules:
+        tables.append(
+            (
+                min(r["x0"] for r in rules),
+                min(r["top"] for r in rules),
+                max(r["x1"] for r in rules),
+                max(r["bottom"] for r in rules),
+            )
+        )
     body = table = margin = 99.0
     for char in page.chars:
         if not char["text"].strip():
