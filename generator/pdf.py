@@ -408,6 +408,7 @@ def _css_context(renderer: Renderer) -> dict[str, Any]:
         "font_faces": font_faces(renderer.project, lambda path: path.resolve().as_uri()),
         "font_stack": font_stack(renderer.project),
         "footer": _css_string(f"{programme.organisation.name} · {programme.title}"),
+        "programme_title": _css_string(programme.title),
         "page_of": _page_of(renderer.gettext("Page %(page)s of %(pages)s")),
     }
 
