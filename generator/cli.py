@@ -28,9 +28,10 @@ from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError
 from .explain import origins
-from .lint import lint, overdue_sessions
+from .lint import lint, long_plans, overdue_sessions
 from .loader import load_project, merged_programme
 from .model import Output
+from .pdf import default_cache as plan_cache
 from .pdf import default_workers
 from .render import plural
 from .report import ReportOptions
@@ -387,12 +388,22 @@ def explain_command(project: Path | None, key: str | None) -> None:
     default=None,
     help="Check review dates against this day instead of today (YYYY-MM-DD).",
 )
+@click.option(
+    "--no-layout",
+    is_flag=True,
+    help="Skip laying out the session plans to count their sides (quicker).",
+)
 @reports_errors
-def lint_command(project: Path | None, strict: bool, today: dt.datetime | None) -> None:
+def lint_command(
+    project: Path | None, strict: bool, today: dt.datetime | None, no_layout: bool
+) -> None:
     """Check the teaching quality of PROJECT's topics: objectives, timing, interaction,
-    preparation and review dates. Warnings only, unless --strict."""
+    preparation, review dates, and session plans that run over one sheet (two sides).
+    Warnings only, unless --strict."""
     loaded = load_project(project)
     findings = lint(loaded, today.date() if today else None)
+    if not no_layout:
+        findings = sorted({*findings, *long_plans(loaded, plan_cache())})
     for finding in findings:
         click.echo(literal(finding))
     count = len(findings)

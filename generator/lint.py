@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import Place
 from .model import AgendaItem, Project, Session, Topic
@@ -91,16 +92,73 @@ def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
     Built-in topics an organisation neither changes nor uses are not its concern.
     """
     today = today or dt.date.today()
-    programme = project.programme
-    wanted = project.own_topics | set(programme.topic_ids) | set(programme.onboarding)
-    wanted |= {t.id for t in project.event_workshops}
     findings: list[Finding] = []
-    for topic_id in sorted(wanted & set(project.topics)):
+    for topic_id in sorted(_wanted(project)):
         findings.extend(_topic(project, project.topics[topic_id], today))
     findings.extend(overdue_sessions(project))
     findings.extend(_events(project))
     findings.extend(_pool(project))
     return sorted(set(findings))
+
+
+def long_plans(project: Project, cache: Path | None = None) -> list[Finding]:
+    """Pair session plans that run over the two sides of their sheet, measured from their
+    real layout at the programme's paper size (only the plans are laid out; see
+    `pdf.measure_plans` and its cache), for the topics `lint` looks at.
+    """
+    from . import pdf
+    from .build import prepare
+
+    renderer = prepare(project)
+    wanted = _wanted(project)
+    artefacts = [
+        a
+        for a in renderer.plan.artefacts
+        if a.batch in pdf.ONE_SHEET_BATCHES and a.context["topic"].id in wanted
+    ]
+    measured = pdf.measure_plans(renderer, artefacts, cache)
+    paper = project.programme.pdf.paper
+    height = float(pdf.PAGE_HEIGHTS[paper].removesuffix("mm"))
+    findings = []
+    for artefact in artefacts:
+        sides = measured[artefact.key]
+        if sides.pages <= pdf.PLAN_SIDES:
+            continue
+        topic: Topic = artefact.context["topic"]
+        number: int = artefact.context["index"]
+        index = number - 1
+        place = project.place(f"topic:{topic.id}", ("sessions", index)) or Place(topic.id)
+        cuts = []
+        if sides.front > 1:
+            lines = pdf.overflow_lines(sides.front, sides.front_over, height)
+            cuts.append(
+                f"shorten the front (agenda notes, activity steps) by about {plural(lines, 'line')}"
+            )
+        if sides.back > 1:
+            lines = pdf.overflow_lines(sides.back, sides.back_over, height)
+            cuts.append(
+                f"shorten the back (preparation, tips, discussion, practice) by about "
+                f"{plural(lines, 'line')}"
+            )
+        findings.append(
+            Finding(
+                place,
+                f"sessions[{index}]: the plan of session {number} ({artefact.title}) runs to "
+                f"{sides.pages} sides at {PAPER_NAMES[paper]}, more than the two sides of "
+                f"one sheet: {' and '.join(cuts)}",
+            )
+        )
+    return sorted(findings)
+
+
+PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
+
+
+def _wanted(project: Project) -> frozenset[str]:
+    programme = project.programme
+    wanted = project.own_topics | set(programme.topic_ids) | set(programme.onboarding)
+    wanted |= {t.id for t in project.event_workshops}
+    return frozenset(wanted & set(project.topics))
 
 
 def overdue_sessions(project: Project) -> list[Finding]:

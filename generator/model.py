@@ -8,12 +8,13 @@ more than one file (known topic ids, checkpoints within the schedule) live in `c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -396,6 +397,28 @@ class GlossaryEntry(Model):
     )
 
 
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a dumped model, in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    forms = {term.strip()}
+    bracket = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", term)
+    if bracket:
+        forms |= {bracket.group(1).strip(), bracket.group(2).strip()}
+    words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if f)
+    return re.compile(rf"(?<!\w)(?:{words})(?:s|es)?(?!\w)", re.IGNORECASE)
+
+
 class Topic(Model):
     """A topic module: what a leader learns, over one or more sessions."""
 
@@ -456,9 +479,21 @@ class Topic(Model):
         "the programme's: the site marks its text so screen readers pronounce it right.",
     )
 
+    #: Read-only methods templates may call (see `sandbox.template_api`).
+    TEMPLATE_API: ClassVar[frozenset[str]] = frozenset({"glossary_for"})
+
     @property
     def is_workshop(self) -> bool:
         return self.format == "workshop"
+
+    def glossary_for(self, session: Session) -> list[GlossaryEntry]:
+        """The glossary entries a session's text uses, for the back of its plan.
+
+        A term counts when it, its plural, the words before a bracket or the abbreviation
+        in the bracket ("For You page (FYP)") appear as whole words, in any case.
+        """
+        text = " ".join(_strings(session.model_dump()))
+        return [entry for entry in self.glossary if _term_pattern(entry.term).search(text)]
 
     @property
     def minutes(self) -> int:

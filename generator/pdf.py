@@ -1,6 +1,6 @@
 """Print-ready PDFs with WeasyPrint, the way its maintainers advise.
 
-WeasyPrint's cost is mostly per document, so one-page sheets (session plans, forms) are
+WeasyPrint's cost is mostly per document, so sheets (session plans, forms) are
 laid out many at a time as one document and split afterwards; guides are documents of
 their own. Jobs run in worker processes, each with one shared `FontConfiguration` and
 image cache, and a URL fetcher that serves only local files inside the project, the
@@ -10,9 +10,12 @@ layers and the package: nothing is fetched from the network.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import hashlib
+import json
 import logging
+import math
 import os
 import re
 import time
@@ -36,37 +39,172 @@ log = logging.getLogger("mentorkit")
 #: small enough to spread a large library over both cores.
 SHEETS_PER_JOB = 40
 PAGE_HEIGHTS = {"a4": "297mm", "letter": "279.4mm"}
-#: Sheets meant to fit one page: set more compactly when they would not.
-ONE_PAGE_BATCHES = frozenset({"plans"})
-#: Markdown this long never fits one sheet in the normal style (no built-in plan does,
-#: the shortest is 3,358 characters): such a sheet is set compact at once, rather than
-#: laid out twice. Shorter ones are tried in the normal style first.
-COMPACT_FROM = 3000
-
-
-#: The id `session-plan.md.j2` gives what is printed after a plan: the video-call variant,
-#: the fallback and the handouts. It starts on a page of its own and does not count
-#: against the plan's one page.
+#: Sheets that are plans: the room's side first, then the preparation from a new page,
+#: in type no smaller than 10 pt (9 pt in tables).
+PLAN_BATCHES = frozenset({"plans", "workshops"})
+#: Plans that must fit one sheet printed on both sides: the pairs' session plans. (A
+#: workshop part is a trainer's longer plan and may take more pages.)
+ONE_SHEET_BATCHES = frozenset({"plans"})
+PLAN_SIDES = 2
+#: Ids `session-plan.md.j2` gives the parts of a plan, made unique per sheet by
+#: `sheet_body`: the end of the front, the back (the mentor's preparation), its end, and
+#: what is printed after the sheet (the video-call variant, the fallback, the handouts,
+#: which start on a page of their own and do not count against the plan's two sides).
+FRONT_END_ID = "plan-front-end"
+BACK_ID = "plan-back"
+BACK_END_ID = "plan-end"
 APPENDIX_ID = "plan-appendix"
+_PLAN_IDS = (FRONT_END_ID, BACK_ID, BACK_END_ID, APPENDIX_ID)
 
 
-def starts_compact(batch: str | None, markdown: str) -> bool:
-    """Whether a sheet is set in the compact style from the start (see COMPACT_FROM)."""
-    plan = markdown.split(f'id="{APPENDIX_ID}"', 1)[0]
-    return batch in ONE_PAGE_BATCHES and len(plan) >= COMPACT_FROM
+def sheet_kind(batch: str | None) -> str:
+    """The class a sheet of this batch is printed with: `plan`, `fillable` or none."""
+    return "plan" if batch in PLAN_BATCHES else _FILLABLE.get(batch or "", "")
 
 
 def sheet_body(body: str, anchor: str) -> str:
-    """A sheet's HTML with its appendix's id made unique in the batch (`<anchor>-appendix`)."""
-    return body.replace(f'id="{APPENDIX_ID}"', f'id="{anchor}-appendix"', 1)
+    """A sheet's HTML with the ids of its parts made unique in the batch (`<anchor>-back`)."""
+    for name in _PLAN_IDS:
+        body = body.replace(f'id="{name}"', f'id="{anchor}-{name.removeprefix("plan-")}"', 1)
+    return body
+
+
+@dataclass(frozen=True)
+class Sides:
+    """How a laid-out plan uses its sheet: pages of the front and of the back, and how far
+    the last page of a part that runs over is filled (a share of its height)."""
+
+    front: int
+    back: int
+    front_over: float = 0.0
+    back_over: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return self.front + self.back
+
+
+def _first_pages(document: Any) -> dict[str, tuple[int, float]]:
+    """The page of every anchor and how far down that page it is (0 top, 1 bottom)."""
+    found: dict[str, tuple[int, float]] = {}
+    for index, page in enumerate(document.pages):
+        for anchor, position in page.anchors.items():  # (x, y), or a box from (x, y)
+            found.setdefault(anchor, (index, position[1] / page.height))
+    return found
+
+
+def plan_sides(document: Any, anchors: list[str], ranges: list[tuple[int, int]]) -> list[Sides]:
+    """The sides of each sheet that is a plan, read from the anchors WeasyPrint records."""
+    found = _first_pages(document)
+    sides = []
+    for anchor, (first, last) in zip(anchors, ranges, strict=True):
+        back = found.get(f"{anchor}-back")
+        front_end = found.get(f"{anchor}-front-end")
+        back_end = found.get(f"{anchor}-end")
+        if back is None or front_end is None or back_end is None:
+            sides.append(Sides(plan_lengths(document, [anchor], [(first, last)])[0], 0))
+            continue
+        front = front_end[0] - first + 1
+        behind = back_end[0] - back[0] + 1
+        sides.append(
+            Sides(
+                front,
+                behind,
+                front_end[1] if front > 1 else 0.0,
+                back_end[1] if behind > 1 else 0.0,
+            )
+        )
+    return sides
+
+
+#: The plan's page margin at the top and its line height in the columns (print.css.j2's
+#: `@page plan` and `.sheet.plan`): what turns an overflow into lines of text to cut.
+PLAN_TOP_MM = 11
+PLAN_LINE_PT = 10 * 1.25
+_PX_PER_MM = 96 / 25.4
+_PX_PER_PT = 96 / 72
+
+
+def overflow_lines(pages: int, over: float, page_height_mm: float) -> int:
+    """About how many lines of column text a part of a plan has beyond its one page.
+
+    The part's last page holds two balanced columns down to `over` (a share of the page
+    height), and the pages between are full: two columns each.
+    """
+    if pages <= 1:
+        return 0
+    body = page_height_mm - 2 * PLAN_TOP_MM
+    used = max(0.0, over * page_height_mm - PLAN_TOP_MM) + (pages - 2) * body
+    return max(1, math.ceil(2 * used * _PX_PER_MM / (PLAN_LINE_PT * _PX_PER_PT)))
+
+
+def measure_plans(
+    renderer: Renderer, artefacts: Iterable[Artefact], cache: Path | None = None
+) -> dict[str, Sides]:
+    """The sides of every plan among `artefacts`, from their real layout.
+
+    Only the plans are laid out, in batches as a build does; each plan's result is kept in
+    `cache` under a digest of its HTML, CSS and the files it reads, so that running this
+    again lays out only the plans that changed.
+    """
+    import weasyprint
+
+    from . import __version__
+
+    plans = [a for a in artefacts if a.batch in ONE_SHEET_BATCHES and a.pdf]
+    markdown = {a.key: renderer.markdown(a) for a in plans}
+    salt = f"sides {__version__} {weasyprint.__version__}"
+    digests = {}
+    found: dict[str, Sides] = {}
+    for artefact in plans:
+        (job,) = prepare(renderer, {artefact.key: markdown[artefact.key]}, [artefact])
+        digests[artefact.key] = digest = job.digest(salt)
+        known = _read_sides(cache, digest)
+        if known is not None:
+            found[artefact.key] = known
+    missing = [a for a in plans if a.key not in found]
+    for job in prepare(renderer, markdown, missing):
+        document = layout(job.html, job.css, job.allowed_roots)
+        anchors = [s.anchor for s in job.splits]
+        sides = plan_sides(document, anchors, split_points(document, anchors))
+        for split, measured in zip(job.splits, sides, strict=True):
+            key = split.anchor.removeprefix("sheet-")
+            found[key] = measured
+            _write_sides(cache, digests[key], measured)
+    return found
+
+
+def default_cache() -> Path:
+    """Where measurements are kept between runs: the user's cache folder, not the project."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mentorkit" / "plan-sides"
+
+
+def _read_sides(cache: Path | None, digest: str) -> Sides | None:
+    if cache is None:
+        return None
+    try:
+        data = json.loads((cache / f"{digest}.json").read_text(encoding="utf-8"))
+        return Sides(int(data["front"]), int(data["back"]), data["front_over"], data["back_over"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_sides(cache: Path | None, digest: str, sides: Sides) -> None:
+    if cache is None:
+        return
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = cache / f".{digest}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(dataclasses.asdict(sides)), encoding="utf-8")
+        temporary.replace(cache / f"{digest}.json")
+    except OSError as error:  # a cache that cannot be written only costs time
+        log.debug("plan measurements not cached: %s", error)
 
 
 def plan_lengths(document: Any, anchors: list[str], ranges: list[tuple[int, int]]) -> list[int]:
     """How many pages each sheet takes before its appendix (all its pages if it has none)."""
-    first_page: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            first_page.setdefault(anchor, index)
+    first_page = {name: page for name, (page, _y) in _first_pages(document).items()}
     lengths = []
     for anchor, (first, last) in zip(anchors, ranges, strict=True):
         appendix = first_page.get(f"{anchor}-appendix")
@@ -88,7 +226,6 @@ class Split:
     filename: str
     anchor: str
     title: str
-    compact: bool = False  # set in the compact style from the start
 
 
 @dataclass(frozen=True)
@@ -108,7 +245,7 @@ class PrintJob(LayoutJob):
     title: str
     filename: str | None = None  # a standalone document
     splits: tuple[Split, ...] = ()  # or sheets cut from a batch
-    fit: bool = False  # sheets that run over a page are set again, smaller, to fit one
+    plans: bool = False  # the sheets are pair session plans: their sides are counted
 
     @property
     def files(self) -> list[str]:
@@ -214,14 +351,13 @@ def prepare(
             for artefact in chunk:
                 anchor = f"sheet-{artefact.key}"
                 sheet: Html = to_html(markdown[artefact.key], id_prefix=f"{artefact.key}-")
-                compact = starts_compact(batch, markdown[artefact.key])
                 documents.append(
                     {
                         "artefact": artefact,
                         "body": Markup(sheet_body(sheet.body, anchor)),  # noqa: S704 - as above
                         "headings": sheet.headings,
                         "anchor": anchor,
-                        "kind": "compact" if compact else _FILLABLE.get(batch, ""),
+                        "kind": sheet_kind(batch),
                     }
                 )
                 title = (
@@ -230,7 +366,7 @@ def prepare(
                     else artefact.title
                 )
                 assert artefact.pdf is not None
-                splits.append(Split(artefact.pdf, anchor, title, compact))
+                splits.append(Split(artefact.pdf, anchor, title))
             page = renderer.html(
                 "pdf/document.html.j2",
                 _page_context(renderer, "sheet", documents, f"{programme.title}: {batch}"),
@@ -244,7 +380,7 @@ def prepare(
                     roots,
                     programme.title,
                     splits=tuple(splits),
-                    fit=batch in ONE_PAGE_BATCHES,
+                    plans=batch in ONE_SHEET_BATCHES,
                 )
             )
     return jobs
@@ -272,6 +408,7 @@ def _css_context(renderer: Renderer) -> dict[str, Any]:
         "font_faces": font_faces(renderer.project, lambda path: path.resolve().as_uri()),
         "font_stack": font_stack(renderer.project),
         "footer": _css_string(f"{programme.organisation.name} · {programme.title}"),
+        "programme_title": _css_string(programme.title),
         "page_of": _page_of(renderer.gettext("Page %(page)s of %(pages)s")),
     }
 
@@ -450,59 +587,19 @@ def render_job(job: PrintJob) -> JobResult:
         return JobResult(job.name, len(document.pages), outputs, time.perf_counter() - started)
     anchors = [s.anchor for s in job.splits]
     ranges = split_points(document, anchors)
-    pages = len(document.pages)
     notes: list[str] = []
-    long = []
-    for split, length in zip(job.splits, plan_lengths(document, anchors, ranges), strict=True):
-        if length > 1 and split.compact:
-            notes.append(f"{split.filename}: the session plan runs to {length} pages")
-        elif length > 1:
-            long.append(split)
-    compact: dict[str, tuple[Any, int, int]] = {}
-    if job.fit and long:
-        # Set the sheets that ran over again, more compactly, in a document of their own.
-        anchors = [s.anchor for s in long]
-        kept = compact_articles("".join(_articles(job.html, anchors)), anchors)
-        head = job.html[: job.html.index("<article")]
-        second = layout(head + kept + "</body></html>", job.css, job.allowed_roots)
-        pages += len(second.pages)
-        long_anchors = [s.anchor for s in long]
-        long_ranges = split_points(second, long_anchors)
-        long_lengths = plan_lengths(second, long_anchors, long_ranges)
-        for split, (first, last), length in zip(long, long_ranges, long_lengths, strict=True):
-            compact[split.anchor] = (second, first, last)
-            if length > 1:
-                notes.append(f"{split.filename}: the session plan runs to {length} pages")
+    if job.plans:
+        for split, sides in zip(job.splits, plan_sides(document, anchors, ranges), strict=True):
+            if sides.pages > PLAN_SIDES:
+                notes.append(
+                    f"{split.filename}: the session plan runs to {sides.pages} pages; "
+                    "`mentorkit lint` says what to shorten"
+                )
     for split, (first, last) in zip(job.splits, ranges, strict=True):
-        source, start, end = compact.get(split.anchor, (document, first, last))
-        outputs[split.filename] = pages_as_pdf(source, start, end, split.title)
-    return JobResult(job.name, pages, outputs, time.perf_counter() - started, tuple(notes))
-
-
-def compact_articles(html: str, anchors: Iterable[str]) -> str:
-    """The batch HTML with the sheets of the given ids set in the compact style."""
-    for anchor in anchors:
-        start = html.rindex("<article", 0, html.index(f'id="{anchor}"'))
-        head = html.index(">", start)
-        tag = html[start:head]
-        if 'class="sheet ' in tag and "compact" not in tag:
-            html = (
-                html[:start]
-                + tag.replace('class="sheet ', 'class="sheet compact ', 1)
-                + html[head:]
-            )
-    return html
-
-
-def _articles(html: str, anchors: list[str]) -> list[str]:
-    """The <article> elements of a batch with the given ids, in order."""
-    found = []
-    for anchor in anchors:
-        start = html.index(f'id="{anchor}"')
-        start = html.rindex("<article", 0, start)
-        end = html.index("</article>", start) + len("</article>")
-        found.append(html[start:end])
-    return found
+        outputs[split.filename] = pages_as_pdf(document, first, last, split.title)
+    return JobResult(
+        job.name, len(document.pages), outputs, time.perf_counter() - started, tuple(notes)
+    )
 
 
 def split_points(document: Any, anchors: list[str]) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ TEMPLATE_NOTES = {
     "site/mentor-guide.md.j2": "the mentor's guide (page and PDF)",
     "site/mentee-guide.md.j2": "the leader's guide (page and PDF)",
     "site/trainer-handbook.md.j2": "the trainer's handbook for onboarding (page and PDF)",
-    "site/session-plan.md.j2": "the one-page plan of every session and workshop part",
+    "site/session-plan.md.j2": "the plan of every session (one sheet, two sides) and workshop part",
     "site/topic.md.j2": "the overview page of a topic",
     "site/track.md.j2": "the overview page of a track",
     "site/agreement.md.j2": "the mentoring agreement (page and PDF)",

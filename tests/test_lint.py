@@ -148,7 +148,8 @@ def test_strict_exits_1_with_findings_and_0_without(tree: TreeBuilder) -> None:
 
 
 def test_the_built_in_library_passes_the_strict_lint() -> None:
-    result = CliRunner().invoke(cli, ["lint", "--strict"])
+    # The plans' sides are measured for every built-in topic in test_plans.py.
+    result = CliRunner().invoke(cli, ["lint", "--strict", "--no-layout"])
     assert result.exit_code == 0, result.stdout
 
 

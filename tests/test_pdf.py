@@ -93,14 +93,16 @@ def test_pdfs_are_tagged_for_screen_readers_with_a_language(acme_build: Path) ->
 
 def test_sheets_are_split_from_one_batch_with_their_own_titles(acme_build: Path) -> None:
     reader = PdfReader(acme_build / "pdf" / "plan-acme-dashboards--first-look.pdf")
-    # One page of plan, then the video-call variant, the fallback and the handouts.
-    assert len(reader.pages) >= 2
-    appendix = "".join(page.extract_text() for page in reader.pages[1:])
+    # The plan's two sides, then the video-call variant, the fallback and the handouts.
+    assert len(reader.pages) >= 3
+    back = reader.pages[1].extract_text()
+    assert back.startswith("Digital mentor's preparation · A first look at the dashboard")
+    appendix = "".join(page.extract_text() for page in reader.pages[2:])
     assert "On a video call" in appendix and "Metric cards" in appendix
     assert "Staff hours per 1,000 parcels" in appendix  # a card
     assert "Cut them out; the executive puts them in the order" in appendix  # its intro
     assert "Acme analytics team, Executive data survey, November 2026" in appendix
-    assert "Metric cards" not in reader.pages[0].extract_text()
+    assert "Metric cards" not in reader.pages[0].extract_text() + back
     assert reader.metadata is not None
     assert reader.metadata.title == (
         "A first look at the dashboard – Reading the operations dashboard · session 1 of 2"

@@ -90,7 +90,7 @@ def shared_pages(renderer: Renderer, plan: Plan) -> SharedPages:
                 "body": _markup(sheet_body(html.body, anchor)),
                 "headings": html.headings,
                 "anchor": anchor,
-                "kind": "",
+                "kind": "plan" if artefact.batch == "plans" else "",  # two sides, as printed alone
             }
         )
         anchors.append(anchor)
