@@ -9,6 +9,7 @@ layers and the package: nothing is fetched from the network.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import dataclasses
 import functools
@@ -567,6 +568,10 @@ def _stylesheet(css: str, roots: tuple[str, ...], fonts: int) -> Any:
     from weasyprint import CSS
 
     return CSS(string=css, font_config=_font_config, url_fetcher=_fetcher_class()(roots))
+
+
+# Dropped before the interpreter's shutdown, while WeasyPrint can still free its fonts.
+atexit.register(_stylesheet.cache_clear)
 
 
 def pages_as_pdf(document: Any, first: int, last: int, title: str) -> bytes:

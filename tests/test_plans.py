@@ -18,10 +18,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator import packs, pdf
+from generator import pdf
 from generator.cli import cli
 from generator.loader import load_project
 from generator.model import GlossaryEntry, Session, Topic
+from generator.packs import planning, rendering
 
 from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, renderer_for, write_tree
 
@@ -294,11 +295,15 @@ def test_plans_in_a_pair_pack_are_the_same_two_sides(tmp_path: Path) -> None:
     )
     root = write_tree(tmp_path / "p", {"program.yaml": MINIMAL_PROGRAMME, "topics/t.yaml": topic})
     renderer = renderer_for(root)
-    html, css, anchors, _titles = packs.shared_pages(renderer, renderer.plan)
-    data, firsts = packs.render_shared(html, css, pdf.allowed_roots(renderer.project), anchors)
-    assert firsts[:2] == [0, 2]  # the plan's two sides, then the first form
+    shared = planning.shared_pages(renderer, renderer.plan)
+    css = renderer.html("pdf/print.css.j2", pdf._css_context(renderer))
+    data, firsts = rendering.render_shared(
+        shared.html, css, pdf.allowed_roots(renderer.project), shared.anchors
+    )
+    # The agreement's goals and ground rules, the plan's two sides, then the first form.
+    assert firsts[:3] == [0, 1, 3]
     pages = PdfReader(io.BytesIO(data)).pages
-    assert "Agenda" in pages[0].extract_text()
-    back = pages[1].extract_text()
+    assert "Agenda" in pages[1].extract_text()
+    back = pages[2].extract_text()
     assert back.startswith("Reverse mentor's preparation")
     assert "Let the leader hold the device." in back and "Taking over." in back
