@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .forms import forms as make_forms
 from .model import Project, Topic
+from .placeholders import in_sentence
 from .reference import reference as format_reference
 from .schedule import Timeline
 
@@ -90,7 +91,7 @@ def plan(
             "programme/index.md",
             _("Programme guide"),
             pdf="programme-guide.pdf",
-            subtitle=_("For the %(role)s") % {"role": roles.coordinator.lower()},
+            subtitle=_("For the %(role)s") % {"role": in_sentence(roles.coordinator)},
         )
     )
     agreement = add(
@@ -103,7 +104,7 @@ def plan(
             style="sheet",
             batch="agreement",
             subtitle=_("%(mentor)s and %(mentee)s")
-            % {"mentor": roles.mentor, "mentee": roles.mentee.lower()},
+            % {"mentor": roles.mentor, "mentee": in_sentence(roles.mentee)},
         )
     )
     forms = []

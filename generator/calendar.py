@@ -50,8 +50,8 @@ def programme_calendar(
         if slot.start is None or slot.end is None:
             continue
         audience = {
-            "mentor": _("for every %(role)s") % {"role": roles.mentor.lower()},
-            "mentee": _("for every %(role)s") % {"role": roles.mentee.lower()},
+            "mentor": _("for every %(role)s") % {"role": in_sentence(roles.mentor)},
+            "mentee": _("for every %(role)s") % {"role": in_sentence(roles.mentee)},
             "both": _("for both sides of every pair"),
         }[slot.topic.audience]
         sitting = f".sitting-{slot.sitting}" if slot.sitting else ""
@@ -65,7 +65,7 @@ def programme_calendar(
                 description=_describe(slot.session.objectives, _("Participants will be able to:")),
                 category=_("Onboarding"),
                 stamp=stamp,
-                location=default,
+                # No place: the programme's place and mode are the pair sessions'.
             )
         )
     total = len(timeline.sessions)
@@ -96,7 +96,7 @@ def programme_calendar(
                         "topic": session.topic.title,
                         "n": session.index,
                         "total": len(session.topic.sessions),
-                        "role": roles.mentee.lower(),
+                        "role": in_sentence(roles.mentee),
                     },
                 ),
                 category=_("Pair session"),
@@ -119,9 +119,8 @@ def programme_calendar(
                 description="\n".join(_plain(n) for n in notes if n),
                 category=_("Group event"),
                 stamp=stamp,
-                location=where(group.mode or mode, group.location, _)
-                if group.location or group.mode
-                else default,
+                # Its own place or mode only: the programme's are the pair sessions'.
+                location=where(group.mode, group.location, _),
             )
         )
     for checkpoint in timeline.checkpoints:
@@ -208,9 +207,9 @@ def where(mode: str | None, location: str | None, gettext: Callable[[str], str] 
 def for_whom(audience: str, roles: Roles, gettext: Callable[[str], str] = str) -> str:
     _ = gettext
     if audience == "mentors":
-        return _("for every %(role)s") % {"role": roles.mentor.lower()}
+        return _("for every %(role)s") % {"role": in_sentence(roles.mentor)}
     if audience == "mentees":
-        return _("for every %(role)s") % {"role": roles.mentee.lower()}
+        return _("for every %(role)s") % {"role": in_sentence(roles.mentee)}
     return _("for everyone in the programme")
 
 

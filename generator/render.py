@@ -41,6 +41,7 @@ from .errors import BuildError
 from .layers import files_in
 from .markup import literal, md_escape
 from .model import WEEKDAYS, Event, Handout, Project, PublicHolidays, Source, Topic
+from .placeholders import in_sentence
 from .sandbox import (
     Budget,
     DataSandbox,
@@ -153,6 +154,9 @@ class Renderer:
             "plural": plural,
             "page_url": self.page_url,
             "literal": literal,
+            # Role labels inside a sentence: "NHS Mentor" reads "NHS mentor", not "nhs mentor".
+            "lower": _lower,
+            "capitalize": _capitalize,
             "stamp": literal,  # its name until 2026: kept for templates that use it
             "published": self.published,
             "holiday_region": self.holiday_region,
@@ -347,6 +351,21 @@ class Renderer:
             for path in files_in(folder, folder):
                 found.setdefault(path.relative_to(folder).as_posix(), path)
         return [found[k] for k in sorted(found)]
+
+
+def _lower(value: Any) -> Any:
+    """The `lower` filter, for role labels inside a sentence: "NHS Mentor" reads "NHS
+    mentor", not "nhs mentor"."""
+    text = in_sentence(str(value))
+    return Markup(text) if isinstance(value, Markup) else text  # noqa: S704 - was Markup
+
+
+def _capitalize(value: Any) -> Any:
+    """The `capitalize` filter: the first letter only (Jinja's own lowers the rest, so
+    "for every NHS mentor" became "For every nhs mentor")."""
+    text = str(value)
+    text = text[:1].upper() + text[1:]
+    return Markup(text) if isinstance(value, Markup) else text  # noqa: S704 - was Markup
 
 
 @cache

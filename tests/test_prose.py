@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from markupsafe import Markup
 
 from generator.calendar import programme_calendar
 from generator.placeholders import fill, in_sentence
@@ -340,3 +341,38 @@ def test_labels_read_well_inside_sentences(tmp_path: Path) -> None:
     # text without placeholders is left as it is, not copied
     topic = renderer.project.topics["short-form-video"]
     assert fill(renderer.project).topics["short-form-video"] is topic
+
+
+def test_only_pair_sessions_take_the_pair_sessions_place(tmp_path: Path) -> None:
+    """The programme's mode and place say where pairs meet: a workshop or a group event
+    without a place of its own gets none, rather than the director's place of work."""
+    renderer = renderer_for(write_tree(tmp_path / "care", CARE))
+    ics = programme_calendar(renderer.project, renderer.timeline, renderer.gettext)
+    events = Calendar.from_ical(ics).walk("VEVENT")
+    places = {str(e["CATEGORIES"].cats[0]): e.get("LOCATION") for e in events}
+    assert str(places["Pair session"]) == "In person · At the director's place of work"
+    assert places["Onboarding"] is None and places["Group event"] is None
+
+
+def test_labels_keep_their_capitals_in_the_pages(tmp_path: Path) -> None:
+    files = dict(NHS)
+    files["program.yaml"] = files["program.yaml"].replace(
+        "mentor: Reverse mentor,", "mentor: NHS Reverse Mentor,"
+    )
+    pages, _calendar = _outputs(write_tree(tmp_path / "nhs", files))
+    text = "\n".join(pages.values())
+    assert "NHS reverse mentor" in text  # "| lower" in the templates keeps the capitals
+    assert "nhs reverse mentor" not in text
+
+
+def test_sentence_filters_keep_capitals_and_escaping(tmp_path: Path) -> None:
+    renderer = renderer_for(write_tree(tmp_path / "nhs", NHS))
+    template = renderer.markdown_env.from_string(
+        "{{ label | lower }} / {{ sentence | capitalize }} / {{ marked | capitalize }}"
+    )
+    assert (
+        template.render(
+            label="NHS Reverse Mentor", sentence="for every NHS mentor", marked=Markup("a &amp; b")
+        )
+        == "NHS reverse mentor / For every NHS mentor / A &amp; b"
+    )
