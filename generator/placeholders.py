@@ -162,10 +162,14 @@ def _word(match: re.Match[str], words: dict[str, str]) -> str:
 
 
 def _vowel_sound(value: str) -> bool:
-    """Whether English says "an" before it: "an executive", "an 80-minute" (not "a user")."""
+    """Whether English says "an" before it: "an executive", "an 80-minute", "an NHS
+    mentor" (not "a user", "a BBC producer")."""
     if value[:1].isdigit():
         number = value.split("-")[0]
         return number.startswith("8") or number in ("11", "18")
+    first = value.split(" ")[0]
+    if len(first) > 1 and first.isupper():  # an acronym, said letter by letter: "an NHS"
+        return first[0] in "AEFHILMNORSX"
     return value[:1].lower() in "aeio"
 
 

@@ -376,3 +376,26 @@ def test_sentence_filters_keep_capitals_and_escaping(tmp_path: Path) -> None:
         )
         == "NHS reverse mentor / For every NHS mentor / A &amp; b"
     )
+
+
+def test_the_article_before_a_label_is_said_as_it_sounds(tmp_path: Path) -> None:
+    for label, expected in (
+        ("Executive", "An executive joins"),
+        ("NHS leader", "An NHS leader joins"),
+        ("BBC editor", "A BBC editor joins"),
+        ("User", "A user joins"),
+    ):
+        project = write_tree(
+            tmp_path / label.replace(" ", "-"),
+            {
+                "program.yaml": f"""
+                    id: pilot
+                    title: Pilot
+                    extends: default
+                    roles: {{mentee: {label}}}
+                    summary: "A {{mentee}} joins."
+                    schedule: {{start: 2027-01-12, cadence: weekly, session_minutes: 60}}
+                    """,
+            },
+        )
+        assert renderer_for(project).project.programme.summary == f"{expected}.", label
