@@ -96,3 +96,48 @@ def acme_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("acme") / "dist"
     build(ACME, BuildOptions(out=out, workers=2))
     return out
+
+
+# Eleven scripts: each mentor pairs with the mentee on the next line (same topics, one zone).
+HEADER = "id,name,email,role,department,timezone,availability,offers,wants\n"
+WEEK = "mon 09:00-17:00;tue 09:00-17:00;wed 09:00-17:00;thu 09:00-17:00"
+
+PEOPLE = [
+    ("zoe", "Zoë Ólafsdóttir-Łukasiewicz", "mentor", "Data", "video"),
+    ("anna", "Анна Кузнецова", "mentee", "Finance", "video"),
+    ("giorgos", "Γιώργος Παπαδόπουλος", "mentor", "Marketing", "ai"),
+    ("fatima", "فاطمة الزهراء", "mentee", "Legal", "ai"),
+    ("noa", "נועה כהן", "mentor", "Operations", "dashboards"),
+    ("ananya", "अनन्या शर्मा", "mentee", "People", "dashboards"),
+    ("karthik", "கார்த்திக் சுப்பிரமணியம்", "mentor", "Sales", "linkedin"),
+    ("xiuying", "王秀英", "mentee", "Strategy", "linkedin"),
+    ("haruka", "佐藤 はるか", "mentor", "Design", "collaboration"),
+    ("minjun", "김민준", "mentee", "Research", "collaboration"),
+    ("somchai", "สมชาย ใจดี", "mentor", "Support", "inclusion"),
+    ("sumaiya", "সুমাইয়া রহমান", "mentee", "Executive", "inclusion"),
+]
+
+
+def roster_text(people: list[tuple[str, str, str, str, str]]) -> str:
+    lines = [HEADER]
+    for person_id, name, role, department, topic in people:
+        offers, wants = (topic, "") if role == "mentor" else ("", topic)
+        lines.append(
+            f"{person_id},{name},{person_id}@example.org,{role},{department},Europe/London,"
+            f"{WEEK},{offers},{wants}\n"
+        )
+    return "".join(lines)
+
+
+@pytest.fixture(scope="session")
+def world_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with a roster in eleven scripts: packs and certificates built
+    once, for the glyph and the tagging tests."""
+    from generator.build import BuildOptions, build
+
+    folder = tmp_path_factory.mktemp("world")
+    roster = folder / "roster.csv"
+    roster.write_text(roster_text(PEOPLE), encoding="utf-8")
+    out = folder / "dist"
+    build(ACME, BuildOptions(out=out, workers=2, roster=roster, only=frozenset({"calendar"})))
+    return out

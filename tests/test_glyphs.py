@@ -17,40 +17,17 @@ from generator import glyphs, layers
 from generator.build import BuildOptions, build
 from generator.errors import InvalidProject
 
-from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, problems_of, write_tree
-
-HEADER = "id,name,email,role,department,timezone,availability,offers,wants\n"
-WEEK = "mon 09:00-17:00;tue 09:00-17:00;wed 09:00-17:00;thu 09:00-17:00"
-
-# Eleven scripts: each mentor pairs with the mentee on the next line (same topics, one zone).
-PEOPLE = [
-    ("zoe", "Zoë Ólafsdóttir-Łukasiewicz", "mentor", "Data", "video"),
-    ("anna", "Анна Кузнецова", "mentee", "Finance", "video"),
-    ("giorgos", "Γιώργος Παπαδόπουλος", "mentor", "Marketing", "ai"),
-    ("fatima", "فاطمة الزهراء", "mentee", "Legal", "ai"),
-    ("noa", "נועה כהן", "mentor", "Operations", "dashboards"),
-    ("ananya", "अनन्या शर्मा", "mentee", "People", "dashboards"),
-    ("karthik", "கார்த்திக் சுப்பிரமணியம்", "mentor", "Sales", "linkedin"),
-    ("xiuying", "王秀英", "mentee", "Strategy", "linkedin"),
-    ("haruka", "佐藤 はるか", "mentor", "Design", "collaboration"),
-    ("minjun", "김민준", "mentee", "Research", "collaboration"),
-    ("somchai", "สมชาย ใจดี", "mentor", "Support", "inclusion"),
-    ("sumaiya", "সুমাইয়া রহমান", "mentee", "Executive", "inclusion"),
-]
-
+from .conftest import (
+    ACME,
+    MINIMAL_PROGRAMME,
+    PEOPLE,
+    TINY_TOPIC,
+    problems_of,
+    roster_text,
+    write_tree,
+)
 
 SCRIPTS = ("Arabic", "Hebrew", "Devanagari", "Tamil", "Bengali", "Thai", "CJK")
-
-
-def roster_text(people: list[tuple[str, str, str, str, str]]) -> str:
-    lines = [HEADER]
-    for person_id, name, role, department, topic in people:
-        offers, wants = (topic, "") if role == "mentor" else ("", topic)
-        lines.append(
-            f"{person_id},{name},{person_id}@example.org,{role},{department},Europe/London,"
-            f"{WEEK},{offers},{wants}\n"
-        )
-    return "".join(lines)
 
 
 def glyph_ids(pdf_path: Path) -> Iterator[tuple[str, int]]:
@@ -126,16 +103,6 @@ def test_a_box_is_found_where_one_is_drawn(tmp_path: Path) -> None:
     HTML(string="<p>Lena \U0010fffdVogel</p>").write_pdf(tmp_path / "box.pdf")
     drawn = [glyph for _, glyph in glyph_ids(tmp_path / "box.pdf")]
     assert len(drawn) == len("LenaVogel") + 2 and drawn.count(0) == 1
-
-
-@pytest.fixture(scope="module")
-def world_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("world")
-    roster = folder / "roster.csv"
-    roster.write_text(roster_text(PEOPLE), encoding="utf-8")
-    out = folder / "dist"
-    build(ACME, BuildOptions(out=out, workers=2, roster=roster, only=frozenset({"calendar"})))
-    return out
 
 
 def test_names_in_eleven_scripts_print_with_no_missing_glyph(world_build: Path) -> None:

@@ -23,20 +23,9 @@ from generator.build import BuildOptions, build
 from generator.tagged import Part, Tagged, UntaggedError, join
 
 from .conftest import ACME, FIXTURES
-from .test_glyphs import PEOPLE, roster_text
 
 ROSTER = FIXTURES / "roster.csv"
 MCID = re.compile(rb"/MCID\s+(\d+)")
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("world-packs")
-    roster = folder / "roster.csv"
-    roster.write_text(roster_text(PEOPLE), encoding="utf-8")
-    out = folder / "dist"
-    build(ACME, BuildOptions(out=out, workers=2, roster=roster, only=frozenset({"calendar"})))
-    return out
 
 
 def _files(out: Path) -> list[Path]:
@@ -115,8 +104,8 @@ def problems(pdf: pikepdf.Pdf) -> Iterator[str]:
                 yield f"page {number + 1}: content {mcid} belongs to an element of another page"
 
 
-def test_every_pack_and_certificate_is_tagged_whole(world: Path) -> None:
-    files = _files(world)
+def test_every_pack_and_certificate_is_tagged_whole(world_build: Path) -> None:
+    files = _files(world_build)
     assert len(files) == 6 + 12
     for path in files:
         with pikepdf.open(path) as pdf:
@@ -133,13 +122,13 @@ def test_every_pack_and_certificate_is_tagged_whole(world: Path) -> None:
             assert shown == len(pdf.pages), path.name
 
 
-def test_files_are_titled_after_their_people(world: Path) -> None:
-    pack = world / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+def test_files_are_titled_after_their_people(world_build: Path) -> None:
+    pack = world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf"
     with pikepdf.open(pack) as pdf:
         title = str(pdf.docinfo.Title)
         assert title == "Reverse mentoring pack: Zoë Ólafsdóttir-Łukasiewicz and Анна Кузнецова"
         assert title in pdf.Root.Metadata.read_bytes().decode()
-    with pikepdf.open(world / "certificates" / "xiuying.pdf") as pdf:
+    with pikepdf.open(world_build / "certificates" / "xiuying.pdf") as pdf:
         assert str(pdf.docinfo.Title) == "Certificate of completion: 王秀英"
 
 
@@ -147,8 +136,8 @@ def _page_text(pdf: Path, number: int) -> str:
     return " ".join(PdfReader(pdf).pages[number].extract_text().split())
 
 
-def test_bookmarks_land_on_their_pages(world: Path) -> None:
-    pack = world / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+def test_bookmarks_land_on_their_pages(world_build: Path) -> None:
+    pack = world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf"
     with pikepdf.open(pack) as pdf:
         pages = {page.objgen: n for n, page in enumerate(pdf.pages)}
         with pdf.open_outline() as outline:
@@ -165,9 +154,9 @@ def test_bookmarks_land_on_their_pages(world: Path) -> None:
         assert heading.split(":")[0] in text, (title, page, text[:200])
 
 
-def test_text_reads_in_order(world: Path) -> None:
+def test_text_reads_in_order(world_build: Path) -> None:
     """Names are part of the page, not drawn on top of it afterwards."""
-    text = _page_text(world / "certificates" / "zoe.pdf", 0)
+    text = _page_text(world_build / "certificates" / "zoe.pdf", 0)
     order = [
         "Certificate of completion",
         "Zoë Ólafsdóttir-Łukasiewicz",
@@ -178,9 +167,9 @@ def test_text_reads_in_order(world: Path) -> None:
     ]
     positions = [text.find(part) for part in order]
     assert -1 not in positions and positions == sorted(positions), text
-    cover = _page_text(world / "pairs" / "zoe--anna" / "zoe--anna.pdf", 0)
+    cover = _page_text(world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf", 0)
     assert cover.index("Why you were paired") < cover.index("Your sessions")
-    agreement = _page_text(world / "pairs" / "zoe--anna" / "zoe--anna.pdf", 1)
+    agreement = _page_text(world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf", 1)
     for earlier, later in (("Who we are", "Анна Кузнецова"), ("How we meet", "Signed")):
         assert agreement.index(earlier) < agreement.index(later)
 
@@ -210,10 +199,10 @@ def _characters(path: Path) -> str:
     return "".join(found)
 
 
-def test_a_pairs_files_hold_no_other_pairs_names(world: Path) -> None:
+def test_a_pairs_files_hold_no_other_pairs_names(world_build: Path) -> None:
     """Each pair's pages are a document of their own: the fonts embedded in its files
     hold the glyphs of its own names, never those of people in other pairs."""
-    latin_cyrillic = world / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+    latin_cyrillic = world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf"
     assert not any(font.startswith("NotoSansCJK") for font in _fonts(latin_cyrillic))
     characters = _characters(latin_cyrillic)
     assert "王" not in characters and "김" not in characters
