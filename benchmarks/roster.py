@@ -174,6 +174,11 @@ def write_roster(path: Path, people: int, seed: int = 7, easy: bool = False) -> 
                 "wants": items if role == "mentee" else "",
             }
         )
+    return write_rows(path, rows)
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    """Rows as a roster CSV, their keys the columns."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -10,9 +10,10 @@ Everyone is in one office with free afternoons, so that nearly everyone is paire
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
+
+from .roster import write_rows
 
 NAMES = {  # script: (given names, family names)
     "Latin": (
@@ -90,8 +91,4 @@ def write_world_roster(path: Path, pairs: int, seed: int = 11) -> Path:
                 "wants": topics if role == "mentee" else "",
             }
         )
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_rows(path, rows)

@@ -45,7 +45,6 @@ class Tagged:
             raise UntaggedError("the PDF has no structure tree")
         kids = root.K if isinstance(root.K, Array) else Array([root.K])
         number: dict[Any, int] = {page.objgen: n for n, page in enumerate(self.pdf.pages)}
-        self.lang = str(self.pdf.Root.get("/Lang", ""))
         documents = {document.objgen for document in kids}
         tops = [element for document in kids for element in _kids(document)]
         parents = _number_tree(root.get("/ParentTree"))
@@ -60,9 +59,9 @@ class Tagged:
                 if top is not None and top.objgen not in listed:
                     listed.add(top.objgen)
                     margins.append(top)
-        self.elements: dict[int, list[Any]] = {n: [] for n in number.values()}
-        self.margins: dict[int, list[Any]] = {n: [] for n in number.values()}
-        for found, elements in ((self.elements, tops), (self.margins, margins)):
+        # Per page: its elements, and its margins' (kept out of the document's kids).
+        found: dict[int, tuple[list[Any], list[Any]]] = {n: ([], []) for n in number.values()}
+        for side, elements in ((0, tops), (1, margins)):
             for element in elements:
                 if not isinstance(element, Dictionary) or "/Pg" not in element:
                     raise UntaggedError("an element of the document is on no page")
@@ -70,14 +69,11 @@ class Tagged:
                 if page is None:
                     raise UntaggedError("an element of the document is on no page of it")
                 del element["/P"]  # detached: copying it copies its own subtree only
-                found[page].append(element)
-        # Held as indirect objects, once: `join` copies them into every file it makes.
+                found[page][side].append(element)
+        # Held as indirect arrays, once: `join` copies them into every file it makes.
         self.holders = {
-            page: (
-                self.pdf.make_indirect(Array(self.elements[page])),
-                self.pdf.make_indirect(Array(self.margins[page])),
-            )
-            for page in self.elements
+            page: (self.pdf.make_indirect(Array(own)), self.pdf.make_indirect(Array(margin)))
+            for page, (own, margin) in found.items()
         }
         self.parents = {
             key: value if value.is_indirect else self.pdf.make_indirect(value)

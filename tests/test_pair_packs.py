@@ -48,40 +48,39 @@ def problems(pdf: pikepdf.Pdf) -> Iterator[str]:
         yield "ParentTreeNextKey is not past the last key"
     seen: set[tuple[int, int]] = set()
 
-    def walk(element: Any, parent: Any) -> None:
+    def walk(element: Any, parent: Any) -> Iterator[str]:
         if element.P.objgen != parent.objgen:
-            yield_list.append(f"{element.S} does not point at its parent")
+            yield f"{element.S} does not point at its parent"
         if "/Pg" in element and element.Pg.objgen not in pages:
-            yield_list.append(f"{element.S} is on a page the file does not have")
+            yield f"{element.S} is on a page the file does not have"
         seen.add(element.objgen)
         kids = element.get("/K", pikepdf.Array())
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
-                walk(kid, element)
+                yield from walk(kid, element)
             elif (
                 isinstance(kid, pikepdf.Dictionary) and "/Pg" in kid and kid.Pg.objgen not in pages
             ):
-                yield_list.append("a marked-content reference to a missing page")
+                yield "a marked-content reference to a missing page"
 
-    yield_list: list[str] = []
     documents = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
     for document in documents:
-        walk(document, root)
-    in_tree = set(seen)
+        yield from walk(document, root)
     # The page margins' text: the document as parent, outside its kids (as WeasyPrint
     # makes it, so that a screen reader skips the running head of every page).
+    in_tree = set(seen)
+    document_ids = {document.objgen for document in documents}
     margins = [
         o
         for o in pdf.objects
         if isinstance(o, pikepdf.Dictionary)
         and o.get("/Type") == "/StructElem"
         and "/P" in o
-        and o.P.objgen in {d.objgen for d in documents}
+        and o.P.objgen in document_ids
         and o.objgen not in in_tree
     ]
     for element in margins:
-        walk(element, element.P)
-    yield from yield_list
+        yield from walk(element, element.P)
     for number, page in enumerate(pdf.pages):
         content = b"".join(
             stream.read_bytes()
