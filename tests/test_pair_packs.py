@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
-from generator.tagged import Part, Tagged, UntaggedError, join
+from generator.tagged import Base, Part, Tagged, UntaggedError, join
 
 from .conftest import ACME, FIXTURES
 
@@ -281,6 +282,57 @@ def test_join_refuses_an_untagged_pdf() -> None:
 
     with pytest.raises(UntaggedError, match="no structure tree"):
         Tagged(bytes(HTML(string="<p>x</p>").write_pdf()))
+    with pytest.raises(UntaggedError, match="no structure tree"):
+        Base(bytes(HTML(string="<p>x</p>").write_pdf()))
+
+
+def test_prepend_puts_pages_in_front_of_a_file_left_as_it_is() -> None:
+    shared = _tagged(
+        '<html lang="fr"><h1>Règles</h1><p>Commun à tous</p>'
+        '<h1 style="break-before: page">Séance</h1><p>Plan <a href="https://example.org">'
+        "lien</a></p></html>"
+    )
+    own = Tagged(
+        _tagged(
+            '<html lang="fr"><h1>Zoë et 王秀英</h1><p>Votre binôme</p>'
+            '<h1 style="break-before: page">Certificat</h1><p>Pas dans le dossier</p></html>'
+        )
+    )
+    base = Base(shared)
+    data = base.prepend(
+        Part(own, 0, 1), "Dossier : Zoë et 王秀英", "fr-FR", [("Binôme", 0), ("Séance", 2)], "Acme"
+    )
+    assert data.startswith(shared)  # an update after the shared file's own bytes
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert list(problems(pdf)) == []
+        assert len(pdf.pages) == 3
+        assert str(pdf.Root.Lang) == "fr-FR"
+        assert str(pdf.docinfo.Title) == "Dossier : Zoë et 王秀英"
+        assert "Dossier : Zoë et 王秀英" in pdf.Root.Metadata.read_bytes().decode()
+        # The document element lists the new page's elements first, then the shared ones.
+        kids = pdf.Root.StructTreeRoot.K[0].K
+        assert kids[0].Pg.objgen == pdf.pages[0].objgen
+        assert pdf.pages[0].objgen not in {e.Pg.objgen for e in kids[-2:]}
+        # The shared link keeps its element; no page of the certificate came along.
+        annotation = pdf.pages[2].Annots[0]
+        parents = pdf.Root.StructTreeRoot.ParentTree.Nums
+        keyed = {int(parents[i]): parents[i + 1] for i in range(0, len(parents), 2)}
+        assert str(keyed[int(annotation.StructParent)].S) == "/Link"
+        assert sum(1 for o in pdf.objects if o.get("/Type") == "/Page") == 3
+        with pdf.open_outline() as outline:
+            landed = [pdf.pages.index(pikepdf.Page(i.destination[0])) for i in outline.root]
+            assert [i.title for i in outline.root] == ["Binôme", "Séance"]
+        assert landed == [0, 2]
+    reader = PdfReader(io.BytesIO(data))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert "Votre binôme" in pages[0] and "Certificat" not in " ".join(pages)
+    assert "Commun à tous" in pages[1] and "Plan" in pages[2]
+    # Another reader of PDF (poppler, which the set-up installs) takes the update alike.
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Votre binôme" in text
 
 
 def test_no_certificates_when_the_programme_gives_none(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from .. import personal
 from ..artefacts import Plan, session_key
 from ..pdf import _css_context, allowed_roots
 from ..render import Renderer
-from ..tagged import Tagged
+from ..tagged import Base, Tagged
 from .assembly import Labels, Shared, certificates, pack
 from .cache import LayoutCache
 from .planning import SHARED_PLAN, TERMS, pack_title, pair_jobs, shared_pages
@@ -91,7 +91,13 @@ def build_packs(
     else:
         assert shared_hit is not None
         shared_bytes, firsts = shared_hit
-    shared = Shared(Tagged(shared_bytes), shared_html.anchors, shared_html.titles, tuple(firsts))
+    shared = Shared(
+        Tagged(shared_bytes),
+        Base(shared_bytes),
+        shared_html.anchors,
+        shared_html.titles,
+        tuple(firsts),
+    )
     programme = renderer.project.programme
     labels = Labels(
         lang=programme.locale.replace("_", "-"),

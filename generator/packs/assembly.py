@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..tagged import Part, Tagged, join
+from ..tagged import Base, Part, Tagged, join
 from .rendering import LaidOutPair
 
 
@@ -27,9 +27,11 @@ class Labels:
 
 @dataclass(frozen=True)
 class Shared:
-    """The shared pages, opened once: each part's anchor, bookmark and pages."""
+    """The shared pages, opened once: each part's anchor, bookmark and pages; `base` puts
+    a pair's pages in front of all of them without copying them."""
 
     source: Tagged
+    base: Base
     anchors: tuple[str, ...]
     titles: tuple[str, ...]
     firsts: tuple[int, ...]
@@ -48,9 +50,13 @@ def pack(
     wanted: Sequence[str] | None = None,
 ) -> bytes:
     """The pair's cover and agreement front, then the shared parts (all, or those whose
-    anchors are `wanted`, in that order: a personal track's own plans), bookmarked."""
+    anchors are `wanted`, in that order: a personal track's own plans), bookmarked.
+
+    With all the shared parts in their order, the pack is the shared file with the pair's
+    pages put in front (`Base.prepend`); a personal track's selection is joined afresh."""
     (cover, _), (agreement, end) = pair.parts[0], pair.parts[1]
-    parts = [Part(source, cover, end)]
+    own = Part(source, cover, end)
+    parts = [own]
     outline = [(labels.cover, 0), (labels.agreement, agreement - cover)]
     page = end - cover
     numbers = {anchor: n for n, anchor in enumerate(shared.anchors)}
@@ -60,6 +66,8 @@ def pack(
         outline.append((shared.titles[number], page))
         parts.append(Part(shared.source, first, last))
         page += last - first
+    if wanted is None and shared.firsts[:1] == (0,):  # every shared page, in its order
+        return shared.base.prepend(own, title, labels.lang, outline, labels.author)
     return join(parts, title, labels.lang, outline, labels.author)
 
 
