@@ -5,7 +5,8 @@ shares (laid out once); a certificate is one page of the pair's document. Both c
 of WeasyPrint as PDF/UA-1: a structure tree that says what each piece of text is (heading,
 paragraph, table cell) in reading order, and the language. Copying pages with a PDF
 library keeps what is drawn but drops that tree, so a screen reader would get an untagged
-file. `join` copies the tree with the pages.
+file. `join` copies the tree with the pages; `Base.prepend` puts pages with their tree in
+front of a tagged file without copying it, by an incremental update.
 
 It relies only on what the PDF standard (ISO 32000-1, 14.7) says a tagged PDF holds, and
 on one property of WeasyPrint's output that `Tagged` checks rather than assumes: every
