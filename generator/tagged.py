@@ -182,6 +182,7 @@ class Base:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.digest = hashlib.md5(data, usedforsecurity=False).digest()
         tail = data[data.rindex(b"startxref") :].split()
         self.startxref = int(tail[1])
         pdf = pikepdf.open(io.BytesIO(data))
@@ -302,7 +303,7 @@ class Base:
         if author:
             info.append(b"/Author " + String(author).unparse())
         info_number = writer.add(b"<< %s >>" % b" ".join(info))
-        return writer.finish(self.data, self.startxref, self.catalog, info_number)
+        return writer.finish(self.data, self.digest, self.startxref, self.catalog, info_number)
 
 
 class _Writer:
@@ -378,7 +379,7 @@ class _Writer:
         )
         return root
 
-    def finish(self, base: bytes, previous: int, root: int, info: int) -> bytes:
+    def finish(self, base: bytes, digest: bytes, previous: int, root: int, info: int) -> bytes:
         """The base, then the new streams, the other objects packed in one compressed
         object stream (as the base packs its own), and a cross-reference stream pointing
         back at the base's."""
@@ -419,7 +420,10 @@ class _Writer:
             bytes([rows[n][0]]) + rows[n][1].to_bytes(4, "big") + rows[n][2].to_bytes(2, "big")
             for n in numbers
         )
-        digest = hashlib.md5(out.getvalue(), usedforsecurity=False).hexdigest().encode()
+        # The file's identifier: a digest of the base's (made once) and of the update.
+        update = out.getbuffer()[len(base) :]
+        identifier = hashlib.md5(digest + update, usedforsecurity=False).hexdigest().encode()
+        update.release()
         data = zlib.compress(table)
         out.write(
             b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Index [%s] /Prev %d /Root %d 0 R"
@@ -431,8 +435,8 @@ class _Writer:
                 previous,
                 root,
                 info,
-                digest,
-                digest,
+                identifier,
+                identifier,
                 len(data),
             )
         )
@@ -474,13 +478,14 @@ def _dictionary(obj: Any, ref: Callable[[Any], bytes], changes: dict[str, bytes 
 
 def _value(obj: Any, ref: Callable[[Any], bytes], top: bool = False) -> bytes:
     """`obj` written as PDF syntax, indirect objects as `ref` gives them."""
-    if isinstance(obj, bool):
-        return b"true" if obj else b"false"
-    if isinstance(obj, int):
+    kind = type(obj)  # pikepdf gives numbers, booleans and null as Python values
+    if kind is int:
         return b"%d" % obj
-    if isinstance(obj, Decimal):
+    if kind is Decimal:
         return format(obj, "f").encode()
-    if isinstance(obj, float):
+    if kind is bool:
+        return b"true" if obj else b"false"
+    if kind is float:
         return repr(obj).encode()
     if obj is None:
         return b"null"
