@@ -228,8 +228,7 @@ def _events(project: Project) -> Iterator[Finding]:
         )
     for index, event in enumerate(programme.events):
         where = f"events[{event.id!r}]"
-        mode = event.mode or (schedule.mode if schedule else None)
-        if mode == "in-person" and not event.location:
+        if event.mode == "in-person" and not event.location:
             yield Finding(
                 at("events", index),
                 f"{where}: {event.title!r} is held in person, but nothing says where; add "
