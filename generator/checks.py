@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .assets import font_problem, image_problem
 from .errors import Place, Problems, shorten
+from .forms import standard_questions
 from .layers import library_root
 from .markup import link_targets
 from .model import LINK_SCHEMES, Programme, Topic, Track
@@ -238,6 +239,7 @@ class _Checker:
         self._logo(programme)
         self._fonts(programme)
         self._areas(programme)
+        self._goals(programme)
 
     def _pool(
         self,
@@ -515,6 +517,21 @@ class _Checker:
                     f"areas[{index}].id: the area {area.id!r} is declared twice",
                 )
             seen.add(area.id)
+
+    def _goals(self, programme: Programme) -> None:
+        """A goal's `questions` name questions that the forms of that kind really ask."""
+        for index, goal in enumerate(programme.goals):
+            for kind, ids in goal.questions.items():
+                asked = [q.id for q in standard_questions(programme, kind)]
+                for n, question in enumerate(ids):
+                    if question not in asked:
+                        self.add(
+                            "programme",
+                            ("goals", index, "questions", kind, n),
+                            f"goals[{index}].questions.{kind}[{n}]: the {kind} form has no "
+                            f"question {question!r}{_close(question, asked)}; its questions "
+                            f"are {', '.join(asked)}",
+                        )
 
 
 def _close(name: str, known: Iterable[str]) -> str:

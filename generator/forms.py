@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .model import Programme
+from .model import CheckpointKind, Programme
 from .schedule import CheckpointDate, Timeline
 
 Kind = Literal["scale", "choice", "yesno", "number", "text"]
@@ -133,15 +133,22 @@ def forms(programme: Programme, timeline: Timeline, gettext: Gettext = str) -> t
     return tuple(result)
 
 
-def checkpoint_form(programme: Programme, checkpoint: CheckpointDate, gettext: Gettext) -> Form:
-    kind = checkpoint.checkpoint.kind
+def standard_questions(
+    programme: Programme, kind: CheckpointKind, gettext: Gettext = str
+) -> tuple[Question, ...]:
+    """The questions every checkpoint of a kind asks, in their printed order (before any
+    `questions` of its own); goals name them by id and number."""
     mentee = programme.roles.mentee
     if kind == "check-in":
-        standard = _check_in_questions(gettext, mentee)
-    elif kind == "survey":
-        standard = _survey_questions(gettext, mentee)
-    else:
-        standard = _evaluation_questions(gettext, mentee, [g.goal for g in programme.goals])
+        return _check_in_questions(gettext, mentee)
+    if kind == "survey":
+        return _survey_questions(gettext, mentee)
+    return _evaluation_questions(gettext, mentee, [g.goal for g in programme.goals])
+
+
+def checkpoint_form(programme: Programme, checkpoint: CheckpointDate, gettext: Gettext) -> Form:
+    kind = checkpoint.checkpoint.kind
+    standard = standard_questions(programme, kind, gettext)
     extra_level = {"check-in": 1, "survey": 3, "evaluation": 4}[kind]
     extra = tuple(
         Question(f"extra-{n}", " ".join(text.split()), "text", extra_level)

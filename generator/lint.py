@@ -12,9 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import yaml
+
 from .errors import Place
+from .layers import library_root
 from .model import AgendaItem, Project, Session, Topic
 from .render import plural
 from .schedule import timeline
@@ -97,6 +101,7 @@ def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
         findings.extend(_topic(project, project.topics[topic_id], today))
     findings.extend(overdue_sessions(project))
     findings.extend(_events(project))
+    findings.extend(_goals(project))
     findings.extend(_pool(project))
     return sorted(set(findings))
 
@@ -228,8 +233,7 @@ def _events(project: Project) -> Iterator[Finding]:
         )
     for index, event in enumerate(programme.events):
         where = f"events[{event.id!r}]"
-        mode = event.mode or (schedule.mode if schedule else None)
-        if mode == "in-person" and not event.location:
+        if event.mode == "in-person" and not event.location:
             yield Finding(
                 at("events", index),
                 f"{where}: {event.title!r} is held in person, but nothing says where; add "
@@ -252,6 +256,44 @@ def _events(project: Project) -> Iterator[Finding]:
                 f"{where}.minutes: the event lasts {event.minutes} minutes, but its plan "
                 f"{topic.id!r} takes {topic.minutes}; make them the same",
             )
+
+
+def _goals(project: Project) -> Iterator[Finding]:
+    """A goal measured at a checkpoint the programme does not have (inherited, then removed
+    or renamed): the figures it promises would never come."""
+    programme = project.programme
+    have = {c.title.casefold() for c in programme.checkpoints}
+    titles = ", ".join(c.title for c in programme.checkpoints)
+    theirs = f"its checkpoints are {titles}" if titles else "it has none"
+    for index, goal in enumerate(programme.goals):
+        for field in ("baseline", "target", "measure"):
+            text = (getattr(goal, field) or "").casefold()
+            for name in _built_in_checkpoints():
+                known = any(name.casefold() in title for title in have)
+                if name.casefold() in text and not known:
+                    place = project.place("programme", ("goals", index, field))
+                    yield Finding(
+                        place or Place("program.yaml"),
+                        f"goals[{index}].{field}: it names the checkpoint {name!r}, which "
+                        f"this programme does not have ({theirs}); name one of its own, or "
+                        "list the form questions under the goal's `questions` and the guide "
+                        "names the checkpoints for you",
+                    )
+
+
+@cache
+def _built_in_checkpoints() -> tuple[str, ...]:
+    """The checkpoint titles of the built-in programmes: the names an inherited or copied
+    goal may still use after a programme removed or renamed its checkpoints."""
+    root = library_root() / "curriculum"
+    names: set[str] = set()
+    for path in sorted([*root.glob("*.yaml"), *root.glob("examples/*.yaml")]):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        checkpoints = data.get("checkpoints") if isinstance(data, dict) else None
+        for checkpoint in checkpoints or []:
+            if isinstance(checkpoint, dict) and isinstance(checkpoint.get("title"), str):
+                names.add(checkpoint["title"])
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:

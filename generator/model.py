@@ -676,6 +676,13 @@ class GoalDetail(Model):
     measure: Markdown | None = Field(
         None, description="How and when it is measured: which form, question or record."
     )
+    questions: dict[CheckpointKind, list[Id]] = Field(
+        default_factory=dict,
+        description="The feedback-form questions that measure it, by the kind of checkpoint "
+        "that asks them, such as `evaluation: [can-now-do, confidence]` (the ids are those of "
+        "`DIR/forms/`). The guide names the programme's own checkpoints of that kind with the "
+        "questions' numbers before `measure`, and leaves out a kind the programme has none of.",
+    )
 
 
 Goal = Annotated[
@@ -953,10 +960,14 @@ class Event(Model):
     )
     minutes: Minutes = Field(60, description="How long each meeting lasts, in minutes.")
     mode: Mode | None = Field(
-        None, description="online, phone, in-person or hybrid; defaults to `schedule.mode`."
+        None,
+        description="online, phone, in-person or hybrid; without it none is printed (the pair "
+        "sessions' `schedule.mode` is not the event's).",
     )
     location: Text | None = Field(
-        None, description="Where it is held; defaults to `schedule.location`."
+        None,
+        description="Where it is held; without it none is printed (the pair sessions' "
+        "`schedule.location` is not the event's).",
     )
     attendance: Text | None = Field(
         None, description="What is expected, shown with the event: at least 2 of 3."

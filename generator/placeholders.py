@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Problems
+from .forms import standard_questions
 from .model import N_, ROLE_LABELS, Programme, Project, Roles, Schedule
 from .yamlsource import Loc, Node, walk_strings
 
@@ -132,7 +133,7 @@ def fill(project: Project, gettext: Callable[[str], str] = str) -> Project:
             return value
         return _PATTERN.sub(lambda m: _word(m, words), value)
 
-    programme = _filled(project.programme, text)
+    programme = _measured(_filled(project.programme, text), gettext)
     roles = programme.roles
     programme = programme.model_copy(
         update={
@@ -144,6 +145,47 @@ def fill(project: Project, gettext: Callable[[str], str] = str) -> Project:
     topics = {key: _filled(topic, text) for key, topic in project.topics.items()}
     assert isinstance(programme, Programme)
     return replace(project, programme=programme, topics=topics)
+
+
+def _measured(programme: Programme, gettext: Callable[[str], str]) -> Programme:
+    """Each goal's `questions` written before its `measure`, as the programme's own
+    checkpoints of that kind and the questions' numbers on their forms: a goal never names a
+    checkpoint the programme does not have (a kind it has none of is left out)."""
+    if not any(goal.questions for goal in programme.goals):
+        return programme
+    _ = gettext
+    goals = []
+    for goal in programme.goals:
+        parts = []
+        for kind, ids in goal.questions.items():
+            titles = [f"*{c.title}*" for c in programme.checkpoints if c.kind == kind]
+            order = [q.id for q in standard_questions(programme, kind)]
+            numbers = sorted({order.index(q) + 1 for q in ids if q in order})
+            if not titles or not numbers:
+                continue
+            forms = _listed(titles, _)
+            listed = _listed([str(n) for n in numbers], _)
+            if len(numbers) == 1:
+                parts.append(
+                    _("%(forms)s, question %(numbers)s") % {"forms": forms, "numbers": listed}
+                )
+            else:
+                parts.append(
+                    _("%(forms)s, questions %(numbers)s") % {"forms": forms, "numbers": listed}
+                )
+        asked = "; ".join(parts)
+        if asked:
+            measure = f"{asked}. {goal.measure}" if goal.measure else f"{asked}."
+            goal = goal.model_copy(update={"measure": measure})
+        goals.append(goal)
+    return programme.model_copy(update={"goals": goals})
+
+
+def _listed(items: list[str], gettext: Callable[[str], str]) -> str:
+    """`3`, `3 and 4`, `3, 4 and 5`."""
+    if len(items) == 1:
+        return items[0]
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _word(match: re.Match[str], words: dict[str, str]) -> str:

@@ -187,12 +187,13 @@ class Renderer:
         }
 
     def event_place(self, event: Event | None) -> str:
-        """How and where a group event (or, for None, a pair session) is held."""
+        """How and where a group event (or, for None, a pair session) is held; an event
+        without a place of its own has none, as in the calendars (the pairs' place is theirs)."""
+        if event is not None:
+            return calendars.where(event.mode, event.location, self.gettext)
         schedule = self.project.programme.schedule
         mode = schedule.mode if schedule else None
         location = schedule.location if schedule else None
-        if event is not None and (event.mode or event.location):
-            mode, location = event.mode or mode, event.location
         return calendars.where(mode, location, self.gettext)
 
     def for_whom(self, audience: str) -> str:

@@ -8,6 +8,7 @@ built-in sentences that would contradict them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from icalendar import Calendar
 from markupsafe import Markup
 
+from generator import load_project
 from generator.calendar import programme_calendar
+from generator.lint import lint
 from generator.placeholders import fill, in_sentence
 
 from .conftest import problems_of, renderer_for, write_tree
@@ -166,6 +169,27 @@ CARE = {
 }
 
 
+# The default programme as an organisation adopts it with a few changes: its own label for
+# the senior side, weekly sessions, no certificate and no orientation for the executives.
+DEFAULT_CHANGED = {
+    "program.yaml": """
+        id: riverside
+        title: Riverside Council reverse mentoring
+        extends: default
+        roles: {mentee: Executive}
+        schedule:
+          start: 2027-02-09
+          cadence: weekly
+          weekday: tuesday
+          time: "15:00"
+          timezone: Europe/London
+          session_minutes: 60
+        onboarding: [mentor-training, pair-kick-off]
+        recognition: {certificate: false}
+        """,
+}
+
+
 def _outputs(project: Path) -> tuple[dict[str, str], str]:
     """The Markdown of every page and print document, and the programme calendar."""
     renderer = renderer_for(project)
@@ -192,7 +216,12 @@ def schemes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
     root = tmp_path_factory.mktemp("prose")
     return {
         name: _outputs(write_tree(root / name, files))
-        for name, files in {"nhs": NHS, "civil": CIVIL, "care": CARE}.items()
+        for name, files in {
+            "nhs": NHS,
+            "civil": CIVIL,
+            "care": CARE,
+            "default-changed": DEFAULT_CHANGED,
+        }.items()
     }
 
 
@@ -209,13 +238,178 @@ CONTRADICTIONS = [
 ]
 
 
+#: Sentences the default programme used to carry whatever the programme said: the
+#: checkpoints it may have removed, a celebration, a fixed notice, a peer circle beside
+#: the programme's own group events, and parts the pairs may not have.
+FIXED_SENTENCES = [
+    r"Mid-programme survey \(question",
+    r"Final evaluation \(question",
+    r"[Cc]elebration",
+    r"48 hours' notice, never cancel",
+    r"45-minute peer circle",
+    r"Reverse mentoring runs both ways",
+    r"Before onboarding",
+]
+
+
 @pytest.mark.parametrize("scheme", ["nhs", "civil", "care"])
 def test_no_built_in_sentence_contradicts_the_programme(
     schemes: dict[str, tuple[dict[str, str], str]], scheme: str
 ) -> None:
     pages, calendar = schemes[scheme]
-    for pattern in CONTRADICTIONS:
+    for pattern in CONTRADICTIONS + FIXED_SENTENCES:
         _nowhere(pages, calendar, pattern)
+
+
+def test_the_adopted_default_programme_follows_its_changes(
+    schemes: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    pages, calendar = schemes["default-changed"]
+    for pattern in [*FIXED_SENTENCES, r"\{[A-Za-z_]+\}", r"every two weeks", r"[Cc]ertificate"]:
+        _nowhere(pages, calendar, pattern)
+    guide = pages["programme/index.md"]
+    assert "| Pair sessions | 12, every week, 1 hour each |" in guide
+    assert "A 60-minute session every week, with about 30 minutes' preparation for each |" in guide
+    # the pair topics name the senior side by the programme's label, not "the leader"
+    plans = {name: text for name, text in pages.items() if name.startswith("topics/")}
+    assert plans
+    for name, text in plans.items():
+        assert not re.search(r"[Tt]he leader\b", text), name
+    plan = pages["topics/short-form-video/how-the-feed-works.md"]
+    assert "Hand over the device and ask the executive to run the scrolling exercise" in plan
+    assert "The executive scrolls a short-video feed with intent" in plan
+    # a prerequisite the programme removed is not named as coming first
+    kick_off = pages["onboarding/pair-kick-off/index.md"]
+    assert "Build on these topics first: *Reverse mentor training" in kick_off
+    assert "orientation" not in kick_off.lower()
+
+
+def test_goals_name_the_checkpoints_the_programme_has(
+    schemes: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    def measures(scheme: str) -> list[str]:
+        guide = schemes[scheme][0]["programme/index.md"]
+        rows = guide.split("| Goal | Starting point | Target | How it is measured |")[1]
+        return [line.split(" | ")[3].removesuffix(" |") for line in rows.splitlines()[2:5]]
+
+    assert measures("default-changed") == [
+        "*Final evaluation*, questions 3 and 4. The executives rate their confidence again at "
+        "the end, and the programme coordinator reports the change to the executive sponsor.",
+        "*Agreement and early check-in*, question 4; *Mid-programme survey*, question 3. The "
+        "next staff survey after the programme shows whether the change reaches beyond the "
+        "pairs.",
+        "*Final evaluation*, question 6. The same count of leadership-team papers, three "
+        "months after the programme ends.",
+    ]
+    nhs = measures("nhs")
+    assert nhs[0].startswith("*Closing evaluation*, questions 3 and 4. The senior leaders rate")
+    assert nhs[1].startswith("*Halfway call*, question 4. The next staff survey")
+    # no evaluation and no survey: the measure says only what the programme can do
+    civil = measures("civil")
+    assert civil[0].startswith("The mutual mentees rate their confidence again at the end")
+    assert civil[1].startswith("*Early check-in*, question 4. The next staff survey")
+    assert (
+        civil[2]
+        == "The same count of leadership-team papers, three months after the programme ends."
+    )
+    # the numbers are those printed on the forms
+    form = schemes["nhs"][0]["programme/feedback/02-evaluation.md"]
+    assert "**3. Name two things you can now do that you could not do before.**" in form
+    assert (
+        "**4. How confident are you in the topics you covered, compared with the start?**" in form
+    )
+    check_in = schemes["nhs"][0]["programme/feedback/01-check-in.md"]
+    assert "**4. How comfortable are you being candid with each other?**" in check_in
+
+
+def test_a_goal_question_the_forms_do_not_ask_is_reported(tmp_path: Path) -> None:
+    project = write_tree(
+        tmp_path,
+        {
+            "program.yaml": """
+                id: pilot
+                title: Pilot
+                extends: default
+                goals:
+                  - goal: Leaders post in their own voice
+                    questions: {survey: [candid, confidance]}
+                """,
+        },
+    )
+    assert problems_of(project) == [
+        "program.yaml:6:34: goals[0].questions.survey[1]: the survey form has no question "
+        "'confidance'; its questions are worth-time, on-topic, candid, actions, can-now-do, change",
+    ]
+
+
+def test_a_goal_naming_a_removed_checkpoint_is_a_lint_warning(tmp_path: Path) -> None:
+    project = write_tree(
+        tmp_path,
+        {
+            "program.yaml": """
+                id: pilot
+                title: Pilot
+                extends: default
+                goals:
+                  - goal: Leaders post in their own voice
+                    measure: Mid-programme survey, and the final evaluation
+                checkpoints: !override
+                  - {after_session: 3, kind: check-in, title: Halfway call}
+                  - {at: end, kind: evaluation, title: Final evaluation and thanks}
+                """,
+        },
+    )
+    findings = [str(f) for f in lint(load_project(project), dt.date(2027, 1, 1))]
+    assert findings == [
+        "program.yaml:6:14: warning: goals[0].measure: it names the checkpoint "
+        "'Mid-programme survey', which this programme does not have (its checkpoints are "
+        "Halfway call, Final evaluation and thanks); name one of its own, or list the form "
+        "questions under the goal's `questions` and the guide names the checkpoints for you",
+    ]
+
+
+def test_the_roles_own_words_replace_the_built_in_ones(
+    schemes: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    pages = schemes["civil"][0]
+    assert (
+        "-   **Mutual mentor**\n\n    Leads the first half of every meeting, on the topic of the "
+        "day. Start with [your guide]" in pages["index.md"]
+    )
+    assert (
+        "    Leads the second half, on how decisions are made at the top. [Your guide]"
+        in (pages["index.md"])
+    )
+    guide = pages["guides/mentor.md"]
+    assert (
+        "- **Mutual mentor:** Leads the first half of every meeting, on the topic of the day."
+        in guide
+    )
+    assert "You lead the session" not in guide
+    # without words of its own, the built-in ones
+    assert "You lead the sessions. Start with [your guide]" in schemes["nhs"][0]["index.md"]
+    # the sponsor and the coordinator by the programme's labels
+    nhs = schemes["nhs"][0]["programme/index.md"]
+    assert (
+        "| Sessions keep being moved or cancelled, or the pairing is not working | The programme lead |"
+        in nhs
+    )
+    assert "brief the executive sponsor and check in" in nhs
+
+
+def test_group_events_and_late_check_ins_say_what_they_are(
+    schemes: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    care = schemes["care"][0]
+    guide = care["programme/index.md"]
+    # an event without a place of its own is not held at the director's place of work
+    assert '<p class="plan-meta">For everyone in the programme · 2 hours</p>' in guide
+    assert "At the director's place of work" in guide  # where the pairs meet
+    assert "For every reverse mentor · 1 hour · In person" not in guide
+    form = care["programme/feedback/01-check-in.md"]
+    assert "A short check on how your pairing is going." in form
+    nhs_form = schemes["nhs"][0]["programme/feedback/01-check-in.md"]
+    assert "A short check on how your pairing has started." in nhs_form
 
 
 def test_lengths_counts_and_cadence_come_from_the_schedule(
