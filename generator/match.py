@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -37,6 +40,7 @@ MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
 BATCH = 2_000_000  # overlapping pieces looked at at once (bounds memory)
+WORKERS = min(2, os.cpu_count() or 1)  # threads that list and weigh the allowed pairs
 MAX_EDGES = 80_000_000  # allowed pairs kept (12 bytes each): under 2 GB in all (measured)
 MAX_CANDIDATES = 4 * MAX_EDGES  # windows that may overlap: more, and the roster is refused
 DIRECT = 3_000_000  # up to this many allowed pairs are solved at once, more by pricing
@@ -262,24 +266,23 @@ class Graph:
         best: list[Index] = []
         sweep = _Sweep(tables[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people))
         store = _Store(min(MAX_EDGES, sweep.total) + 1, rank_type)
-        for left, right, spare in sweep.blocks():
+
+        def weigh(begin: int, stop: int) -> _Block:
+            """One block's allowed pairs and what each is worth (run on both cores: numpy
+            lets go of the interpreter while it works on whole arrays)."""
+            left, right, spare = sweep.block(begin, stop)
+            lost: list[tuple[Index, Index]] = []
             for windows, shift, odd in later:
                 check = np.flatnonzero((shift[left] != shift[right]) | odd[left] | odd[right])
                 if not len(check):
                     continue
                 keep = np.ones(len(left), dtype=bool)
                 keep[check] = windows.overlap(left[check], right[check])
-                lost_m[left[~keep]] = True
-                lost_e[right[~keep]] = True
+                lost.append((left[~keep], right[~keep]))
                 left, right, spare = left[keep], right[keep], spare[keep]
             size = spread.size(left, right)
-            kept = store.size
-            if kept + size > MAX_EDGES:
-                done = sweep.done()
-                pairs = int((kept + size) / done) if done < 1 else kept + size
-                raise UsageError(
-                    _too_big(len(people), pairs, about="up to " if done >= 1 else "roughly ")
-                )
+            if size > MAX_EDGES:
+                return _Block(stop, size, lost)
             m, e, spare_pairs = spread.pairs(left, right, spare)
             # (Someone who both mentors and learns is in their own department.)
             keep = dept_m[m] != dept_e[e]
@@ -289,8 +292,24 @@ class Graph:
             rank += weights.common_time * np.minimum(LEVEL_CAP, spare_pairs // 60)
             rank += near[zone_m[m] + zone_e[e]]
             # Blocks hold whole leaders: each leader's best pairs are found here.
-            best.append(np.flatnonzero(spread.best(e, rank, top)) + kept)
-            store.add(m, e, rank)
+            chosen = np.flatnonzero(spread.best(e, rank, top))
+            small = m.astype(np.int32), e.astype(np.int32), rank.astype(rank_type)
+            return _Block(stop, size, lost, *small, chosen)
+
+        for block in _in_order(weigh, sweep.bounds()):
+            for left, right in block.lost:
+                lost_m[left] = True
+                lost_e[right] = True
+            kept = store.size
+            sweep.reached = int(sweep.ends[block.stop - 1])
+            if kept + block.size > MAX_EDGES:
+                done = sweep.done()
+                pairs = int((kept + block.size) / done) if done < 1 else kept + block.size
+                raise UsageError(
+                    _too_big(len(people), pairs, about="up to " if done >= 1 else "roughly ")
+                )
+            best.append(block.chosen + kept)
+            store.add(block.m, block.e, block.rank)
         del sweep
 
         graph = cls(mentors, mentees, *store.arrays(), soft_max)
@@ -685,8 +704,9 @@ class _Sweep:
         """The share of the candidates looked at."""
         return self.reached / self.total if self.total else 1.0
 
-    def blocks(self) -> Iterator[tuple[Index, Index, Index]]:
-        """(mentor calendar, mentee calendar, minutes both can start) of each pair."""
+    def bounds(self) -> Iterator[tuple[int, int]]:
+        """The blocks: runs of mentee pieces, about BATCH candidates each, that end where a
+        mentee calendar does."""
         n = len(self.counts)
         if not n:
             return
@@ -700,29 +720,70 @@ class _Sweep:
             stop = int(cuts[k])
             if stop <= begin:
                 stop = int(cuts[np.searchsorted(cuts, begin, side="right")])
-            chunk = self.counts[begin:stop]
-            # Mentor pieces of a mentee piece are a run: numbered on from its first.
-            m_rep = np.arange(int(chunk.sum()), dtype=np.int64)
-            m_rep += np.repeat(self.low[begin:stop] - (np.cumsum(chunk) - chunk), chunk)
-            length = np.minimum(self.b_m[m_rep], np.repeat(self.b_e[begin:stop], chunk))
-            length -= np.maximum(self.a_m[m_rep], np.repeat(self.a_e[begin:stop], chunk))
-            keep = length > 0
-            # One number per candidate: the pair of calendars, then the minutes (< 2**15).
-            packed = self.own_m[m_rep[keep]] * self.count
-            packed += np.repeat(self.own_e[begin:stop], chunk)[keep]
-            packed <<= 15
-            packed |= length[keep]
-            del m_rep, length, keep
-            packed.sort()
-            key = packed >> 15
-            self.reached = int(self.ends[stop - 1])
+            yield begin, stop
             begin = stop
-            if not len(key):
-                continue
-            heads_k = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-            spare = np.add.reduceat(packed & 0x7FFF, heads_k)
-            key = key[heads_k]
-            yield key // self.count, key % self.count, spare
+
+    def block(self, begin: int, stop: int) -> tuple[Index, Index, Index]:
+        """(mentor calendar, mentee calendar, minutes both can start) of each pair of
+        calendars whose windows overlap, for the mentee pieces from `begin` to `stop`."""
+        chunk = self.counts[begin:stop]
+        # Mentor pieces of a mentee piece are a run: numbered on from its first.
+        m_rep = np.arange(int(chunk.sum()), dtype=np.int64)
+        m_rep += np.repeat(self.low[begin:stop] - (np.cumsum(chunk) - chunk), chunk)
+        length = np.minimum(self.b_m[m_rep], np.repeat(self.b_e[begin:stop], chunk))
+        length -= np.maximum(self.a_m[m_rep], np.repeat(self.a_e[begin:stop], chunk))
+        keep = length > 0
+        # One number per candidate: the pair of calendars, then the minutes (< 2**15).
+        packed = self.own_m[m_rep[keep]] * self.count
+        packed += np.repeat(self.own_e[begin:stop], chunk)[keep]
+        packed <<= 15
+        packed |= length[keep]
+        del m_rep, length, keep
+        packed.sort()
+        key = packed >> 15
+        if not len(key):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        heads_k = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        spare = np.add.reduceat(packed & 0x7FFF, heads_k)
+        key = key[heads_k]
+        return key // self.count, key % self.count, spare
+
+
+@dataclass
+class _Block:
+    """What one block of the sweep gives: its allowed pairs, their ranks, each leader's
+    best among them (indexes into the block), and the pairs of calendars that were free
+    together in the first week but not in another."""
+
+    stop: int
+    size: int
+    lost: list[tuple[Index, Index]]
+    m: Small = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    e: Small = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    rank: NDArray[Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
+    chosen: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+def _in_order(
+    work: Callable[[int, int], _Block], bounds: Iterable[tuple[int, int]]
+) -> Iterator[_Block]:
+    """`work` on each block, on WORKERS threads, the results in the blocks' order (so the
+    pairs are the same whatever the number of threads); a few blocks ahead at most, so
+    that memory stays bounded."""
+    bounds = iter(bounds)
+    if WORKERS <= 1:
+        for begin, stop in bounds:
+            yield work(begin, stop)
+        return
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="mentorkit-match") as pool:
+        pending: deque[Future[_Block]] = deque()
+        for begin, stop in bounds:
+            pending.append(pool.submit(work, begin, stop))
+            if len(pending) > WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _cut(owner: Index, a: Index, b: Index, piece: int) -> tuple[Index, Index, Index]:
