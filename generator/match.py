@@ -420,22 +420,26 @@ class Graph:
             chosen = self._assign(edges, quick=True)
             u, v = self._duals(edges, chosen)
             better: list[Index] = []
+            improves = False
             worth = self.value(np.arange(int(self.rank.max()) + 1), ranks=True)
-            # A pair can only do better than its leader's price if its rank is above the
-            # highest rank worth no more than that price: most pairs are ruled out by rank.
-            floor = (np.searchsorted(worth, v, side="right") - 1).astype(self.rank.dtype)
+            # A pair can only be worth its leader's and mentor's prices if its rank is at
+            # least the lowest rank worth the leader's price: most pairs are ruled out by rank.
+            floor = (np.searchsorted(worth, v, side="left") - 1).astype(self.rank.dtype)
             for begin in range(0, len(self.mentor), BATCH):
                 part = slice(begin, begin + BATCH)
                 rank = self.rank[part]
                 maybe = np.flatnonzero(rank > floor[self.mentee[part]])
                 at = maybe + begin
                 gain = worth[rank[maybe]] - v[self.mentee[at]] - u[self.mentor[at]]
-                better.append(at[gain > 0])
-            found = np.concatenate(better)
-            if not len(found):
+                improves = improves or bool((gain > 0).any())
+                better.append(at[gain >= 0])
+            if not improves:
                 return chosen
-            # Pairs that would do better are never among those solved (their prices
-            # hold there): the two lists are apart, and sorting keeps runs alike.
+            # The pairs that would do better are added, and with them those worth exactly
+            # their prices (left out, they are often the ones the next prices favour: one
+            # restricted problem less, measured at 100,000 people).
+            found = np.concatenate(better)
+            found = found[~_member(found, edges)]
             edges = np.sort(np.concatenate((edges, found)))
 
     def _duals(self, edges: Index, chosen: Index) -> tuple[Index, Index]:
@@ -903,6 +907,15 @@ def _shift(first: dt.datetime, other: dt.datetime) -> int:
     apart = int((other - first).total_seconds() // 60)
     change = (apart + WEEK_MINUTES // 2) % WEEK_MINUTES - WEEK_MINUTES // 2
     return -change
+
+
+def _member(values: Index, ordered: Index) -> NDArray[np.bool_]:
+    """Whether each value is in the sorted array `ordered`."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    found: NDArray[np.bool_] = ordered[at] == values
+    return found
 
 
 def _distinct(values: Index) -> Index:
