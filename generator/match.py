@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -267,7 +268,7 @@ class Graph:
         sweep = _Sweep(tables[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people))
         store = _Store(min(MAX_EDGES, sweep.total) + 1, rank_type)
 
-        def weigh(begin: int, stop: int) -> _Block:
+        def weigh(sweep: _Sweep, begin: int, stop: int) -> _Block:
             """One block's allowed pairs and what each is worth (run on both cores: numpy
             lets go of the interpreter while it works on whole arrays)."""
             left, right, spare = sweep.block(begin, stop)
@@ -296,7 +297,7 @@ class Graph:
             small = m.astype(np.int32), e.astype(np.int32), rank.astype(rank_type)
             return _Block(stop, size, lost, *small, chosen)
 
-        for block in _in_order(weigh, sweep.bounds()):
+        for block in _in_order(partial(weigh, sweep), sweep.bounds()):
             for left, right in block.lost:
                 lost_m[left] = True
                 lost_e[right] = True
@@ -611,7 +612,7 @@ class _Store:
         self.rank: NDArray[Any] = np.empty(capacity, dtype=rank_type)
         self.size = 0
 
-    def add(self, m: Index, e: Index, rank: Index) -> None:
+    def add(self, m: Small, e: Small, rank: NDArray[Any]) -> None:
         end = self.size + len(m)
         if end > len(self.m):
             grown = max(end, 2 * len(self.m))

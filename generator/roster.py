@@ -250,12 +250,11 @@ def _person(
         else:
             capacity = int(text)
     zone = values["timezone"]
-    if zone:
-        if not _known_zone(zone):
-            problems.add(
-                place("timezone"),
-                f"timezone: {zone!r} is not a time zone name such as Europe/London",
-            )
+    if zone and not _known_zone(zone):
+        problems.add(
+            place("timezone"),
+            f"timezone: {zone!r} is not a time zone name such as Europe/London",
+        )
     slots = []
     for text in _list(values["availability"]):
         slot = _slot(text)
