@@ -267,6 +267,8 @@ class Graph:
         best: list[Index] = []
         sweep = _Sweep(tables[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people))
         store = _Store(min(MAX_EDGES, sweep.total) + 1, rank_type)
+        degree_m = np.zeros(len(mentors), dtype=np.int64)  # allowed pairs of each person
+        degree_e = np.zeros(len(mentees), dtype=np.int64)
 
         def weigh(sweep: _Sweep, begin: int, stop: int) -> _Block:
             """One block's allowed pairs and what each is worth (run on both cores: numpy
@@ -295,7 +297,11 @@ class Graph:
             # Blocks hold whole leaders: each leader's best pairs are found here.
             chosen = np.flatnonzero(spread.best(e, rank, top))
             small = m.astype(np.int32), e.astype(np.int32), rank.astype(rank_type)
-            return _Block(stop, size, lost, *small, chosen)
+            degrees = (
+                np.bincount(m, minlength=len(mentors)),
+                np.bincount(e, minlength=len(mentees)),
+            )
+            return _Block(stop, size, lost, *small, chosen, degrees)
 
         for block in _in_order(partial(weigh, sweep), sweep.bounds()):
             for left, right in block.lost:
@@ -311,12 +317,16 @@ class Graph:
                 )
             best.append(block.chosen + kept)
             store.add(block.m, block.e, block.rank)
+            if block.degrees is not None:
+                degree_m += block.degrees[0]
+                degree_e += block.degrees[1]
         del sweep
 
         graph = cls(mentors, mentees, *store.arrays(), soft_max)
         graph.choices = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
         graph.chains = chains
         graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
+        graph.degree_m, graph.degree_e = degree_m, degree_e
         graph._explain(mentors, mentees, weeks, lost_m, lost_e)
         return graph
 
@@ -544,12 +554,6 @@ class Graph:
             key = p.department.lower()
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
-        # Counted a block at a time: bincount would widen all the pairs to 64 bits at once.
-        self.degree_m = np.zeros(len(mentors), dtype=np.int64)
-        self.degree_e = np.zeros(len(mentees), dtype=np.int64)
-        for begin in range(0, len(self.mentor), BATCH):
-            self.degree_m += np.bincount(self.mentor[begin : begin + BATCH], minlength=len(mentors))
-            self.degree_e += np.bincount(self.mentee[begin : begin + BATCH], minlength=len(mentees))
         below: dict[str, set[str]] = {}
         for person_id, above in self.chains.items():
             for boss in above:
@@ -768,6 +772,7 @@ class _Block:
     e: Small = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     rank: NDArray[Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
     chosen: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    degrees: tuple[Index, Index] | None = None  # allowed pairs of each mentor, each leader
 
 
 def _in_order(
