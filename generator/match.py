@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -49,6 +49,7 @@ CHOICES = 16  # the best pairs of each leader that pricing starts from
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -436,14 +437,11 @@ class Graph:
             # A pair can only be worth its leader's and mentor's prices if its rank is at
             # least the lowest rank worth the leader's price: most pairs are ruled out by rank.
             floor = (np.searchsorted(worth, v, side="left") - 1).astype(self.rank.dtype)
-            for begin in range(0, len(self.mentor), BATCH):
-                part = slice(begin, begin + BATCH)
-                rank = self.rank[part]
-                maybe = np.flatnonzero(rank > floor[self.mentee[part]])
-                at = maybe + begin
-                gain = worth[rank[maybe]] - v[self.mentee[at]] - u[self.mentor[at]]
-                improves = improves or bool((gain > 0).any())
-                better.append(at[gain >= 0])
+            parts = ((b, b + BATCH) for b in range(0, len(self.mentor), BATCH))
+            scan = partial(self._worth_prices, (u, v, floor, worth))
+            for found_part, gains in _in_order(scan, parts):
+                better.append(found_part)
+                improves = improves or gains
             if not improves:
                 return chosen
             # The pairs that would do better are added, and with them those worth exactly
@@ -452,6 +450,19 @@ class Graph:
             found = np.concatenate(better)
             found = found[~_member(found, edges)]
             edges = np.sort(np.concatenate((edges, found)))
+
+    def _worth_prices(
+        self, prices: tuple[Index, Index, NDArray[Any], Index], begin: int, stop: int
+    ) -> tuple[Index, bool]:
+        """The allowed pairs from `begin` to `stop` worth at least their mentor's and
+        leader's prices (u, v), and whether any is worth more (ranks at most `floor` of
+        the leader's are worth less; `worth` is what a pair of each rank is worth)."""
+        u, v, floor, worth = prices
+        part = slice(begin, stop)
+        rank = self.rank[part]
+        at = np.flatnonzero(rank > floor[self.mentee[part]]) + begin
+        gain = worth[self.rank[at]] - v[self.mentee[at]] - u[self.mentor[at]]
+        return at[gain >= 0], bool((gain > 0).any())
 
     def _duals(self, edges: Index, chosen: Index) -> tuple[Index, Index]:
         """A price for each mentor (u) and leader (v) such that every pair in `edges` is
@@ -510,7 +521,6 @@ class Graph:
         # A mentor who takes n leaders is n columns; every leader also has a column of
         # their own meaning "not paired", so that a full matching always exists.
         value = self.value(edges).astype(np.float64)
-        which = edges
         if seats == len(self.mentors):  # everyone takes one leader: no copies needed
             rows, columns = mentee, mentor
         else:
@@ -519,7 +529,6 @@ class Graph:
             seat = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
             columns = (np.repeat(first_column[mentor], repeat) + seat).astype(np.int32)
             value = np.repeat(value, repeat)
-            which = np.repeat(edges, repeat)
         if dense:
             matrix = np.zeros((count, seats + count))
             matrix[rows, columns] = value
@@ -532,10 +541,9 @@ class Graph:
         owners = np.repeat(np.arange(len(self.mentors)), capacity)
         mentor_of, mentee_of = owners[got_columns[paired]], got_rows[paired]
         # Back from (mentor, leader) to the allowed pair: each pair is allowed once.
-        keys = self.mentor[which].astype(np.int64) * count + self.mentee[which]
-        order = np.argsort(keys, kind="stable")
-        wanted = mentor_of.astype(np.int64) * count + mentee_of
-        return np.sort(which[order[np.searchsorted(keys[order], wanted)]])
+        mentor_of_leader = np.full(count, -1, dtype=np.int64)
+        mentor_of_leader[mentee_of] = mentor_of
+        return np.sort(edges[mentor_of_leader[mentee] == mentor])
 
     # --- explaining -----------------------------------------------------------------------
 
@@ -775,9 +783,7 @@ class _Block:
     degrees: tuple[Index, Index] | None = None  # allowed pairs of each mentor, each leader
 
 
-def _in_order(
-    work: Callable[[int, int], _Block], bounds: Iterable[tuple[int, int]]
-) -> Iterator[_Block]:
+def _in_order(work: Callable[[int, int], T], bounds: Iterable[tuple[int, int]]) -> Iterator[T]:
     """`work` on each block, on WORKERS threads, the results in the blocks' order (so the
     pairs are the same whatever the number of threads); a few blocks ahead at most, so
     that memory stays bounded."""
@@ -787,7 +793,7 @@ def _in_order(
             yield work(begin, stop)
         return
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="mentorkit-match") as pool:
-        pending: deque[Future[_Block]] = deque()
+        pending: deque[Future[T]] = deque()
         for begin, stop in bounds:
             pending.append(pool.submit(work, begin, stop))
             if len(pending) > WORKERS:
