@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bip
 from . import i18n
 from .errors import UsageError
 from .model import WEEKDAYS, MatchingWeights, Project
-from .roster import Person, Roster, Slot
+from .roster import Person, Roster, Slot, without_cycle_collection
 from .windows import Spans, SpanTable, Weeks, best_slot, book, intersect
 
 MINUTE = dt.timedelta(minutes=1)
@@ -122,6 +122,11 @@ class _Topics:
 
 def match(roster: Roster, project: Project | None = None, solver: Solver = "sparse") -> MatchResult:
     """Pair every mentor and mentee that the rules allow, as well as they can be."""
+    with without_cycle_collection():
+        return _match(roster, project, solver)
+
+
+def _match(roster: Roster, project: Project | None, solver: Solver) -> MatchResult:
     mentors = sorted(roster.mentors, key=lambda p: p.id)
     mentees = sorted(roster.mentees, key=lambda p: p.id)
     topics = _Topics(project)
@@ -192,7 +197,7 @@ class Graph:
     some_weeks: set[tuple[str, int]] = field(default_factory=set)
     degree_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     degree_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    below: dict[str, set[str]] = field(default_factory=dict)
+    below: dict[str, set[str]] | None = None  # everyone under each person (when needed)
     teachers: dict[str, Person] = field(default_factory=dict)
     learners: dict[str, Person] = field(default_factory=dict)
     chosen: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -562,11 +567,6 @@ class Graph:
             key = p.department.lower()
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
-        below: dict[str, set[str]] = {}
-        for person_id, above in self.chains.items():
-            for boss in above:
-                below.setdefault(boss, set()).add(person_id)
-        self.below = below
         self.teachers = {p.id: p for p in mentors}
         self.learners = {p.id: p for p in mentees}
         self.some_weeks.update(("mentor", int(k)) for k in np.flatnonzero(lost_m[self.sig_m]))
@@ -592,6 +592,11 @@ class Graph:
         if different <= 0:
             return f"every {other} works in the same department ({person.department})"
         others = self.learners if role == "mentor" else self.teachers
+        if self.below is None:  # found once, and only if someone needs it
+            self.below = {}
+            for person_id, above in self.chains.items():
+                for boss in above:
+                    self.below.setdefault(boss, set()).add(person_id)
         related = set(self.chains.get(person.id, ())) | self.below.get(person.id, set())
         in_line = sum(
             1
