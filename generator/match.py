@@ -99,6 +99,7 @@ class _Topics:
     def __init__(self, project: Project | None) -> None:
         self.by_tag: dict[str, set[str]] = {}
         self.ids: set[str] = set()
+        self.seen: dict[str, frozenset[str]] = {}  # units of each item asked for
         if project is not None:
             for topic in project.topics.values():
                 self.ids.add(topic.id)
@@ -107,10 +108,14 @@ class _Topics:
         self.known = bool(project)
 
     def units(self, item: str) -> frozenset[str]:
+        known = self.seen.get(item)
+        if known is not None:
+            return known
         found = set(self.by_tag.get(item, ()))
         if item in self.ids or not found:
             found.add(item)
-        return frozenset(found)
+        self.seen[item] = frozenset(found)
+        return self.seen[item]
 
     def unknown(self, item: str) -> bool:
         return self.known and item not in self.ids and item not in self.by_tag
