@@ -61,6 +61,9 @@ def main() -> None:
         "--quick", action="store_true", help="the issue 14 goals at 300 topics only (~3 min)"
     )
     parser.add_argument("--full", action="store_true", help="Zensical at every size")
+    parser.add_argument(
+        "--matching", action="store_true", help="the matching cases only (issue 15, ~5 min)"
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.site_topics.split(",") if n]
     if args.quick:
@@ -74,6 +77,8 @@ def main() -> None:
     if not args.quick:
         for people in (int(n) for n in args.people.split(",")):
             measure_matching(people)  # each solver in a fresh process of its own
+        if args.matching:
+            return
         _isolated(measure_packs, None, args.pairs, (1, 2))
     _isolated(measure_generator, None, "default programme")
     with tempfile.TemporaryDirectory() as folder:

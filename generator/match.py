@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -30,13 +34,14 @@ from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bip
 from . import i18n
 from .errors import UsageError
 from .model import WEEKDAYS, MatchingWeights, Project
-from .roster import Person, Roster, Slot
+from .roster import Person, Roster, Slot, without_cycle_collection
 from .windows import Spans, SpanTable, Weeks, best_slot, book, intersect
 
 MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
 PIECE = 360  # minutes: free time is cut into pieces this long to find overlaps quickly
 BATCH = 2_000_000  # overlapping pieces looked at at once (bounds memory)
+WORKERS = min(2, os.cpu_count() or 1)  # threads that list and weigh the allowed pairs
 MAX_EDGES = 80_000_000  # allowed pairs kept (12 bytes each): under 2 GB in all (measured)
 MAX_CANDIDATES = 4 * MAX_EDGES  # windows that may overlap: more, and the roster is refused
 DIRECT = 3_000_000  # up to this many allowed pairs are solved at once, more by pricing
@@ -44,6 +49,7 @@ CHOICES = 16  # the best pairs of each leader that pricing starts from
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class _Topics:
     def __init__(self, project: Project | None) -> None:
         self.by_tag: dict[str, set[str]] = {}
         self.ids: set[str] = set()
+        self.seen: dict[str, frozenset[str]] = {}  # units of each item asked for
         if project is not None:
             for topic in project.topics.values():
                 self.ids.add(topic.id)
@@ -101,10 +108,14 @@ class _Topics:
         self.known = bool(project)
 
     def units(self, item: str) -> frozenset[str]:
+        known = self.seen.get(item)
+        if known is not None:
+            return known
         found = set(self.by_tag.get(item, ()))
         if item in self.ids or not found:
             found.add(item)
-        return frozenset(found)
+        self.seen[item] = frozenset(found)
+        return self.seen[item]
 
     def unknown(self, item: str) -> bool:
         return self.known and item not in self.ids and item not in self.by_tag
@@ -116,6 +127,11 @@ class _Topics:
 
 def match(roster: Roster, project: Project | None = None, solver: Solver = "sparse") -> MatchResult:
     """Pair every mentor and mentee that the rules allow, as well as they can be."""
+    with without_cycle_collection():
+        return _match(roster, project, solver)
+
+
+def _match(roster: Roster, project: Project | None, solver: Solver) -> MatchResult:
     mentors = sorted(roster.mentors, key=lambda p: p.id)
     mentees = sorted(roster.mentees, key=lambda p: p.id)
     topics = _Topics(project)
@@ -186,7 +202,7 @@ class Graph:
     some_weeks: set[tuple[str, int]] = field(default_factory=set)
     degree_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     degree_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    below: dict[str, set[str]] = field(default_factory=dict)
+    below: dict[str, set[str]] | None = None  # everyone under each person (when needed)
     teachers: dict[str, Person] = field(default_factory=dict)
     learners: dict[str, Person] = field(default_factory=dict)
     chosen: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -262,24 +278,25 @@ class Graph:
         best: list[Index] = []
         sweep = _Sweep(tables[first_kind], _distinct(sig_m), _distinct(sig_e), count, len(people))
         store = _Store(min(MAX_EDGES, sweep.total) + 1, rank_type)
-        for left, right, spare in sweep.blocks():
+        degree_m = np.zeros(len(mentors), dtype=np.int64)  # allowed pairs of each person
+        degree_e = np.zeros(len(mentees), dtype=np.int64)
+
+        def weigh(sweep: _Sweep, begin: int, stop: int) -> _Block:
+            """One block's allowed pairs and what each is worth (run on both cores: numpy
+            lets go of the interpreter while it works on whole arrays)."""
+            left, right, spare = sweep.block(begin, stop)
+            lost: list[tuple[Index, Index]] = []
             for windows, shift, odd in later:
                 check = np.flatnonzero((shift[left] != shift[right]) | odd[left] | odd[right])
                 if not len(check):
                     continue
                 keep = np.ones(len(left), dtype=bool)
                 keep[check] = windows.overlap(left[check], right[check])
-                lost_m[left[~keep]] = True
-                lost_e[right[~keep]] = True
+                lost.append((left[~keep], right[~keep]))
                 left, right, spare = left[keep], right[keep], spare[keep]
             size = spread.size(left, right)
-            kept = store.size
-            if kept + size > MAX_EDGES:
-                done = sweep.done()
-                pairs = int((kept + size) / done) if done < 1 else kept + size
-                raise UsageError(
-                    _too_big(len(people), pairs, about="up to " if done >= 1 else "roughly ")
-                )
+            if size > MAX_EDGES:
+                return _Block(stop, size, lost)
             m, e, spare_pairs = spread.pairs(left, right, spare)
             # (Someone who both mentors and learns is in their own department.)
             keep = dept_m[m] != dept_e[e]
@@ -289,14 +306,38 @@ class Graph:
             rank += weights.common_time * np.minimum(LEVEL_CAP, spare_pairs // 60)
             rank += near[zone_m[m] + zone_e[e]]
             # Blocks hold whole leaders: each leader's best pairs are found here.
-            best.append(np.flatnonzero(spread.best(e, rank, top)) + kept)
-            store.add(m, e, rank)
+            chosen = np.flatnonzero(spread.best(e, rank, top))
+            small = m.astype(np.int32), e.astype(np.int32), rank.astype(rank_type)
+            degrees = (
+                np.bincount(m, minlength=len(mentors)),
+                np.bincount(e, minlength=len(mentees)),
+            )
+            return _Block(stop, size, lost, *small, chosen, degrees)
+
+        for block in _in_order(partial(weigh, sweep), sweep.bounds()):
+            for left, right in block.lost:
+                lost_m[left] = True
+                lost_e[right] = True
+            kept = store.size
+            sweep.reached = int(sweep.ends[block.stop - 1])
+            if kept + block.size > MAX_EDGES:
+                done = sweep.done()
+                pairs = int((kept + block.size) / done) if done < 1 else kept + block.size
+                raise UsageError(
+                    _too_big(len(people), pairs, about="up to " if done >= 1 else "roughly ")
+                )
+            best.append(block.chosen + kept)
+            store.add(block.m, block.e, block.rank)
+            if block.degrees is not None:
+                degree_m += block.degrees[0]
+                degree_e += block.degrees[1]
         del sweep
 
         graph = cls(mentors, mentees, *store.arrays(), soft_max)
         graph.choices = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
         graph.chains = chains
         graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
+        graph.degree_m, graph.degree_e = degree_m, degree_e
         graph._explain(mentors, mentees, weeks, lost_m, lost_e)
         return graph
 
@@ -401,23 +442,37 @@ class Graph:
             chosen = self._assign(edges, quick=True)
             u, v = self._duals(edges, chosen)
             better: list[Index] = []
+            improves = False
             worth = self.value(np.arange(int(self.rank.max()) + 1), ranks=True)
-            # A pair can only do better than its leader's price if its rank is above the
-            # highest rank worth no more than that price: most pairs are ruled out by rank.
-            floor = (np.searchsorted(worth, v, side="right") - 1).astype(self.rank.dtype)
-            for begin in range(0, len(self.mentor), BATCH):
-                part = slice(begin, begin + BATCH)
-                rank = self.rank[part]
-                maybe = np.flatnonzero(rank > floor[self.mentee[part]])
-                at = maybe + begin
-                gain = worth[rank[maybe]] - v[self.mentee[at]] - u[self.mentor[at]]
-                better.append(at[gain > 0])
-            found = np.concatenate(better)
-            if not len(found):
+            # A pair can only be worth its leader's and mentor's prices if its rank is at
+            # least the lowest rank worth the leader's price: most pairs are ruled out by rank.
+            floor = (np.searchsorted(worth, v, side="left") - 1).astype(self.rank.dtype)
+            parts = ((b, b + BATCH) for b in range(0, len(self.mentor), BATCH))
+            scan = partial(self._worth_prices, (u, v, floor, worth))
+            for found_part, gains in _in_order(scan, parts):
+                better.append(found_part)
+                improves = improves or gains
+            if not improves:
                 return chosen
-            # Pairs that would do better are never among those solved (their prices
-            # hold there): the two lists are apart, and sorting keeps runs alike.
+            # The pairs that would do better are added, and with them those worth exactly
+            # their prices (left out, they are often the ones the next prices favour: one
+            # restricted problem less, measured at 100,000 people).
+            found = np.concatenate(better)
+            found = found[~_member(found, edges)]
             edges = np.sort(np.concatenate((edges, found)))
+
+    def _worth_prices(
+        self, prices: tuple[Index, Index, NDArray[Any], Index], begin: int, stop: int
+    ) -> tuple[Index, bool]:
+        """The allowed pairs from `begin` to `stop` worth at least their mentor's and
+        leader's prices (u, v), and whether any is worth more (ranks at most `floor` of
+        the leader's are worth less; `worth` is what a pair of each rank is worth)."""
+        u, v, floor, worth = prices
+        part = slice(begin, stop)
+        rank = self.rank[part]
+        at = np.flatnonzero(rank > floor[self.mentee[part]]) + begin
+        gain = worth[self.rank[at]] - v[self.mentee[at]] - u[self.mentor[at]]
+        return at[gain >= 0], bool((gain > 0).any())
 
     def _duals(self, edges: Index, chosen: Index) -> tuple[Index, Index]:
         """A price for each mentor (u) and leader (v) such that every pair in `edges` is
@@ -476,7 +531,6 @@ class Graph:
         # A mentor who takes n leaders is n columns; every leader also has a column of
         # their own meaning "not paired", so that a full matching always exists.
         value = self.value(edges).astype(np.float64)
-        which = edges
         if seats == len(self.mentors):  # everyone takes one leader: no copies needed
             rows, columns = mentee, mentor
         else:
@@ -485,7 +539,6 @@ class Graph:
             seat = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
             columns = (np.repeat(first_column[mentor], repeat) + seat).astype(np.int32)
             value = np.repeat(value, repeat)
-            which = np.repeat(edges, repeat)
         if dense:
             matrix = np.zeros((count, seats + count))
             matrix[rows, columns] = value
@@ -498,10 +551,9 @@ class Graph:
         owners = np.repeat(np.arange(len(self.mentors)), capacity)
         mentor_of, mentee_of = owners[got_columns[paired]], got_rows[paired]
         # Back from (mentor, leader) to the allowed pair: each pair is allowed once.
-        keys = self.mentor[which].astype(np.int64) * count + self.mentee[which]
-        order = np.argsort(keys, kind="stable")
-        wanted = mentor_of.astype(np.int64) * count + mentee_of
-        return np.sort(which[order[np.searchsorted(keys[order], wanted)]])
+        mentor_of_leader = np.full(count, -1, dtype=np.int64)
+        mentor_of_leader[mentee_of] = mentor_of
+        return np.sort(edges[mentor_of_leader[mentee] == mentor])
 
     # --- explaining -----------------------------------------------------------------------
 
@@ -520,17 +572,6 @@ class Graph:
             key = p.department.lower()
             self.departments_e[key] = self.departments_e.get(key, 0) + 1
         self.weeks = len(weeks.starts)
-        # Counted a block at a time: bincount would widen all the pairs to 64 bits at once.
-        self.degree_m = np.zeros(len(mentors), dtype=np.int64)
-        self.degree_e = np.zeros(len(mentees), dtype=np.int64)
-        for begin in range(0, len(self.mentor), BATCH):
-            self.degree_m += np.bincount(self.mentor[begin : begin + BATCH], minlength=len(mentors))
-            self.degree_e += np.bincount(self.mentee[begin : begin + BATCH], minlength=len(mentees))
-        below: dict[str, set[str]] = {}
-        for person_id, above in self.chains.items():
-            for boss in above:
-                below.setdefault(boss, set()).add(person_id)
-        self.below = below
         self.teachers = {p.id: p for p in mentors}
         self.learners = {p.id: p for p in mentees}
         self.some_weeks.update(("mentor", int(k)) for k in np.flatnonzero(lost_m[self.sig_m]))
@@ -556,6 +597,11 @@ class Graph:
         if different <= 0:
             return f"every {other} works in the same department ({person.department})"
         others = self.learners if role == "mentor" else self.teachers
+        if self.below is None:  # found once, and only if someone needs it
+            self.below = {}
+            for person_id, above in self.chains.items():
+                for boss in above:
+                    self.below.setdefault(boss, set()).add(person_id)
         related = set(self.chains.get(person.id, ())) | self.below.get(person.id, set())
         in_line = sum(
             1
@@ -588,7 +634,7 @@ class _Store:
         self.rank: NDArray[Any] = np.empty(capacity, dtype=rank_type)
         self.size = 0
 
-    def add(self, m: Index, e: Index, rank: Index) -> None:
+    def add(self, m: Small, e: Small, rank: NDArray[Any]) -> None:
         end = self.size + len(m)
         if end > len(self.m):
             grown = max(end, 2 * len(self.m))
@@ -685,8 +731,9 @@ class _Sweep:
         """The share of the candidates looked at."""
         return self.reached / self.total if self.total else 1.0
 
-    def blocks(self) -> Iterator[tuple[Index, Index, Index]]:
-        """(mentor calendar, mentee calendar, minutes both can start) of each pair."""
+    def bounds(self) -> Iterator[tuple[int, int]]:
+        """The blocks: runs of mentee pieces, about BATCH candidates each, that end where a
+        mentee calendar does."""
         n = len(self.counts)
         if not n:
             return
@@ -700,29 +747,69 @@ class _Sweep:
             stop = int(cuts[k])
             if stop <= begin:
                 stop = int(cuts[np.searchsorted(cuts, begin, side="right")])
-            chunk = self.counts[begin:stop]
-            # Mentor pieces of a mentee piece are a run: numbered on from its first.
-            m_rep = np.arange(int(chunk.sum()), dtype=np.int64)
-            m_rep += np.repeat(self.low[begin:stop] - (np.cumsum(chunk) - chunk), chunk)
-            length = np.minimum(self.b_m[m_rep], np.repeat(self.b_e[begin:stop], chunk))
-            length -= np.maximum(self.a_m[m_rep], np.repeat(self.a_e[begin:stop], chunk))
-            keep = length > 0
-            # One number per candidate: the pair of calendars, then the minutes (< 2**15).
-            packed = self.own_m[m_rep[keep]] * self.count
-            packed += np.repeat(self.own_e[begin:stop], chunk)[keep]
-            packed <<= 15
-            packed |= length[keep]
-            del m_rep, length, keep
-            packed.sort()
-            key = packed >> 15
-            self.reached = int(self.ends[stop - 1])
+            yield begin, stop
             begin = stop
-            if not len(key):
-                continue
-            heads_k = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-            spare = np.add.reduceat(packed & 0x7FFF, heads_k)
-            key = key[heads_k]
-            yield key // self.count, key % self.count, spare
+
+    def block(self, begin: int, stop: int) -> tuple[Index, Index, Index]:
+        """(mentor calendar, mentee calendar, minutes both can start) of each pair of
+        calendars whose windows overlap, for the mentee pieces from `begin` to `stop`."""
+        chunk = self.counts[begin:stop]
+        # Mentor pieces of a mentee piece are a run: numbered on from its first.
+        m_rep = np.arange(int(chunk.sum()), dtype=np.int64)
+        m_rep += np.repeat(self.low[begin:stop] - (np.cumsum(chunk) - chunk), chunk)
+        length = np.minimum(self.b_m[m_rep], np.repeat(self.b_e[begin:stop], chunk))
+        length -= np.maximum(self.a_m[m_rep], np.repeat(self.a_e[begin:stop], chunk))
+        keep = length > 0
+        # One number per candidate: the pair of calendars, then the minutes (< 2**15).
+        packed = self.own_m[m_rep[keep]] * self.count
+        packed += np.repeat(self.own_e[begin:stop], chunk)[keep]
+        packed <<= 15
+        packed |= length[keep]
+        del m_rep, length, keep
+        packed.sort()
+        key = packed >> 15
+        if not len(key):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        heads_k = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        spare = np.add.reduceat(packed & 0x7FFF, heads_k)
+        key = key[heads_k]
+        return key // self.count, key % self.count, spare
+
+
+@dataclass
+class _Block:
+    """What one block of the sweep gives: its allowed pairs, their ranks, each leader's
+    best among them (indexes into the block), and the pairs of calendars that were free
+    together in the first week but not in another."""
+
+    stop: int
+    size: int
+    lost: list[tuple[Index, Index]]
+    m: Small = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    e: Small = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    rank: NDArray[Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
+    chosen: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    degrees: tuple[Index, Index] | None = None  # allowed pairs of each mentor, each leader
+
+
+def _in_order(work: Callable[[int, int], T], bounds: Iterable[tuple[int, int]]) -> Iterator[T]:
+    """`work` on each block, on WORKERS threads, the results in the blocks' order (so the
+    pairs are the same whatever the number of threads); a few blocks ahead at most, so
+    that memory stays bounded."""
+    bounds = iter(bounds)
+    if WORKERS <= 1:
+        for begin, stop in bounds:
+            yield work(begin, stop)
+        return
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="mentorkit-match") as pool:
+        pending: deque[Future[T]] = deque()
+        for begin, stop in bounds:
+            pending.append(pool.submit(work, begin, stop))
+            if len(pending) > WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _cut(owner: Index, a: Index, b: Index, piece: int) -> tuple[Index, Index, Index]:
@@ -842,6 +929,15 @@ def _shift(first: dt.datetime, other: dt.datetime) -> int:
     apart = int((other - first).total_seconds() // 60)
     change = (apart + WEEK_MINUTES // 2) % WEEK_MINUTES - WEEK_MINUTES // 2
     return -change
+
+
+def _member(values: Index, ordered: Index) -> NDArray[np.bool_]:
+    """Whether each value is in the sorted array `ordered`."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    found: NDArray[np.bool_] = ordered[at] == values
+    return found
 
 
 def _distinct(values: Index) -> Index:

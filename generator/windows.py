@@ -121,27 +121,39 @@ def _days(zone: str, week: dt.datetime) -> tuple[tuple[dt.date, int | None], ...
 @lru_cache(maxsize=65536)
 def _slot_spans(zone: str, slot: Slot, week: dt.datetime) -> Spans:
     """The minutes of `week` (and the days either side) in which a weekly slot is free."""
-    tz = zone_info(zone)
     days = _days(zone, week)
     spans = []
     offset = (slot.weekday - days[0][0].weekday()) % 7
     while offset < 10:
-        day, origin = days[offset]
-        whole_days = slot.end // DAY
-        if origin is not None and (whole_days == 0 or days[offset + 1][1] is not None):
-            # No clock change that day: local minutes count on from midnight.
-            a, b = origin + slot.start, origin + slot.end
-        else:
-            begin = dt.datetime.combine(day, dt.time(slot.start // 60, slot.start % 60), tz)
-            finish_day = day + dt.timedelta(days=whole_days)
-            end_minute = slot.end % DAY
-            finish = dt.datetime.combine(finish_day, dt.time(end_minute // 60, end_minute % 60), tz)
-            a = int((begin - week).total_seconds() // 60)
-            b = int((finish - week).total_seconds() // 60)
-        if b > a:
-            spans.append((a, b))
+        span = _span_on(zone, slot, week, days, offset)
+        if span is not None:
+            spans.append(span)
         offset += 7
     return tuple(spans)
+
+
+def _span_on(
+    zone: str,
+    slot: Slot,
+    week: dt.datetime,
+    days: tuple[tuple[dt.date, int | None], ...],
+    offset: int,
+) -> tuple[int, int] | None:
+    """The minutes of a slot on the day `offset` of `days` (see `_days`), if any."""
+    day, origin = days[offset]
+    whole_days = slot.end // DAY
+    if origin is not None and (whole_days == 0 or days[offset + 1][1] is not None):
+        # No clock change that day: local minutes count on from midnight.
+        a, b = origin + slot.start, origin + slot.end
+    else:
+        tz = zone_info(zone)
+        begin = dt.datetime.combine(day, dt.time(slot.start // 60, slot.start % 60), tz)
+        finish_day = day + dt.timedelta(days=whole_days)
+        end_minute = slot.end % DAY
+        finish = dt.datetime.combine(finish_day, dt.time(end_minute // 60, end_minute % 60), tz)
+        a = int((begin - week).total_seconds() // 60)
+        b = int((finish - week).total_seconds() // 60)
+    return (a, b) if b > a else None
 
 
 def merge(spans: Iterable[tuple[int, int]]) -> Spans:
@@ -224,10 +236,9 @@ class SpanTable:
         owners = np.array(owner, dtype=np.int64)
         which = np.array(slot_id, dtype=np.int64)
         tables = []
+        distinct = _Slots(list(ids))
         for week in weeks:
-            spans = [_slot_spans(zone, slot, week) for zone, slot in ids]
-            per = np.array([len(s) for s in spans], dtype=np.int64)
-            flat = np.array([span for s in spans for span in s], dtype=np.int64).reshape(-1, 2)
+            per, flat = distinct.spans(week)
             start = np.concatenate(([0], np.cumsum(per)[:-1]))
             times = per[which] if len(which) else which
             step = np.arange(int(times.sum())) - np.repeat(np.cumsum(times) - times, times)
@@ -275,6 +286,57 @@ class SpanTable:
     def owners(self) -> Ints:
         """The calendar of each window."""
         return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.first))
+
+
+class _Slots:
+    """Many (zone, slot) at once, for `spans`."""
+
+    def __init__(self, keys: Sequence[tuple[str, Slot]]) -> None:
+        self.keys = keys
+        self.weekday = np.array([slot.weekday for _, slot in keys], dtype=np.int64)
+        self.start = np.array([slot.start for _, slot in keys], dtype=np.int64)
+        self.end = np.array([slot.end for _, slot in keys], dtype=np.int64)
+        zones: dict[str, list[int]] = {}
+        for k, (zone, _) in enumerate(keys):
+            zones.setdefault(zone, []).append(k)
+        self.zones = {zone: np.array(members, dtype=np.int64) for zone, members in zones.items()}
+
+    def spans(self, week: dt.datetime) -> tuple[Ints, Ints]:
+        """`_slot_spans` of each (zone, slot): how many spans each has, and the spans (rows
+        of a, b) in order. A zone's days are looked up once; only a day on which its clock
+        changes is worked out slot by slot."""
+        keys, weekday, start, end = self.keys, self.weekday, self.start, self.end
+        owner: list[Ints] = []
+        lows: list[Ints] = []
+        highs: list[Ints] = []
+        for zone, which in self.zones.items():
+            days = _days(zone, week)
+            origin = np.array([o if o is not None else 0 for _, o in days], dtype=np.int64)
+            steady = np.array([o is not None for _, o in days] + [False], dtype=bool)
+            first = (weekday[which] - days[0][0].weekday()) % 7
+            for offset in (first, first + 7):
+                on = offset < 10
+                k, day = which[on], offset[on]
+                fast = steady[day] & ((end[k] < DAY) | steady[day + 1])
+                owner.append(k[fast])
+                lows.append(origin[day[fast]] + start[k[fast]])
+                highs.append(origin[day[fast]] + end[k[fast]])
+                slow = [
+                    (int(key), span)
+                    for key, d in zip(k[~fast].tolist(), day[~fast].tolist(), strict=True)
+                    if (span := _span_on(zone, keys[key][1], week, days, d)) is not None
+                ]
+                if slow:
+                    owner.append(np.array([key for key, _ in slow], dtype=np.int64))
+                    lows.append(np.array([a for _, (a, _) in slow], dtype=np.int64))
+                    highs.append(np.array([b for _, (_, b) in slow], dtype=np.int64))
+        if not owner:
+            empty = np.zeros(0, dtype=np.int64)
+            return np.zeros(len(keys), dtype=np.int64), empty.reshape(0, 2)
+        own, lo, hi = np.concatenate(owner), np.concatenate(lows), np.concatenate(highs)
+        order = np.lexsort((lo, own))
+        per = np.bincount(own, minlength=len(keys)).astype(np.int64)
+        return per, np.stack((lo[order], hi[order]), axis=1)
 
 
 def person_starts(person: Person, week: dt.datetime, minutes: int) -> Spans:
@@ -356,12 +418,14 @@ def book(
     usual_at = _clock(clock)
     spans_of = common or pair_spans(weeks, mentor, mentee)
     wanted_of = [usual_minute(w, weekday, clock, zone) for w in weeks.samples]
+    # Whether the usual time holds is the same in every week of a kind: found once a kind.
+    usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
     for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
         spans, wanted = spans_of[kind], wanted_of[kind]
         if not spans:
             impossible.append(number)
             continue
-        if _inside(wanted, spans):
+        if usual_of[kind]:
             moment = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
             sessions.append(Booked(number, moment, True))
             continue

@@ -624,3 +624,30 @@ def test_a_roster_found_too_big_while_its_pairs_are_listed_is_refused_with_an_es
     )
     assert found, str(caught.value)
     assert int(found[1].replace(",", "")) > 60
+
+
+def test_the_same_pairs_whatever_the_number_of_threads_listing_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small blocks, so that the allowed pairs are listed in many blocks: on one thread, and
+    # on two (blocks weighed side by side, kept in their order), the pairs are the same,
+    # solved the way the largest rosters are (each leader's best pairs first, then priced).
+    roster = read_roster(write_roster(tmp_path / "roster.csv", 600, seed=11))
+    monkeypatch.setattr(match_module, "BATCH", 400)
+    monkeypatch.setattr(match_module, "DIRECT", 0)
+    monkeypatch.setattr(match_module, "CHOICES", 2)
+    found = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(match_module, "WORKERS", workers)
+        result = match(roster, DEFAULT)
+        found[workers] = (
+            [(p.mentor.id, p.mentee.id, p.weekday, p.time, p.changes) for p in result.pairs],
+            [(u.person.id, u.reason) for u in result.unmatched],
+            result.objective,
+            result.edges,
+        )
+    assert found[1] == found[2]
+    assert len(found[1][0]) > 200 and found[1][3] > 400  # many blocks, most people paired
+    monkeypatch.setattr(match_module, "BATCH", 10**9)  # and in one block, as before
+    once = match(roster, DEFAULT)
+    assert (once.edges, once.objective) == (found[1][3], found[1][2])
