@@ -43,6 +43,7 @@ MANIFEST = ".mentorkit/manifest.json"
 PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
 COMPILED = "templates"  # under .mentorkit/: compiled templates, kept for the next build
 CONVERTED = "html.json"  # under .mentorkit/: Markdown converted for print, kept likewise
+SITE_RECORD = "site.json"  # under .mentorkit/: what the site's pages hold, for keeping them
 
 
 class Reporter(Protocol):
@@ -103,6 +104,8 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     title: str = ""  # the programme's title
     unchanged: bool = False  # nothing changed since the last build: every output kept
+    site_pages: int = 0
+    site_kept: int = 0  # pages of the site neither converted nor rendered again
 
 
 def build(
@@ -164,8 +167,8 @@ def build(
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
         if "site" in wanted:
             t = time.perf_counter()
-            digest = _build_site(
-                project, plan, markdown, stage, out, manifest, options, pdfs, gettext
+            digest, site_record = _build_site(
+                project, plan, markdown, stage, out, manifest, options, pdfs, gettext, report
             )
             new_manifest["site"] = digest
             report.timings["site"] = time.perf_counter() - t
@@ -230,6 +233,8 @@ def build(
             )
             report.outputs.append(OutputReport(name, out / name, files, reused))
         _swap(stage, out, [*wanted, *personal])
+        if "site" in wanted:
+            _write_site_record(out, site_record)
         if pairs is None:
             new_manifest["inputs"] = _inputs_record(
                 project_path, project, options, wanted, report, before
@@ -501,7 +506,10 @@ def _build_site(
     options: BuildOptions,
     pdfs: _PdfRun,
     renderer_gettext: Any,
-) -> str:
+    report: BuildReport,
+) -> tuple[str, dict[str, Any]]:
+    """Build the site into the staging folder; return the digest of its sources and the
+    record that lets the next build keep pages (see `site.build`)."""
     reporter = options.reporter
     reporter.start("site", 1)
     source = stage / ".site-src"
@@ -517,14 +525,49 @@ def _build_site(
     )
     digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
     previous = out / "site"
-    if manifest.get("site") == digest and (previous / "index.html").is_file():
+    last = _last_site(out)
+    report.site_pages = len(plan.artefacts)
+    if manifest.get("site") == digest and (previous / "index.html").is_file() and last:
         _copy_tree(previous, target, skip={"downloads"})
+        record = last.record
+        report.site_kept = report.site_pages
     else:
-        site.build(config, options.engine, target)
+        built = site.build(config, options.engine, target, last)
+        record = built.record
+        report.site_kept = built.kept
     shutil.rmtree(source)
     reporter.advance("site")
     reporter.finish("site")
-    return digest
+    return digest, record
+
+
+def _last_site(out: Path) -> site.LastSite | None:
+    """The site in `out` and its build's record, if the site is still as that build left it."""
+    try:
+        data = json.loads((out / MARKER / SITE_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    previous = out / "site"
+    if (
+        not isinstance(data, dict)
+        or data.get("mentorkit") != __version__
+        or not isinstance(data.get("record"), dict)
+        or not previous.is_dir()
+        or data.get("fingerprint") != digests.outputs_fingerprint(previous)
+    ):
+        return None
+    return site.LastSite(previous, data["record"])
+
+
+def _write_site_record(out: Path, record: dict[str, Any]) -> None:
+    data = {
+        "mentorkit": __version__,
+        "fingerprint": digests.outputs_fingerprint(out / "site"),
+        "record": record,
+    }
+    path = out / MARKER / SITE_RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
 
 
 def _site_reused(new: dict[str, Any], old: dict[str, Any]) -> bool:
