@@ -80,6 +80,8 @@ def _details(report: BuildReport) -> str:
         ", ".join(f"{s} {report.timings[s]:,.2f}" for s in steps if s in report.timings),
         f"{report.markdown_pages:,} pages rendered",
     ]
+    if report.site_pages:
+        parts.append(f"site: {report.site_kept:,} of {report.site_pages:,} pages kept")
     if report.pdf_pages:
         parts.append(f"{report.pdf_rendered:,} PDF jobs printed, {report.pdf_pages:,} PDF pages")
     for output in report.outputs:
