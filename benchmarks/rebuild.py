@@ -78,7 +78,7 @@ def _details(report: BuildReport) -> str:
     steps = ("load", "render", "pdf-prepare", "site", "pdf")
     parts = [
         ", ".join(f"{s} {report.timings[s]:,.2f}" for s in steps if s in report.timings),
-        f"{report.markdown_pages:,} pages rendered",
+        f"{report.markdown_rendered:,} of {report.markdown_pages:,} pages rendered",
     ]
     if report.site_pages:
         parts.append(f"site: {report.site_kept:,} of {report.site_pages:,} pages kept")

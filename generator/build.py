@@ -28,6 +28,7 @@ from .loader import load_project
 from .markup import kept_conversions
 from .model import ALL_OUTPUTS, Output, Project
 from .outputs import MARKER, STAGING_PREFIX, output_folder
+from .pages import KeptPages
 from .render import Renderer
 from .report import PUBLISHED, published_results
 from .roster import read_roster
@@ -43,6 +44,7 @@ MANIFEST = ".mentorkit/manifest.json"
 PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
 COMPILED = "templates"  # under .mentorkit/: compiled templates, kept for the next build
 CONVERTED = "html.json"  # under .mentorkit/: Markdown converted for print, kept likewise
+PAGES = "pages.json"  # under .mentorkit/: each page's Markdown and the topics it read
 SITE_RECORD = "site.json"  # under .mentorkit/: what the site's pages hold, for keeping them
 
 
@@ -94,6 +96,7 @@ class BuildReport:
     outputs: list[OutputReport] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     markdown_pages: int = 0
+    markdown_rendered: int = 0  # the others were kept: nothing they read changed
     pdf_pages: int = 0
     pdf_rendered: int = 0
     pairs: int = 0
@@ -141,11 +144,14 @@ def build(
     gettext = renderer.gettext
     report.project = project
     marker = options.out / MARKER
-    if marker.is_dir() and not marker.is_symlink():  # a folder of ours: keep compiled code
+    ours = marker.is_dir() and not marker.is_symlink()
+    if ours:  # a folder of ours: keep compiled code
         renderer.keep_compiled(marker / COMPILED)
+    pages = KeptPages(marker / PAGES if ours else None, renderer)
     with renderer.batch():
-        markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
+        markdown = {a.key: pages.markdown(a) for a in plan.artefacts}
     report.markdown_pages = len(markdown)
+    report.markdown_rendered = pages.rendered
     report.timings["render"] = time.perf_counter() - loaded
 
     out = options.out
@@ -242,6 +248,8 @@ def build(
         _write_manifest(out, manifest, new_manifest, wanted)
         # Kept for the next build only now, when everything succeeded.
         renderer.save_compiled()
+        if marker.is_dir() and not marker.is_symlink():
+            pages.save(marker / PAGES)
         if conversions is not None:
             conversions.save()
     report.timings["total"] = time.perf_counter() - started

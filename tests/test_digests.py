@@ -168,6 +168,7 @@ def test_one_topic_changed_keeps_the_pages_that_do_not_show_it(project: Path) ->
     CHANGES["topic text"](project)
     again = build(project, options)
     # The topic's pages and those that show its text are made again, no other.
+    assert 0 < again.markdown_rendered < again.markdown_pages - 5
     assert 0 < again.site_kept < again.site_pages - 1
     shown = [
         p.relative_to(out).as_posix()
@@ -185,6 +186,27 @@ def test_one_topic_changed_keeps_the_pages_that_do_not_show_it(project: Path) ->
     edited = build(project, options)
     assert edited.site_kept == 0
     shutil.rmtree(cold)
+    build(project, BuildOptions(out=cold, workers=1, only=options.only))
+    assert outputs(out) == outputs(cold)
+
+
+def test_a_page_reading_a_topic_by_any_path_is_rendered_again(project: Path) -> None:
+    # The agreement reads no topic, until a template of the project's makes it read one
+    # through the timeline, by the attribute filters (`map`): still seen.
+    template = project / "templates" / "site" / "agreement.md.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(
+        "# Agreement\n\n{{ timeline.sessions | map(attribute='session.summary') | join(' ') }}\n"
+    )
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"site"}))
+    build(project, options)
+    CHANGES["topic text"](project)
+    again = build(project, options)
+    assert again.markdown_rendered < again.markdown_pages
+    page = (out / "site" / "programme" / "agreement.html").read_text(encoding="utf-8")
+    assert "at the keys." in page
+    cold = project.parent / "cold"
     build(project, BuildOptions(out=cold, workers=1, only=options.only))
     assert outputs(out) == outputs(cold)
 
