@@ -75,7 +75,7 @@ def measure_rebuilds(
 
 
 def _details(report: BuildReport) -> str:
-    steps = ("load", "render", "pdf-prepare", "site", "pdf")
+    steps = ("load", "render", "render-cpu", "pdf-prepare", "site", "site-cpu", "pdf")
     parts = [
         ", ".join(f"{s} {report.timings[s]:,.2f}" for s in steps if s in report.timings),
         f"{report.markdown_rendered:,} of {report.markdown_pages:,} pages rendered",

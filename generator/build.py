@@ -145,11 +145,13 @@ def build(
     report.project = project
     marker = options.out / MARKER
     ours = marker.is_dir() and not marker.is_symlink()
-    if ours:  # a folder of ours: keep compiled code
+    if ours or not os.path.lexists(marker):  # a folder of ours, or one to be: keep compiled code
         renderer.keep_compiled(marker / COMPILED)
     pages = KeptPages(marker / PAGES if ours else None, renderer)
+    cpu = time.process_time()
     with renderer.batch():
         markdown = {a.key: pages.markdown(a) for a in plan.artefacts}
+    report.timings["render-cpu"] = time.process_time() - cpu
     report.markdown_pages = len(markdown)
     report.markdown_rendered = pages.rendered
     report.timings["render"] = time.perf_counter() - loaded
@@ -172,12 +174,13 @@ def build(
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
         if "site" in wanted:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             digest, site_record = _build_site(
                 project, plan, markdown, stage, out, manifest, options, pdfs, gettext, report
             )
             new_manifest["site"] = digest
             report.timings["site"] = time.perf_counter() - t
+            report.timings["site-cpu"] = time.process_time() - cpu  # the PDFs run elsewhere
         pdfs.wait()
         if "pdf" in wanted:
             report.timings["pdf"] = pdfs.seconds
