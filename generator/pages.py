@@ -8,6 +8,10 @@ page's own context, the list of all topics, the timeline), or printed whole. The
 build renders a page again only when the shared digest changed or a topic it read did;
 otherwise its Markdown is the last build's: the text a render would give again. So an
 edit to one topic's text renders that topic's pages and the pages that list or show it.
+
+Not seen: a topic read by the top level of an imported template (outside its macros),
+which Jinja runs once per build for the first page that imports it; the built-in
+templates read data in macros only.
 """
 
 from __future__ import annotations
