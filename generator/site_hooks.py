@@ -202,9 +202,12 @@ def _restore_search_entries(site_dir: Path) -> bool:
     previous = Path(_previous["site"]).joinpath(*SEARCH_INDEX)
     if not index.is_file():
         return True  # no search plugin
-    data = json.loads(index.read_text(encoding="utf-8"))
-    old = _by_page(json.loads(previous.read_text(encoding="utf-8"))["docs"])
-    new = _by_page(data["docs"])
+    try:
+        data = json.loads(index.read_text(encoding="utf-8"))
+        old = _by_page(json.loads(previous.read_text(encoding="utf-8"))["docs"])
+        new = _by_page(data["docs"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False  # not as the search plugin writes it: the caller builds everything
     urls = {uri: page["url"] for uri, page in _pages.items()}
     if not set(new) <= set(urls.values()):
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -186,6 +187,23 @@ def test_one_topic_changed_keeps_the_pages_that_do_not_show_it(project: Path) ->
     edited = build(project, options)
     assert edited.site_kept == 0
     shutil.rmtree(cold)
+    build(project, BuildOptions(out=cold, workers=1, only=options.only))
+    assert outputs(out) == outputs(cold)
+
+
+def test_a_search_index_not_as_written_makes_the_whole_site(project: Path) -> None:
+    # Damaged without a trace (same size, same date): the pages are not kept from it.
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"site"}))
+    build(project, options)
+    index = out / "site" / "search" / "search_index.json"
+    stat = index.stat()
+    index.write_bytes(b"x" * stat.st_size)
+    os.utime(index, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    CHANGES["topic text"](project)
+    again = build(project, options)
+    assert again.site_kept == 0
+    cold = project.parent / "cold"
     build(project, BuildOptions(out=cold, workers=1, only=options.only))
     assert outputs(out) == outputs(cold)
 
