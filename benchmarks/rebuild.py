@@ -75,11 +75,13 @@ def measure_rebuilds(
 
 
 def _details(report: BuildReport) -> str:
-    steps = ("load", "render", "pdf-prepare", "site", "pdf")
+    steps = ("load", "render", "render-cpu", "pdf-prepare", "site", "site-cpu", "pdf")
     parts = [
         ", ".join(f"{s} {report.timings[s]:,.2f}" for s in steps if s in report.timings),
-        f"{report.markdown_pages:,} pages rendered",
+        f"{report.markdown_rendered:,} of {report.markdown_pages:,} pages rendered",
     ]
+    if report.site_pages:
+        parts.append(f"site: {report.site_kept:,} of {report.site_pages:,} pages kept")
     if report.pdf_pages:
         parts.append(f"{report.pdf_rendered:,} PDF jobs printed, {report.pdf_pages:,} PDF pages")
     for output in report.outputs:

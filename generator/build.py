@@ -28,6 +28,7 @@ from .loader import load_project
 from .markup import kept_conversions
 from .model import ALL_OUTPUTS, Output, Project
 from .outputs import MARKER, STAGING_PREFIX, output_folder
+from .pages import KeptPages
 from .render import Renderer
 from .report import PUBLISHED, published_results
 from .roster import read_roster
@@ -43,6 +44,8 @@ MANIFEST = ".mentorkit/manifest.json"
 PACKS_CACHE = ".mentorkit/packs"  # layouts every pack shares, kept for the next build
 COMPILED = "templates"  # under .mentorkit/: compiled templates, kept for the next build
 CONVERTED = "html.json"  # under .mentorkit/: Markdown converted for print, kept likewise
+PAGES = "pages.json"  # under .mentorkit/: each page's Markdown and the topics it read
+SITE_RECORD = "site.json"  # under .mentorkit/: what the site's pages hold, for keeping them
 
 
 class Reporter(Protocol):
@@ -93,6 +96,7 @@ class BuildReport:
     outputs: list[OutputReport] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     markdown_pages: int = 0
+    markdown_rendered: int = 0  # the others were kept: nothing they read changed
     pdf_pages: int = 0
     pdf_rendered: int = 0
     pairs: int = 0
@@ -103,6 +107,8 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     title: str = ""  # the programme's title
     unchanged: bool = False  # nothing changed since the last build: every output kept
+    site_pages: int = 0
+    site_kept: int = 0  # pages of the site neither converted nor rendered again
 
 
 def build(
@@ -138,11 +144,16 @@ def build(
     gettext = renderer.gettext
     report.project = project
     marker = options.out / MARKER
-    if marker.is_dir() and not marker.is_symlink():  # a folder of ours: keep compiled code
+    ours = marker.is_dir() and not marker.is_symlink()
+    if ours or not os.path.lexists(marker):  # a folder of ours, or one to be: keep compiled code
         renderer.keep_compiled(marker / COMPILED)
+    pages = KeptPages(marker / PAGES if ours else None, renderer)
+    cpu = time.process_time()
     with renderer.batch():
-        markdown = {a.key: renderer.markdown(a) for a in plan.artefacts}
+        markdown = {a.key: pages.markdown(a) for a in plan.artefacts}
+    report.timings["render-cpu"] = time.process_time() - cpu
     report.markdown_pages = len(markdown)
+    report.markdown_rendered = pages.rendered
     report.timings["render"] = time.perf_counter() - loaded
 
     out = options.out
@@ -163,12 +174,13 @@ def build(
             report.timings["pdf-prepare"] = time.perf_counter() - t
         pdfs = _PdfRun(jobs, out / "pdf", stage / "pdf", manifest, salt, options, pool)
         if "site" in wanted:
-            t = time.perf_counter()
-            digest = _build_site(
-                project, plan, markdown, stage, out, manifest, options, pdfs, gettext
+            t, cpu = time.perf_counter(), time.process_time()
+            digest, site_record = _build_site(
+                project, plan, markdown, stage, out, manifest, options, pdfs, gettext, report
             )
             new_manifest["site"] = digest
             report.timings["site"] = time.perf_counter() - t
+            report.timings["site-cpu"] = time.process_time() - cpu  # the PDFs run elsewhere
         pdfs.wait()
         if "pdf" in wanted:
             report.timings["pdf"] = pdfs.seconds
@@ -230,6 +242,8 @@ def build(
             )
             report.outputs.append(OutputReport(name, out / name, files, reused))
         _swap(stage, out, [*wanted, *personal])
+        if "site" in wanted:
+            _write_site_record(out, site_record)
         if pairs is None:
             new_manifest["inputs"] = _inputs_record(
                 project_path, project, options, wanted, report, before
@@ -237,6 +251,8 @@ def build(
         _write_manifest(out, manifest, new_manifest, wanted)
         # Kept for the next build only now, when everything succeeded.
         renderer.save_compiled()
+        if marker.is_dir() and not marker.is_symlink():
+            pages.save(marker / PAGES)
         if conversions is not None:
             conversions.save()
     report.timings["total"] = time.perf_counter() - started
@@ -501,7 +517,10 @@ def _build_site(
     options: BuildOptions,
     pdfs: _PdfRun,
     renderer_gettext: Any,
-) -> str:
+    report: BuildReport,
+) -> tuple[str, dict[str, Any]]:
+    """Build the site into the staging folder; return the digest of its sources and the
+    record that lets the next build keep pages (see `site.build`)."""
     reporter = options.reporter
     reporter.start("site", 1)
     source = stage / ".site-src"
@@ -517,14 +536,49 @@ def _build_site(
     )
     digest = _tree_digest(source, extra=[options.engine, *sorted(pdfs.manifest)], skip={config})
     previous = out / "site"
-    if manifest.get("site") == digest and (previous / "index.html").is_file():
+    last = _last_site(out)
+    report.site_pages = len(plan.artefacts)
+    if manifest.get("site") == digest and (previous / "index.html").is_file() and last:
         _copy_tree(previous, target, skip={"downloads"})
+        record = last.record
+        report.site_kept = report.site_pages
     else:
-        site.build(config, options.engine, target)
+        built = site.build(config, options.engine, target, last)
+        record = built.record
+        report.site_kept = built.kept
     shutil.rmtree(source)
     reporter.advance("site")
     reporter.finish("site")
-    return digest
+    return digest, record
+
+
+def _last_site(out: Path) -> site.LastSite | None:
+    """The site in `out` and its build's record, if the site is still as that build left it."""
+    try:
+        data = json.loads((out / MARKER / SITE_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    previous = out / "site"
+    if (
+        not isinstance(data, dict)
+        or data.get("mentorkit") != __version__
+        or not isinstance(data.get("record"), dict)
+        or not previous.is_dir()
+        or data.get("fingerprint") != digests.outputs_fingerprint(previous)
+    ):
+        return None
+    return site.LastSite(previous, data["record"])
+
+
+def _write_site_record(out: Path, record: dict[str, Any]) -> None:
+    data = {
+        "mentorkit": __version__,
+        "fingerprint": digests.outputs_fingerprint(out / "site"),
+        "record": record,
+    }
+    path = out / MARKER / SITE_RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
 
 
 def _site_reused(new: dict[str, Any], old: dict[str, Any]) -> bool:

@@ -290,10 +290,17 @@ class Renderer:
             env.bytecode_cache = CompiledTemplates(folder, kind)
 
     def save_compiled(self) -> None:
-        """Write the templates compiled in this build (once it succeeded)."""
-        for env in (self.markdown_env, self.html_env):
-            if isinstance(env.bytecode_cache, CompiledTemplates):
-                env.bytecode_cache.save()
+        """Write the templates compiled in this build (once it succeeded), and remove the
+        compiled code builds no longer use (see `prune_compiled`)."""
+        caches = [
+            env.bytecode_cache
+            for env in (self.markdown_env, self.html_env)
+            if isinstance(env.bytecode_cache, CompiledTemplates)
+        ]
+        for kept in caches:
+            kept.save()
+        if caches:
+            prune_compiled(caches[0].folder, set().union(*(c.used for c in caches)))
 
     def batch(self) -> AbstractContextManager[None]:
         """Many renders under one watchdog (see `Budget.watching`)."""
@@ -402,6 +409,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.folder = folder
         self.kind = kind
         self.compiled: dict[str, bytes] = {}  # written by `save`, when the build succeeded
+        self.used: set[str] = set()  # the keys of the code this build ran
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
@@ -448,6 +456,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
             if not hmac.compare_digest(signature, expected):
                 raise ValueError("not signed by this user")
             bucket.bytecode_from_string(code)
+            self.used.add(bucket.key)
+            os.utime(path)  # its last use: what `prune_compiled` keeps the most recent of
         except (OSError, ValueError, EOFError, TypeError):
             bucket.reset()  # missing, unreadable or not ours: compiled again
 
@@ -458,6 +468,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         except OSError:
             return  # no key can be kept: nothing is kept either
         self.compiled[bucket.key] = signature + code
+        self.used.add(bucket.key)
 
     def save(self) -> None:
         """Write what was compiled; a cache that cannot be written only costs the next
@@ -475,6 +486,31 @@ class CompiledTemplates(jinja2.BytecodeCache):
             except OSError:
                 Path(temporary).unlink(missing_ok=True)
         self.compiled.clear()
+
+
+#: Compiled templates kept in an output folder, at most: a build's own, then the most
+#: recently used of the others (builds with other options, templates since edited).
+COMPILED_LIMIT = 200
+_COMPILED_NAME = re.compile(r"[0-9a-f]{64}")
+
+
+def prune_compiled(folder: Path, used: set[str], limit: int | None = None) -> None:
+    """Remove the compiled code of `folder` beyond `limit` files, least recently used
+    first, never what this build used; and the leftovers of a build that was stopped."""
+    limit = COMPILED_LIMIT if limit is None else limit
+    try:
+        files = [p for p in folder.iterdir() if p.is_file()]
+        others = []
+        for path in files:
+            if path.name.startswith(".tmp-"):
+                path.unlink(missing_ok=True)
+            elif _COMPILED_NAME.fullmatch(path.name) and path.name not in used:
+                others.append((path.stat().st_mtime_ns, path.name, path))
+        others.sort(reverse=True)
+        for _, _, path in others[max(0, limit - len(used)) :]:
+            path.unlink(missing_ok=True)
+    except OSError:
+        return  # what cannot be removed costs room only
 
 
 def _describe_error(error: BaseException) -> str:

@@ -107,6 +107,18 @@ class DataSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._policy: dict[tuple[type, str], bool] = {}
+        # While `reads` is a set, every object read whose id is in `owners` adds its
+        # owner there: which topics a page's render read (see `generator.pages`).
+        self.reads: set[str] | None = None
+        self.owners: dict[int, str] = {}
+        if self.finalize is not None:  # a value printed whole is read too
+            self._finalize_value = self.finalize
+            self.finalize = self._noting_finalize
+
+    def _noting_finalize(self, value: Any) -> Any:
+        if self.reads is not None and id(value) in self.owners:
+            self.reads.add(self.owners[id(value)])
+        return self._finalize_value(value)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -132,12 +144,20 @@ class DataSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`obj.attribute` in a template: the sandbox's rules, with the answer remembered."""
+        if self.reads is not None and id(obj) in self.owners:
+            self.reads.add(self.owners[id(obj)])
         if self._policy.get((type(obj), attribute)) and not isinstance(obj, _STR_FORMAT):
             try:
                 return getattr(obj, attribute)
             except AttributeError:
                 pass
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """`obj[argument]`, and the attribute filters (`map`, `sort`, `groupby`...)."""
+        if self.reads is not None and id(obj) in self.owners:
+            self.reads.add(self.owners[id(obj)])
+        return super().getitem(obj, argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         Budget.check()

@@ -8,6 +8,8 @@ sessions) with `navigation.prune`, which keeps a site of hundreds of topics fast
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -15,6 +17,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +30,7 @@ from .layers import library_root
 from .markup import site_extensions
 from .model import Project
 from .pdf import _tint, font_faces
+from .site_hooks import KEPT_FILE, KEPT_TEMPLATE, PAGES_FILE, SEARCH_INDEX
 
 log = logging.getLogger("mentorkit")
 
@@ -63,6 +68,7 @@ def write_project(
         target.write_text(meta + markdown[artefact.key], encoding="utf-8")
     shutil.copytree(base_dir / "overrides", folder / "overrides", dirs_exist_ok=True)
     shutil.copyfile(Path(__file__).with_name("site_hooks.py"), folder / HOOKS)
+    (folder / "overrides" / KEPT_TEMPLATE).write_text("", encoding="utf-8")  # see `build`
     shutil.copytree(base_dir / "stylesheets", docs / "stylesheets", dirs_exist_ok=True)
     shutil.copytree(base_dir / "scripts", docs / "scripts", dirs_exist_ok=True)
     (docs / "stylesheets" / "brand.css").write_text(_brand_css(project, docs), encoding="utf-8")
@@ -348,14 +354,133 @@ def _nav_entry(item: NavItem) -> Any:
     return {text(item.title): children}
 
 
-def build(config_file: Path, engine: Engine, target: Path) -> None:
-    """Build the site with the chosen engine, strictly (any warning fails), into `target`."""
-    if engine == "zensical":
-        _build_zensical(config_file)
-    else:
-        _build_mkdocs(config_file)
-    (config_file.parent / BUILT).rename(target)
+@dataclass
+class LastSite:
+    """A site built earlier, as it is now, and the record its build left (`Built.record`)."""
+
+    site: Path
+    record: dict[str, Any]
+
+
+@dataclass
+class Built:
+    record: dict[str, Any]  # what the next build needs to keep pages (see `build`)
+    pages: int = 0
+    kept: int = 0  # pages whose HTML is the last build's
+
+
+#: Libraries whose version shapes every page of the site.
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
+
+
+def build(config_file: Path, engine: Engine, target: Path, last: LastSite | None = None) -> Built:
+    """Build the site with the chosen engine, strictly (any warning fails), into `target`.
+
+    With `last` (MkDocs only), pages are kept from the last build when nothing they share
+    with other pages changed (the settings, the navigation, every file but the pages, each
+    page's metadata and title) and their own source is the same: such a page is not
+    converted nor rendered (see `site_hooks`), its HTML is linked from `last.site`. What
+    the others need of it (title, anchors, search entries) is as in a full build, so the
+    site is the one a full build makes, byte for byte.
+    """
+    folder = config_file.parent
+    shared, pages, simple = _sources(folder, engine)
+    kept: dict[str, Any] = {}
+    previous = last.site if last is not None else folder
+    if engine == "mkdocs" and last is not None and last.record.get("shared") == shared:
+        kept = _keepable(pages, simple, last)
+    sidecar = folder / KEPT_FILE
+    if kept:
+        sidecar.write_text(
+            json.dumps({"site": str(previous.resolve()), "pages": kept}), encoding="utf-8"
+        )
+    try:
+        if engine == "zensical":
+            _build_zensical(config_file)
+        else:
+            _build_mkdocs(config_file)
+    finally:
+        sidecar.unlink(missing_ok=True)
+    built = folder / BUILT
+    found: dict[str, Any] = {}
+    record_file = folder / PAGES_FILE
+    if record_file.is_file():
+        found = json.loads(record_file.read_text(encoding="utf-8"))
+        record_file.unlink()
+    if kept and not found.get("complete"):
+        shutil.rmtree(built)
+        return build(config_file, engine, target)  # the search index surprised us
+    for page in kept.values():
+        destination = built / page["dest"]
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(previous / page["dest"], destination)
+    built.rename(target)
     _self_contained_404(target)
+    done = found.get("pages", {})
+    record = {
+        "shared": shared,
+        "pages": {uri: {"digest": pages[uri], **done[uri]} for uri in sorted(done) if uri in pages},
+    }
+    return Built(record, len(pages), len(kept))
+
+
+_FRONT_MATTER = re.compile(rb"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+def _sources(folder: Path, engine: Engine) -> tuple[str, dict[str, str], set[str]]:
+    """The digest of what every page shares, each page's own digest, and the pages whose
+    title and metadata can be told from their beginning (the only ones that can be kept).
+
+    What pages share: the engine and its libraries' versions, every file but the pages, and
+    each page's front matter and first line (its title); a page whose title could come
+    from further down counts whole.
+    """
+    hasher = hashlib.sha256(engine.encode())
+    for name in SITE_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        hasher.update(f"\0{name}={version}".encode())
+    pages: dict[str, str] = {}
+    simple: set[str] = set()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel.split("/")[0] in {BUILT, KEPT_FILE, PAGES_FILE}:
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        hasher.update(f"\0{rel}\0".encode())
+        if not (rel.startswith("docs/") and rel.endswith(".md")):
+            hasher.update(digest.encode())
+            continue
+        uri = rel.removeprefix("docs/")
+        pages[uri] = digest
+        match = _FRONT_MATTER.match(data)
+        front = match.group(0) if match else b""
+        first = data[len(front) :].lstrip(b"\n").split(b"\n", 1)[0]
+        if first.startswith(b"# ") or (match and re.search(rb"^title:", front, re.MULTILINE)):
+            simple.add(uri)
+            hasher.update(front + b"\0" + first)
+        else:
+            hasher.update(digest.encode())
+    return hasher.hexdigest(), pages, simple
+
+
+def _keepable(pages: dict[str, str], simple: set[str], last: LastSite) -> dict[str, Any]:
+    """The pages the last build made from the same source, with what they hold."""
+    if not last.site.joinpath(*SEARCH_INDEX).is_file():
+        return {}
+    before = last.record.get("pages", {})
+    kept: dict[str, Any] = {}
+    for uri in sorted(simple):
+        old = before.get(uri)
+        if not old or old.get("digest") != pages[uri]:
+            continue
+        if not (last.site / old["dest"]).is_file():
+            continue
+        kept[uri] = {"dest": old["dest"], "anchors": old["anchors"], "links": old["links"]}
+    return kept
 
 
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"\s*/?>')

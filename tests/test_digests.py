@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,16 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "topic": _edit(
         "topics/acme-dashboards.yaml", "A first look at the dashboard", "A first look at the panel"
     ),
+    "topic text": _edit(
+        "topics/acme-dashboards.yaml",
+        "Tour the dashboard with the executive at the keyboard.",
+        "Tour the dashboard with the executive at the keys.",
+    ),
+    "topic title": _edit(
+        "topics/acme-dashboards.yaml",
+        "title: Reading the operations dashboard",
+        "title: Reading the depot dashboard",
+    ),
     "template": _add_template,
     "asset": _edit("assets/logo.svg", "#", "#1"),
     "font": _replace_font,
@@ -148,6 +159,74 @@ def test_after_each_kind_of_change_the_build_equals_a_cold_one(project: Path) ->
         build(project, BuildOptions(out=cold, workers=2, only=options.only))
         assert outputs(out) == outputs(cold), kind
         shutil.rmtree(cold)
+
+
+def test_one_topic_changed_keeps_the_pages_that_do_not_show_it(project: Path) -> None:
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"site"}))
+    first = build(project, options)
+    assert first.site_kept == 0 and first.site_pages > 20
+    CHANGES["topic text"](project)
+    again = build(project, options)
+    # The topic's pages and those that show its text are made again, no other.
+    assert 0 < again.markdown_rendered < again.markdown_pages - 5
+    assert 0 < again.site_kept < again.site_pages - 1
+    shown = [
+        p.relative_to(out).as_posix()
+        for p in (out / "site").rglob("*.html")
+        if "at the keys." in p.read_text(encoding="utf-8")
+    ]
+    assert shown
+    cold = project.parent / "cold"
+    build(project, BuildOptions(out=cold, workers=1, only=options.only))
+    assert outputs(out) == outputs(cold)  # the search index included
+    # A page of the built site edited by hand: nothing of that site is kept.
+    home = out / "site" / "index.html"
+    home.write_bytes(home.read_bytes().replace(b"</body>", b"<p>ours</p></body>"))
+    _edit("topics/acme-dashboards.yaml", "at the keys.", "in charge.")(project)
+    edited = build(project, options)
+    assert edited.site_kept == 0
+    shutil.rmtree(cold)
+    build(project, BuildOptions(out=cold, workers=1, only=options.only))
+    assert outputs(out) == outputs(cold)
+
+
+def test_a_search_index_not_as_written_makes_the_whole_site(project: Path) -> None:
+    # Damaged without a trace (same size, same date): the pages are not kept from it.
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"site"}))
+    build(project, options)
+    index = out / "site" / "search" / "search_index.json"
+    stat = index.stat()
+    index.write_bytes(b"x" * stat.st_size)
+    os.utime(index, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    CHANGES["topic text"](project)
+    again = build(project, options)
+    assert again.site_kept == 0
+    cold = project.parent / "cold"
+    build(project, BuildOptions(out=cold, workers=1, only=options.only))
+    assert outputs(out) == outputs(cold)
+
+
+def test_a_page_reading_a_topic_by_any_path_is_rendered_again(project: Path) -> None:
+    # The agreement reads no topic, until a template of the project's makes it read one
+    # through the timeline, by the attribute filters (`map`): still seen.
+    template = project / "templates" / "site" / "agreement.md.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(
+        "# Agreement\n\n{{ timeline.sessions | map(attribute='session.summary') | join(' ') }}\n"
+    )
+    out = project.parent / "dist"
+    options = BuildOptions(out=out, workers=1, only=frozenset({"site"}))
+    build(project, options)
+    CHANGES["topic text"](project)
+    again = build(project, options)
+    assert again.markdown_rendered < again.markdown_pages
+    page = (out / "site" / "programme" / "agreement.html").read_text(encoding="utf-8")
+    assert "at the keys." in page
+    cold = project.parent / "cold"
+    build(project, BuildOptions(out=cold, workers=1, only=options.only))
+    assert outputs(out) == outputs(cold)
 
 
 def test_a_font_installed_on_the_system_is_a_change(

@@ -227,6 +227,55 @@ def test_compiled_templates_are_reused_and_never_stale(
     assert compiled == ["site/session-plan.md.j2"]
 
 
+def test_compiled_code_no_build_uses_is_removed_past_a_limit(
+    tree: TreeBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "templates/site/session-plan.md.j2": "# {{ session.title }} at {{ org.name }}\n",
+        }
+    )
+    cache = tmp_path / "compiled"
+
+    def render() -> set[str]:
+        renderer = renderer_for(root)
+        renderer.keep_compiled(cache)
+        renderer.markdown(renderer.plan.by_key("plan-tiny--only"))
+        renderer.save_compiled()
+        return {p.name for p in cache.iterdir()}
+
+    first = render()
+    assert first
+    edited = root / "templates" / "site" / "session-plan.md.j2"
+    for number in range(3):  # three edits: three versions compiled
+        edited.write_text(f"# {{{{ session.title }}}} {number}\n", encoding="utf-8")
+        render()
+    (cache / ".tmp-stopped").write_bytes(b"half")  # a build stopped while saving
+    # Within the limit, every version is kept (another build may use it); past it, the
+    # least recently used go first, and never the code the build ran.
+    assert len(render()) == len(first) + 3
+    monkeypatch.setattr("generator.render.COMPILED_LIMIT", len(first) + 1)
+    edited.write_text("# {{ session.title }} 0\n", encoding="utf-8")  # the first edit again
+    now = render()
+    assert len(now) == len(first) + 1 and ".tmp-stopped" not in now
+    edited.write_text("# {{ session.title }} 2\n", encoding="utf-8")  # kept: the last used
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(str(name))
+        return real(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    render()
+    assert compiled == []
+    edited.write_text("# {{ session.title }} at {{ org.name }}\n", encoding="utf-8")
+    render()
+    assert compiled == ["site/session-plan.md.j2"]  # the oldest was removed
+
+
 def test_compiled_code_not_signed_by_this_user_is_never_run(
     tree: TreeBuilder, tmp_path: Path
 ) -> None:

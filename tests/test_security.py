@@ -386,9 +386,10 @@ def test_a_killed_build_leaves_nothing_the_next_one_keeps(
     build(root, BuildOptions(out=out, only=frozenset({"calendar"})))
     assert not left.exists()
     assert not older.exists()
-    # What is left is the build's own bookkeeping: its lock, manifest and compiled templates.
+    # What is left is the build's own bookkeeping: its lock, manifest, compiled templates
+    # and pages.
     kept = sorted(p.name for p in (out / ".mentorkit").iterdir())
-    assert kept == ["lock", "manifest.json", "templates"]
+    assert kept == ["lock", "manifest.json", "pages.json", "templates"]
 
 
 def test_packs_never_go_into_the_project(tree: TreeBuilder, tmp_path: Path) -> None:
