@@ -391,14 +391,15 @@ def explain_command(project: Path | None, key: str | None) -> None:
 @click.option(
     "--no-layout",
     is_flag=True,
-    help="Skip laying out the session plans to count their sides (quicker).",
+    help="Skip laying out the session plans and workshop parts to count their sides (quicker).",
 )
 @reports_errors
 def lint_command(
     project: Path | None, strict: bool, today: dt.datetime | None, no_layout: bool
 ) -> None:
     """Check the teaching quality of PROJECT's topics: objectives, timing, interaction,
-    preparation, review dates, and session plans that run over one sheet (two sides).
+    preparation, review dates, and session plans or workshop parts that run over one
+    sheet (two sides).
     Warnings only, unless --strict."""
     loaded = load_project(project)
     findings = lint(loaded, today.date() if today else None)

@@ -107,9 +107,9 @@ def lint(project: Project, today: dt.date | None = None) -> list[Finding]:
 
 
 def long_plans(project: Project, cache: Path | None = None) -> list[Finding]:
-    """Pair session plans that run over the two sides of their sheet, measured from their
-    real layout at the programme's paper size (only the plans are laid out; see
-    `pdf.measure_plans` and its cache), for the topics `lint` looks at.
+    """Session plans and workshop parts that run over the two sides of their sheet,
+    measured from their real layout at the programme's paper size (only the plans are laid
+    out; see `pdf.measure_plans` and its cache), for the topics `lint` looks at.
     """
     from . import pdf
     from .build import prepare
@@ -141,14 +141,17 @@ def long_plans(project: Project, cache: Path | None = None) -> list[Finding]:
             )
         if sides.back > 1:
             lines = pdf.overflow_lines(sides.back, sides.back_over, height)
-            cuts.append(
-                f"shorten the back (preparation, tips, discussion, practice) by about "
-                f"{plural(lines, 'line')}"
+            back = (
+                "preparation, materials, tips, watch out for, practice"
+                if topic.is_workshop
+                else "preparation, tips, discussion, practice"
             )
+            cuts.append(f"shorten the back ({back}) by about {plural(lines, 'line')}")
+        part = "part" if topic.is_workshop else "session"
         findings.append(
             Finding(
                 place,
-                f"sessions[{index}]: the plan of session {number} ({artefact.title}) runs to "
+                f"sessions[{index}]: the plan of {part} {number} ({artefact.title}) runs to "
                 f"{sides.pages} sides at {PAPER_NAMES[paper]}, more than the two sides of "
                 f"one sheet: {' and '.join(cuts)}",
             )

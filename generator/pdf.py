@@ -40,12 +40,12 @@ log = logging.getLogger("mentorkit")
 #: small enough to spread a large library over both cores.
 SHEETS_PER_JOB = 40
 PAGE_HEIGHTS = {"a4": "297mm", "letter": "279.4mm"}
-#: Sheets that are plans: the room's side first, then the preparation from a new page,
-#: in type no smaller than 10 pt (9 pt in tables).
-PLAN_BATCHES = frozenset({"plans", "workshops"})
-#: Plans that must fit one sheet printed on both sides: the pairs' session plans. (A
-#: workshop part is a trainer's longer plan and may take more pages.)
-ONE_SHEET_BATCHES = frozenset({"plans"})
+#: Sheets that are plans, by what they are called: the room's side first, then the
+#: preparation from a new page, in type no smaller than 10 pt (9 pt in tables). Every one
+#: must fit one sheet printed on both sides: the pairs' session plans and the trainer's
+#: workshop parts alike.
+PLAN_BATCHES = {"plans": "session plan", "workshops": "workshop part"}
+ONE_SHEET_BATCHES = frozenset(PLAN_BATCHES)
 PLAN_SIDES = 2
 #: Ids `session-plan.md.j2` gives the parts of a plan, made unique per sheet by
 #: `sheet_body`: the end of the front, the back (the mentor's preparation), its end, and
@@ -246,7 +246,7 @@ class PrintJob(LayoutJob):
     title: str
     filename: str | None = None  # a standalone document
     splits: tuple[Split, ...] = ()  # or sheets cut from a batch
-    plans: bool = False  # the sheets are pair session plans: their sides are counted
+    plans: str = ""  # what the sheets are when they are plans ("session plan"): sides counted
 
     @property
     def files(self) -> list[str]:
@@ -381,7 +381,7 @@ def prepare(
                     roots,
                     programme.title,
                     splits=tuple(splits),
-                    plans=batch in ONE_SHEET_BATCHES,
+                    plans=PLAN_BATCHES.get(batch, ""),
                 )
             )
     return jobs
@@ -597,7 +597,7 @@ def render_job(job: PrintJob) -> JobResult:
         for split, sides in zip(job.splits, plan_sides(document, anchors, ranges), strict=True):
             if sides.pages > PLAN_SIDES:
                 notes.append(
-                    f"{split.filename}: the session plan runs to {sides.pages} pages; "
+                    f"{split.filename}: the {job.plans} runs to {sides.pages} pages; "
                     "`mentorkit lint` says what to shorten"
                 )
     for split, (first, last) in zip(job.splits, ranges, strict=True):

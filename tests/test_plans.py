@@ -1,7 +1,8 @@
 """Session plans people can read: one sheet, two sides, 10 pt body and 9 pt tables.
 
-The front is what the pair uses in the room, the back the mentor's preparation. The
-sizes are read back from the PDFs' text (pdfplumber), not from the CSS.
+The front is what the pair (or the trainer of a workshop part) uses in the room, the back
+the mentor's (or the trainer's) preparation. The sizes are read back from the PDFs' text
+(pdfplumber), not from the CSS.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from generator.cli import cli
 from generator.loader import load_project
 from generator.model import GlossaryEntry, Session, Topic
 from generator.packs import planning, rendering
-from generator.placeholders import fill
 
 from .conftest import MINIMAL_PROGRAMME, TINY_TOPIC, renderer_for, write_tree
 
@@ -34,15 +34,17 @@ CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s*[–-]\s*\d{1,2}:\d{2}\b")
 
 
 def _every_plan_project(root: Path, paper: str) -> Path:
-    """A programme that runs every built-in pair topic, printed on `paper`."""
+    """A programme that runs every built-in pair topic and workshop, printed on `paper`."""
     library = load_project(None)
     topics = ", ".join(t.id for t in library.topics.values() if not t.is_workshop)
+    workshops = ", ".join(t.id for t in library.topics.values() if t.is_workshop)
     return write_tree(
         root,
         {
             "program.yaml": f"""
                 extends: default
                 pdf: {{paper: {paper}}}
+                onboarding: !override [{workshops}]
                 tracks: !override
                   - id: everything
                     title: Every built-in topic
@@ -53,9 +55,10 @@ def _every_plan_project(root: Path, paper: str) -> Path:
 
 
 def _render_plans(root: Path) -> tuple[list[Any], dict[str, bytes], dict[str, Any]]:
-    """Every plan of the project laid out as a build does: batch jobs split per plan."""
+    """Every plan and workshop part of the project laid out as a build does: batch jobs
+    split per sheet."""
     renderer = renderer_for(root)
-    plans = [a for a in renderer.plan.artefacts if a.batch == "plans"]
+    plans = [a for a in renderer.plan.artefacts if a.batch in pdf.ONE_SHEET_BATCHES]
     with renderer.batch():
         markdown = {a.key: renderer.markdown(a) for a in plans}
     jobs = pdf.prepare(renderer, markdown, plans)
@@ -69,11 +72,11 @@ def _render_plans(root: Path) -> tuple[list[Any], dict[str, bytes], dict[str, An
 
 
 def _layout_paper(args: tuple[str, str]) -> list[tuple[str, int, bytes]]:
-    """Every built-in plan laid out on one paper as a build does (batches of sheets): for
-    each plan its name, its pages before the appendix, and those pages as a PDF."""
+    """Every built-in plan and workshop part laid out on one paper as a build does (batches
+    of sheets): for each its name, its pages before the appendix, and those pages as a PDF."""
     folder, paper = args
     renderer = renderer_for(_every_plan_project(Path(folder), paper))
-    plans = [a for a in renderer.plan.artefacts if a.batch == "plans"]
+    plans = [a for a in renderer.plan.artefacts if a.batch in pdf.ONE_SHEET_BATCHES]
     with renderer.batch():
         markdown = {a.key: renderer.markdown(a) for a in plans}
     found = []
@@ -128,15 +131,30 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _columns(page: Any) -> str:
+    """A page's text column by column (the left half, then the right): the sides of a
+    plan are set in two columns, which `extract_text` reads across, line by line."""
+    middle = page.width / 2
+    halves = (
+        page.crop((0, 0, middle, page.height)),
+        page.crop((middle, 0, page.width, page.height)),
+    )
+    return " ".join(_flat(half.extract_text()) for half in halves)
+
+
 @pytest.mark.slow
 def test_every_built_in_plan_is_one_sheet_in_type_people_can_read(tmp_path: Path) -> None:
-    library = fill(load_project(None))  # the text as printed: {mentee} reads "leader"
+    # The topics' text as it prints: placeholders such as {Mentee} filled in.
+    library = renderer_for(_every_plan_project(tmp_path / "text", "a4")).project
     sessions = {
-        f"plan-{topic.id}--{session.id}.pdf": (topic, session)
+        f"{'workshop' if topic.is_workshop else 'plan'}-{topic.id}--{session.id}.pdf": (
+            topic,
+            session,
+        )
         for topic in library.topics.values()
-        if not topic.is_workshop
         for session in topic.sessions
     }
+    assert sum(name.startswith("workshop-") for name in sessions) >= 4
     papers = [(str(tmp_path / paper), paper) for paper in ("a4", "letter")]
     with ProcessPoolExecutor(2) as pool:  # the two papers side by side
         results = list(pool.map(_layout_paper, papers))
@@ -149,28 +167,52 @@ def test_every_built_in_plan_is_one_sheet_in_type_people_can_read(tmp_path: Path
             where = f"{name} at {paper}"
             with pdfplumber.open(io.BytesIO(data)) as document:
                 front, back = document.pages[0], document.pages[1]
-                front_text, back_text = _flat(front.extract_text()), _flat(back.extract_text())
+                front_text = f"{_flat(front.extract_text())} {_columns(front)}"
+                back_text = f"{_flat(back.extract_text())} {_columns(back)}"
                 # The front: objectives, the agenda with clock times, the activity steps.
                 assert "Objectives" in front_text and "Agenda" in front_text, where
                 assert CLOCK.search(front_text), where
                 for activity in session.activities:
                     assert _words(activity.steps[-1]) in front_text, where
-                # The back: the mentor's preparation, down to the review-by date that
-                # closes it, so the front took one side and the back the other.
-                assert back_text.startswith("Reverse mentor's preparation"), where
-                assert "Tips" in back_text and "Watch out for" in back_text, where
-                assert _words(session.mentor_tips[-1]) in back_text, where
-                assert _words(session.pitfalls[-1]) in back_text, where
-                for entry in topic.glossary_for(session):
-                    assert _flat(entry.term) in back_text, where
+                assert "Watch out for" not in front_text, where
+                if topic.is_workshop:
+                    _check_trainers_side(session, back_text, where)
+                else:
+                    _check_mentors_side(topic, session, back_text, where)
+                # The review-by date closes the back: the front took one side, the back
+                # the other.
                 assert topic.review_by is not None
                 assert "Content to be reviewed by" in back_text, where
-                assert "Watch out for" not in front_text, where
                 for page in (front, back):
                     body, table, margin = _smallest_sizes(page)
                     assert body >= 10 - 0.05, f"{where}: body text at {body:.2f} pt"
                     assert table >= 9 - 0.05, f"{where}: a table at {table:.2f} pt"
                     assert margin >= 9 - 0.05, f"{where}: the footer at {margin:.2f} pt"
+
+
+def _check_mentors_side(topic: Topic, session: Session, back: str, where: str) -> None:
+    """The back of a pair's plan: the mentor's preparation, tips, pitfalls and glossary."""
+    assert back.startswith("Reverse mentor's preparation"), where
+    assert "Tips" in back and "Watch out for" in back, where
+    assert _words(session.mentor_tips[-1]) in back, where
+    assert _words(session.pitfalls[-1]) in back, where
+    for entry in topic.glossary_for(session):
+        assert _flat(entry.term) in back, where
+
+
+def _check_trainers_side(session: Session, back: str, where: str) -> None:
+    """The back of a workshop part: the trainer's preparation, the materials, the
+    trainer's tips (facilitation notes), what to watch out for and what to cut if late."""
+    assert back.startswith("Trainer's preparation"), where
+    assert "Before the workshop" in back and "Materials" in back, where
+    assert "Tips" in back and "Watch out for" in back and "If you start late" in back, where
+    assert _words(session.before.trainer[-1]) in back, where
+    for activity in session.activities:
+        assert _words(activity.materials[-1]) in back, where
+    assert _words(session.facilitation[-1]) in back, where
+    assert _words(session.pitfalls[-1]) in back, where
+    assert _words(session.if_short[-1]) in back, where
+    assert _words(session.practice[-1]) in back, where
 
 
 def test_a_glossary_term_counts_in_its_plural_and_as_its_short_form() -> None:
@@ -254,6 +296,66 @@ def test_lint_says_which_plan_runs_over_its_sheet_and_by_how_much(tmp_path: Path
     (root / "program.yaml").write_text(letter, encoding="utf-8")
     (lines,) = _lint_lines(root, cache)
     assert " sides at Letter, " in lines
+
+
+def _long_workshop(notes: int, steps: int) -> str:
+    """A one-part workshop with many activity steps (the front) and many facilitation notes
+    (the back: the trainer's tips)."""
+    note = "Walk the room while tables sort, and ask each one which card caused most debate."
+    step = "Read the card aloud, agree where it goes and write the reason on a sticky note."
+    return (
+        textwrap.dedent("""
+            id: induction
+            title: Induction
+            area: onboarding
+            format: workshop
+            summary: Both sides meet and agree how they will work.
+            objectives: [Sort the cards]
+            sessions:
+              - id: welcome
+                title: Welcome
+                minutes: 60
+                objectives: [Sort the cards]
+                agenda:
+                  - {title: Check-in, minutes: 10, lead: trainer, kind: check-in}
+                  - {title: Sort the cards, minutes: 40, lead: both, kind: hands-on}
+                  - {title: Next steps, minutes: 10, lead: trainer, kind: next-steps}
+                pitfalls: [Tables talk about the cards instead of sorting them.]
+                activities:
+                  - title: Sort the cards
+                    materials: [Statement cards, one set per table]
+                    steps:
+            """).lstrip()
+        + "".join(f"          - {step}\n" for _ in range(steps))
+        + "    facilitation:\n"
+        + "".join(f"      - {note}\n" for _ in range(notes))
+    )
+
+
+def test_lint_and_the_build_say_which_workshop_part_runs_over_its_sheet(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "p",
+        {
+            "program.yaml": MINIMAL_PROGRAMME + "onboarding: [induction]\n",
+            "topics/tiny.yaml": TINY_TOPIC,
+            "topics/induction.yaml": _long_workshop(80, 60),
+        },
+    )
+    (line,) = _lint_lines(root, tmp_path / "cache")
+    found = re.fullmatch(
+        r"topics/induction\.yaml:8:5: warning: sessions\[0\]: the plan of part 1 \(Welcome\) "
+        r"runs to (\d) sides at A4, more than the two sides of one sheet: shorten the front "
+        r"\(agenda notes, activity steps\) by about \d+ lines and shorten the back "
+        r"\(preparation, materials, tips, watch out for, practice\) by about \d+ lines",
+        line,
+    )
+    assert found, line
+    notes, outputs, _artefacts = _render_plans(root)
+    assert notes == [
+        f"workshop-induction--welcome.pdf: the workshop part runs to {found.group(1)} pages; "
+        "`mentorkit lint` says what to shorten"
+    ]
+    assert sorted(outputs) == ["plan-tiny--only.pdf", "workshop-induction--welcome.pdf"]
 
 
 def test_plans_are_measured_once_and_then_read_from_the_cache(
