@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -62,6 +63,20 @@ def test_one_watchdog_for_a_batch_still_stops_a_render_that_never_ends(
             sandbox.limited_output(endless.generate())
         with Budget.running():
             assert sandbox.limited_output(quick.generate()) == "2"
+
+
+def test_the_budget_counts_processor_time_not_time_waiting_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On a busy machine a render waits for the processor: that time is not the template's.
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 0.2)
+    with Budget.running():
+        time.sleep(0.4)  # the clock runs past the limit, the processor does not
+        Budget.check()
+        with pytest.raises(RenderBudgetExceeded, match="seconds of processor time"):
+            started = time.thread_time()
+            while time.thread_time() - started < 0.4:
+                Budget.check()
 
 
 @given(st.text(alphabet=st.sampled_from("ab \n\\`{}[]:&<>*_|#-"), max_size=60))

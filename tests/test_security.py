@@ -156,8 +156,8 @@ def test_a_template_that_never_ends_is_stopped(
     monkeypatch.setattr(sandbox, "TIME_LIMIT", 1.0)
     message = template_error(tree, hostile("templates/endless-loop.md.j2"))
     assert message == (
-        "templates/site/home.md.j2:1: the template ran for more than 1 seconds and was "
-        "stopped (a loop that does not end, or one that repeats too often?)"
+        "templates/site/home.md.j2:1: the template ran for more than 1 seconds of processor "
+        "time and was stopped (a loop that does not end, or one that repeats too often?)"
     )
 
 
