@@ -598,3 +598,14 @@ def test_the_article_before_a_label_is_said_as_it_sounds(tmp_path: Path) -> None
             },
         )
         assert renderer_for(project).project.programme.summary == f"{expected}.", label
+
+
+def test_the_agreement_says_where_the_pairs_meet_when_the_programme_does(
+    schemes: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    label = '<span class="field-label">Where (room or video link)</span>'
+    care = schemes["care"][0]["programme/agreement.md"]
+    assert f'{label}<span class="field-value">In person · At the director&#39;s place' in care
+    # a programme that gives no place leaves the line for the pair to fill in
+    default = schemes["default-changed"][0]["programme/agreement.md"]
+    assert f'{label}<span class="field-line"></span>' in default
