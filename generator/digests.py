@@ -80,17 +80,24 @@ def _inside_any(path: Path, folders: Iterable[Path]) -> bool:
     return any(real.is_relative_to(f.resolve()) for f in folders)
 
 
+def installed_versions(names: Iterable[str]) -> str:
+    """Each library's installed version (`-` when it is not installed), as one text to hash."""
+    found = []
+    for name in names:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        found.append(f"{name}={version}\0")
+    return "".join(found)
+
+
 def digest(roots: Iterable[str], out: Path) -> str | None:
     """One digest of every file under `roots` (content and path), the code's version, the
     libraries' versions and the system's fonts (names, sizes, dates); None when there are
     too many files to be quick."""
     hasher = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
-    for name in DEPENDENCIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        hasher.update(f"{name}={version}\0".encode())
+    hasher.update(installed_versions(DEPENDENCIES).encode())
     for folder in SYSTEM_FONTS:
         if folder.is_dir():
             hasher.update(f"fonts:{folder}:{outputs_fingerprint(folder)}\0".encode())

@@ -18,13 +18,13 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
 from .artefacts import Artefact, NavItem, Plan
+from .digests import installed_versions
 from .errors import BuildError
 from .layers import library_root
 from .markup import site_extensions
@@ -435,13 +435,7 @@ def _sources(folder: Path, engine: Engine) -> tuple[str, dict[str, str], set[str
     each page's front matter and first line (its title); a page whose title could come
     from further down counts whole.
     """
-    hasher = hashlib.sha256(engine.encode())
-    for name in SITE_LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        hasher.update(f"\0{name}={version}".encode())
+    hasher = hashlib.sha256(f"{engine}\0{installed_versions(SITE_LIBRARIES)}".encode())
     pages: dict[str, str] = {}
     simple: set[str] = set()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
