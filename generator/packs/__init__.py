@@ -91,13 +91,7 @@ def build_packs(
     else:
         assert shared_hit is not None
         shared_bytes, firsts = shared_hit
-    shared = Shared(
-        Tagged(shared_bytes),
-        Base(shared_bytes),
-        shared_html.anchors,
-        shared_html.titles,
-        tuple(firsts),
-    )
+    shared = Shared(Base(shared_bytes), shared_html.anchors, shared_html.titles, tuple(firsts))
     programme = renderer.project.programme
     labels = Labels(
         lang=programme.locale.replace("_", "-"),

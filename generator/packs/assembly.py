@@ -7,6 +7,7 @@ PDF/UA-1 like the programme's own PDFs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,18 +28,23 @@ class Labels:
 
 @dataclass(frozen=True)
 class Shared:
-    """The shared pages, opened once: each part's anchor, bookmark and pages; `base` puts
-    a pair's pages in front of all of them without copying them."""
+    """The shared pages: each part's anchor, bookmark and pages; `base` puts a pair's pages
+    in front of all of them without copying them."""
 
-    source: Tagged
     base: Base
     anchors: tuple[str, ...]
     titles: tuple[str, ...]
     firsts: tuple[int, ...]
 
+    @functools.cached_property
+    def source(self) -> Tagged:
+        """The shared pages opened for copying, only when a pack takes some of them."""
+        return Tagged(self.base.data)
+
     def pages(self, number: int) -> tuple[int, int]:
-        last = self.firsts[number + 1] if number + 1 < len(self.firsts) else len(self.source)
-        return self.firsts[number], last
+        if number + 1 < len(self.firsts):
+            return self.firsts[number], self.firsts[number + 1]
+        return self.firsts[number], len(self.base.page_numbers)
 
 
 def pack(
@@ -56,18 +62,19 @@ def pack(
     pages put in front (`Base.prepend`); a personal track's selection is joined afresh."""
     (cover, _), (agreement, end) = pair.parts[0], pair.parts[1]
     own = Part(source, cover, end)
-    parts = [own]
     outline = [(labels.cover, 0), (labels.agreement, agreement - cover)]
     page = end - cover
     numbers = {anchor: n for n, anchor in enumerate(shared.anchors)}
+    ranges = []
     for anchor in shared.anchors if wanted is None else wanted:
         number = numbers[anchor]
         first, last = shared.pages(number)
         outline.append((shared.titles[number], page))
-        parts.append(Part(shared.source, first, last))
+        ranges.append((first, last))
         page += last - first
     if wanted is None and shared.firsts[:1] == (0,):  # every shared page, in its order
         return shared.base.prepend(own, title, labels.lang, outline, labels.author)
+    parts = [own, *(Part(shared.source, first, last) for first, last in ranges)]
     return join(parts, title, labels.lang, outline, labels.author)
 
 
