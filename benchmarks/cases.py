@@ -146,7 +146,7 @@ def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) ->
         seconds = again.timings["packs"]
         print(
             f"  built again:  {again.pairs / seconds:>8,.1f} packs/s "
-            f"({again.pack_layouts_reused} shared layouts reused, {count} worker(s))"
+            f"({again.pack_layouts_reused} layouts reused, {count} worker(s))"
         )
         whole = whole_pack_seconds(project, roster)
         print(

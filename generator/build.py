@@ -100,7 +100,7 @@ class BuildReport:
     pdf_pages: int = 0
     pdf_rendered: int = 0
     pairs: int = 0
-    pack_layouts_reused: int = 0  # shared pages taken from the last build
+    pack_layouts_reused: int = 0  # layouts taken from the last build: shared, pairs' own
     pack_worker_cpu: float = 0.0  # CPU seconds the workers spent on the pairs' own pages
     certificates: int = 0  # certificates printed (none when the programme gives none)
     unmatched: list[Unmatched] = field(default_factory=list)

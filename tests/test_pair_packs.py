@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -209,31 +210,65 @@ def test_a_pairs_files_hold_no_other_pairs_names(world_build: Path) -> None:
     assert "Ł" in characters  # the check reads what is there
 
 
-def test_a_second_build_reuses_the_shared_pages_and_makes_the_same_packs(
+def _personal_files(out: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for folder in ("pairs", "certificates")
+        for path in sorted((out / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_second_build_lays_out_only_what_changed_and_makes_the_same_packs(
     tmp_path: Path,
 ) -> None:
-    """Editing pairs.csv and building again does not lay out the shared pages twice."""
+    """Building again lays out nothing twice: not the shared pages, and not a pair whose
+    own pages are unchanged. A coordinator who gives one pair a room in pairs.csv waits
+    for that pair's pages alone, and gets what a build from scratch gives."""
     out = tmp_path / "dist"
     options = BuildOptions(out=out, workers=1, roster=ROSTER, only=frozenset({"calendar"}))
     first = build(ACME, options)
-    pack = out / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.pdf"
-    certificate = out / "certificates" / "ceo.pdf"
-    made = pack.read_bytes(), certificate.read_bytes()
-    cached = sorted(p.name for p in (out / ".mentorkit" / "packs").iterdir())
-    assert first.pack_layouts_reused == 0 and len(cached) == 2  # the PDF and its pages
+    made = _personal_files(out)
+    cache = out / ".mentorkit" / "packs"
+    cached = sorted(p.name for p in cache.iterdir())
+    assert first.pairs == 3 and first.pack_layouts_reused == 0
+    assert len(cached) == 2 * (1 + first.pairs)  # each PDF and its pages: shared, each pair
     second = build(ACME, options)
-    assert second.pack_layouts_reused == 1
-    assert (pack.read_bytes(), certificate.read_bytes()) == made
+    assert second.pack_layouts_reused == 1 + second.pairs
+    assert _personal_files(out) == made
+
+    # One pair gets a room: its agreement says where it meets; nothing else changes.
+    edited = tmp_path / "pairs.csv"
+    rows = (out / "pairs" / "pairs.csv").read_text(encoding="utf-8").splitlines()
+    rows = [r + "Room 4.12" if r.startswith("fin-analyst--cmo,") else r for r in rows]
+    edited.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    third = build(ACME, replace(options, pairs=edited))
+    assert third.pack_layouts_reused == 1 + third.pairs - 1
+    assert "Room 4.12" in _page_text(out / "pairs" / "fin-analyst--cmo" / "fin-analyst--cmo.pdf", 1)
+    cold = tmp_path / "cold"
+    build(ACME, replace(options, pairs=edited, out=cold))
+    rebuilt = _personal_files(out)
+    assert rebuilt == _personal_files(cold)
+    changed = {name for name in made if made[name] != rebuilt[name]}
+    pair = {
+        "pairs/fin-analyst--cmo/fin-analyst--cmo.pdf",
+        "pairs/fin-analyst--cmo/fin-analyst--cmo.ics",
+    }
+    # The pair's certificates come from the same layout (its fonts hold the new glyphs).
+    certificates = {"certificates/fin-analyst.pdf", "certificates/cmo.pdf"}
+    assert pair | {"pairs/pairs.csv"} <= changed <= pair | certificates | {"pairs/pairs.csv"}
+    assert len(list(cache.iterdir())) == 2 * (1 + first.pairs)  # the old layout is removed
+
     # A change to the programme makes new layouts; the old ones are removed.
     project = tmp_path / "acme"
     shutil.copytree(ACME, project)
     programme = project / "program.yaml"
     programme.write_text(programme.read_text().replace("Acme Reverse", "Acme New"))
-    third = build(project, options)
-    assert third.pack_layouts_reused == 0
-    assert sorted(p.name for p in (out / ".mentorkit" / "packs").iterdir()) != cached
-    assert len(list((out / ".mentorkit" / "packs").iterdir())) == 2
-    assert "Acme New" in _page_text(pack, 2)
+    fourth = build(project, options)
+    assert fourth.pack_layouts_reused == 0
+    assert not set(cached) & {p.name for p in cache.iterdir()}
+    assert len(list(cache.iterdir())) == 2 * (1 + fourth.pairs)
+    assert "Acme New" in _page_text(out / "pairs" / "ops-grad--ceo" / "ops-grad--ceo.pdf", 2)
 
 
 # --- tagged.join on its own ---------------------------------------------------------------

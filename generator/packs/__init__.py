@@ -7,7 +7,7 @@ out once. The parts are the way the work flows:
 - `planning`: the HTML of the pages every pack shares, and of each pair's own pages;
 - `rendering`: WeasyPrint, in the worker processes, writing tagged PDFs (PDF/UA-1);
 - `assembly`: each pack and certificate cut and joined with its tags (`tagged`);
-- `cache`: the shared pages kept between builds.
+- `cache`: layouts kept between builds (the shared pages, and each pair's own pages).
 
 Jobs run on the same executor as the other PDFs: local processes or a Dask cluster.
 Roster data stays in `pairs/` and `certificates/`: the site never sees it.
@@ -16,7 +16,7 @@ Roster data stays in `pairs/` and `certificates/`: the site never sees it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +29,17 @@ from ..render import Renderer
 from ..tagged import Base, Tagged
 from .assembly import Labels, Shared, certificates, pack
 from .cache import LayoutCache
-from .planning import SHARED_PLAN, TERMS, pack_title, pair_jobs, shared_pages
+from .planning import (
+    SHARED_PLAN,
+    TERMS,
+    PairDocument,
+    pack_title,
+    pair_document,
+    pair_jobs,
+    shared_pages,
+)
 from .reading import PairInfo, pair_infos
-from .rendering import PairsResult, render_pairs, render_shared
+from .rendering import LaidOutPair, PairsResult, render_pairs, render_shared
 
 __all__ = ["LayoutCache", "PackReport", "PairInfo", "build_packs", "pair_calendar", "pair_infos"]
 
@@ -43,7 +51,7 @@ class PackReport:
     pages: int = 0
     seconds: float = 0.0
     unmatched: list[str] = field(default_factory=list)
-    reused: int = 0  # layouts taken from the cache of an earlier build
+    reused: int = 0  # layouts taken from the cache of an earlier build (shared, pairs')
     worker_cpu: float = 0.0  # seconds of CPU the workers spent on the pairs' own pages
 
 
@@ -60,7 +68,8 @@ def build_packs(
 
     The shared pages are laid out first (or taken from the cache); the pairs' own pages
     are laid out meanwhile, a few pairs a job, and each pack is joined in this process
-    as its job comes back.
+    as its job comes back. A pair whose own pages are unchanged since the last build is
+    taken from the cache and joined while the workers lay out the others.
     """
     started = time.perf_counter()
     _ = renderer.gettext
@@ -78,8 +87,33 @@ def build_packs(
         if shared_hit is None
         else None
     )
+    # A pair whose own pages are exactly as the last build laid them out (a coordinator
+    # edited another row of pairs.csv) is taken from the cache; the others are laid out.
+    kept: list[LaidOutPair] = []
+    keys: dict[str, str] = {}
+
+    def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
+        for document in documents:
+            key = cache.key("pair", document.html, css)
+            hit = cache.get(key)
+            if hit is None:
+                keys[document.id] = key
+                yield document
+            else:
+                data, parts = hit
+                kept.append(
+                    LaidOutPair(
+                        document.id,
+                        document.mentor_id,
+                        document.mentee_id,
+                        data,
+                        tuple((first, last) for first, last in parts),
+                    )
+                )
+
+    documents = (pair_document(renderer, info) for info in infos)
     futures: list[Future[PairsResult]] = [
-        pool.submit(render_pairs, job) for job in pair_jobs(renderer, infos, css)
+        pool.submit(render_pairs, job) for job in pair_jobs(to_lay_out(documents), css, roots)
     ]
     for info in infos:
         target = out / "pairs" / info.id / f"{info.id}.ics"
@@ -102,11 +136,9 @@ def build_packs(
     )
     by_id = {info.id: info for info in infos}
     own_track = personal.personal_track(programme) is not None
-    while futures:
-        result = futures.pop(0).result()
-        report.pages += result.pages
-        report.worker_cpu += result.cpu
-        for pair in result.pairs:
+
+    def assemble(laid_out: Sequence[LaidOutPair]) -> None:
+        for pair in laid_out:
             info = by_id[pair.id]
             source = Tagged(pair.pdf)
             wanted = own_parts(info, shared.anchors) if own_track else None
@@ -118,7 +150,16 @@ def build_packs(
                 target = out / "certificates" / f"{person_id}.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-        progress(len(result.pairs))
+        progress(len(laid_out))
+
+    assemble(kept)  # while the workers lay out the others
+    while futures:
+        result = futures.pop(0).result()
+        report.pages += result.pages
+        report.worker_cpu += result.cpu
+        for pair in result.pairs:
+            cache.put(keys[pair.id], pair.pdf, pair.parts)
+        assemble(result.pairs)
     report.reused = cache.hits
     cache.prune()
     report.seconds = time.perf_counter() - started

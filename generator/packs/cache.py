@@ -11,9 +11,11 @@ from ..pdf import files_digest
 
 
 class LayoutCache:
-    """The pages every pack shares depend on the programme and the templates, never on
-    the roster: a coordinator who edits pairs.csv and builds again does not wait for
-    them twice. Entries not used by a build are removed after it."""
+    """Layouts by a digest of their HTML, stylesheet, files and versions. The pages every
+    pack shares depend on the programme and the templates, never on the roster; a pair's
+    own pages depend on that pair only. A coordinator who edits a row of pairs.csv and
+    builds again waits for that pair's pages alone. Entries not used by a build are
+    removed after it, so a pair no longer in the programme leaves nothing behind."""
 
     def __init__(self, folder: Path | None, salt: str, roots: tuple[str, ...] = ()) -> None:
         self.folder = folder

@@ -9,7 +9,7 @@ and ground rules, the session plans, the feedback forms) are one document for al
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..artefacts import Artefact, Plan
 from ..markup import to_html
-from ..pdf import _page_context, allowed_roots, sheet_body
+from ..pdf import _page_context, sheet_body
 from ..render import Renderer
 from ..schedule import undated
 from .reading import PairInfo
@@ -167,17 +167,18 @@ def pair_document(renderer: Renderer, info: PairInfo) -> PairDocument:
     return PairDocument(info.id, info.mentor.id, info.mentee.id, page, PARTS[: len(artefacts)])
 
 
-def pair_jobs(renderer: Renderer, infos: list[PairInfo], css: str) -> Iterator[PairsJob]:
-    """The pairs in jobs of PAIRS_PER_JOB, each ready as soon as it is made."""
-    roots = allowed_roots(renderer.project)
-    for start in range(0, len(infos), PAIRS_PER_JOB):
-        chunk = infos[start : start + PAIRS_PER_JOB]
-        yield PairsJob(
-            f"pairs-{chunk[0].id}",
-            css,
-            roots,
-            tuple(pair_document(renderer, info) for info in chunk),
-        )
+def pair_jobs(
+    documents: Iterable[PairDocument], css: str, roots: tuple[str, ...]
+) -> Iterator[PairsJob]:
+    """The pairs' documents in jobs of PAIRS_PER_JOB, each ready as soon as it is made."""
+    chunk: list[PairDocument] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) == PAIRS_PER_JOB:
+            yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk))
+            chunk = []
+    if chunk:
+        yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk))
 
 
 def _markup(html: str) -> Any:
