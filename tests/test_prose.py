@@ -249,6 +249,7 @@ FIXED_SENTENCES = [
     r"45-minute peer circle",
     r"Reverse mentoring runs both ways",
     r"Before onboarding",
+    r"reverse of the usual arrangement",  # not so in a mutual scheme
 ]
 
 
