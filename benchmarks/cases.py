@@ -7,6 +7,7 @@ import os
 import resource
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -141,12 +142,26 @@ def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) ->
                 f"{own / report.pairs:,.3f} s in the main process (templates, matching, "
                 f"assembly), so {2 * report.pairs / (own + workers):,.1f} packs/s on 2 idle cores"
             )
-        # A coordinator who edits pairs.csv and builds again: shared layouts are cached.
+        # New pairs for the same programme (a second cohort): the shared pages are cached.
+        cache = options.out / ".mentorkit" / "packs"
+        for path in cache.glob("pair-*"):
+            path.unlink()
         again = build(project, options)
         seconds = again.timings["packs"]
         print(
-            f"  built again:  {again.pairs / seconds:>8,.1f} packs/s "
-            f"({again.pack_layouts_reused} layouts reused, {count} worker(s))"
+            f"  new pairs, shared pages kept: {again.pairs / seconds:>6,.1f} packs/s "
+            f"({again.pack_layouts_reused} layout reused, {count} worker(s))"
+        )
+        # A coordinator who gives one pair a room in pairs.csv and builds again.
+        edited = Path(folder) / "pairs.csv"
+        rows = (options.out / "pairs" / "pairs.csv").read_text(encoding="utf-8").splitlines()
+        edited.write_text(
+            "\n".join([rows[0], rows[1] + "Room 4.12", *rows[2:]]) + "\n", encoding="utf-8"
+        )
+        one = build(project, replace(options, pairs=edited))
+        print(
+            f"  one row of pairs.csv changed: {one.timings['packs']:,.1f} s for {one.pairs} "
+            f"packs ({one.pack_layouts_reused} of {one.pairs + 1} layouts reused)"
         )
         whole = whole_pack_seconds(project, roster)
         print(

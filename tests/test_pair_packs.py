@@ -9,6 +9,7 @@ reads in order, and a pair's files hold no other pair's names, even as font glyp
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -235,6 +236,15 @@ def test_a_second_build_lays_out_only_what_changed_and_makes_the_same_packs(
     assert len(cached) == 2 * (1 + first.pairs)  # each PDF and its pages: shared, each pair
     second = build(ACME, options)
     assert second.pack_layouts_reused == 1 + second.pairs
+    assert _personal_files(out) == made
+
+    # A damaged layout (a build stopped while writing it, a full disk) is made again.
+    kept = sorted(cache.glob("pair-*.pdf"))
+    kept[0].write_bytes(kept[0].read_bytes()[:1000])
+    record = json.loads(kept[1].with_suffix(".json").read_text())
+    kept[1].with_suffix(".json").write_text(json.dumps({**record, "meta": [[0, 1]]}))
+    repaired = build(ACME, options)
+    assert repaired.pack_layouts_reused == 1 + repaired.pairs - 2
     assert _personal_files(out) == made
 
     # One pair gets a room: its agreement says where it meets; nothing else changes.

@@ -15,11 +15,13 @@ Roster data stays in `pairs/` and `certificates/`: the site never sees it.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import calendar as calendars
 from .. import personal
@@ -81,7 +83,7 @@ def build_packs(
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     shared_html = shared_pages(renderer, plan)
     shared_key = cache.key("shared", shared_html.html, css, *shared_html.anchors)
-    shared_hit = cache.get(shared_key)
+    shared_hit = cache.get(shared_key, lambda meta: _page_numbers(meta, len(shared_html.anchors)))
     shared_future = (
         pool.submit(render_shared, shared_html.html, css, roots, shared_html.anchors)
         if shared_hit is None
@@ -95,21 +97,18 @@ def build_packs(
     def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
         for document in documents:
             key = cache.key("pair", document.html, css)
-            hit = cache.get(key)
+            count = len(document.parts)
+            hit = cache.get(key, functools.partial(_has_ranges, count=count))
             if hit is None:
                 keys[document.id] = key
                 yield document
             else:
-                data, parts = hit
-                kept.append(
-                    LaidOutPair(
-                        document.id,
-                        document.mentor_id,
-                        document.mentee_id,
-                        data,
-                        tuple((first, last) for first, last in parts),
-                    )
+                parts = _page_ranges(hit[1], count)
+                assert parts is not None
+                pair = LaidOutPair(
+                    document.id, document.mentor_id, document.mentee_id, hit[0], parts
                 )
+                kept.append(pair)
 
     documents = (pair_document(renderer, info) for info in infos)
     futures: list[Future[PairsResult]] = [
@@ -164,6 +163,33 @@ def build_packs(
     cache.prune()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _page_numbers(value: Any, count: int) -> bool:
+    """Whether `value` is the first page of each of `count` shared parts, in order."""
+    return (
+        isinstance(value, list)
+        and len(value) == count
+        and all(type(n) is int for n in value)
+        and value == sorted(value)
+    )
+
+
+def _has_ranges(value: Any, count: int) -> bool:
+    return _page_ranges(value, count) is not None
+
+
+def _page_ranges(value: Any, count: int) -> tuple[tuple[int, int], ...] | None:
+    """The first and end page of each of a pair's `count` parts, as a kept layout gives
+    them; None if they are not that (the layout is then made again)."""
+    if not isinstance(value, list) or len(value) != count:
+        return None
+    ranges = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and all(type(n) is int for n in item)):
+            return None
+        ranges.append((item[0], item[1]))
+    return tuple(ranges)
 
 
 def own_parts(info: PairInfo, anchors: tuple[str, ...]) -> list[str]:

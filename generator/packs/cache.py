@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,26 +32,32 @@ class LayoutCache:
             hasher.update(b"\0")
         return f"{kind}-{hasher.hexdigest()[:32]}"
 
-    def get(self, key: str) -> tuple[bytes, Any] | None:
+    def get(self, key: str, valid: Callable[[Any], bool] = bool) -> tuple[bytes, Any] | None:
+        """The layout kept under `key`, or None when there is none or it is damaged (a
+        build stopped while writing it, a full disk, pages not as `valid` expects): then
+        it is laid out again."""
         self.used.add(key)
         if self.folder is None:
             return None
         try:
-            found = (
-                (self.folder / f"{key}.pdf").read_bytes(),
-                json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")),
-            )
+            data = (self.folder / f"{key}.pdf").read_bytes()
+            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(record, dict) or record.get("sha256") != _digest(data):
+            return None
+        if not valid(record.get("meta")):
+            return None
         self.hits += 1
-        return found
+        return data, record.get("meta")
 
     def put(self, key: str, pdf_bytes: bytes, meta: Any) -> None:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / f"{key}.pdf").write_bytes(pdf_bytes)
-        (self.folder / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
+        record = {"sha256": _digest(pdf_bytes), "meta": meta}
+        (self.folder / f"{key}.json").write_text(json.dumps(record), encoding="utf-8")
 
     def prune(self) -> None:
         if self.folder is None or not self.folder.is_dir():
@@ -58,3 +65,7 @@ class LayoutCache:
         for path in self.folder.iterdir():
             if path.stem not in self.used:
                 path.unlink()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
