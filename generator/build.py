@@ -408,11 +408,13 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
 
 
 def _salt(project: Project, renderer: Renderer) -> str:
-    """What every cached output depends on beyond its own text: versions, fonts, logo."""
+    """What every cached output depends on beyond its own text: versions, fonts (the
+    project's and the system's), logo."""
     hasher = hashlib.sha256(__version__.encode())
     import weasyprint
 
     hasher.update(weasyprint.__version__.encode())
+    hasher.update(digests.system_fonts().encode())  # a name or text may fall back on them
     files = list(renderer.sources)
     if project.logo:
         files.append(project.logo)

@@ -98,9 +98,7 @@ def digest(roots: Iterable[str], out: Path) -> str | None:
     too many files to be quick."""
     hasher = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
     hasher.update(installed_versions(DEPENDENCIES).encode())
-    for folder in SYSTEM_FONTS:
-        if folder.is_dir():
-            hasher.update(f"fonts:{folder}:{outputs_fingerprint(folder)}\0".encode())
+    hasher.update(system_fonts().encode())
     skip = out.resolve()
     count = 0
     for root in roots:
@@ -136,6 +134,16 @@ def _files(root: Path, skip: Path) -> list[Path]:
         ]
         found.extend(base / name for name in files if not name.endswith(".pyc"))
     return sorted(found, key=lambda p: p.as_posix())
+
+
+def system_fonts() -> str:
+    """The system's fonts (names, sizes, dates) as one text to hash: what a kept layout
+    depends on beyond its own files, since a name in another script is drawn with them."""
+    return "".join(
+        f"fonts:{folder}:{outputs_fingerprint(folder)}\0"
+        for folder in SYSTEM_FONTS
+        if folder.is_dir()
+    )
 
 
 def outputs_fingerprint(folder: Path) -> str:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator import digests, markup
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, _salt, build, prepare
 from generator.layers import library_root
+from generator.loader import load_project
 
 from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
 
@@ -239,8 +240,13 @@ def test_a_font_installed_on_the_system_is_a_change(
     roots = [str(ACME)]
     before = digests.digest(roots, tmp_path / "dist")
     assert digests.digest(roots, tmp_path / "dist") == before
+    # The PDFs and pack layouts kept by a build are not used again either.
+    project = load_project(ACME)
+    renderer = prepare(project)
+    salt = _salt(project, renderer)
     shutil.copyfile(FONT, fonts / "NotoSansDevanagari-Regular.otf")
     assert digests.digest(roots, tmp_path / "dist") != before
+    assert _salt(project, renderer) != salt
 
 
 def test_an_edit_made_while_a_build_runs_is_not_missed(
