@@ -89,42 +89,6 @@ def build_packs(
         if shared_hit is None
         else None
     )
-    # A pair whose own pages are exactly as the last build laid them out (a coordinator
-    # edited another row of pairs.csv) is taken from the cache; the others are laid out.
-    kept: list[LaidOutPair] = []
-    keys: dict[str, str] = {}
-
-    def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
-        for document in documents:
-            key = cache.key("pair", document.html, css)
-            count = len(document.parts)
-            hit = cache.get(key, functools.partial(_has_ranges, count=count))
-            if hit is None:
-                keys[document.id] = key
-                yield document
-            else:
-                parts = _page_ranges(hit[1], count)
-                assert parts is not None
-                pair = LaidOutPair(
-                    document.id, document.mentor_id, document.mentee_id, hit[0], parts
-                )
-                kept.append(pair)
-
-    documents = (pair_document(renderer, info) for info in infos)
-    futures: list[Future[PairsResult]] = [
-        pool.submit(render_pairs, job) for job in pair_jobs(to_lay_out(documents), css, roots)
-    ]
-    for info in infos:
-        target = out / "pairs" / info.id / f"{info.id}.ics"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(pair_calendar(renderer, info))
-    if shared_future is not None:
-        shared_bytes, firsts = shared_future.result()
-        cache.put(shared_key, shared_bytes, firsts)
-    else:
-        assert shared_hit is not None
-        shared_bytes, firsts = shared_hit
-    shared = Shared(Base(shared_bytes), shared_html.anchors, shared_html.titles, tuple(firsts))
     programme = renderer.project.programme
     labels = Labels(
         lang=programme.locale.replace("_", "-"),
@@ -136,13 +100,25 @@ def build_packs(
     by_id = {info.id: info for info in infos}
     own_track = personal.personal_track(programme) is not None
 
+    @functools.cache
+    def shared() -> Shared:
+        if shared_future is not None:
+            shared_bytes, firsts = shared_future.result()
+            cache.put(shared_key, shared_bytes, firsts)
+        else:
+            assert shared_hit is not None
+            shared_bytes, firsts = shared_hit
+        return Shared(Base(shared_bytes), shared_html.anchors, shared_html.titles, tuple(firsts))
+
     def assemble(laid_out: Sequence[LaidOutPair]) -> None:
         for pair in laid_out:
             info = by_id[pair.id]
             source = Tagged(pair.pdf)
-            wanted = own_parts(info, shared.anchors) if own_track else None
-            (out / "pairs" / pair.id / f"{pair.id}.pdf").write_bytes(
-                pack(source, pair, pack_title(renderer, info), shared, labels, wanted)
+            wanted = own_parts(info, shared().anchors) if own_track else None
+            target = out / "pairs" / pair.id / f"{pair.id}.pdf"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(
+                pack(source, pair, pack_title(renderer, info), shared(), labels, wanted)
             )
             names = (info.mentor.name, info.mentee.name)
             for person_id, data in certificates(source, pair, names, labels).items():
@@ -151,7 +127,39 @@ def build_packs(
                 target.write_bytes(data)
         progress(len(laid_out))
 
-    assemble(kept)  # while the workers lay out the others
+    # A pair whose own pages are exactly as the last build laid them out (a coordinator
+    # edited another row of pairs.csv) is taken from the cache and joined at once, or as
+    # soon as the shared pages are laid out; the others go to the workers.
+    waiting: list[LaidOutPair] = []
+    keys: dict[str, str] = {}
+
+    def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
+        for document in documents:
+            key = cache.key("pair", document.html, css)
+            count = len(document.parts)
+            hit = cache.get(key, functools.partial(_has_ranges, count=count))
+            if hit is None:
+                keys[document.id] = key
+                yield document
+                continue
+            parts = _page_ranges(hit[1], count)
+            assert parts is not None
+            pair = LaidOutPair(document.id, document.mentor_id, document.mentee_id, hit[0], parts)
+            if shared_future is None or shared_future.done():
+                assemble([pair])
+            else:
+                waiting.append(pair)
+
+    documents = (pair_document(renderer, info) for info in infos)
+    futures: list[Future[PairsResult]] = [
+        pool.submit(render_pairs, job) for job in pair_jobs(to_lay_out(documents), css, roots)
+    ]
+    for info in infos:
+        target = out / "pairs" / info.id / f"{info.id}.ics"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pair_calendar(renderer, info))
+    shared()  # laid out (and kept) even when no pack needs it yet
+    assemble(waiting)  # while the workers lay out the others
     while futures:
         result = futures.pop(0).result()
         report.pages += result.pages
