@@ -194,7 +194,8 @@ class Graph:
     # what `why` needs to explain an unmatched person
     departments_m: dict[str, int] = field(default_factory=dict)
     departments_e: dict[str, int] = field(default_factory=dict)
-    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    people: Sequence[Person] = ()
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)  # found when needed
     spans: list[SpanTable] = field(default_factory=list)  # per kind of week
     sig_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sig_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -249,8 +250,7 @@ class Graph:
         depts = {d: k for k, d in enumerate(sorted({p.department.lower() for p in people}))}
         dept_m = np.array([depts[p.department.lower()] for p in mentors], dtype=np.int64)
         dept_e = np.array([depts[p.department.lower()] for p in mentees], dtype=np.int64)
-        chains = reporting_chains(people)
-        lines = _Lines(_reporting_lines(chains, index), len(people))
+        lines = _Lines(people, index)
         wishes_of = _Wishes(mentors, mentees, topics)
         # Nearby time zones: points per pair of zones, from their clocks in the first week.
         first = weeks.starts[0]
@@ -335,7 +335,7 @@ class Graph:
 
         graph = cls(mentors, mentees, *store.arrays(), soft_max)
         graph.choices = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
-        graph.chains = chains
+        graph.people = people
         graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
         graph.degree_m, graph.degree_e = degree_m, degree_e
         graph._explain(mentors, mentees, weeks, lost_m, lost_e)
@@ -598,6 +598,7 @@ class Graph:
             return f"every {other} works in the same department ({person.department})"
         others = self.learners if role == "mentor" else self.teachers
         if self.below is None:  # found once, and only if someone needs it
+            self.chains = reporting_chains(self.people)
             self.below = {}
             for person_id, above in self.chains.items():
                 for boss in above:
@@ -865,44 +866,58 @@ class _Spread:
     def pairs(self, left: Index, right: Index, spare: Index) -> tuple[Index, Index, Index]:
         cm, ce = self.per_m[left], self.per_e[right]
         sizes = cm * ce
-        if not len(sizes) or int(sizes.max()) == 1:  # one person a calendar: the common case
-            return self.order_m[self.first_m[left]], self.order_e[self.first_e[right]], spare
-        total = int(sizes.sum())
-        which = np.repeat(np.arange(len(sizes)), sizes)
-        step = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        across = ce[which]
-        m = self.order_m[self.first_m[left[which]] + step // across]
-        e = self.order_e[self.first_e[right[which]] + step % across]
-        return m, e, spare[which]
+        m, e = self.order_m[self.first_m[left]], self.order_e[self.first_e[right]]
+        many = np.flatnonzero(sizes > 1)
+        if not len(many):  # one person a calendar: the common case
+            return m, e, spare
+        # Calendars shared by several people: only their pairs are spread out, in place.
+        m, e, spare = np.repeat(m, sizes), np.repeat(e, sizes), np.repeat(spare, sizes)
+        counts, across = sizes[many], ce[many]
+        which = np.repeat(np.arange(len(many)), counts)
+        step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        at = np.repeat((np.cumsum(sizes) - sizes)[many], counts) + step
+        across = across[which]
+        m[at] = self.order_m[self.first_m[left[many][which]] + step // across]
+        e[at] = self.order_e[self.first_e[right[many][which]] + step % across]
+        return m, e, spare
 
 
 @dataclass(frozen=True)
 class _Windows:
-    """A table of each calendar's windows (-1 where it has fewer), to check many
-    pairs of calendars at once."""
+    """Each calendar's i-th window (start `a[i]`, end `b[i]`; -1 where it has fewer), to
+    check many pairs of calendars at once, one window of each at a time."""
 
-    table: NDArray[np.int32]
+    a: NDArray[np.int32]  # (most windows of a calendar, calendars)
+    b: NDArray[np.int32]
 
     @classmethod
     def of(cls, spans: SpanTable) -> _Windows:
         widths = np.diff(spans.first)
         widest = int(widths.max()) if len(widths) else 0
-        table = np.full((len(spans), max(1, widest), 2), -1, dtype=np.int32)
+        a = np.full((max(1, widest), len(spans)), -1, dtype=np.int32)
+        b = np.full((max(1, widest), len(spans)), -1, dtype=np.int32)
         owners = spans.owners()
         column = np.arange(len(owners)) - np.repeat(spans.first[:-1], widths)
-        table[owners, column, 0] = spans.a
-        table[owners, column, 1] = spans.b
-        return cls(table)
+        a[column, owners] = spans.a
+        b[column, owners] = spans.b
+        return cls(a, b)
 
     def overlap(self, left: Index, right: Index) -> NDArray[np.bool_]:
         """For each pair of calendars, whether their windows overlap."""
         found = np.zeros(len(left), dtype=bool)
-        for begin in range(0, len(left), BATCH // 4):
-            one = self.table[left[begin : begin + BATCH // 4]]
-            two = self.table[right[begin : begin + BATCH // 4]]
-            low = np.maximum(one[:, :, None, 0], two[:, None, :, 0])
-            high = np.minimum(one[:, :, None, 1], two[:, None, :, 1])
-            found[begin : begin + BATCH // 4] = (low < high).any(axis=(1, 2))
+        step = BATCH // 2
+        for begin in range(0, len(left), step):
+            one, two = left[begin : begin + step], right[begin : begin + step]
+            hit = found[begin : begin + step]
+            low, high = np.empty(len(one), dtype=np.int32), np.empty(len(one), dtype=np.int32)
+            seen = np.empty(len(one), dtype=bool)
+            theirs = [(a[two], b[two]) for a, b in zip(self.a, self.b, strict=True)]
+            for a, b in zip(self.a, self.b, strict=True):
+                a_one, b_one = a[one], b[one]
+                for a_two, b_two in theirs:
+                    np.maximum(a_one, a_two, out=low)
+                    np.minimum(b_one, b_two, out=high)
+                    hit |= np.less(low, high, out=seen)
         return found
 
 
@@ -978,45 +993,40 @@ def reporting_chains(people: Sequence[Person]) -> dict[str, tuple[str, ...]]:
 
 
 class _Lines:
-    """Whether two people are in one reporting line: a bit table by a hash of the pair
-    rules most pairs out at once; the few it cannot are looked up exactly."""
+    """Whether two people are in one reporting line: numbered in the order a walk down
+    the org chart meets them, everyone under a person is a run of numbers after theirs,
+    so one pair is two comparisons (exact, whatever the depth of the chart)."""
 
-    BITS = 24
-
-    def __init__(self, lines: Index, people: int) -> None:
-        self.lines = lines
-        self.people = people
-        self.table = np.zeros(1 << self.BITS, dtype=bool)
-        self.table[self._hash(lines)] = True
-
-    def _hash(self, keys: Index) -> Index:
-        mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        return (mixed >> np.uint64(64 - self.BITS)).astype(np.int64)
+    def __init__(self, people: Sequence[Person], index: dict[str, int]) -> None:
+        parent = [index.get(p.manager_id, -1) if p.manager_id else -1 for p in people]
+        children: list[list[int]] = [[] for _ in people]
+        roots = []
+        for k, boss in enumerate(parent):
+            if boss >= 0:
+                children[boss].append(k)
+            else:
+                roots.append(k)
+        order: list[int] = []  # everyone, each before the people under them
+        stack = roots[::-1]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(reversed(children[node]))
+        size = [1] * len(people)
+        for node in reversed(order):
+            if parent[node] >= 0:
+                size[parent[node]] += size[node]
+        # (A circle of managers, refused when the roster is read, is nobody's line here.)
+        self.begin = np.full(len(people), -1, dtype=np.int64)
+        self.begin[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        self.end = np.where(self.begin >= 0, self.begin + np.array(size, dtype=np.int64), -1)
 
     def related(self, a: Index, b: Index) -> NDArray[np.bool_]:
-        found = np.zeros(len(a), dtype=bool)
-        if not self.lines.size:
-            return found
-        keys = a * self.people + b
-        maybe = np.flatnonzero(self.table[self._hash(keys)])
-        at = np.minimum(np.searchsorted(self.lines, keys[maybe]), len(self.lines) - 1)
-        found[maybe] = self.lines[at] == keys[maybe]
+        """Whether each a is above b or b above a (or they are the same person)."""
+        a_begin, b_begin = self.begin[a], self.begin[b]
+        found: NDArray[np.bool_] = (a_begin <= b_begin) & (b_begin < self.end[a])
+        found |= (b_begin <= a_begin) & (a_begin < self.end[b])
         return found
-
-
-def _reporting_lines(chains: dict[str, tuple[str, ...]], index: dict[str, int]) -> Index:
-    """Sorted keys (person * N + person) of every two people where one is above the
-    other in the reporting line, both ways round."""
-    size = len(index)
-    keys = [
-        key
-        for person_id, above in chains.items()
-        if person_id in index
-        for boss in above
-        if boss in index
-        for key in (index[boss] * size + index[person_id], index[person_id] * size + index[boss])
-    ]
-    return np.unique(np.array(keys, dtype=np.int64))
 
 
 class _Wishes:
