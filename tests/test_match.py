@@ -651,3 +651,73 @@ def test_the_same_pairs_whatever_the_number_of_threads_listing_them(
     monkeypatch.setattr(match_module, "BATCH", 10**9)  # and in one block, as before
     once = match(roster, DEFAULT)
     assert (once.edges, once.objective) == (found[1][3], found[1][2])
+
+
+@settings(max_examples=30, deadline=None)
+@given(managers=st.lists(st.integers(-1, 40), min_size=1, max_size=40))
+def test_reporting_lines_by_org_chart_numbering_are_the_chains(managers: list[int]) -> None:
+    # Each person's manager is someone earlier in the list (a tree, as read from a roster),
+    # or someone not in the roster at all: related exactly when one is above the other.
+    people = [
+        match_module.Person(
+            id=f"p{k}",
+            name=NAMES[k % len(NAMES)],
+            email=f"p{k}@example.org",
+            role="both",
+            department="sales",
+            timezone="Europe/London",
+            availability=(),
+            manager_id=(f"p{boss % k}" if boss >= 0 else "former-boss") if k and boss else None,
+        )
+        for k, boss in enumerate(managers)
+    ]
+    index = {p.id: k for k, p in enumerate(people)}
+    chains = match_module.reporting_chains(people)
+    a, b = (g.ravel() for g in np.meshgrid(np.arange(len(people)), np.arange(len(people))))
+    related = match_module._Lines(people, index).related(a, b)
+    for x, y, found in zip(a.tolist(), b.tolist(), related.tolist(), strict=True):
+        one, two = people[x].id, people[y].id
+        assert found == (x == y or one in chains[two] or two in chains[one]), (one, two)
+
+
+def test_pairs_of_calendars_shared_by_several_people_are_spread_in_order() -> None:
+    # Calendars 0 and 2 are shared (two mentors, three mentees); the others are one
+    # person's. Pairs come out in the order of the pairs of calendars, then by person.
+    sig_m = np.array([2, 0, 1, 2, 3], dtype=np.int64)
+    sig_e = np.array([0, 0, 3, 1, 0, 2], dtype=np.int64)
+    spread = match_module._Spread(sig_m, sig_e, 4)
+    left = np.array([1, 2, 3, 0, 2], dtype=np.int64)
+    right = np.array([3, 0, 1, 2, 2], dtype=np.int64)
+    spare = np.array([10, 20, 30, 40, 50], dtype=np.int64)
+    m, e, minutes = spread.pairs(left, right, spare)
+    expected = [
+        (i, j, s)
+        for lc, rc, s in zip(left.tolist(), right.tolist(), spare.tolist(), strict=True)
+        for i in np.flatnonzero(sig_m == lc).tolist()
+        for j in np.flatnonzero(sig_e == rc).tolist()
+    ]
+    assert list(zip(m.tolist(), e.tolist(), minutes.tolist(), strict=True)) == expected
+    assert spread.size(left, right) == len(expected) == 11
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    calendars=st.lists(
+        st.lists(st.tuples(st.integers(0, 600), st.integers(1, 120)), max_size=4),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_overlaps_of_many_pairs_of_calendars_at_once_are_those_of_each(
+    calendars: list[list[tuple[int, int]]],
+) -> None:
+    keys = [
+        ("Asia/Kolkata", tuple(Slot(0, start, start + length) for start, length in slots))
+        for slots in calendars
+    ]
+    (table,) = SpanTable.weeks(keys, (dt.datetime(2027, 1, 3, 18, 30, tzinfo=dt.UTC),), 1)
+    windows = match_module._Windows.of(table)
+    left, right = (g.ravel() for g in np.meshgrid(np.arange(len(keys)), np.arange(len(keys))))
+    found = windows.overlap(left, right)
+    for x, y, got in zip(left.tolist(), right.tolist(), found.tolist(), strict=True):
+        assert got == bool(match_module.intersect(table[x], table[y])), (keys[x], keys[y])
