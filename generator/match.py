@@ -26,6 +26,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from babel.dates import get_day_names
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
@@ -1093,11 +1094,11 @@ class _Words:
     def of(cls, project: Project | None) -> _Words:
         if project is None:
             return cls(lambda text: text, {day: day.capitalize() for day in WEEKDAYS})
-        from .render import vocabulary
-
+        # The renderer's weekday names, without loading the renderer (a tenth of a second).
         locale = project.programme.locale.replace("-", "_")
         translations = i18n.translations(project.programme.locale, project.template_dirs)
-        return cls(translations.gettext, vocabulary(translations.gettext, locale)["weekdays"])
+        names = get_day_names("wide", locale=locale)
+        return cls(translations.gettext, {day: str(names[k]) for k, day in enumerate(WEEKDAYS)})
 
 
 def _pair(

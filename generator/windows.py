@@ -11,6 +11,7 @@ programme's zone), so any slot boundary counts to the minute.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -93,13 +94,26 @@ def zone_info(name: str) -> ZoneInfo:
 
 
 def _shape(start: dt.datetime, zones: Sequence[str]) -> tuple[object, ...]:
-    """What the week looks like on every clock: local time at each hour, from its start."""
-    return tuple(
-        (start + dt.timedelta(hours=h)).astimezone(zone_info(zone)).replace(tzinfo=None)
-        - start.replace(tzinfo=None)
-        for zone in zones
-        for h in range(-24, 8 * 24 + 1)
-    )
+    """What the week looks like on every clock: the offset of each from UTC at every hour
+    from the day before the week to the day after. Read a day apart, and hour by hour
+    only within a day at whose ends the offsets differ (no clock changes twice a day)."""
+    shape: list[dt.timedelta | None] = []
+    for zone in zones:
+        tz = zone_info(zone)
+        days = [
+            (start + dt.timedelta(hours=h)).astimezone(tz).utcoffset()
+            for h in range(-24, 8 * 24 + 1, 24)
+        ]
+        for day, (first, last) in enumerate(itertools.pairwise(days)):
+            if first == last:
+                shape.extend([first] * 24)
+                continue
+            base = start + dt.timedelta(days=day - 1)
+            shape.extend(
+                (base + dt.timedelta(hours=h)).astimezone(tz).utcoffset() for h in range(24)
+            )
+        shape.append(days[-1])
+    return tuple(shape)
 
 
 @lru_cache(maxsize=4096)
@@ -420,14 +434,14 @@ def book(
     wanted_of = [usual_minute(w, weekday, clock, zone) for w in weeks.samples]
     # Whether the usual time holds is the same in every week of a kind: found once a kind.
     usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
+    after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
     for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
         spans, wanted = spans_of[kind], wanted_of[kind]
         if not spans:
             impossible.append(number)
             continue
         if usual_of[kind]:
-            moment = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
-            sessions.append(Booked(number, moment, True))
+            sessions.append(Booked(number, (week + after[kind]).astimezone(tz), True))
             continue
         moved = (week + dt.timedelta(minutes=_nearest(wanted, spans))).astimezone(tz)
         planned = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
@@ -485,6 +499,8 @@ def best_slot(
         for a, _b in spans:
             local = (sample + dt.timedelta(minutes=a)).astimezone(tz)
             candidates.add((local.weekday(), local.hour * 60 + local.minute))
+    if len(candidates) == 1:  # the common case: one window, the same in every week
+        return candidates.pop()
     first_kind = weeks.kinds[0]
 
     def rank(candidate: tuple[int, int]) -> tuple[int, int, int, int]:
