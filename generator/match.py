@@ -45,8 +45,8 @@ BATCH = 2_000_000  # overlapping pieces looked at at once (bounds memory)
 WORKERS = min(2, os.cpu_count() or 1)  # threads that list and weigh the allowed pairs
 MAX_EDGES = 80_000_000  # allowed pairs kept (12 bytes each): under 2 GB in all (measured)
 MAX_CANDIDATES = 4 * MAX_EDGES  # windows that may overlap: more, and the roster is refused
-DIRECT = 3_000_000  # up to this many allowed pairs are solved at once, more by pricing
-CHOICES = 16  # the best pairs of each leader that pricing starts from
+DIRECT = 200_000  # up to this many allowed pairs are solved at once, more by pricing
+CHOICES = 48  # the best pairs of each leader that pricing starts from
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
@@ -838,8 +838,9 @@ class _Spread:
         self.place_e[self.order_e] = np.arange(len(sig_e))
 
     def best(self, e: Index, rank: Index, top: int) -> NDArray[np.bool_]:
-        """The pairs among each leader's CHOICES best (more when ranks are equal). The
-        leaders of a block are neighbours in `order_e`: a small table of counts per rank."""
+        """The pairs among each leader's CHOICES best (the first in the block's order among
+        equal ranks). The leaders of a block are neighbours in `order_e`: a small table of
+        counts per rank."""
         if not len(e):
             return np.zeros(0, dtype=bool)
         local = self.place_e[e]
@@ -854,11 +855,19 @@ class _Spread:
             sorted_ = np.zeros(len(e), dtype=bool)
             sorted_[order[place < CHOICES]] = True
             return sorted_
-        down = top - rank  # 0 for the best rank
-        counts = np.bincount(local * width + down, minlength=rows * width).reshape(rows, width)
-        enough = np.cumsum(counts, axis=1) >= CHOICES
-        reach = np.where(enough[:, -1], enough.argmax(axis=1), width - 1)
-        chosen: NDArray[np.bool_] = down <= reach[local]
+        key = local * width + (top - rank)  # a leader's best rank first
+        counts = np.bincount(key, minlength=rows * width).reshape(rows, width)
+        # How many pairs of its rank a leader may still take, after those of better ranks.
+        room = (CHOICES - (np.cumsum(counts, axis=1) - counts)).ravel()[key]
+        chosen: NDArray[np.bool_] = room >= counts.ravel()[key]
+        # Where a rank has more pairs than room, the first ones (in the block's order).
+        some = np.flatnonzero((room > 0) & ~chosen)
+        if len(some):
+            some = some[np.argsort(key[some], kind="stable")]
+            grouped = key[some]
+            head = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+            place = np.arange(len(some)) - np.repeat(head, np.diff(np.append(head, len(some))))
+            chosen[some[place < room[some]]] = True
         return chosen
 
     def size(self, left: Index, right: Index) -> int:

@@ -721,3 +721,18 @@ def test_overlaps_of_many_pairs_of_calendars_at_once_are_those_of_each(
     found = windows.overlap(left, right)
     for x, y, got in zip(left.tolist(), right.tolist(), found.tolist(), strict=True):
         assert got == bool(match_module.intersect(table[x], table[y])), (keys[x], keys[y])
+
+
+def test_each_leader_s_best_pairs_are_exactly_the_choices_ties_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pricing starts from each leader's best pairs: CHOICES of them, the first ones in the
+    # block's order among equal ranks, so that ties do not swell the first problem.
+    monkeypatch.setattr(match_module, "CHOICES", 3)
+    spread = match_module._Spread(np.zeros(1, dtype=np.int64), np.arange(3, dtype=np.int64), 3)
+    e = np.array([0, 1, 0, 0, 2, 0, 1, 0, 1, 1, 1], dtype=np.int64)
+    rank = np.array([5, 7, 9, 5, 1, 5, 2, 3, 7, 7, 0], dtype=np.int64)
+    chosen = spread.best(e, rank, top=9).tolist()
+    # Leader 0: rank 9, then the first two of rank 5; leader 1: the three of rank 7;
+    # leader 2 has one pair only.
+    assert [k for k, c in enumerate(chosen) if c] == [0, 1, 2, 3, 4, 8, 9]
