@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from benchmarks.roster import write_roster
 from generator import match as match_module
+from generator import windows as windows_module
 from generator.cli import cli
 from generator.errors import UsageError
 from generator.loader import load_project
@@ -736,3 +737,30 @@ def test_each_leader_s_best_pairs_are_exactly_the_choices_ties_in_order(
     # Leader 0: rank 9, then the first two of rank 5; leader 1: the three of rank 7;
     # leader 2 has one pair only.
     assert [k for k, c in enumerate(chosen) if c] == [0, 1, 2, 3, 4, 8, 9]
+
+
+def test_weeks_alike_on_every_clock_hour_by_hour_are_one_kind() -> None:
+    # The clocks are read a day apart and hour by hour only around a change: the weeks
+    # grouped are those whose every clock reads the same at every hour, on zones that
+    # change by half an hour, twice a year, or for Ramadan.
+    zones = ("Australia/Lord_Howe", "Africa/Casablanca", "America/Santiago", "Europe/London")
+    starts = [dt.datetime(2026, 12, 27, tzinfo=dt.UTC) + dt.timedelta(weeks=k) for k in range(53)]
+    # London's clocks change 6 days and 1 hour after the first, and half an hour later in
+    # the week of the second: alike day by day, not hour by hour.
+    starts += [
+        dt.datetime(2027, 3, 22, tzinfo=dt.UTC),
+        dt.datetime(2028, 3, 19, 23, 30, tzinfo=dt.UTC),
+    ]
+
+    def hourly(start: dt.datetime) -> tuple[object, ...]:
+        return tuple(
+            (start + dt.timedelta(hours=h)).astimezone(ZoneInfo(zone)).utcoffset()
+            for zone in zones
+            for h in range(-24, 8 * 24 + 1)
+        )
+
+    keys = [windows_module._shape(start, zones) for start in starts]
+    expected = [hourly(start) for start in starts]
+    for one, two in itertools.combinations(range(len(starts)), 2):
+        assert (keys[one] == keys[two]) == (expected[one] == expected[two]), starts[one]
+    assert len(set(keys)) > 8  # many kinds of week: the test sees clock changes
