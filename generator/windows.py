@@ -434,6 +434,8 @@ def book(
     wanted_of = [usual_minute(w, weekday, clock, zone) for w in weeks.samples]
     # Whether the usual time holds is the same in every week of a kind: found once a kind.
     usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
+    if all(usual_of):  # the common case: every session at the usual time
+        return Booking(WEEKDAYS[weekday], usual_at, zone, _usual(weeks, weekday, clock, zone))
     after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
     for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
         spans, wanted = spans_of[kind], wanted_of[kind]
@@ -473,6 +475,17 @@ def book(
         zone,
         tuple(sessions),
         tuple(impossible),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _usual(weeks: Weeks, weekday: int, clock: int, zone: str) -> tuple[Booked, ...]:
+    """Every session at a weekday and time: the same for the many pairs who meet then."""
+    tz = zone_info(zone)
+    after = [dt.timedelta(minutes=usual_minute(w, weekday, clock, zone)) for w in weeks.samples]
+    return tuple(
+        Booked(number, (week + after[kind]).astimezone(tz), True)
+        for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1)
     )
 
 
