@@ -503,15 +503,14 @@ def best_slot(
 ) -> tuple[int, int] | None:
     """The weekday and time (in `zone`) that holds for the most sessions, the first one
     included when it can; the earliest in the week among equals."""
-    tz = zone_info(zone)
     per_kind = common or pair_spans(weeks, mentor, mentee)
     if not all(per_kind):
         return None
-    candidates: set[tuple[int, int]] = set()
-    for sample, spans in zip(weeks.samples, per_kind, strict=True):
-        for a, _b in spans:
-            local = (sample + dt.timedelta(minutes=a)).astimezone(tz)
-            candidates.add((local.weekday(), local.hour * 60 + local.minute))
+    candidates = {
+        _local(sample, a, zone)
+        for sample, spans in zip(weeks.samples, per_kind, strict=True)
+        for a, _b in spans
+    }
     if len(candidates) == 1:  # the common case: one window, the same in every week
         return candidates.pop()
     first_kind = weeks.kinds[0]
@@ -525,6 +524,13 @@ def best_slot(
         return (-sessions, not held[first_kind], candidate[0], candidate[1])
 
     return min(candidates, key=rank)
+
+
+@lru_cache(maxsize=65536)
+def _local(week: dt.datetime, minute: int, zone: str) -> tuple[int, int]:
+    """The weekday and time in `zone` of a minute of a week (the same for many pairs)."""
+    local = (week + dt.timedelta(minutes=minute)).astimezone(zone_info(zone))
+    return local.weekday(), local.hour * 60 + local.minute
 
 
 def _offset(zone: str, moment: dt.datetime) -> dt.timedelta | None:
