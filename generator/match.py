@@ -244,6 +244,13 @@ class Graph:
             shift, odd = _moves(tables[first_kind], table)
             if kind != first_kind and (odd.any() or len(np.unique(shift)) > 1):
                 later.append((_Windows.of(table), shift, odd))
+        # Calendars whose windows move alike in every later kind of week overlap in every
+        # week when they do in the first: only pairs of calendars that move apart are checked.
+        alike = unsure = np.zeros(count, dtype=np.int64)
+        if later:
+            moved = np.stack([shift for _, shift, _ in later], axis=1)
+            alike = np.unique(moved, axis=0, return_inverse=True)[1].ravel()
+            unsure = np.logical_or.reduce([odd for _, _, odd in later])
 
         index = {p.id: k for k, p in enumerate(people)}
         person_m = np.array([index[p.id] for p in mentors], dtype=np.int64)
@@ -287,18 +294,24 @@ class Graph:
             lets go of the interpreter while it works on whole arrays)."""
             left, right, spare = sweep.block(begin, stop)
             lost: list[tuple[Index, Index]] = []
-            for windows, shift, odd in later:
-                check = np.flatnonzero((shift[left] != shift[right]) | odd[left] | odd[right])
-                if not len(check):
-                    continue
+            check = np.flatnonzero((alike[left] != alike[right]) | unsure[left] | unsure[right])
+            if len(check):
+                one, two = left[check], right[check]
+                fine = np.ones(len(check), dtype=bool)
+                for windows, shift, odd in later:
+                    moves = (shift[one] != shift[two]) | odd[one] | odd[two]
+                    sub = np.flatnonzero(fine & moves)
+                    fine[sub] = windows.overlap(one[sub], two[sub])
+                gone = check[~fine]
+                lost.append((left[gone], right[gone]))
                 keep = np.ones(len(left), dtype=bool)
-                keep[check] = windows.overlap(left[check], right[check])
-                lost.append((left[~keep], right[~keep]))
+                keep[gone] = False
                 left, right, spare = left[keep], right[keep], spare[keep]
-            size = spread.size(left, right)
+            sizes = spread.sizes(left, right)
+            size = int(sizes.sum())
             if size > MAX_EDGES:
                 return _Block(stop, size, lost)
-            m, e, spare_pairs = spread.pairs(left, right, spare)
+            m, e, spare_pairs = spread.pairs(left, right, spare, sizes)
             # (Someone who both mentors and learns is in their own department.)
             keep = dept_m[m] != dept_e[e]
             keep &= ~lines.related(person_m[m], person_e[e])
@@ -308,7 +321,7 @@ class Graph:
             rank += near[zone_m[m] + zone_e[e]]
             # Blocks hold whole leaders: each leader's best pairs are found here.
             chosen = np.flatnonzero(spread.best(e, rank, top))
-            small = m.astype(np.int32), e.astype(np.int32), rank.astype(rank_type)
+            small = m, e, rank.astype(rank_type)  # (m and e are int32 already)
             degrees = (
                 np.bincount(m, minlength=len(mentors)),
                 np.bincount(e, minlength=len(mentees)),
@@ -828,8 +841,9 @@ class _Spread:
     """From pairs of calendars to the pairs of people who have them."""
 
     def __init__(self, sig_m: Index, sig_e: Index, count: int) -> None:
-        self.order_m = np.argsort(sig_m, kind="stable")
-        self.order_e = np.argsort(sig_e, kind="stable")
+        # (int32: the pairs of people are listed in int32, as they are kept)
+        self.order_m = np.argsort(sig_m, kind="stable").astype(np.int32)
+        self.order_e = np.argsort(sig_e, kind="stable").astype(np.int32)
         self.per_m = np.bincount(sig_m, minlength=count)
         self.per_e = np.bincount(sig_e, minlength=count)
         self.first_m = np.concatenate(([0], np.cumsum(self.per_m)[:-1]))
@@ -870,19 +884,22 @@ class _Spread:
             chosen[some[place < room[some]]] = True
         return chosen
 
-    def size(self, left: Index, right: Index) -> int:
-        return int((self.per_m[left] * self.per_e[right]).sum())
+    def sizes(self, left: Index, right: Index) -> Index:
+        """How many pairs of people each pair of calendars stands for."""
+        found: Index = self.per_m[left] * self.per_e[right]
+        return found
 
-    def pairs(self, left: Index, right: Index, spare: Index) -> tuple[Index, Index, Index]:
-        cm, ce = self.per_m[left], self.per_e[right]
-        sizes = cm * ce
+    def pairs(
+        self, left: Index, right: Index, spare: Index, sizes: Index
+    ) -> tuple[Small, Small, Index]:
+        """The pairs of people of each pair of calendars (`sizes` of them), in order."""
         m, e = self.order_m[self.first_m[left]], self.order_e[self.first_e[right]]
         many = np.flatnonzero(sizes > 1)
         if not len(many):  # one person a calendar: the common case
             return m, e, spare
         # Calendars shared by several people: only their pairs are spread out, in place.
         m, e, spare = np.repeat(m, sizes), np.repeat(e, sizes), np.repeat(spare, sizes)
-        counts, across = sizes[many], ce[many]
+        counts, across = sizes[many], self.per_e[right[many]]
         which = np.repeat(np.arange(len(many)), counts)
         step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         at = np.repeat((np.cumsum(sizes) - sizes)[many], counts) + step
