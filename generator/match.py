@@ -748,17 +748,19 @@ class _Sweep:
 
     def bounds(self) -> Iterator[tuple[int, int]]:
         """The blocks: runs of mentee pieces, about BATCH candidates each, that end where a
-        mentee calendar does."""
+        mentee calendar does; at least two when there are more than a few (so that both
+        cores have one). They depend on the roster only, never on the threads."""
         n = len(self.counts)
         if not n:
             return
+        batch = min(BATCH, max(BATCH // 8, -(-self.total // 2)))
         heads = np.flatnonzero(np.concatenate(([True], self.own_e[1:] != self.own_e[:-1])))
         cuts = np.append(heads, n)  # a block ends where a mentee calendar does
         before = np.concatenate(([0], self.ends))[cuts]
         begin = 0
         while begin < n:
             start = int(self.ends[begin - 1]) if begin else 0
-            k = int(np.searchsorted(before, start + BATCH, side="right")) - 1
+            k = int(np.searchsorted(before, start + batch, side="right")) - 1
             stop = int(cuts[k])
             if stop <= begin:
                 stop = int(cuts[np.searchsorted(cuts, begin, side="right")])
