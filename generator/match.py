@@ -36,7 +36,16 @@ from . import i18n
 from .errors import UsageError
 from .model import WEEKDAYS, MatchingWeights, Project
 from .roster import Person, Roster, Slot, without_cycle_collection
-from .windows import Spans, SpanTable, Weeks, best_slot, book, intersect
+from .windows import (
+    Spans,
+    SpanTable,
+    Weeks,
+    best_slot,
+    book,
+    intersect,
+    usual_booking,
+    usual_slot,
+)
 
 MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
@@ -150,8 +159,12 @@ def _match(roster: Roster, project: Project | None, solver: Solver) -> MatchResu
     graph.release()  # the allowed pairs are no longer needed: free them before booking
 
     pairs: list[Pair] = []
-    for i, j in chosen:
-        pairs.append(_pair(mentors[i], mentees[j], weeks, topics, words, graph.common(i, j)))
+    # Most pairs have one common window a week, at the same local time all year: their
+    # slot is found from arrays; the others' windows are intersected one pair at a time.
+    for (i, j), single in zip(chosen, graph.single_windows(chosen), strict=True):
+        slot = usual_slot(weeks, mentees[j].timezone, single) if single else None
+        common = graph.common(i, j) if slot is None else []
+        pairs.append(_pair(mentors[i], mentees[j], weeks, topics, words, common, slot))
     taken_m = {i for i, _ in chosen}
     taken_e = {j for _, j in chosen}
     seats_full = len(chosen) == sum(p.capacity for p in mentors)
@@ -368,6 +381,32 @@ class Graph:
         """When mentor i and mentee j can both start a session, in a week of each kind."""
         m, e = int(self.sig_m[i]), int(self.sig_e[j])
         return [intersect(spans[m], spans[e]) for spans in self.spans]
+
+    def single_windows(self, chosen: Sequence[tuple[int, int]]) -> list[Spans | None]:
+        """For each (mentor, leader), their one common window in a week of each kind, or
+        None when they have several in a week: each window of one against each of the other."""
+        if not chosen:
+            return []
+        m = self.sig_m[np.array([i for i, _ in chosen], dtype=np.int64)]
+        e = self.sig_e[np.array([j for _, j in chosen], dtype=np.int64)]
+        single = np.ones(len(m), dtype=bool)
+        starts, ends = [], []
+        every = np.arange(len(m))
+        for spans in self.spans:
+            windows = _Windows.of(spans)
+            low = np.maximum(windows.a[:, None, m], windows.a[None, :, e]).reshape(-1, len(m))
+            high = np.minimum(windows.b[:, None, m], windows.b[None, :, e]).reshape(-1, len(m))
+            both = low < high
+            single &= both.sum(axis=0) == 1
+            at = both.argmax(axis=0)
+            starts.append(low[at, every])
+            ends.append(high[at, every])
+        a = np.stack(starts, axis=1).tolist() if starts else [[] for _ in chosen]
+        b = np.stack(ends, axis=1).tolist() if ends else [[] for _ in chosen]
+        return [
+            tuple(zip(a[k], b[k], strict=True)) if one else None
+            for k, one in enumerate(single.tolist())
+        ]
 
     # --- solving ------------------------------------------------------------------------
 
@@ -1136,16 +1175,22 @@ def _pair(
     topics: _Topics,
     words: _Words,
     common: list[Spans],
+    usual: tuple[int, int] | None = None,
 ) -> Pair:
+    """A pair's reasons and sessions; `usual` is their weekday and time when every session
+    is at it (found for many pairs at once), else they are found from `common`."""
     _ = words.gettext
     offered = {unit for item in mentor.offers for unit in topics.units(item)}
     taught = [w for w in dict.fromkeys(mentee.wants) if topics.units(w) & offered]
     wishes = len(dict.fromkeys(mentee.wants))
     score = round(100 * len(taught) / wishes) if wishes else 0
     zone = mentee.timezone
-    slot = best_slot(weeks, mentor, mentee, zone, common)
-    assert slot is not None, "an allowed pair has a common window in every week"
-    booking = book(weeks, mentor, mentee, *slot, zone, words.gettext, common)
+    if usual is not None:
+        booking = usual_booking(weeks, *usual, zone)
+    else:
+        slot = best_slot(weeks, mentor, mentee, zone, common)
+        assert slot is not None, "an allowed pair has a common window in every week"
+        booking = book(weeks, mentor, mentee, *slot, zone, words.gettext, common)
     reasons = []
     if taught:
         reasons.append(

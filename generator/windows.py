@@ -489,6 +489,31 @@ def _usual(weeks: Weeks, weekday: int, clock: int, zone: str) -> tuple[Booked, .
     )
 
 
+def usual_slot(
+    weeks: Weeks, zone: str, windows: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """For a pair with one common window in a week of each kind (`windows`), the weekday
+    and time `best_slot` finds, when `book` would keep every session at it (see
+    `usual_booking`); None otherwise (then `best_slot` and `book` are asked)."""
+    slot = None
+    for sample, (a, _b) in zip(weeks.samples, windows, strict=True):
+        local = _local(sample, a, zone)
+        if slot is not None and local != slot:
+            return None
+        slot = local
+    if slot is None:
+        return None
+    for sample, (a, b) in zip(weeks.samples, windows, strict=True):
+        if not a <= usual_minute(sample, *slot, zone) < b:
+            return None
+    return slot
+
+
+def usual_booking(weeks: Weeks, weekday: int, clock: int, zone: str) -> Booking:
+    """`book` for a pair free at its usual weekday and time in every week."""
+    return Booking(WEEKDAYS[weekday], _clock(clock), zone, _usual(weeks, weekday, clock, zone))
+
+
 def pair_spans(weeks: Weeks, mentor: Person, mentee: Person) -> list[Spans]:
     """When a session of the two can start, in a week of each kind."""
     return [common_starts(mentor, mentee, sample, weeks.minutes) for sample in weeks.samples]

@@ -764,3 +764,25 @@ def test_weeks_alike_on_every_clock_hour_by_hour_are_one_kind() -> None:
     for one, two in itertools.combinations(range(len(starts)), 2):
         assert (keys[one] == keys[two]) == (expected[one] == expected[two]), starts[one]
     assert len(set(keys)) > 8  # many kinds of week: the test sees clock changes
+
+
+def test_pairs_booked_from_arrays_are_those_booked_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Most pairs have one common window a week at the same local time all year: their
+    # slot comes from arrays. Booked one pair at a time instead, every pair is the same.
+    roster = read_roster(write_roster(tmp_path / "roster.csv", 600, seed=11))
+    found = []
+    usual_slot = match_module.usual_slot
+
+    def counted(*args: object) -> tuple[int, int] | None:
+        slot = usual_slot(*args)  # type: ignore[arg-type]
+        found.append(slot is not None)
+        return slot
+
+    monkeypatch.setattr(match_module, "usual_slot", counted)
+    quick = match(roster, DEFAULT)
+    monkeypatch.setattr(match_module, "usual_slot", lambda *args: None)
+    slow = match(roster, DEFAULT)
+    assert quick == slow
+    assert sum(found) > 100 and any(pair.changes for pair in slow.pairs)
