@@ -259,7 +259,7 @@ class Graph:
                 later.append((_Windows.of(table), shift, odd))
         # Calendars whose windows move alike in every later kind of week overlap in every
         # week when they do in the first: only pairs of calendars that move apart are checked.
-        alike = unsure = np.zeros(count, dtype=np.int64)
+        alike, unsure = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=bool)
         if later:
             moved = np.stack([shift for _, shift, _ in later], axis=1)
             alike = np.unique(moved, axis=0, return_inverse=True)[1].ravel()
