@@ -26,6 +26,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from babel.dates import get_day_names
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
@@ -35,7 +36,16 @@ from . import i18n
 from .errors import UsageError
 from .model import WEEKDAYS, MatchingWeights, Project
 from .roster import Person, Roster, Slot, without_cycle_collection
-from .windows import Spans, SpanTable, Weeks, best_slot, book, intersect
+from .windows import (
+    Spans,
+    SpanTable,
+    Weeks,
+    best_slot,
+    book,
+    intersect,
+    usual_booking,
+    usual_slot,
+)
 
 MINUTE = dt.timedelta(minutes=1)
 WEEK_MINUTES = 7 * 24 * 60
@@ -44,8 +54,8 @@ BATCH = 2_000_000  # overlapping pieces looked at at once (bounds memory)
 WORKERS = min(2, os.cpu_count() or 1)  # threads that list and weigh the allowed pairs
 MAX_EDGES = 80_000_000  # allowed pairs kept (12 bytes each): under 2 GB in all (measured)
 MAX_CANDIDATES = 4 * MAX_EDGES  # windows that may overlap: more, and the roster is refused
-DIRECT = 3_000_000  # up to this many allowed pairs are solved at once, more by pricing
-CHOICES = 16  # the best pairs of each leader that pricing starts from
+DIRECT = 200_000  # up to this many allowed pairs are solved at once, more by pricing
+CHOICES = 48  # the best pairs of each leader that pricing starts from
 LEVEL_CAP = 10  # each soft goal scores 0 to 10
 EXACT = 2.0**52  # weights stay whole numbers a float holds exactly
 Solver = Literal["sparse", "dense"]
@@ -149,8 +159,12 @@ def _match(roster: Roster, project: Project | None, solver: Solver) -> MatchResu
     graph.release()  # the allowed pairs are no longer needed: free them before booking
 
     pairs: list[Pair] = []
-    for i, j in chosen:
-        pairs.append(_pair(mentors[i], mentees[j], weeks, topics, words, graph.common(i, j)))
+    # Most pairs have one common window a week, at the same local time all year: their
+    # slot is found from arrays; the others' windows are intersected one pair at a time.
+    for (i, j), single in zip(chosen, graph.single_windows(chosen), strict=True):
+        slot = usual_slot(weeks, mentees[j].timezone, single) if single else None
+        common = graph.common(i, j) if slot is None else []
+        pairs.append(_pair(mentors[i], mentees[j], weeks, topics, words, common, slot))
     taken_m = {i for i, _ in chosen}
     taken_e = {j for _, j in chosen}
     seats_full = len(chosen) == sum(p.capacity for p in mentors)
@@ -194,7 +208,8 @@ class Graph:
     # what `why` needs to explain an unmatched person
     departments_m: dict[str, int] = field(default_factory=dict)
     departments_e: dict[str, int] = field(default_factory=dict)
-    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    people: Sequence[Person] = ()
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict)  # found when needed
     spans: list[SpanTable] = field(default_factory=list)  # per kind of week
     sig_m: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sig_e: Index = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -242,6 +257,13 @@ class Graph:
             shift, odd = _moves(tables[first_kind], table)
             if kind != first_kind and (odd.any() or len(np.unique(shift)) > 1):
                 later.append((_Windows.of(table), shift, odd))
+        # Calendars whose windows move alike in every later kind of week overlap in every
+        # week when they do in the first: only pairs of calendars that move apart are checked.
+        alike, unsure = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=bool)
+        if later:
+            moved = np.stack([shift for _, shift, _ in later], axis=1)
+            alike = np.unique(moved, axis=0, return_inverse=True)[1].ravel()
+            unsure = np.logical_or.reduce([odd for _, _, odd in later])
 
         index = {p.id: k for k, p in enumerate(people)}
         person_m = np.array([index[p.id] for p in mentors], dtype=np.int64)
@@ -249,8 +271,7 @@ class Graph:
         depts = {d: k for k, d in enumerate(sorted({p.department.lower() for p in people}))}
         dept_m = np.array([depts[p.department.lower()] for p in mentors], dtype=np.int64)
         dept_e = np.array([depts[p.department.lower()] for p in mentees], dtype=np.int64)
-        chains = reporting_chains(people)
-        lines = _Lines(_reporting_lines(chains, index), len(people))
+        lines = _Lines(people, index)
         wishes_of = _Wishes(mentors, mentees, topics)
         # Nearby time zones: points per pair of zones, from their clocks in the first week.
         first = weeks.starts[0]
@@ -286,18 +307,24 @@ class Graph:
             lets go of the interpreter while it works on whole arrays)."""
             left, right, spare = sweep.block(begin, stop)
             lost: list[tuple[Index, Index]] = []
-            for windows, shift, odd in later:
-                check = np.flatnonzero((shift[left] != shift[right]) | odd[left] | odd[right])
-                if not len(check):
-                    continue
+            check = np.flatnonzero((alike[left] != alike[right]) | unsure[left] | unsure[right])
+            if len(check):
+                one, two = left[check], right[check]
+                fine = np.ones(len(check), dtype=bool)
+                for windows, shift, odd in later:
+                    moves = (shift[one] != shift[two]) | odd[one] | odd[two]
+                    sub = np.flatnonzero(fine & moves)
+                    fine[sub] = windows.overlap(one[sub], two[sub])
+                gone = check[~fine]
+                lost.append((left[gone], right[gone]))
                 keep = np.ones(len(left), dtype=bool)
-                keep[check] = windows.overlap(left[check], right[check])
-                lost.append((left[~keep], right[~keep]))
+                keep[gone] = False
                 left, right, spare = left[keep], right[keep], spare[keep]
-            size = spread.size(left, right)
+            sizes = spread.sizes(left, right)
+            size = int(sizes.sum())
             if size > MAX_EDGES:
                 return _Block(stop, size, lost)
-            m, e, spare_pairs = spread.pairs(left, right, spare)
+            m, e, spare_pairs = spread.pairs(left, right, spare, sizes)
             # (Someone who both mentors and learns is in their own department.)
             keep = dept_m[m] != dept_e[e]
             keep &= ~lines.related(person_m[m], person_e[e])
@@ -307,7 +334,7 @@ class Graph:
             rank += near[zone_m[m] + zone_e[e]]
             # Blocks hold whole leaders: each leader's best pairs are found here.
             chosen = np.flatnonzero(spread.best(e, rank, top))
-            small = m.astype(np.int32), e.astype(np.int32), rank.astype(rank_type)
+            small = m, e, rank.astype(rank_type)  # (m and e are int32 already)
             degrees = (
                 np.bincount(m, minlength=len(mentors)),
                 np.bincount(e, minlength=len(mentees)),
@@ -335,7 +362,7 @@ class Graph:
 
         graph = cls(mentors, mentees, *store.arrays(), soft_max)
         graph.choices = np.concatenate(best) if best else np.zeros(0, dtype=np.int64)
-        graph.chains = chains
+        graph.people = people
         graph.spans, graph.sig_m, graph.sig_e = tables, sig_m, sig_e
         graph.degree_m, graph.degree_e = degree_m, degree_e
         graph._explain(mentors, mentees, weeks, lost_m, lost_e)
@@ -354,6 +381,32 @@ class Graph:
         """When mentor i and mentee j can both start a session, in a week of each kind."""
         m, e = int(self.sig_m[i]), int(self.sig_e[j])
         return [intersect(spans[m], spans[e]) for spans in self.spans]
+
+    def single_windows(self, chosen: Sequence[tuple[int, int]]) -> list[Spans | None]:
+        """For each (mentor, leader), their one common window in a week of each kind, or
+        None when they have several in a week: each window of one against each of the other."""
+        if not chosen:
+            return []
+        m = self.sig_m[np.array([i for i, _ in chosen], dtype=np.int64)]
+        e = self.sig_e[np.array([j for _, j in chosen], dtype=np.int64)]
+        single = np.ones(len(m), dtype=bool)
+        starts, ends = [], []
+        every = np.arange(len(m))
+        for spans in self.spans:
+            windows = _Windows.of(spans)
+            low = np.maximum(windows.a[:, None, m], windows.a[None, :, e]).reshape(-1, len(m))
+            high = np.minimum(windows.b[:, None, m], windows.b[None, :, e]).reshape(-1, len(m))
+            both = low < high
+            single &= both.sum(axis=0) == 1
+            at = both.argmax(axis=0)
+            starts.append(low[at, every])
+            ends.append(high[at, every])
+        a = np.stack(starts, axis=1).tolist() if starts else [[] for _ in chosen]
+        b = np.stack(ends, axis=1).tolist() if ends else [[] for _ in chosen]
+        return [
+            tuple(zip(a[k], b[k], strict=True)) if one else None
+            for k, one in enumerate(single.tolist())
+        ]
 
     # --- solving ------------------------------------------------------------------------
 
@@ -598,6 +651,7 @@ class Graph:
             return f"every {other} works in the same department ({person.department})"
         others = self.learners if role == "mentor" else self.teachers
         if self.below is None:  # found once, and only if someone needs it
+            self.chains = reporting_chains(self.people)
             self.below = {}
             for person_id, above in self.chains.items():
                 for boss in above:
@@ -733,17 +787,19 @@ class _Sweep:
 
     def bounds(self) -> Iterator[tuple[int, int]]:
         """The blocks: runs of mentee pieces, about BATCH candidates each, that end where a
-        mentee calendar does."""
+        mentee calendar does; at least two when there are more than a few (so that both
+        cores have one). They depend on the roster only, never on the threads."""
         n = len(self.counts)
         if not n:
             return
+        batch = min(BATCH, max(BATCH // 8, -(-self.total // 2)))
         heads = np.flatnonzero(np.concatenate(([True], self.own_e[1:] != self.own_e[:-1])))
         cuts = np.append(heads, n)  # a block ends where a mentee calendar does
         before = np.concatenate(([0], self.ends))[cuts]
         begin = 0
         while begin < n:
             start = int(self.ends[begin - 1]) if begin else 0
-            k = int(np.searchsorted(before, start + BATCH, side="right")) - 1
+            k = int(np.searchsorted(before, start + batch, side="right")) - 1
             stop = int(cuts[k])
             if stop <= begin:
                 stop = int(cuts[np.searchsorted(cuts, begin, side="right")])
@@ -826,8 +882,9 @@ class _Spread:
     """From pairs of calendars to the pairs of people who have them."""
 
     def __init__(self, sig_m: Index, sig_e: Index, count: int) -> None:
-        self.order_m = np.argsort(sig_m, kind="stable")
-        self.order_e = np.argsort(sig_e, kind="stable")
+        # (int32: the pairs of people are listed in int32, as they are kept)
+        self.order_m = np.argsort(sig_m, kind="stable").astype(np.int32)
+        self.order_e = np.argsort(sig_e, kind="stable").astype(np.int32)
         self.per_m = np.bincount(sig_m, minlength=count)
         self.per_e = np.bincount(sig_e, minlength=count)
         self.first_m = np.concatenate(([0], np.cumsum(self.per_m)[:-1]))
@@ -836,8 +893,9 @@ class _Spread:
         self.place_e[self.order_e] = np.arange(len(sig_e))
 
     def best(self, e: Index, rank: Index, top: int) -> NDArray[np.bool_]:
-        """The pairs among each leader's CHOICES best (more when ranks are equal). The
-        leaders of a block are neighbours in `order_e`: a small table of counts per rank."""
+        """The pairs among each leader's CHOICES best (the first in the block's order among
+        equal ranks). The leaders of a block are neighbours in `order_e`: a small table of
+        counts per rank."""
         if not len(e):
             return np.zeros(0, dtype=bool)
         local = self.place_e[e]
@@ -852,57 +910,82 @@ class _Spread:
             sorted_ = np.zeros(len(e), dtype=bool)
             sorted_[order[place < CHOICES]] = True
             return sorted_
-        down = top - rank  # 0 for the best rank
-        counts = np.bincount(local * width + down, minlength=rows * width).reshape(rows, width)
-        enough = np.cumsum(counts, axis=1) >= CHOICES
-        reach = np.where(enough[:, -1], enough.argmax(axis=1), width - 1)
-        chosen: NDArray[np.bool_] = down <= reach[local]
+        key = local * width + (top - rank)  # a leader's best rank first
+        counts = np.bincount(key, minlength=rows * width).reshape(rows, width)
+        # How many pairs of its rank a leader may still take, after those of better ranks.
+        room = (CHOICES - (np.cumsum(counts, axis=1) - counts)).ravel()[key]
+        chosen: NDArray[np.bool_] = room >= counts.ravel()[key]
+        # Where a rank has more pairs than room, the first ones (in the block's order).
+        some = np.flatnonzero((room > 0) & ~chosen)
+        if len(some):
+            some = some[np.argsort(key[some], kind="stable")]
+            grouped = key[some]
+            head = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+            place = np.arange(len(some)) - np.repeat(head, np.diff(np.append(head, len(some))))
+            chosen[some[place < room[some]]] = True
         return chosen
 
-    def size(self, left: Index, right: Index) -> int:
-        return int((self.per_m[left] * self.per_e[right]).sum())
+    def sizes(self, left: Index, right: Index) -> Index:
+        """How many pairs of people each pair of calendars stands for."""
+        found: Index = self.per_m[left] * self.per_e[right]
+        return found
 
-    def pairs(self, left: Index, right: Index, spare: Index) -> tuple[Index, Index, Index]:
-        cm, ce = self.per_m[left], self.per_e[right]
-        sizes = cm * ce
-        if not len(sizes) or int(sizes.max()) == 1:  # one person a calendar: the common case
-            return self.order_m[self.first_m[left]], self.order_e[self.first_e[right]], spare
-        total = int(sizes.sum())
-        which = np.repeat(np.arange(len(sizes)), sizes)
-        step = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        across = ce[which]
-        m = self.order_m[self.first_m[left[which]] + step // across]
-        e = self.order_e[self.first_e[right[which]] + step % across]
-        return m, e, spare[which]
+    def pairs(
+        self, left: Index, right: Index, spare: Index, sizes: Index
+    ) -> tuple[Small, Small, Index]:
+        """The pairs of people of each pair of calendars (`sizes` of them), in order."""
+        m, e = self.order_m[self.first_m[left]], self.order_e[self.first_e[right]]
+        many = np.flatnonzero(sizes > 1)
+        if not len(many):  # one person a calendar: the common case
+            return m, e, spare
+        # Calendars shared by several people: only their pairs are spread out, in place.
+        m, e, spare = np.repeat(m, sizes), np.repeat(e, sizes), np.repeat(spare, sizes)
+        counts, across = sizes[many], self.per_e[right[many]]
+        which = np.repeat(np.arange(len(many)), counts)
+        step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        at = np.repeat((np.cumsum(sizes) - sizes)[many], counts) + step
+        across = across[which]
+        m[at] = self.order_m[self.first_m[left[many][which]] + step // across]
+        e[at] = self.order_e[self.first_e[right[many][which]] + step % across]
+        return m, e, spare
 
 
 @dataclass(frozen=True)
 class _Windows:
-    """A table of each calendar's windows (-1 where it has fewer), to check many
-    pairs of calendars at once."""
+    """Each calendar's i-th window (start `a[i]`, end `b[i]`; -1 where it has fewer), to
+    check many pairs of calendars at once, one window of each at a time."""
 
-    table: NDArray[np.int32]
+    a: NDArray[np.int32]  # (most windows of a calendar, calendars)
+    b: NDArray[np.int32]
 
     @classmethod
     def of(cls, spans: SpanTable) -> _Windows:
         widths = np.diff(spans.first)
         widest = int(widths.max()) if len(widths) else 0
-        table = np.full((len(spans), max(1, widest), 2), -1, dtype=np.int32)
+        a = np.full((max(1, widest), len(spans)), -1, dtype=np.int32)
+        b = np.full((max(1, widest), len(spans)), -1, dtype=np.int32)
         owners = spans.owners()
         column = np.arange(len(owners)) - np.repeat(spans.first[:-1], widths)
-        table[owners, column, 0] = spans.a
-        table[owners, column, 1] = spans.b
-        return cls(table)
+        a[column, owners] = spans.a
+        b[column, owners] = spans.b
+        return cls(a, b)
 
     def overlap(self, left: Index, right: Index) -> NDArray[np.bool_]:
         """For each pair of calendars, whether their windows overlap."""
         found = np.zeros(len(left), dtype=bool)
-        for begin in range(0, len(left), BATCH // 4):
-            one = self.table[left[begin : begin + BATCH // 4]]
-            two = self.table[right[begin : begin + BATCH // 4]]
-            low = np.maximum(one[:, :, None, 0], two[:, None, :, 0])
-            high = np.minimum(one[:, :, None, 1], two[:, None, :, 1])
-            found[begin : begin + BATCH // 4] = (low < high).any(axis=(1, 2))
+        step = BATCH // 2
+        for begin in range(0, len(left), step):
+            one, two = left[begin : begin + step], right[begin : begin + step]
+            hit = found[begin : begin + step]
+            low, high = np.empty(len(one), dtype=np.int32), np.empty(len(one), dtype=np.int32)
+            seen = np.empty(len(one), dtype=bool)
+            theirs = [(a[two], b[two]) for a, b in zip(self.a, self.b, strict=True)]
+            for a, b in zip(self.a, self.b, strict=True):
+                a_one, b_one = a[one], b[one]
+                for a_two, b_two in theirs:
+                    np.maximum(a_one, a_two, out=low)
+                    np.minimum(b_one, b_two, out=high)
+                    hit |= np.less(low, high, out=seen)
         return found
 
 
@@ -978,45 +1061,40 @@ def reporting_chains(people: Sequence[Person]) -> dict[str, tuple[str, ...]]:
 
 
 class _Lines:
-    """Whether two people are in one reporting line: a bit table by a hash of the pair
-    rules most pairs out at once; the few it cannot are looked up exactly."""
+    """Whether two people are in one reporting line: numbered in the order a walk down
+    the org chart meets them, everyone under a person is a run of numbers after theirs,
+    so one pair is two comparisons (exact, whatever the depth of the chart)."""
 
-    BITS = 24
-
-    def __init__(self, lines: Index, people: int) -> None:
-        self.lines = lines
-        self.people = people
-        self.table = np.zeros(1 << self.BITS, dtype=bool)
-        self.table[self._hash(lines)] = True
-
-    def _hash(self, keys: Index) -> Index:
-        mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        return (mixed >> np.uint64(64 - self.BITS)).astype(np.int64)
+    def __init__(self, people: Sequence[Person], index: dict[str, int]) -> None:
+        parent = [index.get(p.manager_id, -1) if p.manager_id else -1 for p in people]
+        children: list[list[int]] = [[] for _ in people]
+        roots = []
+        for k, boss in enumerate(parent):
+            if boss >= 0:
+                children[boss].append(k)
+            else:
+                roots.append(k)
+        order: list[int] = []  # everyone, each before the people under them
+        stack = roots[::-1]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(reversed(children[node]))
+        size = [1] * len(people)
+        for node in reversed(order):
+            if parent[node] >= 0:
+                size[parent[node]] += size[node]
+        # (A circle of managers, refused when the roster is read, is nobody's line here.)
+        self.begin = np.full(len(people), -1, dtype=np.int64)
+        self.begin[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+        self.end = np.where(self.begin >= 0, self.begin + np.array(size, dtype=np.int64), -1)
 
     def related(self, a: Index, b: Index) -> NDArray[np.bool_]:
-        found = np.zeros(len(a), dtype=bool)
-        if not self.lines.size:
-            return found
-        keys = a * self.people + b
-        maybe = np.flatnonzero(self.table[self._hash(keys)])
-        at = np.minimum(np.searchsorted(self.lines, keys[maybe]), len(self.lines) - 1)
-        found[maybe] = self.lines[at] == keys[maybe]
+        """Whether each a is above b or b above a (or they are the same person)."""
+        a_begin, b_begin = self.begin[a], self.begin[b]
+        found: NDArray[np.bool_] = (a_begin <= b_begin) & (b_begin < self.end[a])
+        found |= (b_begin <= a_begin) & (a_begin < self.end[b])
         return found
-
-
-def _reporting_lines(chains: dict[str, tuple[str, ...]], index: dict[str, int]) -> Index:
-    """Sorted keys (person * N + person) of every two people where one is above the
-    other in the reporting line, both ways round."""
-    size = len(index)
-    keys = [
-        key
-        for person_id, above in chains.items()
-        if person_id in index
-        for boss in above
-        if boss in index
-        for key in (index[boss] * size + index[person_id], index[person_id] * size + index[boss])
-    ]
-    return np.unique(np.array(keys, dtype=np.int64))
 
 
 class _Wishes:
@@ -1083,11 +1161,11 @@ class _Words:
     def of(cls, project: Project | None) -> _Words:
         if project is None:
             return cls(lambda text: text, {day: day.capitalize() for day in WEEKDAYS})
-        from .render import vocabulary
-
+        # The renderer's weekday names, without loading the renderer (a tenth of a second).
         locale = project.programme.locale.replace("-", "_")
         translations = i18n.translations(project.programme.locale, project.template_dirs)
-        return cls(translations.gettext, vocabulary(translations.gettext, locale)["weekdays"])
+        names = get_day_names("wide", locale=locale)
+        return cls(translations.gettext, {day: str(names[k]) for k, day in enumerate(WEEKDAYS)})
 
 
 def _pair(
@@ -1097,16 +1175,22 @@ def _pair(
     topics: _Topics,
     words: _Words,
     common: list[Spans],
+    usual: tuple[int, int] | None = None,
 ) -> Pair:
+    """A pair's reasons and sessions; `usual` is their weekday and time when every session
+    is at it (found for many pairs at once), else they are found from `common`."""
     _ = words.gettext
     offered = {unit for item in mentor.offers for unit in topics.units(item)}
     taught = [w for w in dict.fromkeys(mentee.wants) if topics.units(w) & offered]
     wishes = len(dict.fromkeys(mentee.wants))
     score = round(100 * len(taught) / wishes) if wishes else 0
     zone = mentee.timezone
-    slot = best_slot(weeks, mentor, mentee, zone, common)
-    assert slot is not None, "an allowed pair has a common window in every week"
-    booking = book(weeks, mentor, mentee, *slot, zone, words.gettext, common)
+    if usual is not None:
+        booking = usual_booking(weeks, *usual, zone)
+    else:
+        slot = best_slot(weeks, mentor, mentee, zone, common)
+        assert slot is not None, "an allowed pair has a common window in every week"
+        booking = book(weeks, mentor, mentee, *slot, zone, words.gettext, common)
     reasons = []
     if taught:
         reasons.append(

@@ -11,6 +11,7 @@ programme's zone), so any slot boundary counts to the minute.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -93,13 +94,26 @@ def zone_info(name: str) -> ZoneInfo:
 
 
 def _shape(start: dt.datetime, zones: Sequence[str]) -> tuple[object, ...]:
-    """What the week looks like on every clock: local time at each hour, from its start."""
-    return tuple(
-        (start + dt.timedelta(hours=h)).astimezone(zone_info(zone)).replace(tzinfo=None)
-        - start.replace(tzinfo=None)
-        for zone in zones
-        for h in range(-24, 8 * 24 + 1)
-    )
+    """What the week looks like on every clock: the offset of each from UTC at every hour
+    from the day before the week to the day after. Read a day apart, and hour by hour
+    only within a day at whose ends the offsets differ (no clock changes twice a day)."""
+    shape: list[dt.timedelta | None] = []
+    for zone in zones:
+        tz = zone_info(zone)
+        days = [
+            (start + dt.timedelta(hours=h)).astimezone(tz).utcoffset()
+            for h in range(-24, 8 * 24 + 1, 24)
+        ]
+        for day, (first, last) in enumerate(itertools.pairwise(days)):
+            if first == last:
+                shape.extend([first] * 24)
+                continue
+            base = start + dt.timedelta(days=day - 1)
+            shape.extend(
+                (base + dt.timedelta(hours=h)).astimezone(tz).utcoffset() for h in range(24)
+            )
+        shape.append(days[-1])
+    return tuple(shape)
 
 
 @lru_cache(maxsize=4096)
@@ -420,14 +434,16 @@ def book(
     wanted_of = [usual_minute(w, weekday, clock, zone) for w in weeks.samples]
     # Whether the usual time holds is the same in every week of a kind: found once a kind.
     usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
+    if all(usual_of):  # the common case: every session at the usual time
+        return Booking(WEEKDAYS[weekday], usual_at, zone, _usual(weeks, weekday, clock, zone))
+    after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
     for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
         spans, wanted = spans_of[kind], wanted_of[kind]
         if not spans:
             impossible.append(number)
             continue
         if usual_of[kind]:
-            moment = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
-            sessions.append(Booked(number, moment, True))
+            sessions.append(Booked(number, (week + after[kind]).astimezone(tz), True))
             continue
         moved = (week + dt.timedelta(minutes=_nearest(wanted, spans))).astimezone(tz)
         planned = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
@@ -462,6 +478,42 @@ def book(
     )
 
 
+@lru_cache(maxsize=65536)
+def _usual(weeks: Weeks, weekday: int, clock: int, zone: str) -> tuple[Booked, ...]:
+    """Every session at a weekday and time: the same for the many pairs who meet then."""
+    tz = zone_info(zone)
+    after = [dt.timedelta(minutes=usual_minute(w, weekday, clock, zone)) for w in weeks.samples]
+    return tuple(
+        Booked(number, (week + after[kind]).astimezone(tz), True)
+        for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1)
+    )
+
+
+def usual_slot(
+    weeks: Weeks, zone: str, windows: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """For a pair with one common window in a week of each kind (`windows`), the weekday
+    and time `best_slot` finds, when `book` would keep every session at it (see
+    `usual_booking`); None otherwise (then `best_slot` and `book` are asked)."""
+    slot = None
+    for sample, (a, _b) in zip(weeks.samples, windows, strict=True):
+        local = _local(sample, a, zone)
+        if slot is not None and local != slot:
+            return None
+        slot = local
+    if slot is None:
+        return None
+    for sample, (a, b) in zip(weeks.samples, windows, strict=True):
+        if not a <= usual_minute(sample, *slot, zone) < b:
+            return None
+    return slot
+
+
+def usual_booking(weeks: Weeks, weekday: int, clock: int, zone: str) -> Booking:
+    """`book` for a pair free at its usual weekday and time in every week."""
+    return Booking(WEEKDAYS[weekday], _clock(clock), zone, _usual(weeks, weekday, clock, zone))
+
+
 def pair_spans(weeks: Weeks, mentor: Person, mentee: Person) -> list[Spans]:
     """When a session of the two can start, in a week of each kind."""
     return [common_starts(mentor, mentee, sample, weeks.minutes) for sample in weeks.samples]
@@ -476,15 +528,16 @@ def best_slot(
 ) -> tuple[int, int] | None:
     """The weekday and time (in `zone`) that holds for the most sessions, the first one
     included when it can; the earliest in the week among equals."""
-    tz = zone_info(zone)
     per_kind = common or pair_spans(weeks, mentor, mentee)
     if not all(per_kind):
         return None
-    candidates: set[tuple[int, int]] = set()
-    for sample, spans in zip(weeks.samples, per_kind, strict=True):
-        for a, _b in spans:
-            local = (sample + dt.timedelta(minutes=a)).astimezone(tz)
-            candidates.add((local.weekday(), local.hour * 60 + local.minute))
+    candidates = {
+        _local(sample, a, zone)
+        for sample, spans in zip(weeks.samples, per_kind, strict=True)
+        for a, _b in spans
+    }
+    if len(candidates) == 1:  # the common case: one window, the same in every week
+        return candidates.pop()
     first_kind = weeks.kinds[0]
 
     def rank(candidate: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -496,6 +549,13 @@ def best_slot(
         return (-sessions, not held[first_kind], candidate[0], candidate[1])
 
     return min(candidates, key=rank)
+
+
+@lru_cache(maxsize=65536)
+def _local(week: dt.datetime, minute: int, zone: str) -> tuple[int, int]:
+    """The weekday and time in `zone` of a minute of a week (the same for many pairs)."""
+    local = (week + dt.timedelta(minutes=minute)).astimezone(zone_info(zone))
+    return local.weekday(), local.hour * 60 + local.minute
 
 
 def _offset(zone: str, moment: dt.datetime) -> dt.timedelta | None:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from benchmarks.roster import write_roster
 from generator import match as match_module
+from generator import windows as windows_module
 from generator.cli import cli
 from generator.errors import UsageError
 from generator.loader import load_project
@@ -651,3 +652,137 @@ def test_the_same_pairs_whatever_the_number_of_threads_listing_them(
     monkeypatch.setattr(match_module, "BATCH", 10**9)  # and in one block, as before
     once = match(roster, DEFAULT)
     assert (once.edges, once.objective) == (found[1][3], found[1][2])
+
+
+@settings(max_examples=30, deadline=None)
+@given(managers=st.lists(st.integers(-1, 40), min_size=1, max_size=40))
+def test_reporting_lines_by_org_chart_numbering_are_the_chains(managers: list[int]) -> None:
+    # Each person's manager is someone earlier in the list (a tree, as read from a roster),
+    # or someone not in the roster at all: related exactly when one is above the other.
+    people = [
+        match_module.Person(
+            id=f"p{k}",
+            name=NAMES[k % len(NAMES)],
+            email=f"p{k}@example.org",
+            role="both",
+            department="sales",
+            timezone="Europe/London",
+            availability=(),
+            manager_id=(f"p{boss % k}" if boss >= 0 else "former-boss") if k and boss else None,
+        )
+        for k, boss in enumerate(managers)
+    ]
+    index = {p.id: k for k, p in enumerate(people)}
+    chains = match_module.reporting_chains(people)
+    a, b = (g.ravel() for g in np.meshgrid(np.arange(len(people)), np.arange(len(people))))
+    related = match_module._Lines(people, index).related(a, b)
+    for x, y, found in zip(a.tolist(), b.tolist(), related.tolist(), strict=True):
+        one, two = people[x].id, people[y].id
+        assert found == (x == y or one in chains[two] or two in chains[one]), (one, two)
+
+
+def test_pairs_of_calendars_shared_by_several_people_are_spread_in_order() -> None:
+    # Calendars 0 and 2 are shared (two mentors, three mentees); the others are one
+    # person's. Pairs come out in the order of the pairs of calendars, then by person.
+    sig_m = np.array([2, 0, 1, 2, 3], dtype=np.int64)
+    sig_e = np.array([0, 0, 3, 1, 0, 2], dtype=np.int64)
+    spread = match_module._Spread(sig_m, sig_e, 4)
+    left = np.array([1, 2, 3, 0, 2], dtype=np.int64)
+    right = np.array([3, 0, 1, 2, 2], dtype=np.int64)
+    spare = np.array([10, 20, 30, 40, 50], dtype=np.int64)
+    m, e, minutes = spread.pairs(left, right, spare, spread.sizes(left, right))
+    expected = [
+        (i, j, s)
+        for lc, rc, s in zip(left.tolist(), right.tolist(), spare.tolist(), strict=True)
+        for i in np.flatnonzero(sig_m == lc).tolist()
+        for j in np.flatnonzero(sig_e == rc).tolist()
+    ]
+    assert list(zip(m.tolist(), e.tolist(), minutes.tolist(), strict=True)) == expected
+    assert int(spread.sizes(left, right).sum()) == len(expected) == 11
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    calendars=st.lists(
+        st.lists(st.tuples(st.integers(0, 600), st.integers(1, 120)), max_size=4),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_overlaps_of_many_pairs_of_calendars_at_once_are_those_of_each(
+    calendars: list[list[tuple[int, int]]],
+) -> None:
+    keys = [
+        ("Asia/Kolkata", tuple(Slot(0, start, start + length) for start, length in slots))
+        for slots in calendars
+    ]
+    (table,) = SpanTable.weeks(keys, (dt.datetime(2027, 1, 3, 18, 30, tzinfo=dt.UTC),), 1)
+    windows = match_module._Windows.of(table)
+    left, right = (g.ravel() for g in np.meshgrid(np.arange(len(keys)), np.arange(len(keys))))
+    found = windows.overlap(left, right)
+    for x, y, got in zip(left.tolist(), right.tolist(), found.tolist(), strict=True):
+        assert got == bool(match_module.intersect(table[x], table[y])), (keys[x], keys[y])
+
+
+def test_each_leader_s_best_pairs_are_exactly_the_choices_ties_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pricing starts from each leader's best pairs: CHOICES of them, the first ones in the
+    # block's order among equal ranks, so that ties do not swell the first problem.
+    monkeypatch.setattr(match_module, "CHOICES", 3)
+    spread = match_module._Spread(np.zeros(1, dtype=np.int64), np.arange(3, dtype=np.int64), 3)
+    e = np.array([0, 1, 0, 0, 2, 0, 1, 0, 1, 1, 1], dtype=np.int64)
+    rank = np.array([5, 7, 9, 5, 1, 5, 2, 3, 7, 7, 0], dtype=np.int64)
+    chosen = spread.best(e, rank, top=9).tolist()
+    # Leader 0: rank 9, then the first two of rank 5; leader 1: the three of rank 7;
+    # leader 2 has one pair only.
+    assert [k for k, c in enumerate(chosen) if c] == [0, 1, 2, 3, 4, 8, 9]
+
+
+def test_weeks_alike_on_every_clock_hour_by_hour_are_one_kind() -> None:
+    # The clocks are read a day apart and hour by hour only around a change: the weeks
+    # grouped are those whose every clock reads the same at every hour, on zones that
+    # change by half an hour, twice a year, or for Ramadan.
+    zones = ("Australia/Lord_Howe", "Africa/Casablanca", "America/Santiago", "Europe/London")
+    starts = [dt.datetime(2026, 12, 27, tzinfo=dt.UTC) + dt.timedelta(weeks=k) for k in range(53)]
+    # London's clocks change 6 days and 1 hour after the first, and half an hour later in
+    # the week of the second: alike day by day, not hour by hour.
+    starts += [
+        dt.datetime(2027, 3, 22, tzinfo=dt.UTC),
+        dt.datetime(2028, 3, 19, 23, 30, tzinfo=dt.UTC),
+    ]
+
+    def hourly(start: dt.datetime) -> tuple[object, ...]:
+        return tuple(
+            (start + dt.timedelta(hours=h)).astimezone(ZoneInfo(zone)).utcoffset()
+            for zone in zones
+            for h in range(-24, 8 * 24 + 1)
+        )
+
+    keys = [windows_module._shape(start, zones) for start in starts]
+    expected = [hourly(start) for start in starts]
+    for one, two in itertools.combinations(range(len(starts)), 2):
+        assert (keys[one] == keys[two]) == (expected[one] == expected[two]), starts[one]
+    assert len(set(keys)) > 8  # many kinds of week: the test sees clock changes
+
+
+def test_pairs_booked_from_arrays_are_those_booked_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Most pairs have one common window a week at the same local time all year: their
+    # slot comes from arrays. Booked one pair at a time instead, every pair is the same.
+    roster = read_roster(write_roster(tmp_path / "roster.csv", 600, seed=11))
+    found = []
+    usual_slot = match_module.usual_slot
+
+    def counted(*args: object) -> tuple[int, int] | None:
+        slot = usual_slot(*args)  # type: ignore[arg-type]
+        found.append(slot is not None)
+        return slot
+
+    monkeypatch.setattr(match_module, "usual_slot", counted)
+    quick = match(roster, DEFAULT)
+    monkeypatch.setattr(match_module, "usual_slot", lambda *args: None)
+    slow = match(roster, DEFAULT)
+    assert quick == slow
+    assert sum(found) > 100 and any(pair.changes for pair in slow.pairs)
