@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -397,16 +397,20 @@ class GlossaryEntry(Model):
     )
 
 
-def _strings(value: object) -> Iterator[str]:
-    """Every string in a dumped model, in order."""
+def _strings(value: object, found: list[str] | None = None) -> list[str]:
+    """Every string in a dumped model, in order (a call per list or mapping, not per
+    value: a session plan's glossary reads the whole session)."""
+    found = [] if found is None else found
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        found.append(value)
+        return found
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict | list):
+            _strings(item, found)
+    return found
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ built-in templates of the same path.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import gettext
 import hashlib
 import hmac
@@ -17,8 +18,8 @@ import re
 import secrets
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -302,9 +303,21 @@ class Renderer:
         if caches:
             prune_compiled(caches[0].folder, set().union(*(c.used for c in caches)))
 
-    def batch(self) -> AbstractContextManager[None]:
-        """Many renders under one watchdog (see `Budget.watching`)."""
-        return Budget.watching()
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many renders under one watchdog (see `Budget.watching`), with what exists before
+        them (the project, the plan, compiled templates) left out of garbage collection:
+        renders make many short-lived objects, and each full collection would otherwise
+        walk the whole project again (about 6% of a 500-topic build)."""
+        frozen = gc.get_freeze_count() == 0  # someone else's freeze is left alone
+        if frozen:
+            gc.freeze()
+        try:
+            with Budget.watching():
+                yield
+        finally:
+            if frozen:
+                gc.unfreeze()
 
     def markdown(self, artefact: Artefact) -> str:
         """The artefact's Markdown source, shared by the site page and the PDF."""

@@ -109,6 +109,7 @@ class DataSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._policy: dict[tuple[type, str], bool] = {}
+        self._calls = 0  # calls and operations made, for `_count`
         # While `reads` is a set, every object read whose id is in `owners` adds its
         # owner there: which topics a page's render read (see `generator.pages`).
         self.reads: set[str] | None = None
@@ -161,16 +162,31 @@ class DataSandbox(ImmutableSandboxedEnvironment):
             self.reads.add(self.owners[id(obj)])
         return super().getitem(obj, argument)
 
+    def _count(self) -> None:
+        """The clock is read every `CHECK_EVERY` calls and operations, not at each: reading
+        a thread's processor time is a system call, and a page makes hundreds of calls."""
+        self._calls += 1
+        if not self._calls % CHECK_EVERY:
+            Budget.check()
+
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        Budget.check()
-        if type(__obj) in _SAFE_CALLABLES:
+        __self._count()
+        kind = type(__obj)
+        if kind is Macro or kind is _Translation:
             # Jinja's own macros and mentorkit's translation functions: known safe to call,
-            # so the sandbox's checks (attributes of the callable) are not repeated.
-            return __context.call(__obj, *args, **kwargs)
+            # so neither the sandbox's checks (attributes of the callable) nor Jinja's
+            # search for what to pass them are repeated. Jinja's compiled code passes the
+            # variables of the loop or block it calls from; a macro takes none, and a
+            # translation reads only whether the template escapes (the same in a loop).
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            if kind is _Translation:
+                return __obj.translate(__context.eval_ctx.autoescape, *args, **kwargs)
+            return __obj(*args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        Budget.check()
+        self._count()
         if operator_name == "**":
             if isinstance(right, int) and abs(right) > POWER_LIMIT:
                 raise RenderBudgetExceeded(f"the power {right} is too large for a template")
@@ -189,9 +205,9 @@ class DataSandbox(ImmutableSandboxedEnvironment):
         return result
 
 
-#: Types of callables that need no safety check: a template's own macros, and the
-#: translation functions of `translations` below.
-_SAFE_CALLABLES: set[type] = {Macro}
+#: How many calls and operations a template makes between two looks at the clock (the
+#: watchdog's timer, in the main thread, looks every `_TICK` seconds besides).
+CHECK_EVERY = 16
 
 
 class _Translation:
@@ -204,22 +220,23 @@ class _Translation:
 
     @pass_context
     def __call__(self, __context: Any, __string: str, **variables: Any) -> str:
-        autoescape = bool(__context.eval_ctx.autoescape)
+        return self.translate(__context.eval_ctx.autoescape, __string, **variables)
+
+    def translate(self, autoescape: Any, string: str, /, **variables: Any) -> str:
+        """The text in the programme's language, as Markup where the template escapes."""
+        autoescape = bool(autoescape)
         if not variables:
-            known = self.known.get((__string, autoescape))
+            known = self.known.get((string, autoescape))
             if known is not None:
                 return known
-        text: str = self.gettext(__string)
+        text: str = self.gettext(string)
         if autoescape:
             text = Markup(text)  # noqa: S704 - a translation, from the programme's catalogue
         # As Jinja does: always a format string, even without variables.
         text = text % variables
         if not variables:
-            self.known[(__string, autoescape)] = text
+            self.known[(string, autoescape)] = text
         return text
-
-
-_SAFE_CALLABLES.add(_Translation)
 
 
 def install_translations(env: ImmutableSandboxedEnvironment, translations: Any) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext as gettext_module
+import threading
 import time
 from zoneinfo import ZoneInfo
 
@@ -103,3 +105,47 @@ def test_the_sessions_of_a_topic_are_those_of_the_whole_timeline() -> None:
         for s in expected:
             assert line.session(topic_id, s.session.id) is s
     assert line.sessions_of("no-such-topic") == ()
+
+
+def test_macros_and_translations_called_in_loops_give_what_jinja_gives() -> None:
+    # The sandbox calls macros and translations directly; Jinja's own environment calls
+    # them through its context. The same template must print the same text both ways.
+    source = (
+        '{% macro item(x, sep="; ") %}[{{ x }}]{{ sep }}{% endmacro %}'
+        "{% for n in [1, 2] %}{{ item(n) }}{{ item(n, sep='|') }}"
+        '{{ _("Item %(n)s of %(all)s", n=n, all=who) }} {{ _("Done") }}'
+        "{% set outer = n %}{% for m in [3] %}{{ item(outer ~ m) }}{% endfor %}{% endfor %}"
+    )
+    plain = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    plain.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    ours = DataSandbox(autoescape=True, extensions=["jinja2.ext.i18n"])
+    sandbox.install_translations(ours, gettext_module.NullTranslations())
+    context = {"who": "Zoë & <Łukasz>"}
+    expected = plain.from_string(source).render(context)
+    assert "Zoë &amp; &lt;Łukasz&gt;" in expected
+    assert ours.from_string(source).render(context) == expected
+
+
+def test_a_template_calling_macros_without_end_off_the_main_thread_is_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No timer signal outside the main thread: the calls themselves look at the clock.
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 0.3)
+    endless = _env().from_string(
+        "{% macro m() %}{% endmacro %}{% set r = [0] * 100000 %}"
+        "{% for i in r %}{% for j in r %}{{ m() }}{% endfor %}{% endfor %}"
+    )
+    raised: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            with Budget.running():
+                sandbox.limited_output(endless.generate())
+        except RenderBudgetExceeded as error:
+            raised.append(error)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert len(raised) == 1 and "processor time" in str(raised[0])
