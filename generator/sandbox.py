@@ -175,14 +175,16 @@ class DataSandbox(ImmutableSandboxedEnvironment):
         if kind is Macro or kind is _Translation:
             # Jinja's own macros and mentorkit's translation functions: known safe to call,
             # so neither the sandbox's checks (attributes of the callable) nor Jinja's
-            # search for what to pass them are repeated. Jinja's compiled code passes the
-            # variables of the loop or block it calls from; a macro takes none, and a
-            # translation reads only whether the template escapes (the same in a loop).
+            # search for what to pass them are repeated. Both get what Jinja gives them:
+            # a macro the caller's evaluation context (whether its output is escaped), a
+            # translation whether the caller escapes. Jinja's compiled code passes the
+            # variables of the loop or block it calls from: a macro takes none, and a
+            # translation reads nothing else of the context.
             kwargs.pop("_loop_vars", None)
             kwargs.pop("_block_vars", None)
             if kind is _Translation:
                 return __obj.translate(__context.eval_ctx.autoescape, *args, **kwargs)
-            return __obj(*args, **kwargs)
+            return __obj(__context.eval_ctx, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:

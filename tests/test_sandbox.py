@@ -6,6 +6,7 @@ import datetime as dt
 import gettext as gettext_module
 import threading
 import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -109,21 +110,32 @@ def test_the_sessions_of_a_topic_are_those_of_the_whole_timeline() -> None:
 
 def test_macros_and_translations_called_in_loops_give_what_jinja_gives() -> None:
     # The sandbox calls macros and translations directly; Jinja's own environment calls
-    # them through its context. The same template must print the same text both ways.
+    # them through its context. The same templates must print the same text both ways.
+    macros = '{% macro item(x, sep="; ") %}[<b>{{ x }}</b>]{{ sep }}{% endmacro %}'
     source = (
-        '{% macro item(x, sep="; ") %}[{{ x }}]{{ sep }}{% endmacro %}'
-        "{% for n in [1, 2] %}{{ item(n) }}{{ item(n, sep='|') }}"
+        '{% import "macros.txt" as m %}'
+        "{% for n in [1, 2] %}{{ m.item(n) }}{{ m.item(n, sep='|') }}"
         '{{ _("Item %(n)s of %(all)s", n=n, all=who) }} {{ _("Done") }}'
-        "{% set outer = n %}{% for m in [3] %}{{ item(outer ~ m) }}{% endfor %}{% endfor %}"
+        "{% set outer = n %}{% for k in [3] %}{{ m.item(outer ~ k) }}{% endfor %}{% endfor %}"
     )
-    plain = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    # Escaping decided by the template's name, as in the HTML environment: a macro's
+    # output is escaped as its caller's is (here HTML), not as where it is defined (text).
+    settings: dict[str, Any] = {
+        "autoescape": lambda name: bool(name) and name.endswith(".html"),
+        "extensions": ["jinja2.ext.i18n"],
+        "loader": jinja2.DictLoader({"page.html": source, "page.md": source, "macros.txt": macros}),
+    }
+    plain = jinja2.Environment(**settings)
     plain.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    ours = DataSandbox(autoescape=True, extensions=["jinja2.ext.i18n"])
+    ours = DataSandbox(**settings)
     sandbox.install_translations(ours, gettext_module.NullTranslations())
     context = {"who": "Zoë & <Łukasz>"}
-    expected = plain.from_string(source).render(context)
-    assert "Zoë &amp; &lt;Łukasz&gt;" in expected
-    assert ours.from_string(source).render(context) == expected
+    for name in ("page.html", "page.md"):
+        expected = plain.get_template(name).render(context)
+        assert ours.get_template(name).render(context) == expected
+    html = plain.get_template("page.html").render(context)
+    assert "[<b>1</b>]" in html and "Zoë &amp; &lt;Łukasz&gt;" in html
+    assert "Zoë & <Łukasz>" in plain.get_template("page.md").render(context)
 
 
 def test_a_template_calling_macros_without_end_off_the_main_thread_is_stopped(
