@@ -21,7 +21,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,25 +109,73 @@ class DataSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._policy: dict[tuple[type, str], bool] = {}
+        # The attributes read the short way: allowed, and not of a text (whose `format`
+        # the sandbox wraps).
+        self._direct: dict[tuple[type, str], bool] = {}
         self._calls = 0  # calls and operations made, for `_count`
-        # While `reads` is a set, every object read whose id is in `owners` adds its
-        # owner there: which topics a page's render read (see `generator.pages`).
-        self.reads: set[str] | None = None
+        self._reads: set[str] | None = None
         self.owners: dict[int, str] = {}
-        if self.finalize is not None:  # a value printed whole is read too
-            self._finalize_value = self.finalize
-            self.finalize = self._noting_finalize
+        self._finalize_value = self.finalize
+
+    @property
+    def reads(self) -> set[str] | None:
+        """While a set, every object read (an attribute, an item, or printed whole) whose
+        id is in `owners` adds its owner there: which topics a page's render read (see
+        `generator.pages`). Only then does a read cost the looking up."""
+        return self._reads
+
+    @reads.setter
+    def reads(self, reads: set[str] | None) -> None:
+        self._reads = reads
+        noting = vars(self)  # the noting versions shadow the methods while they are wanted
+        if reads is None:
+            noting.pop("getattr", None)
+            noting.pop("getitem", None)
+            self.finalize = self._finalize_value
+        else:
+            noting["getattr"] = self._noting_getattr
+            noting["getitem"] = self._noting_getitem
+            if self._finalize_value is not None:
+                self.finalize = self._noting_finalize
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain mapping, made when the template is loaded.
+        Jinja's own is a chain of the template's and the environment's, so every render
+        and every `{% import %}` looked each global up through both; as Jinja advises,
+        the renderer changes no global once templates are loaded."""
+        return {**self.globals, **(d or {})}
+
+    # The noting versions look their object up inline: they run for every read.
 
     def _noting_finalize(self, value: Any) -> Any:
-        if self.reads is not None and id(value) in self.owners:
-            self.reads.add(self.owners[id(value)])
-        return self._finalize_value(value)
+        owner = self.owners.get(id(value))
+        if owner is not None:
+            self._reads.add(owner)  # type: ignore[union-attr]  # a set while noting
+        return self._finalize_value(value)  # type: ignore[misc]  # set when noting
+
+    def _noting_getattr(self, obj: Any, attribute: str) -> Any:
+        owner = self.owners.get(id(obj))
+        if owner is not None:
+            self._reads.add(owner)  # type: ignore[union-attr]
+        if self._direct.get((type(obj), attribute)):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+        return super().getattr(obj, attribute)
+
+    def _noting_getitem(self, obj: Any, argument: Any) -> Any:
+        owner = self.owners.get(id(obj))
+        if owner is not None:
+            self._reads.add(owner)  # type: ignore[union-attr]
+        return super().getitem(obj, argument)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         known = self._policy.get(key)
         if known is None:
             known = self._policy[key] = self._decide(obj, attr, value)
+            self._direct[key] = known and not isinstance(obj, _STR_FORMAT)
         return known
 
     def _decide(self, obj: Any, attr: str, value: Any) -> bool:
@@ -147,20 +195,12 @@ class DataSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`obj.attribute` in a template: the sandbox's rules, with the answer remembered."""
-        if self.reads is not None and id(obj) in self.owners:
-            self.reads.add(self.owners[id(obj)])
-        if self._policy.get((type(obj), attribute)) and not isinstance(obj, _STR_FORMAT):
+        if self._direct.get((type(obj), attribute)):
             try:
                 return getattr(obj, attribute)
             except AttributeError:
                 pass
         return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        """`obj[argument]`, and the attribute filters (`map`, `sort`, `groupby`...)."""
-        if self.reads is not None and id(obj) in self.owners:
-            self.reads.add(self.owners[id(obj)])
-        return super().getitem(obj, argument)
 
     def _count(self) -> None:
         """The clock is read every `CHECK_EVERY` calls and operations, not at each: reading

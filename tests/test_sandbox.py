@@ -161,3 +161,14 @@ def test_a_template_calling_macros_without_end_off_the_main_thread_is_stopped(
     worker.join(timeout=30)
     assert not worker.is_alive()
     assert len(raised) == 1 and "processor time" in str(raised[0])
+
+
+def test_a_templates_globals_are_the_environments_with_its_own_on_top() -> None:
+    env = _env()
+    env.globals["who"] = "Ngozi"
+    template = env.from_string("{{ who }} {{ where }}", globals={"where": "Lagos"})
+    assert template.render() == "Ngozi Lagos"
+    assert template.render(who="Aarav") == "Aarav Lagos"  # the render's own data first
+    template.globals["who"] = "Søren"  # a template's globals are its own
+    assert env.globals["who"] == "Ngozi"
+    assert env.from_string("{{ who }}").render() == "Ngozi"
