@@ -27,11 +27,14 @@ from typing import Any
 import jinja2
 from babel import Locale
 from babel.dates import (
+    DateTimePattern,
     format_date,
     format_datetime,
     format_skeleton,
     format_time,
     get_day_names,
+    get_time_format,
+    tokenize_pattern,
 )
 from markupsafe import Markup
 
@@ -119,6 +122,10 @@ class Renderer:
         self.vocabulary = vocabulary(self.gettext, self.locale)
         self._formatted: dict[tuple[Any, ...], str] = {}
         self._babel_locale = Locale.parse(self.locale)
+        # Times of day printed, when the language's short time shows nothing but the
+        # clock (no time zone): a programme's sessions start at a few times of day.
+        self._clock_only = _shows_clock_only(get_time_format("short", locale=self._babel_locale))
+        self._clocks: dict[tuple[int, int, int, int], str] = {}
         loader = ContainedLoader(project.template_dirs)
         common: dict[str, Any] = {
             "loader": loader,
@@ -231,6 +238,12 @@ class Renderer:
     def time(self, value: dt.datetime | dt.time | None) -> str:
         if value is None:
             return ""
+        if self._clock_only:  # the same time of day prints the same, whatever the day
+            key = (value.hour, value.minute, value.second, value.microsecond)
+            text = self._clocks.get(key)
+            if text is None:
+                text = self._clocks[key] = self._babel(format_time, value, "short")
+            return text
         return self._babel(format_time, value, "short")
 
     def datetime(self, value: dt.datetime | None) -> str:
@@ -372,6 +385,18 @@ class Renderer:
             for path in files_in(folder, folder):
                 found.setdefault(path.relative_to(folder).as_posix(), path)
         return [found[k] for k in sorted(found)]
+
+
+#: Fields of a date pattern that show the time of day and nothing else (hours, minutes,
+#: seconds and their fractions, the period of the day).
+_CLOCK_FIELDS = frozenset("HhKkmsSAaBb")
+
+
+def _shows_clock_only(pattern: DateTimePattern) -> bool:
+    return all(
+        kind != "field" or value[0] in _CLOCK_FIELDS
+        for kind, value in tokenize_pattern(pattern.pattern)
+    )
 
 
 def _lower(value: Any) -> Any:

@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, MutableMapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from jinja2.environment import TemplateModule
@@ -371,14 +370,20 @@ class Budget:
 
 
 def _rss() -> int:
-    """Resident memory of this process in bytes (Linux), or 0 where unknown."""
+    """Resident memory of this process in bytes (Linux), or 0 where unknown. Read with
+    the system calls alone: it is read before every render."""
     try:
-        return int(_STATM.read_bytes().split()[1]) * _PAGE_SIZE
+        handle = os.open(_STATM, os.O_RDONLY)
+        try:
+            data = os.read(handle, 256)
+        finally:
+            os.close(handle)
+        return int(data.split()[1]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return 0
 
 
-_STATM = Path("/proc/self/statm")
+_STATM = "/proc/self/statm"
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 #: How often the watchdog looks at the clock and the memory, in seconds.
