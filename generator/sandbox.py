@@ -113,7 +113,7 @@ class DataSandbox(ImmutableSandboxedEnvironment):
         self._direct: dict[tuple[type, str], bool] = {}
         self._calls = 0  # calls and operations made, for `_count`
         self._reads: set[str] | None = None
-        self.owners: dict[int, str] = {}
+        self.owners: dict[int, str] = {}  # set before `reads`: the noting reads bind it
         self._finalize_value = self.finalize
 
     @property
@@ -132,10 +132,9 @@ class DataSandbox(ImmutableSandboxedEnvironment):
             noting.pop("getitem", None)
             self.finalize = self._finalize_value
         else:
-            noting["getattr"] = self._noting_getattr
-            noting["getitem"] = self._noting_getitem
+            noting["getattr"], noting["getitem"], finalize = self._noting(reads)
             if self._finalize_value is not None:
-                self.finalize = self._noting_finalize
+                self.finalize = finalize
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         """A template's globals as one plain mapping, made when the template is loaded.
@@ -144,30 +143,41 @@ class DataSandbox(ImmutableSandboxedEnvironment):
         the renderer changes no global once templates are loaded."""
         return {**self.globals, **(d or {})}
 
-    # The noting versions look their object up inline: they run for every read.
+    def _noting(
+        self, reads: set[str]
+    ) -> tuple[Callable[[Any, str], Any], Callable[[Any, Any], Any], Callable[[Any], Any]]:
+        """`getattr`, `getitem` and `finalize` that note the owner of what they read in
+        `reads` (with this render's `owners`): they run for every read, so what they use
+        is bound once here rather than looked up each time."""
+        owner_of, note, direct = self.owners.get, reads.add, self._direct.get
+        long_getattr = super().getattr
+        long_getitem = super().getitem
+        finalize = self._finalize_value
 
-    def _noting_finalize(self, value: Any) -> Any:
-        owner = self.owners.get(id(value))
-        if owner is not None:
-            self._reads.add(owner)  # type: ignore[union-attr]  # a set while noting
-        return self._finalize_value(value)  # type: ignore[misc]  # set when noting
+        def noting_getattr(obj: Any, attribute: str) -> Any:
+            owner = owner_of(id(obj))
+            if owner is not None:
+                note(owner)
+            if direct((type(obj), attribute)):
+                try:
+                    return getattr(obj, attribute)
+                except AttributeError:
+                    pass
+            return long_getattr(obj, attribute)
 
-    def _noting_getattr(self, obj: Any, attribute: str) -> Any:
-        owner = self.owners.get(id(obj))
-        if owner is not None:
-            self._reads.add(owner)  # type: ignore[union-attr]
-        if self._direct.get((type(obj), attribute)):
-            try:
-                return getattr(obj, attribute)
-            except AttributeError:
-                pass
-        return super().getattr(obj, attribute)
+        def noting_getitem(obj: Any, argument: Any) -> Any:
+            owner = owner_of(id(obj))
+            if owner is not None:
+                note(owner)
+            return long_getitem(obj, argument)
 
-    def _noting_getitem(self, obj: Any, argument: Any) -> Any:
-        owner = self.owners.get(id(obj))
-        if owner is not None:
-            self._reads.add(owner)  # type: ignore[union-attr]
-        return super().getitem(obj, argument)
+        def noting_finalize(value: Any) -> Any:
+            owner = owner_of(id(value))
+            if owner is not None:
+                note(owner)
+            return finalize(value)  # type: ignore[misc]  # only installed with one
+
+        return noting_getattr, noting_getitem, noting_finalize
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)

@@ -172,3 +172,27 @@ def test_a_templates_globals_are_the_environments_with_its_own_on_top() -> None:
     template.globals["who"] = "Søren"  # a template's globals are its own
     assert env.globals["who"] == "Ngozi"
     assert env.from_string("{{ who }}").render() == "Ngozi"
+
+
+def test_a_traced_render_notes_what_it_reads_by_attribute_item_or_whole() -> None:
+    env = DataSandbox(undefined=jinja2.StrictUndefined, finalize=lambda value: value)
+    titles, agenda, tags = {"title": "Reels"}, ["Check-in"], ["video"]
+    env.owners = {id(titles): "reels", id(agenda): "feeds", id(tags): "tags"}
+    cases = {
+        "{{ titles.title }}": {"reels"},  # an attribute (here a key, the long way)
+        "{{ agenda[0] }}": {"feeds"},  # an item
+        "{{ tags }}": {"tags"},  # printed whole
+        "{{ titles | length }}": set(),  # its size, not its content
+    }
+    data = {"titles": titles, "agenda": agenda, "tags": tags}
+    for source, expected in cases.items():
+        reads: set[str] = set()
+        env.reads = reads
+        try:
+            env.from_string(source).render(data)
+        finally:
+            env.reads = None
+        assert reads == expected, source
+    untraced = env.from_string("{{ titles.title }} {{ agenda[0] }} {{ tags }}")
+    assert untraced.render(data) == "Reels Check-in ['video']"
+    assert "getattr" not in vars(env) and env.reads is None
