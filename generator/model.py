@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -397,26 +397,62 @@ class GlossaryEntry(Model):
     )
 
 
-def _strings(value: object) -> Iterator[str]:
-    """Every string in a dumped model, in order."""
+def _strings(value: object, found: list[str] | None = None) -> list[str]:
+    """Every string in a dumped model, in order (a call per list or mapping, not per
+    value: a session plan's glossary reads the whole session)."""
+    found = [] if found is None else found
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        found.append(value)
+        return found
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict | list):
+            _strings(item, found)
+    return found
 
 
-@functools.lru_cache(maxsize=4096)
-def _term_pattern(term: str) -> re.Pattern[str]:
+def _term_forms(term: str) -> list[str]:
     forms = {term.strip()}
     bracket = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", term)
     if bracket:
         forms |= {bracket.group(1).strip(), bracket.group(2).strip()}
-    words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if f)
+    return [f for f in sorted(forms, key=len, reverse=True) if f]
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    words = "|".join(re.escape(f) for f in _term_forms(term))
     return re.compile(rf"(?<!\w)(?:{words})(?:s|es)?(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ascii_forms(term: str) -> tuple[str, ...] | None:
+    """A term's forms in lower case, when they are all ASCII (None otherwise)."""
+    forms = _term_forms(term)
+    if not forms or not all(f.isascii() for f in forms):
+        return None
+    return tuple(f.lower() for f in forms)
+
+
+@functools.lru_cache(maxsize=1024)
+def _terms_used(text: str, terms: tuple[str, ...]) -> tuple[bool, ...]:
+    """Which of `terms` a session's text uses (see `Topic.glossary_for`): asked twice for
+    each session in a build, by its plan and by its topic's whole page.
+
+    The pattern searches the whole text at every position, so a term none of whose forms
+    appears in the text at all is left out first. That is exact for ASCII text and forms,
+    where ignoring case is comparing lower case; anything else is searched."""
+    lowered = text.lower() if text.isascii() else None
+    used = []
+    for term in terms:
+        forms = _ascii_forms(term)
+        if lowered is not None and forms is not None and not any(f in lowered for f in forms):
+            used.append(False)
+        else:
+            used.append(_term_pattern(term).search(text) is not None)
+    return tuple(used)
 
 
 class Topic(Model):
@@ -492,8 +528,11 @@ class Topic(Model):
         A term counts when it, its plural, the words before a bracket or the abbreviation
         in the bracket ("For You page (FYP)") appear as whole words, in any case.
         """
+        if not self.glossary:
+            return []
         text = " ".join(_strings(session.model_dump()))
-        return [entry for entry in self.glossary if _term_pattern(entry.term).search(text)]
+        used = _terms_used(text, tuple(entry.term for entry in self.glossary))
+        return [entry for entry, yes in zip(self.glossary, used, strict=True) if yes]
 
     @property
     def minutes(self) -> int:

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -116,23 +116,37 @@ def _values(values: Iterable[Any]) -> Iterable[Any]:
 def _own(value: Any, owner: str, owners: dict[int, str]) -> None:
     """Note `owner` as the topic of every model and container inside `value`."""
     if isinstance(value, BaseModel):
-        key = id(value)
-        if owners.get(key, owner) != owner:
-            owners[key] = _EVERY_TOPIC
-        else:
-            owners[key] = owner
-        for name in type(value).model_fields:
-            _own(getattr(value, name), owner, owners)
+        items: Iterable[Any] = [getattr(value, name) for name in _fields(type(value))]
     elif isinstance(value, list | tuple):
-        key = id(value)
-        owners[key] = owner if owners.get(key, owner) == owner else _EVERY_TOPIC
-        for item in value:
-            _own(item, owner, owners)
+        items = value
     elif isinstance(value, dict):
-        key = id(value)
-        owners[key] = owner if owners.get(key, owner) == owner else _EVERY_TOPIC
-        for item in value.values():
+        items = value.values()
+    else:
+        return
+    key = id(value)
+    owners[key] = owner if owners.get(key, owner) == owner else _EVERY_TOPIC
+    for item in items:
+        if type(item) not in _ATOMS:
             _own(item, owner, owners)
+
+
+#: Values with nothing inside them: neither owned nor walked into.
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The names of a model's or a data class's fields (those a `repr` shows), per class."""
+    known = _FIELDS.get(kind)
+    if known is None:
+        if issubclass(kind, BaseModel):
+            known = tuple(kind.model_fields)
+        else:
+            known = tuple(f.name for f in dataclasses.fields(cast(Any, kind)) if f.repr)
+        _FIELDS[kind] = known
+    return known
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 #: Libraries whose version changes what a template makes of the same data.
@@ -151,9 +165,11 @@ def _shared_digest(renderer: Renderer, owners: dict[int, str]) -> str:
     for path in renderer.sources:
         hasher.update(f"{path}\0".encode())
         hasher.update(path.read_bytes())
-    env = renderer.markdown_env
-    hasher.update(_shape(dict(env.globals), owners).encode())
-    hasher.update(_shape(renderer.plan, owners).encode())
+    # The globals hold the plan (and the timeline, the programme): walked once.
+    data = dict(renderer.markdown_env.globals)
+    if data.get("plan") is not renderer.plan:
+        data["the plan"] = renderer.plan
+    hasher.update(_shape(data, owners).encode())
     return hasher.hexdigest()
 
 
@@ -167,37 +183,46 @@ def _shape(value: Any, owners: dict[int, str]) -> str:
 def _walk(value: Any, owners: dict[int, str], parts: list[str], depth: int) -> None:
     if depth > 50:
         raise ValueError("data too deep to digest")
+    kind = type(value)
+    if kind in _ATOMS:
+        parts.append(repr(value))
+        return
     owner = owners.get(id(value))
     if owner is not None and not isinstance(value, str):
-        parts.append(f"<{owner} {type(value).__name__} {getattr(value, 'id', '')}>")
+        parts.append(f"<{owner} {kind.__name__} {getattr(value, 'id', '')}>")
         return
-    if isinstance(value, BaseModel):
-        parts.append(f"{type(value).__name__}(")
-        for name in type(value).model_fields:
+    if isinstance(value, BaseModel) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
+        parts.append(f"{kind.__name__}(")
+        for name in _fields(kind):
             parts.append(f"{name}=")
-            _walk(getattr(value, name), owners, parts, depth + 1)
-        parts.append(")")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts.append(f"{type(value).__name__}(")
-        for field in dataclasses.fields(value):
-            if field.repr:
-                parts.append(f"{field.name}=")
-                _walk(getattr(value, field.name), owners, parts, depth + 1)
+            item = getattr(value, name)
+            if type(item) in _ATOMS:  # most values: no call for them
+                parts.append(repr(item))
+            else:
+                _walk(item, owners, parts, depth + 1)
         parts.append(")")
     elif isinstance(value, dict):
         parts.append("{")
         for key, item in value.items():
             parts.append(f"{key!r}:")
-            _walk(item, owners, parts, depth + 1)
+            if type(item) in _ATOMS:
+                parts.append(repr(item))
+            else:
+                _walk(item, owners, parts, depth + 1)
         parts.append("}")
     elif isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
         parts.append("[")
         for item in items:
-            _walk(item, owners, parts, depth + 1)
+            if type(item) in _ATOMS:
+                parts.append(repr(item))
+            else:
+                _walk(item, owners, parts, depth + 1)
             parts.append(",")
         parts.append("]")
     elif callable(value):
-        parts.append(f"<{getattr(value, '__qualname__', type(value).__name__)}>")
+        parts.append(f"<{getattr(value, '__qualname__', kind.__name__)}>")
     else:
         parts.append(repr(value))

@@ -9,6 +9,7 @@ built-in templates of the same path.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import gettext
 import hashlib
 import hmac
@@ -17,8 +18,8 @@ import re
 import secrets
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,14 @@ from typing import Any
 import jinja2
 from babel import Locale
 from babel.dates import (
+    DateTimePattern,
     format_date,
     format_datetime,
     format_skeleton,
     format_time,
     get_day_names,
+    get_time_format,
+    tokenize_pattern,
 )
 from markupsafe import Markup
 
@@ -118,6 +122,10 @@ class Renderer:
         self.vocabulary = vocabulary(self.gettext, self.locale)
         self._formatted: dict[tuple[Any, ...], str] = {}
         self._babel_locale = Locale.parse(self.locale)
+        # Times of day printed, when the language's short time shows nothing but the
+        # clock (no time zone): a programme's sessions start at a few times of day.
+        self._clock_only = _shows_clock_only(get_time_format("short", locale=self._babel_locale))
+        self._clocks: dict[tuple[int, int, int, int], str] = {}
         loader = ContainedLoader(project.template_dirs)
         common: dict[str, Any] = {
             "loader": loader,
@@ -230,6 +238,12 @@ class Renderer:
     def time(self, value: dt.datetime | dt.time | None) -> str:
         if value is None:
             return ""
+        if self._clock_only:  # the same time of day prints the same, whatever the day
+            key = (value.hour, value.minute, value.second, value.microsecond)
+            text = self._clocks.get(key)
+            if text is None:
+                text = self._clocks[key] = self._babel(format_time, value, "short")
+            return text
         return self._babel(format_time, value, "short")
 
     def datetime(self, value: dt.datetime | None) -> str:
@@ -302,9 +316,21 @@ class Renderer:
         if caches:
             prune_compiled(caches[0].folder, set().union(*(c.used for c in caches)))
 
-    def batch(self) -> AbstractContextManager[None]:
-        """Many renders under one watchdog (see `Budget.watching`)."""
-        return Budget.watching()
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many renders under one watchdog (see `Budget.watching`), with what exists before
+        them (the project, the plan, compiled templates) left out of garbage collection:
+        renders make many short-lived objects, and each full collection would otherwise
+        walk the whole project again (about 6% of a 500-topic build)."""
+        frozen = gc.get_freeze_count() == 0  # someone else's freeze is left alone
+        if frozen:
+            gc.freeze()
+        try:
+            with Budget.watching():
+                yield
+        finally:
+            if frozen:
+                gc.unfreeze()
 
     def markdown(self, artefact: Artefact) -> str:
         """The artefact's Markdown source, shared by the site page and the PDF."""
@@ -359,6 +385,18 @@ class Renderer:
             for path in files_in(folder, folder):
                 found.setdefault(path.relative_to(folder).as_posix(), path)
         return [found[k] for k in sorted(found)]
+
+
+#: Fields of a date pattern that show the time of day and nothing else (hours, minutes,
+#: seconds and their fractions, the period of the day).
+_CLOCK_FIELDS = frozenset("HhKkmsSAaBb")
+
+
+def _shows_clock_only(pattern: DateTimePattern) -> bool:
+    return all(
+        kind != "field" or value[0] in _CLOCK_FIELDS
+        for kind, value in tokenize_pattern(pattern.pattern)
+    )
 
 
 def _lower(value: Any) -> Any:

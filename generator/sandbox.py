@@ -21,9 +21,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, MutableMapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from jinja2.environment import TemplateModule
@@ -109,24 +108,83 @@ class DataSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._policy: dict[tuple[type, str], bool] = {}
-        # While `reads` is a set, every object read whose id is in `owners` adds its
-        # owner there: which topics a page's render read (see `generator.pages`).
-        self.reads: set[str] | None = None
-        self.owners: dict[int, str] = {}
-        if self.finalize is not None:  # a value printed whole is read too
-            self._finalize_value = self.finalize
-            self.finalize = self._noting_finalize
+        # The attributes read the short way: allowed, and not of a text (whose `format`
+        # the sandbox wraps).
+        self._direct: dict[tuple[type, str], bool] = {}
+        self._calls = 0  # calls and operations made, for `_count`
+        self._reads: set[str] | None = None
+        self.owners: dict[int, str] = {}  # set before `reads`: the noting reads bind it
+        self._finalize_value = self.finalize
 
-    def _noting_finalize(self, value: Any) -> Any:
-        if self.reads is not None and id(value) in self.owners:
-            self.reads.add(self.owners[id(value)])
-        return self._finalize_value(value)
+    @property
+    def reads(self) -> set[str] | None:
+        """While a set, every object read (an attribute, an item, or printed whole) whose
+        id is in `owners` adds its owner there: which topics a page's render read (see
+        `generator.pages`). Only then does a read cost the looking up."""
+        return self._reads
+
+    @reads.setter
+    def reads(self, reads: set[str] | None) -> None:
+        self._reads = reads
+        noting = vars(self)  # the noting versions shadow the methods while they are wanted
+        if reads is None:
+            noting.pop("getattr", None)
+            noting.pop("getitem", None)
+            self.finalize = self._finalize_value
+        else:
+            noting["getattr"], noting["getitem"], finalize = self._noting(reads)
+            if self._finalize_value is not None:
+                self.finalize = finalize
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain mapping, made when the template is loaded.
+        Jinja's own is a chain of the template's and the environment's, so every render
+        and every `{% import %}` looked each global up through both; as Jinja advises,
+        the renderer changes no global once templates are loaded."""
+        return {**self.globals, **(d or {})}
+
+    def _noting(
+        self, reads: set[str]
+    ) -> tuple[Callable[[Any, str], Any], Callable[[Any, Any], Any], Callable[[Any], Any]]:
+        """`getattr`, `getitem` and `finalize` that note the owner of what they read in
+        `reads` (with this render's `owners`): they run for every read, so what they use
+        is bound once here rather than looked up each time."""
+        owner_of, note, direct = self.owners.get, reads.add, self._direct.get
+        long_getattr = super().getattr
+        long_getitem = super().getitem
+        finalize = self._finalize_value
+
+        def noting_getattr(obj: Any, attribute: str) -> Any:
+            owner = owner_of(id(obj))
+            if owner is not None:
+                note(owner)
+            if direct((type(obj), attribute)):
+                try:
+                    return getattr(obj, attribute)
+                except AttributeError:
+                    pass
+            return long_getattr(obj, attribute)
+
+        def noting_getitem(obj: Any, argument: Any) -> Any:
+            owner = owner_of(id(obj))
+            if owner is not None:
+                note(owner)
+            return long_getitem(obj, argument)
+
+        def noting_finalize(value: Any) -> Any:
+            owner = owner_of(id(value))
+            if owner is not None:
+                note(owner)
+            return finalize(value)  # type: ignore[misc]  # only installed with one
+
+        return noting_getattr, noting_getitem, noting_finalize
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         known = self._policy.get(key)
         if known is None:
             known = self._policy[key] = self._decide(obj, attr, value)
+            self._direct[key] = known and not isinstance(obj, _STR_FORMAT)
         return known
 
     def _decide(self, obj: Any, attr: str, value: Any) -> bool:
@@ -146,31 +204,40 @@ class DataSandbox(ImmutableSandboxedEnvironment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`obj.attribute` in a template: the sandbox's rules, with the answer remembered."""
-        if self.reads is not None and id(obj) in self.owners:
-            self.reads.add(self.owners[id(obj)])
-        if self._policy.get((type(obj), attribute)) and not isinstance(obj, _STR_FORMAT):
+        if self._direct.get((type(obj), attribute)):
             try:
                 return getattr(obj, attribute)
             except AttributeError:
                 pass
         return super().getattr(obj, attribute)
 
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        """`obj[argument]`, and the attribute filters (`map`, `sort`, `groupby`...)."""
-        if self.reads is not None and id(obj) in self.owners:
-            self.reads.add(self.owners[id(obj)])
-        return super().getitem(obj, argument)
+    def _count(self) -> None:
+        """The clock is read every `CHECK_EVERY` calls and operations, not at each: reading
+        a thread's processor time is a system call, and a page makes hundreds of calls."""
+        self._calls += 1
+        if not self._calls % CHECK_EVERY:
+            Budget.check()
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        Budget.check()
-        if type(__obj) in _SAFE_CALLABLES:
+        __self._count()
+        kind = type(__obj)
+        if kind is Macro or kind is _Translation:
             # Jinja's own macros and mentorkit's translation functions: known safe to call,
-            # so the sandbox's checks (attributes of the callable) are not repeated.
-            return __context.call(__obj, *args, **kwargs)
+            # so neither the sandbox's checks (attributes of the callable) nor Jinja's
+            # search for what to pass them are repeated. Both get what Jinja gives them:
+            # a macro the caller's evaluation context (whether its output is escaped), a
+            # translation whether the caller escapes. Jinja's compiled code passes the
+            # variables of the loop or block it calls from: a macro takes none, and a
+            # translation reads nothing else of the context.
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            if kind is _Translation:
+                return __obj.translate(__context.eval_ctx.autoescape, *args, **kwargs)
+            return __obj(__context.eval_ctx, *args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        Budget.check()
+        self._count()
         if operator_name == "**":
             if isinstance(right, int) and abs(right) > POWER_LIMIT:
                 raise RenderBudgetExceeded(f"the power {right} is too large for a template")
@@ -189,9 +256,9 @@ class DataSandbox(ImmutableSandboxedEnvironment):
         return result
 
 
-#: Types of callables that need no safety check: a template's own macros, and the
-#: translation functions of `translations` below.
-_SAFE_CALLABLES: set[type] = {Macro}
+#: How many calls and operations a template makes between two looks at the clock (the
+#: watchdog's timer, in the main thread, looks every `_TICK` seconds besides).
+CHECK_EVERY = 16
 
 
 class _Translation:
@@ -204,22 +271,23 @@ class _Translation:
 
     @pass_context
     def __call__(self, __context: Any, __string: str, **variables: Any) -> str:
-        autoescape = bool(__context.eval_ctx.autoescape)
+        return self.translate(__context.eval_ctx.autoescape, __string, **variables)
+
+    def translate(self, autoescape: Any, string: str, /, **variables: Any) -> str:
+        """The text in the programme's language, as Markup where the template escapes."""
+        autoescape = bool(autoescape)
         if not variables:
-            known = self.known.get((__string, autoescape))
+            known = self.known.get((string, autoescape))
             if known is not None:
                 return known
-        text: str = self.gettext(__string)
+        text: str = self.gettext(string)
         if autoescape:
             text = Markup(text)  # noqa: S704 - a translation, from the programme's catalogue
         # As Jinja does: always a format string, even without variables.
         text = text % variables
         if not variables:
-            self.known[(__string, autoescape)] = text
+            self.known[(string, autoescape)] = text
         return text
-
-
-_SAFE_CALLABLES.add(_Translation)
 
 
 def install_translations(env: ImmutableSandboxedEnvironment, translations: Any) -> None:
@@ -312,14 +380,20 @@ class Budget:
 
 
 def _rss() -> int:
-    """Resident memory of this process in bytes (Linux), or 0 where unknown."""
+    """Resident memory of this process in bytes (Linux), or 0 where unknown. Read with
+    the system calls alone: it is read before every render."""
     try:
-        return int(_STATM.read_bytes().split()[1]) * _PAGE_SIZE
+        handle = os.open(_STATM, os.O_RDONLY)
+        try:
+            data = os.read(handle, 256)
+        finally:
+            os.close(handle)
+        return int(data.split()[1]) * _PAGE_SIZE
     except (OSError, ValueError, IndexError):
         return 0
 
 
-_STATM = Path("/proc/self/statm")
+_STATM = "/proc/self/statm"
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 #: How often the watchdog looks at the clock and the memory, in seconds.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -11,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import digests, markup
+from generator import digests, markup, pages
 from generator.build import BuildOptions, _salt, build, prepare
 from generator.layers import library_root
 from generator.loader import load_project
+from generator.model import Session
 
 from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
 
@@ -316,3 +319,39 @@ def test_kept_conversions_are_those_markdown_makes_and_follow_every_change(
     assert _convert_all(path, [PAGE]) == ([fresh], 1)
     # Only what the last build used is kept.
     assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == 1
+
+
+@dataclasses.dataclass(frozen=True)
+class _Slot:
+    """A stand-in for what the plan and the timeline hold: a data class around models."""
+
+    number: int
+    session: Session
+    hidden: str = dataclasses.field(default="", repr=False)
+
+
+def test_the_shared_shape_follows_data_and_names_topics_by_id_only() -> None:
+    project = load_project(ACME)
+    topic_id, topic = next(iter(project.topics.items()))
+    owners: dict[int, str] = {}
+    pages._own(topic, topic_id, owners)
+    session = topic.sessions[0]
+    data = {"slots": [_Slot(1, session)], "when": dt.date(2027, 1, 12), "title": "Pilot"}
+    shape = pages._shape(data, owners)
+    # The topic's session is named, not walked: its content is the topic's own digest.
+    assert f"<{topic_id} Session {session.id}>" in shape
+    assert "'when':datetime.date(2027, 1, 12)" in shape
+    assert pages._shape(data, owners) == shape  # the same data, the same text
+    changed = [
+        {**data, "slots": [_Slot(2, session)]},
+        {**data, "when": dt.date(2027, 1, 19)},
+        {**data, "title": "Pilot 2"},
+        {**data, "extra": None},
+    ]
+    for other in changed:
+        assert pages._shape(other, owners) != shape
+    # A field left out of the repr is left out of the shape, as it always was.
+    assert pages._shape({**data, "slots": [_Slot(1, session, "x")]}, owners) == shape
+    # Unowned, the session is walked into: a change to its text shows.
+    edited = session.model_copy(update={"title": "Another title"})
+    assert pages._shape({"s": session}, {}) != pages._shape({"s": edited}, {})

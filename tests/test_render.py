@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
+from babel import Locale
+from babel.dates import DateTimePattern, format_time, get_time_format
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from generator.artefacts import plan
 from generator.errors import BuildError
 from generator.loader import load_project
-from generator.render import CompiledTemplates, Renderer, evidence, md_escape
+from generator.model import _term_pattern, _terms_used
+from generator.render import CompiledTemplates, Renderer, _shows_clock_only, evidence, md_escape
 from generator.schedule import timeline
 
 from .conftest import ACME, MINIMAL_PROGRAMME, TINY_TOPIC, TreeBuilder
@@ -317,3 +324,45 @@ def test_markdown_and_html_templates_of_one_name_are_kept_apart(tmp_path: Path) 
             cache.save()
     assert made == ["&lt;b&gt;\\{x}&lt;/b&gt;", "<b>{x}</b>"] * 2
     assert len(list(tmp_path.iterdir())) == 2
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-US", "zh-Hant-TW", "ko"])
+def test_times_remembered_by_the_time_of_day_print_as_babel_prints_them(locale: str) -> None:
+    r = renderer_for(ACME)
+    r.locale = locale.replace("-", "_")
+    r._babel_locale = Locale.parse(r.locale)
+    r._clock_only = _shows_clock_only(get_time_format("short", locale=r._babel_locale))
+    assert r._clock_only  # these languages' short times show the clock alone
+    r._clocks.clear()
+    zones = [ZoneInfo("Europe/London"), ZoneInfo("Asia/Kolkata"), ZoneInfo("America/Sao_Paulo")]
+    start = dt.datetime(2027, 3, 20, 8, 45, tzinfo=dt.UTC)
+    for step in range(0, 60 * 24 * 16, 97):  # every day and time, both sides of summer time
+        for zone in zones:
+            value = (start + dt.timedelta(minutes=step)).astimezone(zone)
+            expected = format_time(value, format="short", locale=r.locale)
+            assert r.time(value) == expected
+    assert 0 < len(r._clocks) < 60 * 24
+
+
+def test_a_time_format_that_names_the_zone_is_not_remembered_by_the_time_of_day() -> None:
+    assert _shows_clock_only(DateTimePattern("h:mm a", [])) is True
+    assert _shows_clock_only(DateTimePattern("HH:mm z", [])) is False
+    assert _shows_clock_only(DateTimePattern("HH:mm 'h' v", [])) is False
+    assert _shows_clock_only(DateTimePattern("Bh:mm", [])) is True
+
+
+@example("the \u017f of a story", ["s"])  # a long s is an s when case is ignored
+@example("istanbul", ["\u0130stanbul"])  # a dotted capital I is an i
+@example("\u212aelvin", ["kelvin"])  # the Kelvin sign is a k
+@given(
+    st.text(alphabet=st.sampled_from("aSsk ()-\u017f\u212a\u0130iI\u00df.,"), max_size=40),
+    st.lists(
+        st.text(alphabet=st.sampled_from("aSsk ()-\u017f\u212a\u0130iI\u00df"), max_size=8),
+        max_size=4,
+    ),
+)
+def test_the_quick_glossary_check_finds_what_the_pattern_finds(text: str, terms: list[str]) -> None:
+    # Long s, the Kelvin sign and the dotted capital I match their ASCII letters when case
+    # is ignored: the quick check must never leave out a term the pattern would find.
+    expected = tuple(_term_pattern(term).search(text) is not None for term in terms)
+    assert _terms_used(text, tuple(terms)) == expected

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext as gettext_module
+import threading
 import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -103,3 +106,93 @@ def test_the_sessions_of_a_topic_are_those_of_the_whole_timeline() -> None:
         for s in expected:
             assert line.session(topic_id, s.session.id) is s
     assert line.sessions_of("no-such-topic") == ()
+
+
+def test_macros_and_translations_called_in_loops_give_what_jinja_gives() -> None:
+    # The sandbox calls macros and translations directly; Jinja's own environment calls
+    # them through its context. The same templates must print the same text both ways.
+    macros = '{% macro item(x, sep="; ") %}[<b>{{ x }}</b>]{{ sep }}{% endmacro %}'
+    source = (
+        '{% import "macros.txt" as m %}'
+        "{% for n in [1, 2] %}{{ m.item(n) }}{{ m.item(n, sep='|') }}"
+        '{{ _("Item %(n)s of %(all)s", n=n, all=who) }} {{ _("Done") }}'
+        "{% set outer = n %}{% for k in [3] %}{{ m.item(outer ~ k) }}{% endfor %}{% endfor %}"
+    )
+    # Escaping decided by the template's name, as in the HTML environment: a macro's
+    # output is escaped as its caller's is (here HTML), not as where it is defined (text).
+    settings: dict[str, Any] = {
+        "autoescape": lambda name: bool(name) and name.endswith(".html"),
+        "extensions": ["jinja2.ext.i18n"],
+        "loader": jinja2.DictLoader({"page.html": source, "page.md": source, "macros.txt": macros}),
+    }
+    plain = jinja2.Environment(**settings)
+    plain.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    ours = DataSandbox(**settings)
+    sandbox.install_translations(ours, gettext_module.NullTranslations())
+    context = {"who": "Zoë & <Łukasz>"}
+    for name in ("page.html", "page.md"):
+        expected = plain.get_template(name).render(context)
+        assert ours.get_template(name).render(context) == expected
+    html = plain.get_template("page.html").render(context)
+    assert "[<b>1</b>]" in html and "Zoë &amp; &lt;Łukasz&gt;" in html
+    assert "Zoë & <Łukasz>" in plain.get_template("page.md").render(context)
+
+
+def test_a_template_calling_macros_without_end_off_the_main_thread_is_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No timer signal outside the main thread: the calls themselves look at the clock.
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 0.3)
+    endless = _env().from_string(
+        "{% macro m() %}{% endmacro %}{% set r = [0] * 100000 %}"
+        "{% for i in r %}{% for j in r %}{{ m() }}{% endfor %}{% endfor %}"
+    )
+    raised: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            with Budget.running():
+                sandbox.limited_output(endless.generate())
+        except RenderBudgetExceeded as error:
+            raised.append(error)
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert len(raised) == 1 and "processor time" in str(raised[0])
+
+
+def test_a_templates_globals_are_the_environments_with_its_own_on_top() -> None:
+    env = _env()
+    env.globals["who"] = "Ngozi"
+    template = env.from_string("{{ who }} {{ where }}", globals={"where": "Lagos"})
+    assert template.render() == "Ngozi Lagos"
+    assert template.render(who="Aarav") == "Aarav Lagos"  # the render's own data first
+    template.globals["who"] = "Søren"  # a template's globals are its own
+    assert env.globals["who"] == "Ngozi"
+    assert env.from_string("{{ who }}").render() == "Ngozi"
+
+
+def test_a_traced_render_notes_what_it_reads_by_attribute_item_or_whole() -> None:
+    env = DataSandbox(undefined=jinja2.StrictUndefined, finalize=lambda value: value)
+    titles, agenda, tags = {"title": "Reels"}, ["Check-in"], ["video"]
+    env.owners = {id(titles): "reels", id(agenda): "feeds", id(tags): "tags"}
+    cases = {
+        "{{ titles.title }}": {"reels"},  # an attribute (here a key, the long way)
+        "{{ agenda[0] }}": {"feeds"},  # an item
+        "{{ tags }}": {"tags"},  # printed whole
+        "{{ titles | length }}": set(),  # its size, not its content
+    }
+    data = {"titles": titles, "agenda": agenda, "tags": tags}
+    for source, expected in cases.items():
+        reads: set[str] = set()
+        env.reads = reads
+        try:
+            env.from_string(source).render(data)
+        finally:
+            env.reads = None
+        assert reads == expected, source
+    untraced = env.from_string("{{ titles.title }} {{ agenda[0] }} {{ tags }}")
+    assert untraced.render(data) == "Reels Check-in ['video']"
+    assert "getattr" not in vars(env) and env.reads is None
