@@ -361,7 +361,13 @@ class Renderer:
             ) from None
         except Exception as error:  # a template is code: anything it raises is its author's
             where = self._template_frame(error, name)
-            raise BuildError(f"{where}: {_describe_error(error)}") from None
+            hint = ""
+            if isinstance(error, jinja2.UndefinedError) and where.startswith(PARTIALS):
+                hint = (
+                    " (a partial sees the programme's own names, such as programme and roles, "
+                    "not the page's: give its macro what it needs as an argument)"
+                )
+            raise BuildError(f"{where}: {_describe_error(error)}{hint}") from None
 
     def _template_frame(self, error: BaseException, name: str) -> str:
         frames = traceback.extract_tb(error.__traceback__)
@@ -549,6 +555,9 @@ def prune_compiled(folder: Path, used: set[str], limit: int | None = None) -> No
             path.unlink(missing_ok=True)
     except OSError:
         return  # what cannot be removed costs room only
+
+
+PARTIALS = "templates/partials/"  # imported once a build, without the page's variables
 
 
 def _describe_error(error: BaseException) -> str:

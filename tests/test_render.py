@@ -111,6 +111,25 @@ def test_template_errors_name_the_template_and_line(
     assert str(caught.value) == message
 
 
+def test_a_partial_reading_a_page_variable_is_told_what_it_sees(tree: TreeBuilder) -> None:
+    """Partials are imported once a build, without the page's variables (README)."""
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "templates/partials/mine.md.j2": "{% macro title() %}\n{{ topic.title }}\n{% endmacro %}\n",
+            "templates/site/home.md.j2": '{% import "partials/mine.md.j2" as m %}# {{ m.title() }}\n',
+        }
+    )
+    with pytest.raises(BuildError) as caught:
+        markdown_of(root, "home")
+    assert str(caught.value) == (
+        "templates/partials/mine.md.j2:2: 'topic' is undefined (a partial sees the programme's "
+        "own names, such as programme and roles, not the page's: give its macro what it needs "
+        "as an argument)"
+    )
+
+
 def test_publication_dates_read_as_their_authors_gave_them(tree: TreeBuilder) -> None:
     english = renderer_for(ACME)
     assert [english.published(d) for d in ("2024", "2024-06", "2025-03-11", None)] == [
