@@ -83,7 +83,7 @@ def build_packs(
     css = renderer.html("pdf/print.css.j2", _css_context(renderer))
     shared_html = shared_pages(renderer, plan)
     shared_key = cache.key("shared", shared_html.html, css, *shared_html.anchors)
-    shared_hit = cache.get(shared_key, lambda meta: _page_numbers(meta, len(shared_html.anchors)))
+    shared_hit = cache.get(shared_key, functools.partial(_firsts, count=len(shared_html.anchors)))
     shared_future = (
         pool.submit(render_shared, shared_html.html, css, roots, shared_html.anchors)
         if shared_hit is None
@@ -103,22 +103,24 @@ def build_packs(
     @functools.cache
     def shared() -> Shared:
         if shared_future is not None:
-            shared_bytes, firsts = shared_future.result()
-            cache.put(shared_key, shared_bytes, firsts)
+            shared_bytes, numbers = shared_future.result()
+            cache.put(shared_key, shared_bytes, numbers)
+            firsts = tuple(numbers)
         else:
             assert shared_hit is not None
             shared_bytes, firsts = shared_hit
-        return Shared(Base(shared_bytes), shared_html.anchors, shared_html.titles, tuple(firsts))
+        return Shared(Base(shared_bytes), shared_html.anchors, shared_html.titles, firsts)
 
     def assemble(laid_out: Sequence[LaidOutPair]) -> None:
+        every = shared()
         for pair in laid_out:
             info = by_id[pair.id]
             source = Tagged(pair.pdf)
-            wanted = own_parts(info, shared().anchors) if own_track else None
+            wanted = own_parts(info, every.anchors) if own_track else None
             target = out / "pairs" / pair.id / f"{pair.id}.pdf"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(
-                pack(source, pair, pack_title(renderer, info), shared(), labels, wanted)
+                pack(source, pair, pack_title(renderer, info), every, labels, wanted)
             )
             names = (info.mentor.name, info.mentee.name)
             for person_id, data in certificates(source, pair, names, labels).items():
@@ -136,15 +138,13 @@ def build_packs(
     def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
         for document in documents:
             key = cache.key("pair", document.html, css)
-            count = len(document.parts)
-            hit = cache.get(key, functools.partial(_has_ranges, count=count))
+            hit = cache.get(key, functools.partial(_page_ranges, count=len(document.parts)))
             if hit is None:
                 keys[document.id] = key
                 yield document
                 continue
-            parts = _page_ranges(hit[1], count)
-            assert parts is not None
-            pair = LaidOutPair(document.id, document.mentor_id, document.mentee_id, hit[0], parts)
+            data, parts = hit
+            pair = LaidOutPair(document.id, document.mentor_id, document.mentee_id, data, parts)
             if shared_future is None or shared_future.done():
                 assemble([pair])
             else:
@@ -173,18 +173,17 @@ def build_packs(
     return report
 
 
-def _page_numbers(value: Any, count: int) -> bool:
-    """Whether `value` is the first page of each of `count` shared parts, in order."""
-    return (
+def _firsts(value: Any, count: int) -> tuple[int, ...] | None:
+    """The first page of each of `count` shared parts, in order, as a kept layout gives
+    them; None if they are not that (the layout is then made again)."""
+    if (
         isinstance(value, list)
         and len(value) == count
         and all(type(n) is int for n in value)
         and value == sorted(value)
-    )
-
-
-def _has_ranges(value: Any, count: int) -> bool:
-    return _page_ranges(value, count) is not None
+    ):
+        return tuple(value)
+    return None
 
 
 def _page_ranges(value: Any, count: int) -> tuple[tuple[int, int], ...] | None:

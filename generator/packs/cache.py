@@ -6,9 +6,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..pdf import files_digest
+
+T = TypeVar("T")
 
 
 class LayoutCache:
@@ -32,10 +34,10 @@ class LayoutCache:
             hasher.update(b"\0")
         return f"{kind}-{hasher.hexdigest()[:32]}"
 
-    def get(self, key: str, valid: Callable[[Any], bool] = bool) -> tuple[bytes, Any] | None:
-        """The layout kept under `key`, or None when there is none or it is damaged (a
-        build stopped while writing it, a full disk, pages not as `valid` expects): then
-        it is laid out again."""
+    def get(self, key: str, read: Callable[[Any], T | None]) -> tuple[bytes, T] | None:
+        """The layout kept under `key` with its pages as `read` makes them of its record,
+        or None when there is none or it is damaged (a build stopped while writing it, a
+        full disk, pages `read` does not take): then it is laid out again."""
         self.used.add(key)
         if self.folder is None:
             return None
@@ -46,10 +48,11 @@ class LayoutCache:
             return None
         if not isinstance(record, dict) or record.get("sha256") != _digest(data):
             return None
-        if not valid(record.get("meta")):
+        pages = read(record.get("meta"))
+        if pages is None:
             return None
         self.hits += 1
-        return data, record.get("meta")
+        return data, pages
 
     def put(self, key: str, pdf_bytes: bytes, meta: Any) -> None:
         if self.folder is None:
