@@ -2,9 +2,10 @@
 
 The pool runs before and after Dask, and Dask is compared with their mean, so that a
 machine whose speed drifts during the run weighs on both alike. Beside the wall time, the
-CPU seconds of the worker processes (for Dask, with their nannies, from when the cluster is
-up) and the jobs' own seconds: where a cluster is slower, these say whether the jobs
-themselves were slower or the time went between them."""
+CPU seconds of the worker processes (for Dask, from when the cluster is up; a
+`LocalCluster`'s scheduler and nannies run in this process) and the jobs' own seconds:
+where a cluster is slower, these say whether the jobs themselves were slower or the time
+went between them."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .rebuild import same
 
 class _ChildrenCpu:
     """CPU seconds of every process this one started (and theirs: pool workers are the
-    forkserver's children, Dask workers their nannies'), sampled while they run."""
+    forkserver's children), sampled while they run."""
 
     def __init__(self) -> None:
         self.seen: dict[int, float] = {}
