@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from generator.build import BuildOptions, BuildReport, build
+from generator.model import Output
 
 from .rebuild import same
 
@@ -83,7 +84,7 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
 
-    only = frozenset({"pdf"})
+    only: frozenset[Output] = frozenset({"pdf"})
     print(f"\nPDFs of a {topics:,}-topic library, {workers} workers")
     with tempfile.TemporaryDirectory() as folder:
 

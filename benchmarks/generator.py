@@ -28,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from generator import pdf
 from generator.build import prepare
@@ -142,7 +143,7 @@ def _convert(renderer: Renderer, markdown: dict[str, str]) -> dict[tuple[str, st
         keys = [(text, None)] + ([(text, f"{artefact.key}-")] if artefact.batch else [])
         for key in keys:
             if key not in converted:
-                converted[key] = to_html(key[0], id_prefix=key[1])
+                converted[key] = to_html(key[0], id_prefix=key[1] or "")
     seconds = time.process_time() - started
     print(
         f"  {'Markdown to HTML':<36} {len(printed) / seconds:>8,.0f}   pages/s "
@@ -159,14 +160,10 @@ def _print(
     def convert(text: str, id_prefix: str | None = None) -> Any:
         return converted[(text, id_prefix)]
 
-    real = pdf.to_html
-    pdf.to_html = convert  # type: ignore[assignment]  # Markdown conversion left out
-    try:
+    with mock.patch.object(pdf, "to_html", convert):  # Markdown conversion left out
         started = time.process_time()
         jobs = pdf.prepare(renderer, markdown, renderer.plan.artefacts)
         return time.process_time() - started, len(jobs)
-    finally:
-        pdf.to_html = real
 
 
 def _line(name: str, pages: int, jobs: int, seconds: float) -> float:
