@@ -88,31 +88,30 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
     print(f"\nPDFs of a {topics:,}-topic library, {workers} workers")
     with tempfile.TemporaryDirectory() as folder:
 
-        def on_the_pool(name: str) -> float:
+        def measured(label: str, options: BuildOptions) -> BuildReport:
             with _ChildrenCpu() as cpu:
-                report = build(
-                    project, BuildOptions(out=Path(folder) / name, workers=workers, only=only)
-                )
-            _line(f"process pool, {name}", report, cpu.seconds)
-            return report.timings["pdf"]
+                report = build(project, options)
+            _line(label, report, cpu.seconds)
+            return report
+
+        def on_the_pool(name: str) -> float:
+            options = BuildOptions(out=Path(folder) / name, workers=workers, only=only)
+            return measured(f"process pool, {name}", options).timings["pdf"]
 
         # The pool before and after Dask: a shared machine that slows down (or speeds up)
         # during the half hour weighs on both sides alike.
         before = on_the_pool("before")
+        dask_out = Path(folder) / "dask"
         with (
             dask.config.set(DASK_SETTINGS),
             LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
             ) as cluster,
-            _ChildrenCpu() as cpu,
         ):
             address = cluster.scheduler_address.removeprefix("tcp://")
-            dask_out = Path(folder) / "dask"
             options = BuildOptions(out=dask_out, only=only, executor=f"dask://{address}")
-            dask = build(project, options)
-        _line("Dask LocalCluster", dask, cpu.seconds)
+            seconds = measured("Dask LocalCluster", options).timings["pdf"]
         after = on_the_pool("after")
-        seconds = dask.timings["pdf"]
         ratio = seconds / ((before + after) / 2)
         print(
             f"  {'Dask / pool (wall)':<22} {ratio:>8,.2f}   against the pool's mean (goal <= 1.0); "

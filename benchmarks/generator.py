@@ -133,17 +133,17 @@ def _markdown(renderer: Renderer, *, traced: bool) -> dict[str, str]:
     return {a.key: renderer.markdown(a) for a in renderer.plan.artefacts}
 
 
-def _convert(renderer: Renderer, markdown: dict[str, str]) -> dict[tuple[str, str | None], Any]:
+def _convert(renderer: Renderer, markdown: dict[str, str]) -> dict[tuple[str, str], Any]:
     """The Markdown to HTML conversions the print documents need, timed on their own."""
-    converted: dict[tuple[str, str | None], Any] = {}
+    converted: dict[tuple[str, str], Any] = {}
     started = time.process_time()
     printed = [a for a in renderer.plan.artefacts if a.pdf is not None]
     for artefact in printed:
         text = markdown[artefact.key]
-        keys = [(text, None)] + ([(text, f"{artefact.key}-")] if artefact.batch else [])
+        keys = [(text, "")] + ([(text, f"{artefact.key}-")] if artefact.batch else [])
         for key in keys:
             if key not in converted:
-                converted[key] = to_html(key[0], id_prefix=key[1] or "")
+                converted[key] = to_html(key[0], id_prefix=key[1])
     seconds = time.process_time() - started
     print(
         f"  {'Markdown to HTML':<36} {len(printed) / seconds:>8,.0f}   pages/s "
@@ -153,11 +153,11 @@ def _convert(renderer: Renderer, markdown: dict[str, str]) -> dict[tuple[str, st
 
 
 def _print(
-    renderer: Renderer, markdown: dict[str, str], converted: dict[tuple[str, str | None], Any]
+    renderer: Renderer, markdown: dict[str, str], converted: dict[tuple[str, str], Any]
 ) -> tuple[float, int]:
     """CPU seconds of the print documents' HTML, Markdown conversions taken as made."""
 
-    def convert(text: str, id_prefix: str | None = None) -> Any:
+    def convert(text: str, id_prefix: str = "") -> Any:
         return converted[(text, id_prefix)]
 
     with mock.patch.object(pdf, "to_html", convert):  # Markdown conversion left out
