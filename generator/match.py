@@ -43,6 +43,7 @@ from .windows import (
     best_slot,
     book,
     intersect,
+    on_closed_days,
     usual_booking,
     usual_slot,
 )
@@ -1186,7 +1187,10 @@ def _pair(
     score = round(100 * len(taught) / wishes) if wishes else 0
     zone = mentee.timezone
     if usual is not None:
-        booking = usual_booking(weeks, *usual, zone)
+        if on_closed_days(weeks, *usual, zone):  # some sessions move to an open day
+            booking = book(weeks, mentor, mentee, *usual, zone, words.gettext)
+        else:
+            booking = usual_booking(weeks, *usual, zone)
     else:
         slot = best_slot(weeks, mentor, mentee, zone, common)
         assert slot is not None, "an allowed pair has a common window in every week"

@@ -245,7 +245,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
             continue
         if booking.changes:
             warnings.append(
-                f"{display}:{row.row}:{header.get('time', 0) + 1}: time: {who} are not both free "
+                f"{display}:{row.row}:{header.get('time', 0) + 1}: time: {who} cannot meet "
                 f"on {usual} for {len(booking.changes)} of {len(booking.sessions)} sessions; "
                 + "; ".join(booking.changes)
             )

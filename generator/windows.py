@@ -13,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .model import WEEKDAYS, Project
+from .model import WEEKDAYS, Project, Schedule
 from .roster import Person, Slot
 
 WEEK = 7 * 24 * 60
@@ -28,6 +29,7 @@ DAY = 24 * 60
 REFERENCE_MONDAY = dt.date(2027, 1, 4)  # the week used when a programme has no schedule
 
 Spans = tuple[tuple[int, int], ...]  # sorted, disjoint half-open minute ranges
+Closed = tuple[tuple[dt.date, str], ...]  # days without sessions, with their holidays' names
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Weeks:
     samples: tuple[dt.datetime, ...] = ()
     weights: tuple[int, ...] = ()  # how many sessions fall in a week of each kind
     timezone: str = "UTC"  # the programme's: weeks start on its Mondays
+    # Days without sessions (`skip` dates, public holidays) around the session weeks, each
+    # with its holiday's name ("" for a `skip` date): no pair meets on one.
+    closed: Closed = ()
 
     def monday(self, number: int) -> dt.date:
         """The Monday of the week session `number` (1-based) falls in."""
@@ -84,7 +89,58 @@ class Weeks:
             tuple(samples),
             tuple(weights),
             schedule.timezone if schedule else "UTC",
+            _closed_days(schedule, starts) if schedule else (),
         )
+
+    def closed_on(self, start: dt.datetime) -> str | None:
+        """Why a session starting at `start` cannot be held then: the name of the holiday
+        its day is (on the programme's clock or the pair's), "" for a `skip` date; None
+        when its day is open."""
+        if not self.closed:
+            return None
+        names = self._closed_names
+        for day in (start.date(), start.astimezone(zone_info(self.timezone)).date()):
+            if day in names:
+                return names[day]
+        return None
+
+    @cached_property
+    def _closed_names(self) -> dict[dt.date, str]:
+        return dict(self.closed)
+
+    def closed_starts(self, number: int, zone: str) -> Spans:
+        """The minutes of session `number`'s week (from its start) at which a session would
+        touch a closed day, on the programme's clock or in `zone`."""
+        week = self.starts[number - 1]
+        found = []
+        for day, _name in self.closed:
+            for name in {self.timezone, zone}:
+                tz = zone_info(name)
+                begin = dt.datetime.combine(day, dt.time(0), tz)
+                end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tz)
+                a = int((begin - week).total_seconds() // 60) - self.minutes + 1
+                b = int((end - week).total_seconds() // 60)
+                if b > -DAY and a < WEEK + DAY:
+                    found.append((a, b))
+        return merge(found)
+
+
+def _closed_days(
+    schedule: Schedule, starts: Sequence[dt.datetime]
+) -> tuple[tuple[dt.date, str], ...]:
+    """The days without sessions from the day before the first session week to the day
+    after the last, with their holidays' names."""
+    closed = schedule.closed()
+    holidays: Any = schedule.holidays.calendar() if schedule.holidays else {}
+    zone = zone_info(schedule.timezone)
+    day = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
+    last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
+    found = []
+    while day <= last:
+        if closed(day):
+            found.append((day, str(holidays.get(day, "")) if schedule.holidays else ""))
+        day += dt.timedelta(days=1)
+    return tuple(found)
 
 
 @lru_cache(maxsize=1024)
@@ -197,6 +253,23 @@ def starts(spans: Spans, minutes: int) -> Spans:
         first, last = max(a, 0), min(b - minutes + 1, WEEK)
         if last > first:
             found.append((first, last))
+    return tuple(found)
+
+
+def subtract(spans: Spans, gone: Spans) -> Spans:
+    """Minutes in `spans` and not in `gone` (both sorted and disjoint)."""
+    found = []
+    for a, b in spans:
+        for c, d in gone:
+            if d <= a or c >= b:
+                continue
+            if c > a:
+                found.append((a, c))
+            a = max(a, d)
+            if a >= b:
+                break
+        if a < b:
+            found.append((a, b))
     return tuple(found)
 
 
@@ -435,7 +508,10 @@ def book(
     # Whether the usual time holds is the same in every week of a kind: found once a kind.
     usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
     if all(usual_of):  # the common case: every session at the usual time
-        return Booking(WEEKDAYS[weekday], usual_at, zone, _usual(weeks, weekday, clock, zone))
+        sessions = list(_usual(weeks, weekday, clock, zone))
+        if weeks.closed:
+            sessions = _off_closed_days(weeks, sessions, spans_of, wanted_of, zone, gettext)
+        return Booking(WEEKDAYS[weekday], usual_at, zone, tuple(sessions))
     after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
     for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
         spans, wanted = spans_of[kind], wanted_of[kind]
@@ -469,6 +545,8 @@ def book(
             "reason": reason,
         }
         sessions.append(Booked(number, moved, False, why))
+    if weeks.closed:
+        sessions = _off_closed_days(weeks, sessions, spans_of, wanted_of, zone, gettext)
     return Booking(
         WEEKDAYS[weekday],
         usual_at,
@@ -476,6 +554,54 @@ def book(
         tuple(sessions),
         tuple(impossible),
     )
+
+
+def _off_closed_days(
+    weeks: Weeks,
+    sessions: list[Booked],
+    spans_of: Sequence[Spans],
+    wanted_of: Sequence[int],
+    zone: str,
+    gettext: Callable[[str], str],
+) -> list[Booked]:
+    """The sessions with those on a closed day (a holiday, a `skip` date) moved to the
+    nearest time that week when both are free and the day is open. With no such time the
+    session stays, and says to agree another time: the pack and pairs.csv show it."""
+    _ = gettext
+    tz = zone_info(zone)
+    result = []
+    for session in sessions:
+        holiday = weeks.closed_on(session.start)
+        if holiday is None:
+            result.append(session)
+            continue
+        day, at = session.start.date().isoformat(), f"{session.start:%H:%M}"
+        closed = (
+            _("it is a public holiday (%(name)s)") % {"name": holiday}
+            if holiday
+            else _("it is a day without sessions")
+        )
+        number = session.number
+        kind = weeks.kinds[number - 1]
+        spans = subtract(spans_of[kind], weeks.closed_starts(number, zone))
+        week = weeks.starts[number - 1]
+        if not spans:
+            why = _(
+                "session %(n)s is on %(date)s at %(time)s, but %(reason)s and the two of you "
+                "are not both free at any other time that week: agree another time together"
+            ) % {"n": number, "date": day, "time": at, "reason": closed}
+            result.append(replace(session, usual=False, why=why))
+            continue
+        moved = (week + dt.timedelta(minutes=_nearest(wanted_of[kind], spans))).astimezone(tz)
+        why = _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % {
+            "n": number,
+            "date": moved.date().isoformat(),
+            "time": f"{moved:%H:%M}",
+            "usual": f"{day} {at}",
+            "reason": closed,
+        }
+        result.append(Booked(number, moved, False, why))
+    return result
 
 
 @lru_cache(maxsize=65536)
@@ -509,6 +635,14 @@ def usual_slot(
     return slot
 
 
+@lru_cache(maxsize=65536)
+def on_closed_days(weeks: Weeks, weekday: int, clock: int, zone: str) -> bool:
+    """Whether a session at this weekday and time would fall on a closed day (then `book`
+    moves it)."""
+    sessions = _usual(weeks, weekday, clock, zone)
+    return bool(weeks.closed) and any(weeks.closed_on(s.start) is not None for s in sessions)
+
+
 def usual_booking(weeks: Weeks, weekday: int, clock: int, zone: str) -> Booking:
     """`book` for a pair free at its usual weekday and time in every week."""
     return Booking(WEEKDAYS[weekday], _clock(clock), zone, _usual(weeks, weekday, clock, zone))
@@ -540,13 +674,19 @@ def best_slot(
         return candidates.pop()
     first_kind = weeks.kinds[0]
 
-    def rank(candidate: tuple[int, int]) -> tuple[int, int, int, int]:
+    def rank(candidate: tuple[int, int]) -> tuple[int, int, int, int, int]:
         held = [
             _inside(usual_minute(sample, *candidate, zone), spans)
             for sample, spans in zip(weeks.samples, per_kind, strict=True)
         ]
         sessions = sum(w for w, ok in zip(weeks.weights, held, strict=True) if ok)
-        return (-sessions, not held[first_kind], candidate[0], candidate[1])
+        # Among equals, the time that falls on the fewest holidays: fewer sessions move.
+        closed = sum(
+            weeks.closed_on(week + dt.timedelta(minutes=usual_minute(week, *candidate, zone)))
+            is not None
+            for week in weeks.starts
+        )
+        return (-sessions, closed, not held[first_kind], candidate[0], candidate[1])
 
     return min(candidates, key=rank)
 

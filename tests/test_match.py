@@ -229,6 +229,19 @@ def test_sessions_move_when_a_clock_change_forces_it_and_say_why(tmp_path: Path)
     )
 
 
+def test_the_time_chosen_is_the_one_that_meets_on_no_public_holiday(tmp_path: Path) -> None:
+    # Free on Mondays and Tuesdays alike: Monday, the earlier, falls on two of England's
+    # bank holidays (3 and 31 May 2027) in session weeks; Tuesday on none.
+    rows = (
+        "ana,Ana Lima,ana@example.org,mentor,Sales,,Europe/London,"
+        "mon 09:00-10:00;tue 09:00-10:00,ai,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,,Europe/London,"
+        "mon 09:00-10:00;tue 09:00-10:00,,ai\n"
+    )
+    (pair,) = match(read_roster(roster_of(tmp_path, rows)), DEFAULT).pairs
+    assert (pair.weekday, pair.time, pair.changes) == ("tuesday", "09:00", ())
+
+
 def test_slots_count_to_the_minute(tmp_path: Path) -> None:
     rows = (
         "ana,Ana Lima,ana@example.org,mentor,Sales,,Europe/London,mon 09:10-10:10,ai,\n"

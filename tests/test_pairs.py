@@ -143,7 +143,7 @@ def test_pairs_from_a_file_are_honoured(tmp_path: Path) -> None:
     # On 15 March New York has changed its clocks and London not yet: 05:30 in New York
     # is 09:30 in London, before Sam Patel is free; that session moves, and says so.
     assert report.notes == [
-        "pairs.csv:2:7: time: Nia Brown and Sam Patel are not both free on monday 05:30 "
+        "pairs.csv:2:7: time: Nia Brown and Sam Patel cannot meet on monday 05:30 "
         "(America/New_York) for 1 of 2 sessions; session 2 is on 2027-03-15 at 06:00 instead "
         "of 05:30: the clocks change for Nia Brown"
     ]
@@ -234,11 +234,59 @@ def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path
     read = read_pairs(pairs, read_roster(roster), load_project(None))
     (pair,) = read.pairs
     assert read.warnings == (
-        "pairs.csv:2:5: time: Ana Lima and Devon Hart are not both free on tuesday 04:00 "
+        "pairs.csv:2:5: time: Ana Lima and Devon Hart cannot meet on tuesday 04:00 "
         "(America/New_York) for 1 of 12 sessions; session 4 is on 2027-03-23 at 05:00 instead "
         "of 04:00: the clocks change for Devon Hart",
     )
     assert pair.dates[3].isoformat() == "2027-03-23T05:00:00-04:00"
+
+
+def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
+    # The default programme skips England's public holidays: Good Friday (26 March 2027)
+    # and the May bank holidays (3 and 31 May, Mondays) fall in weeks with a session.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "ana,Ana Lima,ana@example.org,mentor,Sales,Europe/London,"
+        "thu 13:00-14:00;fri 13:00-14:00,ai,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,Europe/London,"
+        "thu 13:00-14:00;fri 13:00-14:00,,ai\n"
+        "bo,Bo Li,bo@example.org,mentor,Data,Europe/London,mon 09:00-10:00,ai,\n"
+        "cy,Cy Ng,cy@example.org,mentee,Legal,Europe/London,mon 09:00-10:00,,ai\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "ana-dev,ana,dev,friday,13:00,Europe/London\n"
+        "bo-cy,bo,cy,monday,09:00,Europe/London\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(None))
+    friday, monday = read.pairs
+    # On Good Friday both are free on the Thursday before: the session moves there.
+    assert [d.date().isoformat() for d in friday.dates][2:5] == [
+        "2027-03-12",
+        "2027-03-25",
+        "2027-04-09",
+    ]
+    assert friday.changes == (
+        "session 4 is on 2027-03-25 at 13:00 instead of 2027-03-26 13:00: it is a public "
+        "holiday (Good Friday)",
+    )
+    # Bo and Cy share one hour a week, on Mondays: the two bank holidays keep their date,
+    # and the pack and the build say to agree another time.
+    assert monday.dates[6].date().isoformat() == "2027-05-03"
+    assert read.warnings == (
+        "pairs.csv:2:5: time: Ana Lima and Devon Hart cannot meet on friday 13:00 "
+        "(Europe/London) for 1 of 12 sessions; session 4 is on 2027-03-25 at 13:00 instead "
+        "of 2027-03-26 13:00: it is a public holiday (Good Friday)",
+        "pairs.csv:3:5: time: Bo Li and Cy Ng cannot meet on monday 09:00 (Europe/London) "
+        "for 2 of 12 sessions; session 7 is on 2027-05-03 at 09:00, but it is a public "
+        "holiday (May Day) and the two of you are not both free at any other time that week: "
+        "agree another time together; session 9 is on 2027-05-31 at 09:00, but it is a "
+        "public holiday (Spring Bank Holiday) and the two of you are not both free at any "
+        "other time that week: agree another time together",
+    )
 
 
 def test_unreadable_pairs_files(tmp_path: Path) -> None:
