@@ -176,6 +176,22 @@ def test_text_reads_in_order(world_build: Path) -> None:
         assert agreement.index(earlier) < agreement.index(later)
 
 
+def test_the_forms_in_a_pack_are_for_paper_and_due_on_the_pairs_own_dates(
+    world_build: Path,
+) -> None:
+    # The programme's own forms (the golden files) say "Due Friday, 12 March 2027." from
+    # the programme's dates; in a pack the due dates are the pair's, on its cover.
+    pack = world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf"
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(pack).pages]
+    forms = [text for text in pages if "Fill this form in on paper" in text]
+    assert len(forms) >= 2
+    for text in forms:
+        assert "Due " not in text and "type into its PDF" not in text, text[:300]
+        if "Form " in text:  # the last page of a form
+            assert "Fill this form in on paper and give it to the" in text
+    assert "Checkpoint: " in pages[0]
+
+
 def _fonts(path: Path) -> set[str]:
     with pikepdf.open(path) as pdf:
         return {

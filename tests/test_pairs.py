@@ -18,6 +18,7 @@ from generator.errors import InvalidProject, UsageError
 from generator.loader import load_project
 from generator.pairs import read_pairs, read_rows
 from generator.roster import read_roster
+from generator.schedule import timeline
 
 from .conftest import ACME, FIXTURES
 
@@ -273,6 +274,13 @@ def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
         "session 4 is on 2027-03-25 at 13:00 instead of 2027-03-26 13:00: it is a public "
         "holiday (Good Friday)",
     )
+    # A form is due the working day after its session: a Monday, not a Saturday.
+    line = timeline(load_project(None), dates=friday.dates, zone="Europe/London")
+    assert [c.date.isoformat() if c.date else "" for c in line.checkpoints] == [
+        "2027-03-01",
+        "2027-04-26",
+        "2027-07-19",
+    ]
     # Bo and Cy share one hour a week, on Mondays: the two bank holidays keep their date,
     # and the pack and the build say to agree another time.
     assert monday.dates[6].date().isoformat() == "2027-05-03"

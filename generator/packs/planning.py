@@ -10,7 +10,7 @@ and ground rules, the session plans, the feedback forms) are one document for al
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -74,7 +74,7 @@ def shared_pages(renderer: Renderer, plan: Plan) -> SharedPages:
     )
     parts = [terms]
     parts += [a for a in plan.artefacts if a.batch == "plans"]
-    parts += [a for a in plan.artefacts if a.batch == "forms"]
+    parts += [_in_pack(a) for a in plan.artefacts if a.batch == "forms"]
     documents, anchors, titles = [], [], []
     for artefact in parts:
         if artefact is terms:
@@ -103,6 +103,16 @@ def shared_pages(renderer: Renderer, plan: Plan) -> SharedPages:
         "pdf/document.html.j2", _page_context(renderer, "sheet", documents, project.programme.title)
     )
     return SharedPages(page, tuple(anchors), tuple(titles))
+
+
+def _in_pack(form: Artefact) -> Artefact:
+    """A feedback form as every pack prints it: due on the pair's own date (their cover
+    gives it), not the programme's, and filled in on paper (a pack has no form fields)."""
+    checkpoint = form.context.get("checkpoint")
+    context = {**form.context, "pack": True}
+    if checkpoint is not None:
+        context["checkpoint"] = replace(checkpoint, date=None)
+    return replace(form, context=context)
 
 
 def part_artefacts(renderer: Renderer, info: PairInfo) -> list[Artefact]:
