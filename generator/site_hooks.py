@@ -153,6 +153,14 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Naviga
     opened = copy.copy(nav)
     opened.items = [_open(item, section["parent"], topic) for item in nav.items]
     context["nav"] = opened
+    # The footer's Previous and Next step through the topic's pages in order, from the
+    # track's page and on to the track's next topic (the navigation, which holds neither,
+    # gives none).
+    here = [p.file.src_uri for p in pages].index(page.file.src_uri)
+    parent = files.get_file_from_path(section["parent"])
+    after = files.get_file_from_path(section["next"]) if section.get("next") else None
+    page.previous_page = pages[here - 1] if here else (parent.page if parent else None)
+    page.next_page = pages[here + 1] if here + 1 < len(pages) else (after.page if after else None)
     return context
 
 

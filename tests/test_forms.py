@@ -155,8 +155,18 @@ def test_the_printed_form_shows_each_question_id(tree: TreeBuilder) -> None:
         tree({"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": TINY_TOPIC})
     )
     text = renderer.markdown(renderer.plan.by_key("feedback-session"))
-    assert '<span class="qid">useful</span>' in text
-    assert '<input type="radio" name="useful" value="5"' in text
+    # The id is for the form tools; a screen reader names the choices by their question,
+    # and the ends of a scale by what they mean.
+    assert '<span class="qid" aria-hidden="true">useful</span>' in text
+    assert (
+        '<p class="choices scale" role="radiogroup" aria-label="How useful was this session?">'
+        in text
+    )
+    assert (
+        '<input type="radio" name="useful" value="1" title="1" aria-label="1, Not at all">' in text
+    )
+    assert '<input type="radio" name="useful" value="5" title="5" aria-label="5, Very">' in text
+    assert '<p class="choices" role="radiogroup" aria-label="I am the">' in text
     assert '<textarea name="learned"' in text
     assert 'name="form" title="Form" value="after-each-session"' in text
 

@@ -34,7 +34,10 @@ def test_the_organisation_brand_reaches_the_site(acme_build: Path) -> None:
     site = acme_build / "site"
     brand = (site / "stylesheets" / "brand.css").read_text()
     assert "--md-primary-fg-color: #00695c;" in brand
-    assert "--md-accent-fg-color: #ffb300;" in brand
+    # The amber accent is darkened to keep 4.5:1 on white where it colours text and focus
+    # rings; its light tint behind the current page's entry keeps the brand's own amber.
+    assert "--md-accent-fg-color: #996b00;" in brand
+    assert "--md-accent-fg-color--transparent: #ffb3001a;" in brand
     home = (site / "index.html").read_text()
     assert "stylesheets/brand.css" in home
     assert 'src="assets/logo.svg"' in home
@@ -108,6 +111,7 @@ def test_generated_mkdocs_yml(tmp_path: Path) -> None:
             "topics/acme-dashboards/all/whole-topic.md",
             "topics/acme-dashboards/all/key-points.md",
         ],
+        "next": None,  # the track's only topic
     }
     assert local["page_section"]["topics/acme-dashboards/first-look.md"] == (
         "topics/acme-dashboards/index.md"
@@ -170,6 +174,31 @@ def test_a_topic_page_shows_its_track_topic_and_sessions(acme_build: Path) -> No
         assert "Data for decisions" in labels
         assert "Reading the operations dashboard" not in labels
         assert "A first look at the dashboard" not in labels
+
+
+def _footer(page: Path) -> list[tuple[str, str]]:
+    """The footer's Previous and Next links: (label, href)."""
+    html = page.read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" class="md-footer__link[^"]*" aria-label="([^"]+)"', html)
+    return [(label, href) for href, label in links]
+
+
+def test_previous_and_next_step_through_a_topic(acme_build: Path) -> None:
+    # The topic's pages are not in the navigation of every page, yet a reader steps from
+    # the track to the topic, through its sessions, to the whole topic and its key points.
+    topic = acme_build / "site" / "topics" / "acme-dashboards"
+    assert _footer(topic / "index.html") == [
+        ("Previous: Data for decisions", "../../tracks/data/index.html"),
+        ("Next: A first look at the dashboard", "first-look.html"),
+    ]
+    assert _footer(topic / "first-look.html") == [
+        ("Previous: Reading the operations dashboard", "index.html"),
+        ("Next: Asking better questions of the numbers", "asking-better-questions.html"),
+    ]
+    assert _footer(topic / "all" / "key-points.html")[0] == (
+        "Previous: The whole topic",
+        "whole-topic.html",
+    )
 
 
 def test_zensical_builds_the_same_project(tmp_path: Path) -> None:
