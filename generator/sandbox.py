@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import operator
 import os
+import re
 import signal
 import threading
 import time
@@ -103,10 +104,14 @@ class DataSandbox(ImmutableSandboxedEnvironment):
     a page reads hundreds of attributes, and the sandbox must not cost more than them.
     """
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Filters that pad or format to a width the template gives: one call could build a
+        # text of gigabytes before the budget's next look at the clock.
+        for name in ("indent", "center", "format"):
+            self.filters[name] = _widths_checked(name, self.filters[name])
         self._policy: dict[tuple[type, str], bool] = {}
         # The attributes read the short way: allowed, and not of a text (whose `format`
         # the sandbox wraps).
@@ -234,6 +239,10 @@ class DataSandbox(ImmutableSandboxedEnvironment):
             if kind is _Translation:
                 return __obj.translate(__context.eval_ctx.autoescape, *args, **kwargs)
             return __obj(__context.eval_ctx, *args, **kwargs)
+        # A text's own method (`.center(n)`; `.format(...)` comes wrapped by Jinja's sandbox).
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)
+        if isinstance(owner, str):
+            _check_text_method(owner, getattr(__obj, "__name__", ""), args)
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
@@ -250,6 +259,10 @@ class DataSandbox(ImmutableSandboxedEnvironment):
                     f"{SEQUENCE_LIMIT:,}"
                 )
             return operator.mul(left, right)
+        if operator_name == "%":
+            if isinstance(left, str):
+                _check_percent(left, right)
+            return operator.mod(left, right)
         result = operator.add(left, right)
         if isinstance(result, str | list | tuple) and len(result) > SEQUENCE_LIMIT:
             raise RenderBudgetExceeded(f"`+` made a text or list over {SEQUENCE_LIMIT:,} items")
@@ -296,6 +309,54 @@ def install_translations(env: ImmutableSandboxedEnvironment, translations: Any) 
     gettext = _Translation(translations.gettext)
     env.globals["gettext"] = gettext
     env.globals["_"] = gettext
+
+
+#: The widest a template may pad or format a value (`center`, `indent`, `%10s`, `{:>10}`).
+WIDTH_LIMIT = 100_000
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_BRACE_SPEC = re.compile(r"\{[^{}]*?:[^{}]*?(\d+)[^{}]*\}")
+
+
+def _check_width(width: Any, what: str) -> None:
+    size = len(width) if isinstance(width, str) else width
+    if isinstance(size, int) and size > WIDTH_LIMIT:
+        raise RenderBudgetExceeded(
+            f"{what} asks for a width of {size:,}; a template may use at most {WIDTH_LIMIT:,}"
+        )
+
+
+def _check_percent(text: str, values: Any) -> None:
+    """`text % values`: the widths and precisions it gives, or takes from `values` (`*`)."""
+    for match in _PERCENT_SPEC.finditer(text):
+        for number in match.groups():
+            if number == "*":
+                for value in values if isinstance(values, tuple) else (values,):
+                    _check_width(value, "`%` formatting")
+            elif number:
+                _check_width(int(number), "`%` formatting")
+
+
+def _check_text_method(text: str, name: str, args: tuple[Any, ...]) -> None:
+    if name in ("center", "ljust", "rjust", "zfill", "expandtabs") and args:
+        _check_width(args[0], f"`{name}`")
+    elif name in ("format", "format_map"):
+        for match in _BRACE_SPEC.finditer(text):
+            _check_width(int(match.group(1)), "`format`")
+
+
+def _widths_checked(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that refuses a width over WIDTH_LIMIT before it pads or formats."""
+
+    @functools.wraps(function)
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            if isinstance(value, str):
+                _check_percent(value, kwargs or args)
+        else:
+            _check_width(kwargs.get("width", args[0] if args else 0), f"the `{name}` filter")
+        return function(value, *args, **kwargs)
+
+    return checked
 
 
 def _repeat_size(left: Any, right: Any) -> int:

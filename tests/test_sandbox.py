@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as gettext_module
+import re
 import threading
 import time
 from typing import Any
@@ -47,6 +48,33 @@ def test_format_on_text_is_still_sandboxed_after_text_attributes_were_read() -> 
         env.from_string("{{ '{0.__class__}'.format(1) }}").render()
     with pytest.raises(SecurityError):
         env.from_string("{{ '{0.__class__}'.format(1) }}").render()
+
+
+@pytest.mark.parametrize(
+    ("template", "what"),
+    [
+        ('{{ "x" | indent(4000000000, true) }}', "the `indent` filter"),
+        ('{{ "x" | indent(" " * 200000) }}', "the `indent` filter"),
+        ('{{ "x" | center(4000000000) }}', "the `center` filter"),
+        ('{{ "%0999999999d" | format(1) }}', "`%` formatting"),
+        ('{{ "%0999999999d" % 1 }}', "`%` formatting"),
+        ('{{ "%*d" % (999999999, 1) }}', "`%` formatting"),
+        ('{{ "{:>999999999}".format(1) }}', "`format`"),
+        ('{{ "x".ljust(999999999) }}', "`ljust`"),
+        ('{{ "x".zfill(999999999) }}', "`zfill`"),
+    ],
+)
+def test_a_width_that_would_fill_the_memory_is_refused_before_it_is_made(
+    template: str, what: str
+) -> None:
+    # One call would build gigabytes before the budget's next look at the clock and memory.
+    with pytest.raises(RenderBudgetExceeded, match=f"^{re.escape(what)} asks for a width of "):
+        _env().from_string(template).render()
+
+
+def test_ordinary_widths_and_formats_still_work() -> None:
+    text = '{{ "%05.1f" % 3.14159 }} {{ "x" | center(5) }}|{{ "{:>4}".format(7) }}|{{ "a\nb" | indent(2) }}'
+    assert _env().from_string(text).render() == "003.1   x  |   7|a\n  b"
 
 
 def test_one_watchdog_for_a_batch_still_stops_a_render_that_never_ends(
