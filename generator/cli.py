@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -26,7 +27,7 @@ from rich.table import Table
 from . import __version__
 from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
-from .errors import InvalidProject, MentorkitError
+from .errors import InvalidProject, MentorkitError, UsageError
 from .explain import origins
 from .lint import lint, long_plans, overdue_sessions
 from .loader import load_project, merged_programme
@@ -76,6 +77,13 @@ def reports_errors(command: F) -> F:
         except MentorkitError as error:
             for line in error.lines():
                 click.echo(f"error: {literal(line)}", err=True)
+            sys.exit(1)
+        except OSError as error:  # a path that cannot be written or read: say which, and why
+            where = error.filename or ""
+            reason = error.strerror or str(error)
+            click.echo(
+                literal(f"error: {where}: {reason}" if where else f"error: {reason}"), err=True
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -333,8 +341,16 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     from .match import match  # SciPy: loaded only for matching
     from .pairs import write_pairs
 
-    result = match(people, loaded)
     target = out_file or roster.with_name("pairs.csv")
+    if target.resolve() == roster.resolve():
+        raise UsageError(
+            f"{target}: this is the roster itself; write the pairs to another file (--out)"
+        )
+    result = match(people, loaded)
+    kept = None
+    if target.is_file():  # perhaps edited by hand since: kept beside it, not lost
+        kept = target.with_name(f"{target.stem}.previous{target.suffix}")
+        shutil.copyfile(target, kept)
     write_pairs(result.pairs, target, loaded)
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("pair", "fit", "usual slot", "why"):
@@ -358,6 +374,7 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     out.print(
         f"[green]✓[/] {plural(len(result.pairs), 'pair')}, "
         f"{len(result.unmatched)} not paired; written to {markup(target)}"
+        + (f" (the one before is kept as {markup(kept.name)})" if kept else "")
     )
 
 

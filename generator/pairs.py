@@ -33,6 +33,7 @@ OPTIONAL = ("location",)  # the coordinator's own: where the pair meets, if not 
 PERSONAL = ("topics",)
 REQUIRED = ("mentor_id", "mentee_id", "weekday", "time", "timezone")
 PAIR_ID = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+PAIR_ID_LENGTH = 162  # two roster ids and `--`: well within a file name's 255 bytes
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -74,7 +75,8 @@ def write_pairs(pairs: Iterable[Pair], path: Path, project: Project | None = Non
                 chosen = personal.for_pair(project, pair.mentor, pair.mentee, pair.topics)
                 own = [chosen.column if chosen else ""]
             writer.writerow(
-                [
+                _cell(value)
+                for value in [
                     pair.id,
                     pair.mentor.id,
                     pair.mentee.id,
@@ -88,6 +90,20 @@ def write_pairs(pairs: Iterable[Pair], path: Path, project: Project | None = Non
                     *own,
                 ]
             )
+
+
+#: What a spreadsheet takes for the start of a formula: such a cell gets a leading `'`,
+#: which spreadsheets show as text and `read_rows` takes off again.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _uncell(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA) else text
 
 
 def read_rows(path: Path) -> list[PairRow]:
@@ -119,7 +135,14 @@ def read_rows(path: Path) -> list[PairRow]:
         problems.add(Place(display, 1, 1), "the pairs file is empty")
         problems.raise_if_any()
     header = [h.strip().lower()[:40] for h in lines[0][1]]
-    columns = {name: i for i, name in enumerate(header)}
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in columns and name:
+            problems.add(
+                Place(display, 1, index + 1),
+                f"the column `{name}` appears twice (columns {columns[name] + 1} and {index + 1})",
+            )
+        columns.setdefault(name, index)
     known = {f.name for f in fields(PairRow)} - {"row"}
     for name in REQUIRED:
         if name not in columns:
@@ -142,11 +165,17 @@ def read_rows(path: Path) -> list[PairRow]:
                     f"the cell is {len(cell):,} characters long; a cell holds at most {MAX_CELL:,}",
                 )
         values = {
-            name: cells[i].strip()[:MAX_CELL]
+            name: _uncell(cells[i].strip()[:MAX_CELL])
             for name, i in columns.items()
             if name in known and i < len(cells)
         }
         rows.append(PairRow(row=number, **values))
+    if not rows and not problems:
+        problems.add(
+            Place(display, 2, 1),
+            "the pairs file has no pairs: one row a pair is needed under the header "
+            "(`mentorkit match` writes them)",
+        )
     problems.raise_if_any()
     return rows
 
@@ -198,6 +227,12 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 place("pair_id"),
                 f"pair_id: {pair_id!r} must be lowercase letters, digits and hyphens "
                 "(it names the pack's folder)",
+            )
+        elif len(pair_id) > PAIR_ID_LENGTH:
+            problems.add(
+                place("pair_id"),
+                f"pair_id: {pair_id[:20]!r}... is {len(pair_id)} characters long; it names the "
+                f"pack's folder, at most {PAIR_ID_LENGTH} characters",
             )
         elif pair_id in names:
             problems.add(

@@ -34,6 +34,7 @@ MAX_CAPACITY = 20  # leaders one mentor can take
 MAX_PEOPLE = 200_000  # beyond this, one roster is better split (see README, "Pairing")
 MAX_BYTES = 100 * 1024 * 1024
 ID = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$")
+ID_LENGTH = 80  # as a topic's id: two of them and `--` still make a file name
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLOT = re.compile(r"^(?P<day>[a-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
 DAY_NAMES = {day[:3]: index for index, day in enumerate(WEEKDAYS)} | {
@@ -248,6 +249,12 @@ def _person(
         problems.add(
             place("id"),
             f"id: {person_id!r} must be lowercase letters, digits and single hyphens",
+        )
+    elif len(person_id) > ID_LENGTH:
+        problems.add(
+            place("id"),
+            f"id: {person_id[:20]!r}... is {len(person_id)} characters long; an id names a "
+            f"pack and a certificate file, at most {ID_LENGTH} characters",
         )
     if values["email"] and not EMAIL.match(values["email"]):
         problems.add(place("email"), f"email: {values['email']!r} is not an email address")

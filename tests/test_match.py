@@ -174,6 +174,30 @@ def test_match_command(tmp_path: Path) -> None:
     assert "3 pairs, 1 not paired" in result.stdout
     assert "not paired: Kim Lee (mentee)" in result.stderr
     assert out.is_file()
+    # Run again: the pairs file the coordinator may have edited is kept beside the new one.
+    out.write_text(out.read_text() + "# edited by hand\n")
+    again = CliRunner().invoke(
+        cli, ["match", str(ROSTER), "--project", str(ACME), "--out", str(out)]
+    )
+    assert again.exit_code == 0
+    assert "(the one before is kept as pairs.previous.csv)" in again.stdout
+    assert (tmp_path / "pairs.previous.csv").read_text().endswith("# edited by hand\n")
+
+
+def test_match_never_writes_over_the_roster_nor_into_a_file(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    shutil.copyfile(ROSTER, roster)
+    result = CliRunner().invoke(cli, ["match", str(roster), "--out", str(roster)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {roster}: this is the roster itself; write the pairs to another file (--out)\n"
+    )
+    assert roster.read_bytes() == ROSTER.read_bytes()
+    (tmp_path / "f").write_text("a file, not a folder")
+    result = CliRunner().invoke(cli, ["match", str(roster), "--out", str(tmp_path / "f" / "p.csv")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'f'}")  # no traceback
+    assert "Traceback" not in result.output
 
 
 def test_match_command_reports_a_bad_roster(tmp_path: Path) -> None:

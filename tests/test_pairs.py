@@ -319,6 +319,54 @@ def test_unreadable_pairs_files(tmp_path: Path) -> None:
     ]
     with pytest.raises(UsageError, match="no such pairs file"):
         read_rows(tmp_path / "missing.csv")
+    # A header alone would build no pack and remove the last build's: refused.
+    pairs.write_text("mentor_id,mentee_id,weekday,time,timezone\n,,,,\n")
+    with pytest.raises(InvalidProject) as caught:
+        read_rows(pairs)
+    assert caught.value.lines() == [
+        "pairs.csv:2:1: the pairs file has no pairs: one row a pair is needed under the header "
+        "(`mentorkit match` writes them)"
+    ]
+    # Two columns of the same name: which one is meant cannot be told.
+    pairs.write_text("mentor_id,mentee_id,weekday,time,timezone,time\na,b,monday,10:00,UTC,11:00\n")
+    with pytest.raises(InvalidProject) as caught:
+        read_rows(pairs)
+    assert caught.value.lines() == [
+        "pairs.csv:1:6: the column `time` appears twice (columns 4 and 6)"
+    ]
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone,location\n"
+        'one,ops-grad,ceo,thursday,09:00,Europe/London,"=HYPERLINK(""http://x"")"\n'
+    )
+    out = tmp_path / "dist"
+    build(
+        ACME,
+        BuildOptions(out=out, workers=1, roster=ROSTER, pairs=pairs, only=frozenset({"calendar"})),
+    )
+    written = (out / "pairs" / "pairs.csv").read_text(encoding="utf-8")
+    assert ',"\'=HYPERLINK(""http://x"")"' in written or ",'=HYPERLINK" in written
+    assert ",=HYPERLINK" not in written and ',"=HYPERLINK' not in written
+    # Read back, the cell is what was written by hand: the quote is taken off again.
+    (row,) = read_rows(out / "pairs" / "pairs.csv")
+    assert row.location == '=HYPERLINK("http://x")'
+
+
+def test_a_pair_id_too_long_for_a_folder_name_is_a_located_error(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        f"{'a' * 200},ops-grad,ceo,thursday,09:00,Europe/London\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(ROSTER), load_project(ACME))
+    assert caught.value.lines() == [
+        "pairs.csv:2:1: pair_id: 'aaaaaaaaaaaaaaaaaaaa'... is 200 characters long; it names the "
+        "pack's folder, at most 162 characters"
+    ]
 
 
 def test_build_command_with_a_roster(tmp_path: Path) -> None:

@@ -38,6 +38,8 @@ def test_every_bad_cell_is_reported_with_row_and_column(tmp_path: Path) -> None:
         "b,Bob,not-an-email,mentor,Sales,zed,Mars/Base,tue 17:00-15:00;xyz 10:00-11:00,,\n"
         "a,Ann again,ann2@example.org,mentee,Sales,,Europe/London,mon 09:00-10:00,,y\n"
         "C D,,c@example.org,mentee,,,UTC,mon 9-10,,z\n"
+        + "e" * 81
+        + ",Eve,e@example.org,mentee,Legal,,UTC,mon 09:00-10:00,,z\n"
     )
     assert problems(tmp_path, text) == [
         "roster.csv:2:4: role: 'boss' must be mentor, mentee or both",
@@ -51,6 +53,8 @@ def test_every_bad_cell_is_reported_with_row_and_column(tmp_path: Path) -> None:
         "roster.csv:5:2: name: this cell is empty",
         "roster.csv:5:5: department: this cell is empty",
         "roster.csv:5:8: availability: 'mon 9-10' is not a slot such as 'tue 15:00-17:00'",
+        "roster.csv:6:1: id: 'eeeeeeeeeeeeeeeeeeee'... is 81 characters long; an id names a "
+        "pack and a certificate file, at most 80 characters",
     ]
 
 
