@@ -42,8 +42,8 @@ from .windows import (
     Weeks,
     best_slot,
     book,
+    closed_sessions,
     intersect,
-    on_closed_days,
     usual_booking,
     usual_slot,
 )
@@ -1187,7 +1187,7 @@ def _pair(
     score = round(100 * len(taught) / wishes) if wishes else 0
     zone = mentee.timezone
     if usual is not None:
-        if on_closed_days(weeks, *usual, zone):  # some sessions move to an open day
+        if closed_sessions(weeks, *usual, zone):  # they move to an open day
             booking = book(weeks, mentor, mentee, *usual, zone, words.gettext)
         else:
             booking = usual_booking(weeks, *usual, zone)

@@ -636,11 +636,13 @@ def usual_slot(
 
 
 @lru_cache(maxsize=65536)
-def on_closed_days(weeks: Weeks, weekday: int, clock: int, zone: str) -> bool:
-    """Whether a session at this weekday and time would fall on a closed day (then `book`
-    moves it)."""
+def closed_sessions(weeks: Weeks, weekday: int, clock: int, zone: str) -> int:
+    """How many sessions at this weekday and time (in `zone`) would fall on a closed day,
+    which `book` then moves."""
+    if not weeks.closed:
+        return 0
     sessions = _usual(weeks, weekday, clock, zone)
-    return bool(weeks.closed) and any(weeks.closed_on(s.start) is not None for s in sessions)
+    return sum(weeks.closed_on(s.start) is not None for s in sessions)
 
 
 def usual_booking(weeks: Weeks, weekday: int, clock: int, zone: str) -> Booking:
@@ -681,11 +683,7 @@ def best_slot(
         ]
         sessions = sum(w for w, ok in zip(weeks.weights, held, strict=True) if ok)
         # Among equals, the time that falls on the fewest holidays: fewer sessions move.
-        closed = sum(
-            weeks.closed_on(week + dt.timedelta(minutes=usual_minute(week, *candidate, zone)))
-            is not None
-            for week in weeks.starts
-        )
+        closed = closed_sessions(weeks, *candidate, zone)
         return (-sessions, closed, not held[first_kind], candidate[0], candidate[1])
 
     return min(candidates, key=rank)
