@@ -188,9 +188,12 @@ def timeline(
             after = sessions[position - 1] if 0 < position <= len(sessions) else None
         day = None
         if after and after.start:  # due the next working day: not a weekend nor a holiday
-            day = after.start.date() + dt.timedelta(days=1)
-            if programme.schedule is not None:
-                day = _next_working_day(after.start.date(), programme.schedule)
+            held = after.start.date()
+            day = (
+                _next_working_day(held, programme.schedule)
+                if programme.schedule
+                else held + dt.timedelta(days=1)
+            )
         checkpoints.append(CheckpointDate(number, checkpoint, after, day))
     # Events are for the whole group: they keep the programme's dates in a pair's own timeline.
     shared = list(timeline(project).sessions) if slot or dates else sessions

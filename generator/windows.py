@@ -125,11 +125,10 @@ class Weeks:
         return merge(found)
 
 
-def _closed_days(
-    schedule: Schedule, starts: Sequence[dt.datetime]
-) -> tuple[tuple[dt.date, str], ...]:
-    """The days without sessions from the day before the first session week to the day
-    after the last, with their holidays' names."""
+def _closed_days(schedule: Schedule, starts: Sequence[dt.datetime]) -> Closed:
+    """The days without sessions, with their holidays' names, from two days before the
+    first session week to three days after the last (a week's spans reach a day either side,
+    and a pair's clock may be a day from the programme's)."""
     closed = schedule.closed()
     holidays: Any = schedule.holidays.calendar() if schedule.holidays else {}
     zone = zone_info(schedule.timezone)
@@ -509,42 +508,40 @@ def book(
     usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
     if all(usual_of):  # the common case: every session at the usual time
         sessions = list(_usual(weeks, weekday, clock, zone))
-        if weeks.closed:
-            sessions = _off_closed_days(weeks, sessions, spans_of, wanted_of, zone, gettext)
-        return Booking(WEEKDAYS[weekday], usual_at, zone, tuple(sessions))
-    after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
-    for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
-        spans, wanted = spans_of[kind], wanted_of[kind]
-        if not spans:
-            impossible.append(number)
-            continue
-        if usual_of[kind]:
-            sessions.append(Booked(number, (week + after[kind]).astimezone(tz), True))
-            continue
-        moved = (week + dt.timedelta(minutes=_nearest(wanted, spans))).astimezone(tz)
-        planned = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
-        first = weeks.starts[0] + dt.timedelta(minutes=wanted_of[weeks.kinds[0]])
-        changed = [
-            p.name
-            for p in dict.fromkeys((mentor, mentee))
-            if _offset(p.timezone, planned) != _offset(p.timezone, first)
-        ]
-        if _offset(zone, planned) != _offset(zone, first) and not changed:
-            changed = [zone]
-        _ = gettext
-        reason = (
-            _("the clocks change for %(who)s") % {"who": _(" and ").join(changed)}
-            if changed
-            else _("one of you is not free at the usual time that week")
-        )
-        why = _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % {
-            "n": number,
-            "date": moved.date().isoformat(),
-            "time": f"{moved:%H:%M}",
-            "usual": usual_at,
-            "reason": reason,
-        }
-        sessions.append(Booked(number, moved, False, why))
+    else:
+        after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
+        for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
+            spans, wanted = spans_of[kind], wanted_of[kind]
+            if not spans:
+                impossible.append(number)
+                continue
+            if usual_of[kind]:
+                sessions.append(Booked(number, (week + after[kind]).astimezone(tz), True))
+                continue
+            moved = (week + dt.timedelta(minutes=_nearest(wanted, spans))).astimezone(tz)
+            planned = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
+            first = weeks.starts[0] + dt.timedelta(minutes=wanted_of[weeks.kinds[0]])
+            changed = [
+                p.name
+                for p in dict.fromkeys((mentor, mentee))
+                if _offset(p.timezone, planned) != _offset(p.timezone, first)
+            ]
+            if _offset(zone, planned) != _offset(zone, first) and not changed:
+                changed = [zone]
+            _ = gettext
+            reason = (
+                _("the clocks change for %(who)s") % {"who": _(" and ").join(changed)}
+                if changed
+                else _("one of you is not free at the usual time that week")
+            )
+            why = _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % {
+                "n": number,
+                "date": moved.date().isoformat(),
+                "time": f"{moved:%H:%M}",
+                "usual": usual_at,
+                "reason": reason,
+            }
+            sessions.append(Booked(number, moved, False, why))
     if weeks.closed:
         sessions = _off_closed_days(weeks, sessions, spans_of, wanted_of, zone, gettext)
     return Booking(
