@@ -6,6 +6,7 @@ bytes, so the same tasks run anywhere; the caller writes the files.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -36,6 +37,16 @@ def _worker_setup() -> None:
     pdf._worker_setup()
 
 
+def _pool_worker_setup() -> None:
+    """Set up a worker of the local pool, which lives for one build. The modules and
+    fonts it has just loaded live as long as it does: frozen, the cycle collector stops
+    walking them again at every full collection while documents are laid out (about 8%
+    of a pair's layout and writing). Not done on a Dask worker, which outlives builds."""
+    _worker_setup()
+    gc.collect()
+    gc.freeze()
+
+
 @contextmanager
 def executor(spec: str | None, workers: int) -> Iterator[Executor]:
     """An executor for `--executor` (None or dask://HOST:PORT) and `--jobs`."""
@@ -50,7 +61,9 @@ def executor(spec: str | None, workers: int) -> Iterator[Executor]:
         return
     context = get_context("forkserver")
     context.set_forkserver_preload(["weasyprint", "generator.pdf"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_pool_worker_setup
+    )
     try:
         yield pool
     finally:

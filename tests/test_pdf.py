@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
+from generator.executors import executor
 from generator.pdf import _fetcher_class, _readable_on, _tint
 
 from .conftest import ACME, write_tree
@@ -173,3 +175,11 @@ def test_colour_helpers() -> None:
     assert _tint("#000000", 0.5) == "#808080"
     assert _readable_on("#ffff00") == "#000000"
     assert _readable_on("#3f51b5") == "#ffffff"
+
+
+def test_a_pool_worker_keeps_its_fonts_and_modules_out_of_the_cycle_collector() -> None:
+    """What a worker loads before its first job is frozen (`gc.freeze`), so that the
+    collector does not walk it again at every full collection during layouts."""
+    with executor(None, 2) as pool:
+        frozen = pool.submit(gc.get_freeze_count).result()
+    assert frozen > 10_000  # WeasyPrint, its fonts, the generator
