@@ -72,6 +72,22 @@ def demote(text: Any) -> Markup:
     return Markup(_HEADING.sub(r"#\1 ", str(text)))  # noqa: S704 - its own output, moved
 
 
+def nowrap(text: str) -> Markup:
+    """Text that is printed on one line (a clock time or a time range): `span.time`."""
+    return Markup('<span class="time">{}</span>').format(text)
+
+
+#: A blank to write in, as a worksheet prompt marks it: "how many? [ ]".
+BLANK = "[ ]"
+
+
+def blanks(value: Any) -> Markup:
+    """A worksheet prompt with every `[ ]` printed as a short line to write on, not as
+    the two brackets."""
+    parts = inline(value).split(BLANK)
+    return Markup('<span class="inline-blank"></span>').join(md_escape(part) for part in parts)
+
+
 def cell(value: Any) -> Markup:
     """Text for a Markdown table cell: one line, pipes escaped."""
     return Markup(md_escape(inline(value)).replace("|", "\\|"))  # noqa: S704 - escaped
@@ -152,12 +168,14 @@ class Renderer:
             "inline": inline,
             "demote": demote,
             "cell": cell,
+            "blanks": blanks,
             "date": self.date,
             "longdate": self.long_date,
             "time": self.time,
             "datetime": self.datetime,
             "clock": self.clock,
             "clock_range": self.clock_range,
+            "time_range": self.time_range,
             "minutes": self.duration,
             "plural": plural,
             "page_url": self.page_url,
@@ -280,11 +298,16 @@ class Renderer:
             return f"{offset} min"
         return self.time(start + dt.timedelta(minutes=offset))
 
-    def clock_range(self, offset: int, start: dt.datetime | None, length: int) -> str:
+    def clock_range(self, offset: int, start: dt.datetime | None, length: int) -> Markup:
         """`15:05–15:30` for an agenda step, or `5–30 min` when the session is undated."""
         if start is None:
-            return f"{offset}–{offset + length} min"
-        return f"{self.clock(start, offset)}–{self.clock(start, offset + length)}"
+            return nowrap(f"{offset}–{offset + length} min")
+        return nowrap(f"{self.clock(start, offset)}–{self.clock(start, offset + length)}")
+
+    def time_range(self, start: dt.datetime | None, end: dt.datetime | None) -> Markup:
+        """`15:00–16:00`, kept on one line: a time range is read at a glance, not across
+        two lines of a table cell."""
+        return nowrap(f"{self.time(start)}–{self.time(end)}")
 
     def session_dates(self, topic_id: str, session_id: str) -> Any:
         return self.timeline.session(topic_id, session_id) or self.timeline.workshop(

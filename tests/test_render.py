@@ -52,9 +52,12 @@ def test_role_labels_and_times_come_from_the_programme() -> None:
     text = markdown_of(ACME, "plan-acme-dashboards--first-look")
     assert "By the end of this session, the executive can:" in text
     assert "| Digital mentor |" in text
-    assert "Tuesday, March 2, 2027, 9:30" in text
-    # A running clock: 5 minutes of check-in, then the tour.
-    assert "| 9:35\u202fAM–9:45\u202fAM | **Tour of the headline metrics** |" in text
+    assert 'Tuesday, March 2, 2027, <span class="time">9:30' in text
+    # A running clock: 5 minutes of check-in, then the tour (a range printed on one line).
+    assert (
+        '| <span class="time">9:35\u202fAM–9:45\u202fAM</span> | **Tour of the headline metrics** |'
+        in text
+    )
 
 
 def test_table_cells_escape_pipes() -> None:

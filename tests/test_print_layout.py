@@ -1,0 +1,183 @@
+"""Print layout, read back from laid-out PDFs: what signs on one page, what keeps with
+what follows it, what never wraps, and what is printed once."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from generator import pdf
+from generator.build import prepare
+from generator.loader import load_project
+from generator.render import blanks
+
+from .conftest import renderer_for, write_tree
+
+#: A time, then a dash, at the end of a line: a time range broken over two lines.
+BROKEN_RANGE = re.compile(r"\d:\d\d(\s*[AP]M)?\s*[–-]$")
+
+
+def _jobs(project: Path | None, batches: set[str]) -> list[pdf.PrintJob]:
+    """The print jobs of some batches of a project (sheets laid out as a build does)."""
+    renderer = renderer_for(project) if project else default_renderer()
+    wanted = [a for a in renderer.plan.artefacts if a.batch in batches]
+    with renderer.batch():
+        markdown = {a.key: renderer.markdown(a) for a in wanted}
+    return pdf.prepare(renderer, markdown, wanted)
+
+
+def default_renderer() -> Any:
+    """The built-in programme's renderer, as a build makes it."""
+    return prepare(load_project(None))
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _laid_out(html: str, css: str, roots: tuple[str, ...]) -> list[str]:
+    return _pages(bytes(pdf.layout(html, css, roots).write_pdf()))
+
+
+@pytest.fixture(scope="module", params=["en", "fr"])
+def default_sheets(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The built-in programme's agreement and feedback forms, in English and in French
+    (whose longer sentences are what ran the agreement and the evaluation over)."""
+    project = None
+    if request.param != "en":
+        project = write_tree(
+            tmp_path_factory.mktemp(request.param),
+            {"program.yaml": f"extends: default\nlocale: {request.param}\n"},
+        )
+    jobs = _jobs(project, {"agreement", "forms"})
+    outputs: dict[str, bytes] = {}
+    for job in jobs:
+        outputs.update(pdf.render_job(job).outputs)
+    return request.param, jobs, outputs
+
+
+def test_the_built_in_agreement_signs_on_one_page_in_every_language(default_sheets: Any) -> None:
+    locale, _, outputs = default_sheets
+    pages = _pages(outputs["mentoring-agreement.pdf"])
+    assert len(pages) == 1, locale
+    assert "Signature" in pages[0]
+    assert ("Confidentialité" if locale == "fr" else "Confidentiality") in pages[0]
+
+
+def test_the_signatures_never_go_to_a_page_of_their_own(default_sheets: Any) -> None:
+    """Whatever pushes the agreement over its page (a programme's own goals and ground
+    rules), the signatures take the standing terms with them."""
+    locale, jobs, _outputs = default_sheets
+    job = next(j for j in jobs if "mentoring-agreement.pdf" in j.files)
+    terms = '<div class="agreement-terms">'
+    assert terms in job.html
+    confidentiality = "Confidentialité" if locale == "fr" else "Confidentiality"
+    for extra in range(0, 48, 4):  # mm of extra text before the terms
+        html = job.html.replace(terms, f'<div style="height: {extra}mm"></div>{terms}', 1)
+        pages = _laid_out(html, job.css, job.allowed_roots)
+        signed = next(page for page in pages if "Signature" in page)
+        assert confidentiality in signed, (locale, extra, len(pages))
+
+
+def test_a_form_id_keeps_with_the_form_and_is_printed_once(default_sheets: Any) -> None:
+    locale, _, outputs = default_sheets
+    label = "Formulaire" if locale == "fr" else "Form"
+    forms = [name for name in outputs if name.startswith("feedback-")]
+    assert forms
+    for name in forms:
+        reader = PdfReader(io.BytesIO(outputs[name]))
+        form_id = name.removeprefix("feedback-").removesuffix(".pdf")
+        texts = [page.extract_text() for page in reader.pages]
+        (page,) = (i for i, text in enumerate(texts) if f"{label} {form_id}" in text)
+        # The id's page holds the form's last lines too, not the id alone.
+        body = [ln for ln in texts[page].splitlines() if form_id not in ln]
+        assert len(body) >= 2, (name, texts[page])
+        # It is printed once: the form field that holds it for the tools that read the
+        # answers back has no area, so a viewer draws nothing over the printed id.
+        assert "".join(texts).count(form_id) == 1, name
+        assert reader.get_fields()["form"]["/V"] == form_id  # type: ignore[index]
+        widgets = [
+            a.get_object()
+            for p in reader.pages
+            for a in p.get("/Annots", [])
+            if a.get_object().get("/T") == "form"
+        ]
+        (widget,) = widgets
+        x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+        assert abs(x1 - x0) * abs(y1 - y0) < 0.01, (name, widget["/Rect"])
+
+
+@pytest.fixture(scope="module")
+def print_css() -> tuple[str, tuple[str, ...]]:
+    """The built-in programme's print stylesheet, for pages made up in the tests."""
+    job = _jobs(None, {"agreement"})[0]
+    return job.css, job.allowed_roots
+
+
+def test_a_heading_and_its_date_line_keep_with_what_follows(
+    print_css: tuple[str, tuple[str, ...]],
+) -> None:
+    """A guide's session heading, then its date line (`p.when`), then its text: wherever
+    the page ends, the heading and the date are never left alone at its foot."""
+    css, roots = print_css
+    for filler in range(200, 262, 3):  # mm of text above, so that the page ends near them
+        html = (
+            '<html lang="en"><body><article class="doc">'
+            f'<div style="height: {filler}mm"></div>'
+            "<h3>Starting a career here today</h3>"
+            '<p class="when"><em>Tuesday, 29 June 2027, <span class="time">15:00–16:00</span>'
+            "</em></p><p><strong>Objectives:</strong> the first words of the session.</p>"
+            "</article></body></html>"
+        )
+        pages = _laid_out(html, css, roots)
+        heading = next(page for page in pages if "Starting a career" in page)
+        assert "Tuesday, 29 June 2027" in heading and "Objectives" in heading, (filler, pages)
+
+
+def test_a_loose_list_keeps_its_bullets_with_their_text(
+    print_css: tuple[str, tuple[str, ...]],
+) -> None:
+    css, roots = print_css
+    html = (
+        '<html lang="en"><body><article class="doc"><ul>'
+        "<li><p>TikTok Help Center (guide)</p></li><li><p>YouTube Help (guide)</p></li>"
+        "</ul><ol><li><p>First step</p><p>More about it</p></li></ol></article></body></html>"
+    )
+    lines = [ln.strip() for ln in "\n".join(_laid_out(html, css, roots)).splitlines()]
+    assert "• TikTok Help Center (guide)" in lines
+    assert "• YouTube Help (guide)" in lines
+    assert "1. First step" in lines
+    assert "•" not in lines and "1." not in lines
+
+
+def test_time_ranges_never_break_over_two_lines(acme_build: Path) -> None:
+    """The programme guide's schedule has a narrow time column: "9:30 AM–10:15 AM" stays
+    on one line (and so in every table, guide and plan)."""
+    for name in ("programme-guide.pdf", "topic-acme-dashboards.pdf", "trainer-handbook.pdf"):
+        lines = [
+            line.strip()
+            for page in PdfReader(acme_build / "pdf" / name).pages
+            for line in page.extract_text().splitlines()
+        ]
+        assert [line for line in lines if BROKEN_RANGE.search(line)] == [], name
+        if name == "programme-guide.pdf":
+            assert any(re.search(r"^1 .*9:30\s*AM–10:15\s*AM", line) for line in lines)
+
+
+def test_a_worksheet_prints_its_blanks_as_lines_to_write_on() -> None:
+    assert blanks("**How many?** [ ] And <b>why</b>? [ ]") == (
+        '**How many?** <span class="inline-blank"></span> And &lt;b&gt;why&lt;/b&gt;? '
+        '<span class="inline-blank"></span>'
+    )
+    renderer = default_renderer()
+    (artefact,) = (a for a in renderer.plan.artefacts if a.pdf == "topic-short-form-video.pdf")
+    with renderer.batch():
+        markdown = renderer.markdown(artefact)
+    assert "Feed tally sheet" in markdown
+    assert "[ ]" not in markdown
+    assert 'the chosen theme? <span class="inline-blank"></span>' in markdown
