@@ -205,15 +205,44 @@ def test_zensical_passes_axe_and_keeps_the_brand(
 # --- served from a sub-path, opened from disk ---------------------------------------------
 
 
-def test_the_404_page_keeps_its_styles_under_a_sub_path(browser: Any, server: str) -> None:
+@pytest.mark.parametrize("site", ["acme", "zensical"])
+def test_the_404_page_works_under_a_sub_path(browser: Any, server: str, site: str) -> None:
     tab = browser.new_page()
     try:
-        response = tab.goto(server + "acme/no/such/page.html")
+        tab.set_viewport_size(DESKTOP)
+        response = tab.goto(server + f"{site}/no/such/page.html")
         assert response is not None
         assert response.status == 404
-        assert tab.locator("h1").first.inner_text() == "404 - Not found"
+        assert "404" in tab.locator("h1").first.inner_text()
         assert _style(tab, ".md-header", "backgroundColor") == ACME_PRIMARY
         assert _style(tab, "body", "margin") == "0px"  # the theme's own sheet applies
+        # Its links, logo and scripts are the site's, below the sub-path.
+        root = f"{server}{site}/"
+        tab.wait_for_function("site => document.baseURI.endsWith(`/${site}/`)", arg=site)
+        logo = tab.locator(".md-header .md-logo img")
+        logo.wait_for(state="attached")
+        tab.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=logo.element_handle())
+        links = tab.eval_on_selector_all(".md-nav--primary a[href]", "els => els.map(e => e.href)")
+        assert len(links) > 3
+        for link in links:
+            assert link.startswith(root), link
+            assert tab.request.get(link).status == 200, link
+        tab.locator(".md-nav--primary a[href]", has_text="Home").first.click()
+        tab.wait_for_url(root + "index.html")
+    finally:
+        tab.close()
+
+
+def test_search_works_on_the_404_page_under_a_sub_path(browser: Any, server: str) -> None:
+    tab = browser.new_page()
+    try:
+        tab.set_viewport_size(DESKTOP)
+        tab.goto(server + "acme/no/such/page.html")
+        tab.locator(".md-search__input").click()
+        tab.keyboard.type("dashboard")
+        result = tab.locator(".md-search-result__item a").first
+        result.wait_for(timeout=10_000)
+        assert result.evaluate("a => a.href").startswith(server + "acme/topics/")
     finally:
         tab.close()
 
