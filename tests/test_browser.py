@@ -302,6 +302,16 @@ def test_search_snippets_keep_words_apart(default_site: Path) -> None:
     assert not [t for t in texts if "check-inAsk" in t]
 
 
+def test_zensical_search_snippets_keep_words_apart(zensical_site: Path) -> None:
+    # Zensical runs no hooks: the pages' own HTML must leave a space after a line break.
+    index = json.loads((zensical_site / "search.json").read_text(encoding="utf-8"))
+    texts = [re.sub(r"<[^>]+>", "", item["text"]) for item in index["items"]]
+    assert any(re.search(r"\d min Tuesday", text) for text in texts)
+    assert any("Check-in What" in text for text in texts)  # a step of the agenda, its notes
+    assert not [t for t in texts if re.search(r"\b(?:min|hour|hours)(?:Monday|Tuesday)", t)]
+    assert not [t for t in texts if "Check-inWhat" in t]
+
+
 def test_every_form_keeps_its_tick_boxes_apart_from_the_words(
     browser: Any, server: str, acme_build: Path
 ) -> None:
