@@ -258,7 +258,7 @@ def _config(
         "plugins": plugins,
         "extra_css": ["stylesheets/brand.css", *base.get("extra_css", [])],
         "extra_javascript": list(base.get("extra_javascript", [])),
-        "markdown_extensions": site_extensions(),
+        "markdown_extensions": site_extensions(gettext("Permanent link")),
         "nav": [_nav_entry(item) for item in nav],
         "extra": {
             **base.get("extra", {}),
