@@ -202,6 +202,30 @@ def test_zensical_passes_axe_and_keeps_the_brand(
         tab.close()
 
 
+@pytest.mark.parametrize("site", ["acme", "zensical"])
+def test_on_a_phone_the_closed_drawer_is_out_of_the_tab_order(
+    browser: Any, server: str, site: str
+) -> None:
+    tab = browser.new_page()
+    try:
+        tab.set_viewport_size({"width": 390, "height": 844})
+        tab.goto(server + f"{site}/guides/mentor.html")
+        in_drawer = "() => !!document.activeElement.closest('.md-sidebar--primary')"
+        reached = []
+        for _ in range(40):
+            tab.keyboard.press("Tab")
+            reached.append(tab.evaluate(in_drawer))
+        assert not any(reached)
+        # Opened, its links are there to reach.
+        tab.locator("label.md-header__button[for=__drawer]").click()
+        link = tab.locator(".md-sidebar--primary a.md-nav__link").first
+        link.wait_for(state="visible")
+        link.focus()
+        assert tab.evaluate(in_drawer)
+    finally:
+        tab.close()
+
+
 # --- served from a sub-path, opened from disk ---------------------------------------------
 
 
