@@ -207,7 +207,9 @@ def plan(
         )
         area_pages.append(NavItem(page.title, page.page))
     # For the organisations that write their own programme and topics: every key of both
-    # formats, generated from the models (the same text as docs/format.md).
+    # formats, generated from the models (the same text as docs/format.md). Documentation
+    # for whoever runs the programme, not a topic: listed under Programme, linked from the
+    # library's page, at the address it always had.
     reference = add(
         Artefact(
             "format-reference",
@@ -217,7 +219,7 @@ def plan(
             context={"reference": Markup(format_reference())},  # noqa: S704 - from the models
         )
     )
-    area_pages.append(NavItem(reference.title, reference.page))
+    shared.append(NavItem(reference.title, reference.page))
 
     nav: list[NavItem] = [
         NavItem(_("Home"), home.page),

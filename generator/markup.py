@@ -148,12 +148,12 @@ class Html:
     headings: tuple[Heading, ...]
 
 
-def site_extensions() -> list[Any]:
-    """The `markdown_extensions` list of mkdocs.yml."""
-    return [
-        {name: SITE_EXTENSION_CONFIG[name]} if name in SITE_EXTENSION_CONFIG else name
-        for name in EXTENSIONS
-    ]
+def site_extensions(permalink_title: str = "Permanent link") -> list[Any]:
+    """The `markdown_extensions` list of mkdocs.yml; `permalink_title` is what a heading's
+    anchor says (as its title), in the site's language."""
+    config = {**SITE_EXTENSION_CONFIG}
+    config["toc"] = {**config["toc"], "permalink_title": permalink_title}
+    return [{name: config[name]} if name in config else name for name in EXTENSIONS]
 
 
 _local = threading.local()

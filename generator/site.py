@@ -258,7 +258,7 @@ def _config(
         "plugins": plugins,
         "extra_css": ["stylesheets/brand.css", *base.get("extra_css", [])],
         "extra_javascript": list(base.get("extra_javascript", [])),
-        "markdown_extensions": site_extensions(),
+        "markdown_extensions": site_extensions(gettext("Permanent link")),
         "nav": [_nav_entry(item) for item in nav],
         "extra": {
             **base.get("extra", {}),
@@ -484,14 +484,78 @@ def _keepable(pages: dict[str, str], simple: set[str], last: LastSite) -> dict[s
 
 
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"\s*/?>')
+# An address from the site's root ("/index.html", not "//host/..."), in an attribute.
+_FROM_ROOT = re.compile(r'<(\w+)([^<>]*?)\s(href|src)="/(?!/)([^"]*)"')
+_SCOPE = re.compile(r'__md_scope=new URL\("/",location\)')
+
+# Run first on the 404 page: find the site's root, then load what the page needs from it.
+# The root is the shallowest folder above the address whose 404.html is this page (it
+# holds TOKEN); a server may show this page at any depth, and a parent site has its own.
+# Opened from disk, or when nothing answers, the page's own folder is the root.
+_FIND_ROOT = r"""<script>(function () {
+  var token = "TOKEN", page = location.href.split(/[?#]/)[0], folders = [];
+  for (var url = new URL("./", page); folders.unshift(url.href), url.pathname !== "/";
+       url = new URL("../", url));
+  function probe(folder) {
+    return fetch(folder + "404.html", {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (text) { return text.indexOf(token) >= 0; }, function () { return false; });
+  }
+  var found = /^https?:$/.test(location.protocol)
+    ? Promise.all(folders.map(probe)).then(function (yes) { return folders[yes.indexOf(true)]; })
+    : Promise.resolve();
+  var parsed = new Promise(function (done) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", done);
+    else done();
+  });
+  Promise.all([found, parsed]).then(function (results) {
+    var root = results[0] || new URL("./", page).href, base = document.createElement("base");
+    base.href = root;
+    document.head.prepend(base);
+    window.__md_scope = new URL(root);
+    var config = document.getElementById("__config");
+    if (config) {
+      var settings = JSON.parse(config.textContent);
+      settings.base = root;
+      // Written from the server's root, as the page's links were.
+      var worker = settings.search;
+      if (worker) settings.search = new URL(worker.replace(/^\/(?!\/)/, ""), root).href;
+      config.textContent = JSON.stringify(settings);
+    }
+    document.querySelectorAll("link[rel~=icon]").forEach(function (link) {
+      link.href = link.getAttribute("href");
+    });
+    // A link within the page (the skip link) stays on it, whatever the base.
+    document.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.href = page + link.getAttribute("href");
+    });
+    var waiting = 0;
+    document.querySelectorAll("[data-mk-src]").forEach(function (element) {
+      var source = new URL(element.getAttribute("data-mk-src"), root).href;
+      if (element.tagName !== "SCRIPT") return void (element.src = source);
+      var script = document.createElement("script");
+      script.src = source;
+      script.async = false;
+      waiting += 1;
+      script.onload = script.onerror = function () {
+        // The theme starts when the document is ready, which it was before it loaded.
+        if (--waiting === 0) document.dispatchEvent(new Event("DOMContentLoaded"));
+      };
+      element.replaceWith(script);
+    });
+  });
+})();</script>"""
 
 
 def _self_contained_404(site_dir: Path) -> None:
-    """Put the 404 page's style sheets inside it.
+    """Make the 404 page work wherever a server shows it.
 
-    A server shows the 404 page at whatever address was asked for, so links relative to
-    the page break, and absolute ones break when the site is served from a sub-path. With
-    its styles inline the page looks like the site wherever it is served.
+    A server shows the 404 page at whatever address was asked for (any depth, and below
+    a sub-path when the site is served from one), so links relative to the page break,
+    and the ones from the server's root that MkDocs and Zensical write break under a
+    sub-path. So its style sheets go inside it, and its links, images and scripts name
+    their files from the site's root, which a small script finds when the page opens
+    (`_FIND_ROOT`) and gives the page as its base before it loads the scripts.
     """
     page = site_dir / "404.html"
     if not page.is_file():
@@ -508,8 +572,19 @@ def _self_contained_404(site_dir: Path) -> None:
         css = path.read_text(encoding="utf-8").replace("</", "<\\/")
         return f"<style>{css}</style>"
 
-    html = page.read_text(encoding="utf-8")
-    page.write_text(_STYLESHEET.sub(inline, html), encoding="utf-8")
+    def from_root(match: re.Match[str]) -> str:
+        tag, attributes, name, address = match.groups()
+        if name == "src":
+            name = "data-mk-src"  # loaded once the root is known
+        return f'<{tag}{attributes} {name}="{address or "./"}"'
+
+    html = _STYLESHEET.sub(inline, page.read_text(encoding="utf-8"))
+    html = _FROM_ROOT.sub(from_root, html)
+    html = _SCOPE.sub('__md_scope=new URL(".",location)', html)
+    token = hashlib.sha256(html.encode("utf-8")).hexdigest()[:20]
+    script = _FIND_ROOT.replace("TOKEN", token)
+    html = re.sub(r"<head>", lambda m: m.group(0) + "\n" + script, html, count=1)
+    page.write_text(html, encoding="utf-8")
 
 
 def _build_mkdocs(config_file: Path) -> None:

@@ -74,6 +74,7 @@ _EMPTY_HEAD = re.compile(r"\s*<thead>\s*<tr>\s*(?:<th[^>]*>\s*</th>\s*)+</tr>\s*
 _ROW_START = re.compile(r"<tr>\s*<td([^>]*)>(.*?)</td>", re.DOTALL)
 _FIXED = re.compile(r"<(?:h2|th)(?:\s[^>]*)?>")
 _LANG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_BREAK = re.compile(r"<br>[ \t\n]*")
 
 
 def on_page_content(
@@ -92,8 +93,8 @@ def on_page_content(
         return html
     html = _TABLE.sub(_label_rows, sanitize(html))
     # Search indexes text as it stands between tags: a line break must leave a space, or a
-    # snippet reads "1 hourTuesday".
-    html = html.replace("<br>", "<br>\n")
+    # snippet reads "1 hourTuesday" (the templates leave one, for Zensical; one is enough).
+    html = _BREAK.sub("<br>\n", html)
     language = _page_language(page)
     if language:
         html = _in_language(html, language, _site_language(config))

@@ -81,6 +81,9 @@ def test_french_site_theme_and_search(french_build: Path) -> None:
     assert "Bibliothèque de sujets" in home
     page = (french_build / "site" / "topics/acme-dashboards/first-look.html").read_text()
     assert "Télécharger le PDF" in page
+    # A heading's anchor says what it is in the site's language.
+    assert 'title="Lien permanent"' in page
+    assert "Permanent link" not in page
     config = (french_build / "site" / "search" / "search_index.json").read_text()
     assert '"lang":["fr"]' in config.replace(" ", "")
 

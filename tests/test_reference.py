@@ -55,6 +55,20 @@ def test_the_site_has_the_reference_as_a_page() -> None:
     assert renderer.markdown(page).strip() == reference().strip()
 
 
+def test_the_reference_is_listed_with_the_programme_not_among_the_topics() -> None:
+    from .conftest import renderer_for
+
+    renderer = renderer_for(None)
+    nav = {item.title: item for item in renderer.plan.nav}
+    library = renderer.plan.by_key("library")
+    under_library = [child.page for child in nav[library.title].children]
+    assert under_library  # the areas of topics
+    assert "library/format.md" not in under_library
+    assert "library/format.md" in [child.page for child in nav["Programme"].children]
+    # Whoever looks for it in the library finds a link to it.
+    assert "(format.md)" in renderer.markdown(library)
+
+
 def _models(annotation: object) -> list[type]:
     from typing import get_args
 
