@@ -37,6 +37,9 @@ ID = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$")
 ID_LENGTH = 80  # as a topic's id: two of them and `--` still make a file name
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLOT = re.compile(r"^(?P<day>[a-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
+#: A spreadsheet in a European locale saves "CSV" with semicolons between the columns
+#: (the comma being its decimal mark); a text editor may have left tabs.
+SEPARATORS = {";": "semicolons", "\t": "tabs"}
 DAY_NAMES = {day[:3]: index for index, day in enumerate(WEEKDAYS)} | {
     day: index for index, day in enumerate(WEEKDAYS)
 }
@@ -96,6 +99,28 @@ class Roster:
 
     def by_id(self) -> dict[str, Person]:
         return {p.id: p for p in self.people}
+
+
+def separator(text: str) -> str:
+    """The character between a CSV file's columns, read from its header row: a comma,
+    unless the header has none but semicolons (or tabs), as Excel saves a "CSV" file in
+    a country whose decimal mark is a comma. Cells are never split on a guess: a header
+    row without a comma has one column otherwise, which no file of the tool has."""
+    header = text.split("\n", 1)[0]
+    if "," not in header:
+        for character in SEPARATORS:
+            if character in header:
+                return character
+    return ","
+
+
+def separator_hint(character: str, kind: str) -> str:
+    """Said with the header's problems when a file's columns are not separated by commas."""
+    return (
+        f"the columns are separated by {SEPARATORS[character]}, not commas (as Excel saves "
+        f"CSV in some countries); if the problems below are not in the {kind}, save it as "
+        "CSV with commas: in Excel, File › Save As › CSV UTF-8 (Comma delimited)"
+    )
 
 
 def _unreadable_cells(cells: list[str], header: list[str], row: Place, problems: Problems) -> bool:
@@ -169,7 +194,8 @@ def _read_roster(path: Path) -> Roster:
         )
         problems.raise_if_any()
         raise AssertionError from None  # pragma: no cover
-    rows = _rows(text, display, problems)
+    delimiter = separator(text)
+    rows = _rows(text, display, problems, delimiter)
     if not rows:
         problems.add(Place(display, 1, 1), "the roster is empty: it needs a header row and people")
         problems.raise_if_any()
@@ -187,6 +213,8 @@ def _read_roster(path: Path) -> Roster:
                 Place(display, 1, index + 1),
                 f"unknown column `{name}`; the columns are {', '.join(REQUIRED + OPTIONAL)}",
             )
+    if delimiter != "," and problems:
+        problems.add(Place(display, 1, 1), separator_hint(delimiter, "roster"))
     problems.raise_if_any()
     people: list[Person] = []
     first_row: dict[str, int] = {}
@@ -316,9 +344,11 @@ def _person(
     )
 
 
-def _rows(text: str, display: str, problems: Problems) -> list[tuple[int, list[str]]]:
+def _rows(
+    text: str, display: str, problems: Problems, delimiter: str = ","
+) -> list[tuple[int, list[str]]]:
     """The CSV rows with the line each starts on; a broken row is a located problem."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     while True:
         line = reader.line_num + 1
