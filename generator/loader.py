@@ -144,11 +144,12 @@ class _Loader:
         topic_nodes = self._topic_nodes()
         programme = checked = None
         invalid: frozenset[str] = frozenset()
+        positions: dict[str, tuple[int, ...]] = {}
         if programme_node is not None:
             programme = self._validate(Programme, programme_node, "programme")
             checked = programme
             if programme is None:
-                checked, invalid = _partial_programme(programme_node)
+                checked, invalid, positions = _partial_programme(programme_node)
         topics: dict[str, Topic] = {}
         for topic_id, node in sorted(topic_nodes.items()):
             topic = self._validate(Topic, node, f"topic:{topic_id}")
@@ -167,6 +168,7 @@ class _Loader:
             places=self.places,
             own=self.own_topics,
             invalid=invalid,
+            positions=positions,
         )
         checks.run(loaded, self.problems)
         fonts = glyphs.project_fonts(
@@ -431,12 +433,21 @@ def _anchor_logo(root: Node, folder: Path) -> None:
         logo.value = str(folder / logo.value)
 
 
-def _partial_programme(node: Node) -> tuple[Programme, frozenset[str]]:
+#: Lists whose valid items are checked even when another item is not: two checkpoints
+#: after sessions 0 and 99 are both reported in one run, not the second after the first.
+ITEMWISE = ("checkpoints", "events")
+
+
+def _partial_programme(
+    node: Node,
+) -> tuple[Programme, frozenset[str], dict[str, tuple[int, ...]]]:
     """The parts of an invalid programme that are valid, so that they are checked too, and
-    the names of those that are not (checks that need them are skipped: no knock-on errors)."""
+    the names of those that are not (checks that need them are skipped: no knock-on errors);
+    of the lists in `ITEMWISE`, the valid items are kept, with their places in the file."""
     data, _marks = to_plain(node)
     valid: dict[str, Any] = {"id": "invalid", "title": "invalid"}
     dropped: set[str] = set()
+    positions: dict[str, tuple[int, ...]] = {}
     for name, info in Programme.model_fields.items():
         if name not in data or name in valid:
             continue
@@ -448,7 +459,17 @@ def _partial_programme(node: Node) -> tuple[Programme, frozenset[str]]:
             valid[name] = adapter.validate_python(data[name])
         except ValidationError:
             dropped.add(name)
-    return Programme.model_construct(**valid), frozenset(dropped)
+            if name in ITEMWISE and isinstance(data[name], list):
+                item: TypeAdapter[Any] = TypeAdapter(typing.get_args(info.annotation)[0])
+                kept: list[tuple[int, Any]] = []
+                for index, value in enumerate(data[name]):
+                    try:
+                        kept.append((index, item.validate_python(value)))
+                    except ValidationError:
+                        continue
+                valid[name] = [value for _, value in kept]
+                positions[name] = tuple(index for index, _ in kept)
+    return Programme.model_construct(**valid), frozenset(dropped), positions
 
 
 def _suggest(name: object, known: typing.Iterable[str]) -> str:

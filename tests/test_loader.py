@@ -265,6 +265,21 @@ PROGRAMME_CASES = {
             "this must be 1 or less"
         ],
     ),
+    "checkpoints too early and too late, in one run": (
+        "tracks:\n  - {id: main, title: Main, topics: [tiny]}\n"
+        "checkpoints:\n  - {after_session: 0, kind: survey, title: Early}\n"
+        "  - {after_session: 99, kind: survey, title: Late}\n"
+        "events:\n  - {id: a, title: A, for: mentors, after_sessions: [0]}\n"
+        "  - {id: b, title: B, for: mentors, after_sessions: [3]}\n",
+        [
+            "program.yaml:6:21: checkpoints[0].after_session: must be at least 1, got `0`",
+            "program.yaml:7:21: checkpoints[1].after_session: the programme has 1 session, so "
+            "this must be 1 or less",
+            "program.yaml:9:54: events['a'].after_sessions[0]: must be at least 1, got `0`",
+            "program.yaml:10:54: events['b'].after_sessions[0]: the programme has 1 pair session, "
+            "so there is no session 3 to hold 'B' after; use a number from 1 to 1",
+        ],
+    ),
     "checkpoint needs a moment": (
         "checkpoints:\n  - {kind: survey, title: Survey}\n",
         ["program.yaml:4:5: checkpoints[0]: give either `after_session: N` or `at: end`"],
