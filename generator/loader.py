@@ -28,6 +28,7 @@ from .layers import (
     locate,
     merge,
     pack_layer,
+    unused_templates,
     with_value,
     without,
 )
@@ -195,7 +196,7 @@ class _Loader:
             logo=None,
             places=self.places,
             own_topics=self.own_topics,
-            notes=notes,
+            notes=(*unused_templates(self.layers), *notes),
         )
         return _with_logo(project)
 

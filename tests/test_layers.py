@@ -275,3 +275,34 @@ def test_explain_shows_where_each_value_comes_from(tree: TreeBuilder) -> None:
         "error: the programme has no key 'scedule'; its keys are after_programme, checkpoints,"
         in missing.stderr
     )
+
+
+def test_a_template_that_replaces_nothing_and_is_included_nowhere_is_a_note(
+    tree: TreeBuilder,
+) -> None:
+    """A typo in an override's name used to do nothing and say nothing; a new partial that
+    an override imports is used, and says nothing."""
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "templates/site/mentor-guid.md.j2": "# Mentors\n",
+            "templates/mentee-guide.md.j2": "# Leaders\n",
+            "templates/site/home.md": "# Home\n",
+            "templates/site/new-page.md.j2": "# New\n",
+            "templates/site/home.md.j2": '{% import "partials/ours.md.j2" as o %}{{ o.hi() }}\n',
+            "templates/partials/ours.md.j2": "{% macro hi() %}Hi{% endmacro %}\n",
+            "templates/README.md": "What each template makes.\n",
+        }
+    )
+    assert [n for n in load_project(root).notes if n.startswith("templates/")] == [
+        "templates/mentee-guide.md.j2:1:1: no built-in template has this name and no template "
+        "includes it, so it is not used; did you mean site/mentee-guide.md.j2?",
+        "templates/site/home.md:1:1: no built-in template has this name and no template "
+        "includes it, so it is not used; did you mean site/home.md.j2?",
+        "templates/site/mentor-guid.md.j2:1:1: no built-in template has this name and no "
+        "template includes it, so it is not used; did you mean site/mentor-guide.md.j2?",
+        "templates/site/new-page.md.j2:1:1: no built-in template has this name and no template "
+        "includes it, so it is not used; to replace a built-in template, give the file its "
+        "path, such as site/mentor-guide.md.j2",
+    ]
