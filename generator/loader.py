@@ -97,6 +97,7 @@ class _TopicEntry:
     node: Node
     id: str | None
     extends: str | None
+    named: bool = True  # the file gives its `id` (else it is the id it extends)
 
 
 @dataclass
@@ -104,6 +105,9 @@ class _Loader:
     location: ProjectLocation
     problems: Problems
     places: dict[str, dict[Loc, Place]] = field(default_factory=dict)
+    #: Ids of every topic file read, valid or not: a track naming one whose file has a
+    #: problem gets no second error saying there is no such topic.
+    topic_ids: set[str] = field(default_factory=set)
     own_topics: frozenset[str] = frozenset()
     layers: tuple[Layer, ...] = ()
 
@@ -163,7 +167,7 @@ class _Loader:
         loaded = checks.Loaded(
             programme=checked,
             topics=topics,
-            known=frozenset(topic_nodes),
+            known=frozenset(topic_nodes) | self.topic_ids,
             root=self.location.root,
             source=self.location.programme,
             places=self.places,
@@ -214,7 +218,15 @@ class _Loader:
             return without(node, ["extends"])
         name = parent.value
         known = builtin_programmes()
-        if not isinstance(name, str) or name not in known:
+        if not isinstance(name, str):
+            self.problems.add(
+                parent.place,
+                "extends: names the one built-in programme this file builds on, such as "
+                f"`extends: default`, but here it is {_kind_of(name)}; built-in programmes "
+                f"are {', '.join(sorted(known))}",
+            )
+            return None
+        if name not in known:
             self.problems.add(
                 parent.place,
                 f"extends: there is no built-in programme {name!r}{_suggest(name, known)}; "
@@ -264,10 +276,16 @@ class _Loader:
 
     def _entry(self, layer: int, source: Source, root: Node) -> _TopicEntry | None:
         raw_id = root.scalar("id")
-        raw_extends = root.scalar("extends")
-        extends = raw_extends if isinstance(raw_extends, str) else None
-        if root.get("extends") is not None and extends is None:
-            self.problems.add(root.place_at("extends"), "extends: give the id of a topic")
+        if isinstance(raw_id, str):
+            self.topic_ids.add(raw_id)
+        given = root.get("extends")
+        extends = given.value if given is not None and isinstance(given.value, str) else None
+        if given is not None and extends is None:
+            self.problems.add(
+                given.place,
+                "extends: names the one topic this file builds on, by its id, such as "
+                f"`extends: data-dashboards`, but here it is {_kind_of(given.value)}",
+            )
             return None
         topic_id = raw_id if isinstance(raw_id, str) else extends
         if topic_id is None:
@@ -277,7 +295,7 @@ class _Loader:
             return None
         if raw_id is None and extends is not None:
             root = with_value(root, "id", extends, root.place_at("extends"))
-        return _TopicEntry(layer, source, root, topic_id, extends)
+        return _TopicEntry(layer, source, root, topic_id, extends, named=raw_id is not None)
 
     # --- validation ---------------------------------------------------------------
 
@@ -347,8 +365,13 @@ class _TopicResolver:
             node = None
             self.problems.add(
                 _extends_place(first),
-                f"extends: there is no topic {topic_id!r} to build on "
-                f"(it is first defined here){self._suggest(topic_id)}",
+                f"extends: a topic cannot extend itself: {topic_id!r} is this file's own id, "
+                "and no topic of the built-in library or a pack has it to build on"
+                f"{self._suggest(topic_id, but=topic_id)}; leave `extends` out to make a new "
+                "topic, or name the topic it builds on"
+                if first.named
+                else f"extends: there is no topic {topic_id!r} to build on"
+                f"{self._suggest(topic_id, but=topic_id)}",
             )
         else:
             node = without(first.node, ["extends"])
@@ -368,7 +391,8 @@ class _TopicResolver:
         if entry.extends not in self.entries:
             self.problems.add(
                 _extends_place(entry),
-                f"extends: there is no topic {entry.extends!r}{self._suggest(entry.extends)}",
+                f"extends: there is no topic {entry.extends!r}"
+                f"{self._suggest(entry.extends, but=entry.id)}",
             )
             return None
         base = self.get(entry.extends)
@@ -379,8 +403,20 @@ class _TopicResolver:
         assert id_node is not None
         return with_value(merged, "id", entry.id or entry.extends, id_node.place)
 
-    def _suggest(self, name: str) -> str:
-        return _suggest(name, self.entries)
+    def _suggest(self, name: str, but: str | None = None) -> str:
+        """A close topic id, never the file's own."""
+        return _suggest(name, [known for known in self.entries if known != but])
+
+
+def _kind_of(value: object) -> str:
+    """A value that should have been one name, in words."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of `key: value` lines"
+    if value is None:
+        return "empty"
+    return f"{shorten(value)!r}, not a name"
 
 
 def _duplicate_message(topic_id: str, first: _TopicEntry, again: _TopicEntry) -> str:

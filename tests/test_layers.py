@@ -155,6 +155,40 @@ def test_extending_an_unknown_topic(tree: TreeBuilder) -> None:
     ]
 
 
+def test_extends_names_one_topic_in_plain_words(tree: TreeBuilder) -> None:
+    """A list or a mapping given to `extends` printed Python's insides; a topic that extends
+    itself was offered its own name. Neither topic is then also "no such topic" in a track."""
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace("topics: [tiny]", "topics: [tiny, a, b]"),
+            "topics/tiny.yaml": TINY_TOPIC,
+            "topics/a.yaml": "id: a\nextends: [tiny, other]\n",
+            "topics/b.yaml": "id: b\nextends: {x: 1}\n",
+            "topics/mine.yaml": "id: lonely\nextends: lonely\n",
+            "topics/typo.yaml": "id: my-tiny\nextends: my-tin\n",
+        }
+    )
+    assert problems_of(root) == [
+        "topics/a.yaml:2:10: extends: names the one topic this file builds on, by its id, such "
+        "as `extends: data-dashboards`, but here it is a list",
+        "topics/b.yaml:2:10: extends: names the one topic this file builds on, by its id, such "
+        "as `extends: data-dashboards`, but here it is a group of `key: value` lines",
+        "topics/mine.yaml:2:10: extends: a topic cannot extend itself: 'lonely' is this "
+        "file's own id, and no topic of the built-in library or a pack has it to build on; "
+        "leave `extends` out to make a new topic, or name the topic it builds on",
+        "topics/typo.yaml:2:10: extends: there is no topic 'my-tin' (did you mean 'tiny'?)",
+    ]
+
+
+def test_a_programme_extends_one_built_in_programme(tree: TreeBuilder) -> None:
+    root = tree({"program.yaml": "extends: [default, inclusion]\n" + MINIMAL_PROGRAMME})
+    assert problems_of(root) == [
+        "program.yaml:1:10: extends: names the one built-in programme this file builds on, "
+        "such as `extends: default`, but here it is a list; built-in programmes are "
+        "ai-at-work, default, digital-leadership, inclusion"
+    ]
+
+
 def test_topics_extending_each_other_in_a_loop(tree: TreeBuilder) -> None:
     root = tree(
         {
