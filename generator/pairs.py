@@ -22,7 +22,15 @@ from . import personal
 from .errors import Place, Problems, UsageError
 from .match import Pair, reporting_chains
 from .model import WEEKDAYS, Project
-from .roster import MAX_BYTES, MAX_CELL, Person, Roster, separator, separator_hint
+from .roster import (
+    MAX_BYTES,
+    MAX_CELL,
+    WINDOWS_RESERVED,
+    Person,
+    Roster,
+    separator,
+    separator_hint,
+)
 from .windows import Weeks, best_slot, book
 
 COLUMNS = ("pair_id", "mentor_id", "mentee_id", "score", "reasons", "weekday", "time", "timezone")
@@ -236,6 +244,13 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 place("pair_id"),
                 f"pair_id: {pair_id[:20]!r}... is {len(pair_id)} characters long; it names the "
                 f"pack's folder, at most {PAIR_ID_LENGTH} characters",
+            )
+        elif pair_id in WINDOWS_RESERVED:
+            problems.add(
+                place("pair_id"),
+                f"pair_id: {pair_id!r} is a name Windows keeps for a device, so the pack's "
+                "folder could not be made or copied on Windows; choose another, such as "
+                f"{pair_id}-pair",
             )
         elif pair_id in names:
             problems.add(

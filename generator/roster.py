@@ -35,6 +35,12 @@ MAX_PEOPLE = 200_000  # beyond this, one roster is better split (see README, "Pa
 MAX_BYTES = 100 * 1024 * 1024
 ID = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$")
 ID_LENGTH = 80  # as a topic's id: two of them and `--` still make a file name
+#: Names Windows keeps for devices: no file or folder there may have one, with or without
+#: an extension, so a certificate `con.pdf` or a pack folder `nul` can be neither made
+#: nor copied nor unzipped on a Windows computer.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLOT = re.compile(r"^(?P<day>[a-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
 #: A spreadsheet in a European locale saves "CSV" with semicolons between the columns
@@ -283,6 +289,13 @@ def _person(
             place("id"),
             f"id: {person_id[:20]!r}... is {len(person_id)} characters long; an id names a "
             f"pack and a certificate file, at most {ID_LENGTH} characters",
+        )
+    elif person_id in WINDOWS_RESERVED:
+        problems.add(
+            place("id"),
+            f"id: {person_id!r} is a name Windows keeps for a device, so the certificate file "
+            f"named after it ({person_id}.pdf) could not be opened or copied on Windows; "
+            f"choose another id, such as {person_id}-1",
         )
     if values["email"] and not EMAIL.match(values["email"]):
         problems.add(place("email"), f"email: {values['email']!r} is not an email address")

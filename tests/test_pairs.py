@@ -396,6 +396,23 @@ def test_a_pair_id_too_long_for_a_folder_name_is_a_located_error(tmp_path: Path)
     ]
 
 
+def test_a_pair_id_windows_keeps_for_a_device_is_a_located_error(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "nul,ops-grad,ceo,thursday,09:00,Europe/London\n"
+        "com3,mkt-exec,cfo,monday,10:00,Europe/London\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(ROSTER), load_project(ACME))
+    assert caught.value.lines() == [
+        "pairs.csv:2:1: pair_id: 'nul' is a name Windows keeps for a device, so the pack's "
+        "folder could not be made or copied on Windows; choose another, such as nul-pair",
+        "pairs.csv:3:1: pair_id: 'com3' is a name Windows keeps for a device, so the pack's "
+        "folder could not be made or copied on Windows; choose another, such as com3-pair",
+    ]
+
+
 def test_build_command_with_a_roster(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,

@@ -187,3 +187,19 @@ def test_a_semicolon_roster_with_a_wrong_header_says_how_to_save_it(tmp_path: Pa
         "department, timezone, availability, manager_id, capacity, offers, wants",
         "roster.csv:1:10: the column `email` is missing from the header row",
     ]
+
+
+def test_an_id_windows_keeps_for_a_device_is_refused(tmp_path: Path) -> None:
+    text = HEADER + (
+        "con,Ann,a@example.org,mentee,Sales,,UTC,mon 09:00-10:00,,x\n"
+        "lpt1,Bob,b@example.org,mentor,Ops,,UTC,mon 09:00-10:00,x,\n"
+        "console,Cat,c@example.org,mentor,Ops,,UTC,mon 09:00-10:00,x,\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:1: id: 'con' is a name Windows keeps for a device, so the certificate "
+        "file named after it (con.pdf) could not be opened or copied on Windows; choose "
+        "another id, such as con-1",
+        "roster.csv:3:1: id: 'lpt1' is a name Windows keeps for a device, so the certificate "
+        "file named after it (lpt1.pdf) could not be opened or copied on Windows; choose "
+        "another id, such as lpt1-1",
+    ]
