@@ -145,14 +145,31 @@ def locate(project: Path | None) -> ProjectLocation:
         return ProjectLocation(source, builtin.root, (builtin,))
     if not project.exists():
         raise UsageError(f"{project}: no such file or folder")
+    if project.is_dir() and project.suffix in YAML_SUFFIXES:
+        raise UsageError(
+            f"{project}: is a folder, not a file; name the programme file itself, or the "
+            f"project folder that holds {PROGRAMME_FILE}"
+        )
     if project.is_dir():
         root = project.resolve()
         programme = root / PROGRAMME_FILE
-        if not programme.is_file():
+        if programme.is_dir():
             raise UsageError(
-                f"{project}: this folder has no {PROGRAMME_FILE}; "
-                "create one (mentorkit init makes a starting point) or name a programme file"
+                f"{project / PROGRAMME_FILE}: is a folder, not a file; the programme is a "
+                f"file named {PROGRAMME_FILE} (mentorkit init makes one)"
             )
+        if not programme.is_file():
+            others = sorted(
+                p.name
+                for p in project.iterdir()
+                if p.is_file() and p.suffix in YAML_SUFFIXES and p.stem.startswith("program")
+            )
+            hint = (
+                f"; it has {others[0]}: rename it {PROGRAMME_FILE}, or name it as the project"
+                if others
+                else "; create one (mentorkit init makes a starting point) or name a programme file"
+            )
+            raise UsageError(f"{project}: this folder has no {PROGRAMME_FILE}{hint}")
         if not programme.resolve().is_relative_to(root):
             raise UsageError(
                 f"{project / PROGRAMME_FILE}: this is a link to a file outside the project "

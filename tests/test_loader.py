@@ -407,6 +407,28 @@ def test_folder_without_programme(tmp_path: Path) -> None:
         load_project(tmp_path)
 
 
+def test_a_programme_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    (tmp_path / "a" / "program.yaml").mkdir(parents=True)
+    (tmp_path / "b" / "programme.yaml").mkdir(parents=True)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "programme.yaml").write_text("id: c\n")
+    said = []
+    for project in ("a", "a/program.yaml", "b/programme.yaml", "c"):
+        with pytest.raises(UsageError) as caught:
+            load_project(tmp_path / project)
+        said.append(str(caught.value).replace(str(tmp_path), "~"))
+    assert said == [
+        "~/a/program.yaml: is a folder, not a file; the programme is a file named program.yaml "
+        "(mentorkit init makes one)",
+        "~/a/program.yaml: is a folder, not a file; name the programme file itself, or the "
+        "project folder that holds program.yaml",
+        "~/b/programme.yaml: is a folder, not a file; name the programme file itself, or the "
+        "project folder that holds program.yaml",
+        "~/c: this folder has no program.yaml; it has programme.yaml: rename it program.yaml, "
+        "or name it as the project",
+    ]
+
+
 def test_a_lone_programme_file_builds_on_the_library(tree: TreeBuilder) -> None:
     root = tree({"mine.yaml": "id: mine\ntitle: Mine\nextends: default\n"})
     project = load_project(root / "mine.yaml")
