@@ -144,6 +144,18 @@ def test_validate_reports_a_template_that_build_would_stop_on(tree: TreeBuilder)
             "power.md.j2",
             "templates/site/home.md.j2:1: the power 10000000000 is too large for a template",
         ),
+        (
+            "include-outside.md.j2",
+            "templates/site/home.md.j2:2: the template '../../program.yaml' is outside the "
+            "templates folder: a template includes only other templates, by their path in "
+            "templates/, such as partials/form.md.j2",
+        ),
+        ("lipsum.md.j2", "templates/site/home.md.j2:2: 'lipsum' is undefined"),
+        (
+            "include-missing.md.j2",
+            "templates/site/home.md.j2:2: the template 'partials/no-such-partial.md.j2' was "
+            "not found: name it by its path in templates/, such as partials/form.md.j2",
+        ),
     ],
 )
 def test_every_template_failure_is_located(tree: TreeBuilder, name: str, message: str) -> None:
