@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .assets import font_problem, image_problem
+from .assets import font_problem, image_problem, svg_problems
 from .errors import Place, Problems, shorten
 from .forms import standard_questions
 from .layers import library_root
@@ -488,6 +488,11 @@ class _Checker:
             )
         elif problem := image_problem(path):
             self.add("programme", loc, f"organisation.logo: {problem}")
+        elif path.suffix.lower() == ".svg":
+            # Placed in the SVG itself, where they are fixed.
+            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else logo
+            for line, column, message in svg_problems(path):
+                self.problems.add(Place(shown, line, column + 1), message)
 
     def _fonts(self, programme: Programme) -> None:
         font = programme.organisation.font
