@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from .assets import font_problem, image_problem
+from .assets import font_problem, image_problem, svg_problems
 from .errors import Place, Problems, shorten
 from .forms import standard_questions
 from .layers import library_root
@@ -23,6 +24,7 @@ from .schedule import onboarding_days, session_days
 from .timing import fit
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
+T = TypeVar("T")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
@@ -59,6 +61,12 @@ class Loaded:
     places: dict[str, dict[Loc, Place]]
     own: frozenset[str] = frozenset()  # topics written or changed in the project itself
     invalid: frozenset[str] = frozenset()  # programme fields that failed (already reported)
+    #: Of a list with an invalid item, where each valid item stands in the file.
+    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def indexed(self, name: str, items: Sequence[T]) -> Iterator[tuple[int, T]]:
+        """The items of a programme's list with their indices in the file."""
+        return zip(self.positions.get(name, range(len(items))), items, strict=True)
 
 
 def run(loaded: Loaded, problems: Problems) -> None:
@@ -330,7 +338,7 @@ class _Checker:
             len(topics[t].sessions) for t in placed if t in topics and t not in pooled
         )
         complete = all(t in topics for t in placed) and "tracks" not in self.loaded.invalid
-        for index, checkpoint in enumerate(programme.checkpoints):
+        for index, checkpoint in self.loaded.indexed("checkpoints", programme.checkpoints):
             after = checkpoint.after_session
             if complete and after is not None and after > count:
                 self.add(
@@ -392,7 +400,7 @@ class _Checker:
         topics = self.loaded.topics
         seen: set[str] = set()
         schedule = programme.schedule
-        for index, event in enumerate(programme.events):
+        for index, event in self.loaded.indexed("events", programme.events):
             where = f"events[{event.id!r}]"
             if event.id in seen:
                 self.add(
@@ -480,6 +488,11 @@ class _Checker:
             )
         elif problem := image_problem(path):
             self.add("programme", loc, f"organisation.logo: {problem}")
+        elif path.suffix.lower() == ".svg":
+            # Placed in the SVG itself, where they are fixed.
+            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else logo
+            for line, column, message in svg_problems(path):
+                self.problems.add(Place(shown, line, column + 1), message)
 
     def _fonts(self, programme: Programme) -> None:
         font = programme.organisation.font

@@ -24,7 +24,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from . import __version__
+from . import __version__, glyphs
 from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError, UsageError
@@ -338,6 +338,8 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     """Pair mentors with mentees from ROSTER (a CSV file), and say why."""
     people = read_roster(roster)
     loaded = load_project(project)
+    # As `build` will: a name no font prints is said now, before it is in pairs.csv.
+    glyphs.check_roster(people, loaded)
     from .match import match  # SciPy: loaded only for matching
     from .pairs import write_pairs
 

@@ -8,13 +8,17 @@ merge key by key, lists replace, and `sessions` and `tracks` merge by `id`.
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Literal
+
+import jinja2
+import jinja2.meta
 
 from .errors import Place, Problems, UsageError
 from .yamlsource import Node, Source
@@ -141,14 +145,31 @@ def locate(project: Path | None) -> ProjectLocation:
         return ProjectLocation(source, builtin.root, (builtin,))
     if not project.exists():
         raise UsageError(f"{project}: no such file or folder")
+    if project.is_dir() and project.suffix in YAML_SUFFIXES:
+        raise UsageError(
+            f"{project}: is a folder, not a file; name the programme file itself, or the "
+            f"project folder that holds {PROGRAMME_FILE}"
+        )
     if project.is_dir():
         root = project.resolve()
         programme = root / PROGRAMME_FILE
-        if not programme.is_file():
+        if programme.is_dir():
             raise UsageError(
-                f"{project}: this folder has no {PROGRAMME_FILE}; "
-                "create one (mentorkit init makes a starting point) or name a programme file"
+                f"{project / PROGRAMME_FILE}: is a folder, not a file; the programme is a "
+                f"file named {PROGRAMME_FILE} (mentorkit init makes one)"
             )
+        if not programme.is_file():
+            others = sorted(
+                p.name
+                for p in project.iterdir()
+                if p.is_file() and p.suffix in YAML_SUFFIXES and p.stem.startswith("program")
+            )
+            hint = (
+                f"; it has {others[0]}: rename it {PROGRAMME_FILE}, or name it as the project"
+                if others
+                else "; create one (mentorkit init makes a starting point) or name a programme file"
+            )
+            raise UsageError(f"{project}: this folder has no {PROGRAMME_FILE}{hint}")
         if not programme.resolve().is_relative_to(root):
             raise UsageError(
                 f"{project / PROGRAMME_FILE}: this is a link to a file outside the project "
@@ -213,6 +234,87 @@ def builtin_programmes() -> dict[str, Path]:
                 if path.suffix in YAML_SUFFIXES and path.is_file():
                     found.setdefault(path.stem, path)
     return found
+
+
+TEMPLATE_SUFFIX = ".j2"
+#: Largest template whose includes are read to tell whether it is used (as render's limit).
+_TEMPLATE_BYTES = 1_000_000
+
+
+def unused_templates(layers: Sequence[Layer]) -> list[str]:
+    """Notes on the templates of a project or pack that nothing uses: a file that replaces
+    no built-in template (a typo in its name, say) and that no template in use includes,
+    imports or extends; each located, with the built-in name it was perhaps meant to have."""
+    builtin_dir = library_root() / "templates"
+    builtin = _template_names(builtin_dir)
+    own: dict[str, tuple[Layer, Path]] = {}
+    for layer in reversed(layers):  # the project's own first, as templates are found
+        if layer.kind == "built-in":
+            continue
+        for path in files_in(layer.templates_dir, layer.root):
+            name = path.relative_to(layer.templates_dir).as_posix()
+            # A built-in template's name without its .j2 is a template meant, too.
+            if name.endswith(TEMPLATE_SUFFIX) or name + TEMPLATE_SUFFIX in builtin:
+                own.setdefault(name, (layer, path))
+    strangers = own.keys() - builtin
+    if not strangers:
+        return []
+    used: set[str] = set()
+    waiting = sorted(builtin)
+    while waiting:
+        name = waiting.pop()
+        if name in used:
+            continue
+        used.add(name)
+        path = own[name][1] if name in own else builtin_dir / name
+        if not path.is_file():
+            continue  # named by a template, but nowhere: the build says so
+        names = _references(path)
+        if names is None:
+            return []  # a name made while rendering: which files it reaches cannot be told
+        waiting.extend(names)
+    notes = []
+    for name in sorted(strangers - used):
+        layer, path = own[name]
+        close = difflib.get_close_matches(name, sorted(builtin), n=1, cutoff=0.85)
+        same_file = [b for b in sorted(builtin) if b.rsplit("/", 1)[-1] == path.name]
+        guess = same_file[0] if same_file else (close[0] if close else None)
+        hint = (
+            f"; did you mean {guess}?"
+            if guess
+            else "; to replace a built-in template, give the file its path, such as "
+            "site/mentor-guide.md.j2"
+        )
+        notes.append(
+            f"{layer.source(path).place()}: no built-in template has this name and no "
+            f"template includes it, so it is not used{hint}"
+        )
+    return notes
+
+
+@cache
+def _template_names(folder: Path) -> frozenset[str]:
+    return frozenset(
+        p.relative_to(folder).as_posix()
+        for p in files_in(folder, folder)
+        if p.name.endswith(TEMPLATE_SUFFIX)
+    )
+
+
+def _references(path: Path) -> frozenset[str] | None:
+    """The templates a template includes, imports or extends by name; None when it names
+    one only while rendering, or cannot be read (its own error says why at build)."""
+    try:
+        if path.stat().st_size > _TEMPLATE_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8")
+        tree = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]).parse(text)
+    except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+        return None
+    names = set(jinja2.meta.find_referenced_templates(tree))
+    if None in names:
+        return None
+    return frozenset(n for n in names if n is not None)
 
 
 def merge(base: Node, override: Node, problems: Problems, *, top: bool = True) -> Node:

@@ -28,6 +28,7 @@ from .layers import (
     locate,
     merge,
     pack_layer,
+    unused_templates,
     with_value,
     without,
 )
@@ -96,6 +97,7 @@ class _TopicEntry:
     node: Node
     id: str | None
     extends: str | None
+    named: bool = True  # the file gives its `id` (else it is the id it extends)
 
 
 @dataclass
@@ -103,6 +105,9 @@ class _Loader:
     location: ProjectLocation
     problems: Problems
     places: dict[str, dict[Loc, Place]] = field(default_factory=dict)
+    #: Ids of every topic file read, valid or not: a track naming one whose file has a
+    #: problem gets no second error saying there is no such topic.
+    topic_ids: set[str] = field(default_factory=set)
     own_topics: frozenset[str] = frozenset()
     layers: tuple[Layer, ...] = ()
 
@@ -144,11 +149,12 @@ class _Loader:
         topic_nodes = self._topic_nodes()
         programme = checked = None
         invalid: frozenset[str] = frozenset()
+        positions: dict[str, tuple[int, ...]] = {}
         if programme_node is not None:
             programme = self._validate(Programme, programme_node, "programme")
             checked = programme
             if programme is None:
-                checked, invalid = _partial_programme(programme_node)
+                checked, invalid, positions = _partial_programme(programme_node)
         topics: dict[str, Topic] = {}
         for topic_id, node in sorted(topic_nodes.items()):
             topic = self._validate(Topic, node, f"topic:{topic_id}")
@@ -161,12 +167,13 @@ class _Loader:
         loaded = checks.Loaded(
             programme=checked,
             topics=topics,
-            known=frozenset(topic_nodes),
+            known=frozenset(topic_nodes) | self.topic_ids,
             root=self.location.root,
             source=self.location.programme,
             places=self.places,
             own=self.own_topics,
             invalid=invalid,
+            positions=positions,
         )
         checks.run(loaded, self.problems)
         fonts = glyphs.project_fonts(
@@ -193,7 +200,7 @@ class _Loader:
             logo=None,
             places=self.places,
             own_topics=self.own_topics,
-            notes=notes,
+            notes=(*unused_templates(self.layers), *notes),
         )
         return _with_logo(project)
 
@@ -211,7 +218,15 @@ class _Loader:
             return without(node, ["extends"])
         name = parent.value
         known = builtin_programmes()
-        if not isinstance(name, str) or name not in known:
+        if not isinstance(name, str):
+            self.problems.add(
+                parent.place,
+                "extends: names the one built-in programme this file builds on, such as "
+                f"`extends: default`, but here it is {_kind_of(name)}; built-in programmes "
+                f"are {', '.join(sorted(known))}",
+            )
+            return None
+        if name not in known:
             self.problems.add(
                 parent.place,
                 f"extends: there is no built-in programme {name!r}{_suggest(name, known)}; "
@@ -261,10 +276,16 @@ class _Loader:
 
     def _entry(self, layer: int, source: Source, root: Node) -> _TopicEntry | None:
         raw_id = root.scalar("id")
-        raw_extends = root.scalar("extends")
-        extends = raw_extends if isinstance(raw_extends, str) else None
-        if root.get("extends") is not None and extends is None:
-            self.problems.add(root.place_at("extends"), "extends: give the id of a topic")
+        if isinstance(raw_id, str):
+            self.topic_ids.add(raw_id)
+        given = root.get("extends")
+        extends = given.value if given is not None and isinstance(given.value, str) else None
+        if given is not None and extends is None:
+            self.problems.add(
+                given.place,
+                "extends: names the one topic this file builds on, by its id, such as "
+                f"`extends: data-dashboards`, but here it is {_kind_of(given.value)}",
+            )
             return None
         topic_id = raw_id if isinstance(raw_id, str) else extends
         if topic_id is None:
@@ -274,7 +295,7 @@ class _Loader:
             return None
         if raw_id is None and extends is not None:
             root = with_value(root, "id", extends, root.place_at("extends"))
-        return _TopicEntry(layer, source, root, topic_id, extends)
+        return _TopicEntry(layer, source, root, topic_id, extends, named=raw_id is not None)
 
     # --- validation ---------------------------------------------------------------
 
@@ -344,8 +365,13 @@ class _TopicResolver:
             node = None
             self.problems.add(
                 _extends_place(first),
-                f"extends: there is no topic {topic_id!r} to build on "
-                f"(it is first defined here){self._suggest(topic_id)}",
+                f"extends: a topic cannot extend itself: {topic_id!r} is this file's own id, "
+                "and no topic of the built-in library or a pack has it to build on"
+                f"{self._suggest(topic_id, but=topic_id)}; leave `extends` out to make a new "
+                "topic, or name the topic it builds on"
+                if first.named
+                else f"extends: there is no topic {topic_id!r} to build on"
+                f"{self._suggest(topic_id, but=topic_id)}",
             )
         else:
             node = without(first.node, ["extends"])
@@ -365,7 +391,8 @@ class _TopicResolver:
         if entry.extends not in self.entries:
             self.problems.add(
                 _extends_place(entry),
-                f"extends: there is no topic {entry.extends!r}{self._suggest(entry.extends)}",
+                f"extends: there is no topic {entry.extends!r}"
+                f"{self._suggest(entry.extends, but=entry.id)}",
             )
             return None
         base = self.get(entry.extends)
@@ -376,8 +403,20 @@ class _TopicResolver:
         assert id_node is not None
         return with_value(merged, "id", entry.id or entry.extends, id_node.place)
 
-    def _suggest(self, name: str) -> str:
-        return _suggest(name, self.entries)
+    def _suggest(self, name: str, but: str | None = None) -> str:
+        """A close topic id, never the file's own."""
+        return _suggest(name, [known for known in self.entries if known != but])
+
+
+def _kind_of(value: object) -> str:
+    """A value that should have been one name, in words."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of `key: value` lines"
+    if value is None:
+        return "empty"
+    return f"{shorten(value)!r}, not a name"
 
 
 def _duplicate_message(topic_id: str, first: _TopicEntry, again: _TopicEntry) -> str:
@@ -431,12 +470,21 @@ def _anchor_logo(root: Node, folder: Path) -> None:
         logo.value = str(folder / logo.value)
 
 
-def _partial_programme(node: Node) -> tuple[Programme, frozenset[str]]:
+#: Lists whose valid items are checked even when another item is not: two checkpoints
+#: after sessions 0 and 99 are both reported in one run, not the second after the first.
+ITEMWISE = ("checkpoints", "events")
+
+
+def _partial_programme(
+    node: Node,
+) -> tuple[Programme, frozenset[str], dict[str, tuple[int, ...]]]:
     """The parts of an invalid programme that are valid, so that they are checked too, and
-    the names of those that are not (checks that need them are skipped: no knock-on errors)."""
+    the names of those that are not (checks that need them are skipped: no knock-on errors);
+    of the lists in `ITEMWISE`, the valid items are kept, with their places in the file."""
     data, _marks = to_plain(node)
     valid: dict[str, Any] = {"id": "invalid", "title": "invalid"}
     dropped: set[str] = set()
+    positions: dict[str, tuple[int, ...]] = {}
     for name, info in Programme.model_fields.items():
         if name not in data or name in valid:
             continue
@@ -448,7 +496,17 @@ def _partial_programme(node: Node) -> tuple[Programme, frozenset[str]]:
             valid[name] = adapter.validate_python(data[name])
         except ValidationError:
             dropped.add(name)
-    return Programme.model_construct(**valid), frozenset(dropped)
+            if name in ITEMWISE and isinstance(data[name], list):
+                item: TypeAdapter[Any] = TypeAdapter(typing.get_args(info.annotation)[0])
+                kept: list[tuple[int, Any]] = []
+                for index, value in enumerate(data[name]):
+                    try:
+                        kept.append((index, item.validate_python(value)))
+                    except ValidationError:
+                        continue
+                valid[name] = [value for _, value in kept]
+                positions[name] = tuple(index for index, _ in kept)
+    return Programme.model_construct(**valid), frozenset(dropped), positions
 
 
 def _suggest(name: object, known: typing.Iterable[str]) -> str:

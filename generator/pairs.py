@@ -22,7 +22,15 @@ from . import personal
 from .errors import Place, Problems, UsageError
 from .match import Pair, reporting_chains
 from .model import WEEKDAYS, Project
-from .roster import MAX_BYTES, MAX_CELL, Person, Roster
+from .roster import (
+    MAX_BYTES,
+    MAX_CELL,
+    WINDOWS_RESERVED,
+    Person,
+    Roster,
+    separator,
+    separator_hint,
+)
 from .windows import Weeks, best_slot, book
 
 COLUMNS = ("pair_id", "mentor_id", "mentee_id", "score", "reasons", "weekday", "time", "timezone")
@@ -120,7 +128,8 @@ def read_rows(path: Path) -> list[PairRow]:
         problems.add(Place(display, 1, 1), "the pairs file is not UTF-8 text; save it as CSV UTF-8")
         problems.raise_if_any()
         raise AssertionError from None  # pragma: no cover
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines: list[tuple[int, list[str]]] = []
     while True:
         line = reader.line_num + 1
@@ -154,6 +163,8 @@ def read_rows(path: Path) -> list[PairRow]:
                 "unknown column "
                 f"`{name}`; the columns are {', '.join((*COLUMNS, *EXTRA, *OPTIONAL, *PERSONAL))}",
             )
+    if delimiter != "," and problems:
+        problems.add(Place(display, 1, 1), separator_hint(delimiter, "pairs file"))
     rows = []
     for number, cells in lines[1:]:
         if not any(c.strip() for c in cells):
@@ -234,6 +245,13 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 f"pair_id: {pair_id[:20]!r}... is {len(pair_id)} characters long; it names the "
                 f"pack's folder, at most {PAIR_ID_LENGTH} characters",
             )
+        elif pair_id in WINDOWS_RESERVED:
+            problems.add(
+                place("pair_id"),
+                f"pair_id: {pair_id!r} is a name Windows keeps for a device, so the pack's "
+                "folder could not be made or copied on Windows; choose another, such as "
+                f"{pair_id}-pair",
+            )
         elif pair_id in names:
             problems.add(
                 place("pair_id"), f"pair_id: {pair_id!r} is already used on row {names[pair_id]}"
@@ -310,7 +328,8 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
 
 def _header(path: Path) -> dict[str, int]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        first = next(csv.reader(handle), [])
+        text = handle.read()
+    first = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator(text)), [])
     return {h.strip().lower(): i for i, h in enumerate(first)}
 
 

@@ -41,7 +41,7 @@ from markupsafe import Markup
 from . import calendar as calendars
 from . import i18n
 from .artefacts import Artefact, Plan
-from .errors import BuildError
+from .errors import BuildError, shorten
 from .layers import files_in
 from .markup import literal, md_escape
 from .model import WEEKDAYS, Event, Handout, Project, PublicHolidays, Source, Topic
@@ -373,7 +373,8 @@ class Renderer:
             where = self._display(error.filename or name)
             raise BuildError(f"{where}:{error.lineno}: {error.message}") from None
         except jinja2.TemplateNotFound as error:
-            raise BuildError(f"templates/{name}: the template {error.name} was not found") from None
+            where = self._template_frame(error, name)
+            raise BuildError(f"{where}: {_not_found(error.name)}") from None
         except BuildError:
             raise
         except RecursionError as error:
@@ -581,6 +582,21 @@ def prune_compiled(folder: Path, used: set[str], limit: int | None = None) -> No
 
 
 PARTIALS = "templates/partials/"  # imported once a build, without the page's variables
+
+
+def _not_found(name: object) -> str:
+    """Why a template named by `include`, `import` or `extends` cannot be had."""
+    text = str(name)
+    if text.startswith("/") or "\\" in text or ".." in text.split("/"):
+        return (
+            f"the template {shorten(text)!r} is outside the templates folder: a template "
+            "includes only other templates, by their path in templates/, such as "
+            "partials/form.md.j2"
+        )
+    return (
+        f"the template {shorten(text)!r} was not found: name it by its path in templates/, "
+        "such as partials/form.md.j2"
+    )
 
 
 def _describe_error(error: BaseException) -> str:

@@ -35,8 +35,17 @@ MAX_PEOPLE = 200_000  # beyond this, one roster is better split (see README, "Pa
 MAX_BYTES = 100 * 1024 * 1024
 ID = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$")
 ID_LENGTH = 80  # as a topic's id: two of them and `--` still make a file name
+#: Names Windows keeps for devices: no file or folder there may have one, with or without
+#: an extension, so a certificate `con.pdf` or a pack folder `nul` can be neither made
+#: nor copied nor unzipped on a Windows computer.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLOT = re.compile(r"^(?P<day>[a-z]+)\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
+#: A spreadsheet in a European locale saves "CSV" with semicolons between the columns
+#: (the comma being its decimal mark); a text editor may have left tabs.
+SEPARATORS = {";": "semicolons", "\t": "tabs"}
 DAY_NAMES = {day[:3]: index for index, day in enumerate(WEEKDAYS)} | {
     day: index for index, day in enumerate(WEEKDAYS)
 }
@@ -96,6 +105,28 @@ class Roster:
 
     def by_id(self) -> dict[str, Person]:
         return {p.id: p for p in self.people}
+
+
+def separator(text: str) -> str:
+    """The character between a CSV file's columns, read from its header row: a comma,
+    unless the header has none but semicolons (or tabs), as Excel saves a "CSV" file in
+    a country whose decimal mark is a comma. Cells are never split on a guess: a header
+    row without a comma has one column otherwise, which no file of the tool has."""
+    header = text.split("\n", 1)[0]
+    if "," not in header:
+        for character in SEPARATORS:
+            if character in header:
+                return character
+    return ","
+
+
+def separator_hint(character: str, kind: str) -> str:
+    """Said with the header's problems when a file's columns are not separated by commas."""
+    return (
+        f"the columns are separated by {SEPARATORS[character]}, not commas (as Excel saves "
+        f"CSV in some countries); if the problems below are not in the {kind}, save it as "
+        "CSV with commas: in Excel, File › Save As › CSV UTF-8 (Comma delimited)"
+    )
 
 
 def _unreadable_cells(cells: list[str], header: list[str], row: Place, problems: Problems) -> bool:
@@ -169,7 +200,8 @@ def _read_roster(path: Path) -> Roster:
         )
         problems.raise_if_any()
         raise AssertionError from None  # pragma: no cover
-    rows = _rows(text, display, problems)
+    delimiter = separator(text)
+    rows = _rows(text, display, problems, delimiter)
     if not rows:
         problems.add(Place(display, 1, 1), "the roster is empty: it needs a header row and people")
         problems.raise_if_any()
@@ -187,6 +219,8 @@ def _read_roster(path: Path) -> Roster:
                 Place(display, 1, index + 1),
                 f"unknown column `{name}`; the columns are {', '.join(REQUIRED + OPTIONAL)}",
             )
+    if delimiter != "," and problems:
+        problems.add(Place(display, 1, 1), separator_hint(delimiter, "roster"))
     problems.raise_if_any()
     people: list[Person] = []
     first_row: dict[str, int] = {}
@@ -256,6 +290,13 @@ def _person(
             f"id: {person_id[:20]!r}... is {len(person_id)} characters long; an id names a "
             f"pack and a certificate file, at most {ID_LENGTH} characters",
         )
+    elif person_id in WINDOWS_RESERVED:
+        problems.add(
+            place("id"),
+            f"id: {person_id!r} is a name Windows keeps for a device, so the certificate file "
+            f"named after it ({person_id}.pdf) could not be opened or copied on Windows; "
+            f"choose another id, such as {person_id}-1",
+        )
     if values["email"] and not EMAIL.match(values["email"]):
         problems.add(place("email"), f"email: {values['email']!r} is not an email address")
     role = values["role"].lower()
@@ -316,9 +357,11 @@ def _person(
     )
 
 
-def _rows(text: str, display: str, problems: Problems) -> list[tuple[int, list[str]]]:
+def _rows(
+    text: str, display: str, problems: Problems, delimiter: str = ","
+) -> list[tuple[int, list[str]]]:
     """The CSV rows with the line each starts on; a broken row is a located problem."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     while True:
         line = reader.line_num + 1

@@ -108,6 +108,9 @@ class DataSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Placeholder Latin has no place in a programme's documents, and asked for by the
+        # million it runs for as long as the budget lets it.
+        self.globals.pop("lipsum", None)
         # Filters that pad or format to a width the template gives: one call could build a
         # text of gigabytes before the budget's next look at the clock.
         for name in ("indent", "center", "format"):

@@ -155,6 +155,40 @@ def test_extending_an_unknown_topic(tree: TreeBuilder) -> None:
     ]
 
 
+def test_extends_names_one_topic_in_plain_words(tree: TreeBuilder) -> None:
+    """A list or a mapping given to `extends` printed Python's insides; a topic that extends
+    itself was offered its own name. Neither topic is then also "no such topic" in a track."""
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace("topics: [tiny]", "topics: [tiny, a, b]"),
+            "topics/tiny.yaml": TINY_TOPIC,
+            "topics/a.yaml": "id: a\nextends: [tiny, other]\n",
+            "topics/b.yaml": "id: b\nextends: {x: 1}\n",
+            "topics/mine.yaml": "id: lonely\nextends: lonely\n",
+            "topics/typo.yaml": "id: my-tiny\nextends: my-tin\n",
+        }
+    )
+    assert problems_of(root) == [
+        "topics/a.yaml:2:10: extends: names the one topic this file builds on, by its id, such "
+        "as `extends: data-dashboards`, but here it is a list",
+        "topics/b.yaml:2:10: extends: names the one topic this file builds on, by its id, such "
+        "as `extends: data-dashboards`, but here it is a group of `key: value` lines",
+        "topics/mine.yaml:2:10: extends: a topic cannot extend itself: 'lonely' is this "
+        "file's own id, and no topic of the built-in library or a pack has it to build on; "
+        "leave `extends` out to make a new topic, or name the topic it builds on",
+        "topics/typo.yaml:2:10: extends: there is no topic 'my-tin' (did you mean 'tiny'?)",
+    ]
+
+
+def test_a_programme_extends_one_built_in_programme(tree: TreeBuilder) -> None:
+    root = tree({"program.yaml": "extends: [default, inclusion]\n" + MINIMAL_PROGRAMME})
+    assert problems_of(root) == [
+        "program.yaml:1:10: extends: names the one built-in programme this file builds on, "
+        "such as `extends: default`, but here it is a list; built-in programmes are "
+        "ai-at-work, default, digital-leadership, inclusion"
+    ]
+
+
 def test_topics_extending_each_other_in_a_loop(tree: TreeBuilder) -> None:
     root = tree(
         {
@@ -275,3 +309,34 @@ def test_explain_shows_where_each_value_comes_from(tree: TreeBuilder) -> None:
         "error: the programme has no key 'scedule'; its keys are after_programme, checkpoints,"
         in missing.stderr
     )
+
+
+def test_a_template_that_replaces_nothing_and_is_included_nowhere_is_a_note(
+    tree: TreeBuilder,
+) -> None:
+    """A typo in an override's name used to do nothing and say nothing; a new partial that
+    an override imports is used, and says nothing."""
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "templates/site/mentor-guid.md.j2": "# Mentors\n",
+            "templates/mentee-guide.md.j2": "# Leaders\n",
+            "templates/site/home.md": "# Home\n",
+            "templates/site/new-page.md.j2": "# New\n",
+            "templates/site/home.md.j2": '{% import "partials/ours.md.j2" as o %}{{ o.hi() }}\n',
+            "templates/partials/ours.md.j2": "{% macro hi() %}Hi{% endmacro %}\n",
+            "templates/README.md": "What each template makes.\n",
+        }
+    )
+    assert [n for n in load_project(root).notes if n.startswith("templates/")] == [
+        "templates/mentee-guide.md.j2:1:1: no built-in template has this name and no template "
+        "includes it, so it is not used; did you mean site/mentee-guide.md.j2?",
+        "templates/site/home.md:1:1: no built-in template has this name and no template "
+        "includes it, so it is not used; did you mean site/home.md.j2?",
+        "templates/site/mentor-guid.md.j2:1:1: no built-in template has this name and no "
+        "template includes it, so it is not used; did you mean site/mentor-guide.md.j2?",
+        "templates/site/new-page.md.j2:1:1: no built-in template has this name and no template "
+        "includes it, so it is not used; to replace a built-in template, give the file its "
+        "path, such as site/mentor-guide.md.j2",
+    ]

@@ -265,6 +265,21 @@ PROGRAMME_CASES = {
             "this must be 1 or less"
         ],
     ),
+    "checkpoints too early and too late, in one run": (
+        "tracks:\n  - {id: main, title: Main, topics: [tiny]}\n"
+        "checkpoints:\n  - {after_session: 0, kind: survey, title: Early}\n"
+        "  - {after_session: 99, kind: survey, title: Late}\n"
+        "events:\n  - {id: a, title: A, for: mentors, after_sessions: [0]}\n"
+        "  - {id: b, title: B, for: mentors, after_sessions: [3]}\n",
+        [
+            "program.yaml:6:21: checkpoints[0].after_session: must be at least 1, got `0`",
+            "program.yaml:7:21: checkpoints[1].after_session: the programme has 1 session, so "
+            "this must be 1 or less",
+            "program.yaml:9:54: events['a'].after_sessions[0]: must be at least 1, got `0`",
+            "program.yaml:10:54: events['b'].after_sessions[0]: the programme has 1 pair session, "
+            "so there is no session 3 to hold 'B' after; use a number from 1 to 1",
+        ],
+    ),
     "checkpoint needs a moment": (
         "checkpoints:\n  - {kind: survey, title: Survey}\n",
         ["program.yaml:4:5: checkpoints[0]: give either `after_session: N` or `at: end`"],
@@ -390,6 +405,28 @@ def test_missing_project_is_a_usage_error(tmp_path: Path) -> None:
 def test_folder_without_programme(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"this folder has no program\.yaml"):
         load_project(tmp_path)
+
+
+def test_a_programme_that_is_a_folder_says_so(tmp_path: Path) -> None:
+    (tmp_path / "a" / "program.yaml").mkdir(parents=True)
+    (tmp_path / "b" / "programme.yaml").mkdir(parents=True)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "programme.yaml").write_text("id: c\n")
+    said = []
+    for project in ("a", "a/program.yaml", "b/programme.yaml", "c"):
+        with pytest.raises(UsageError) as caught:
+            load_project(tmp_path / project)
+        said.append(str(caught.value).replace(str(tmp_path), "~"))
+    assert said == [
+        "~/a/program.yaml: is a folder, not a file; the programme is a file named program.yaml "
+        "(mentorkit init makes one)",
+        "~/a/program.yaml: is a folder, not a file; name the programme file itself, or the "
+        "project folder that holds program.yaml",
+        "~/b/programme.yaml: is a folder, not a file; name the programme file itself, or the "
+        "project folder that holds program.yaml",
+        "~/c: this folder has no program.yaml; it has programme.yaml: rename it program.yaml, "
+        "or name it as the project",
+    ]
 
 
 def test_a_lone_programme_file_builds_on_the_library(tree: TreeBuilder) -> None:

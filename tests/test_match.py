@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.roster import write_roster
+from generator import glyphs
 from generator import match as match_module
 from generator import windows as windows_module
 from generator.cli import cli
@@ -182,6 +183,27 @@ def test_match_command(tmp_path: Path) -> None:
     assert again.exit_code == 0
     assert "(the one before is kept as pairs.previous.csv)" in again.stdout
     assert (tmp_path / "pairs.previous.csv").read_text().endswith("# edited by hand\n")
+
+
+def test_match_refuses_a_name_the_build_could_not_print(tmp_path: Path) -> None:
+    """`match` wrote such names to pairs.csv and `build` refused them afterwards: the same
+    rule now speaks at the first step, at the roster's cell, and nothing is written."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        ROSTER.read_text(encoding="utf-8").replace("Nia Brown", "Nia \U0010fffdBrown"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "pairs.csv"
+    result = CliRunner().invoke(
+        cli, ["match", str(roster), "--project", str(ACME), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "roster.csv:8:2: name of ops-grad: 'Nia \\U0010fffdBrown' has a character no "
+        "installed font can print: '\\U0010fffd' (U+10FFFD, a private-use character); "
+        f"{glyphs.HOW_TO_FIX}"
+    )
+    assert not out.exists()
 
 
 def test_match_never_writes_over_the_roster_nor_into_a_file(tmp_path: Path) -> None:

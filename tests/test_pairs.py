@@ -336,6 +336,33 @@ def test_unreadable_pairs_files(tmp_path: Path) -> None:
     ]
 
 
+def test_a_pairs_file_saved_with_semicolons_is_read_as_such(tmp_path: Path) -> None:
+    """Edited in Excel in a country whose decimal mark is a comma, pairs.csv comes back
+    with semicolons between its columns: read so, and located by the same columns."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id;mentor_id;mentee_id;weekday;time;timezone\n"
+        "one;ops-grad;ceo;thursday;09:00;Europe/London\n"
+        "two;mkt-exec;cfo;someday;10:00;Europe/London\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(ROSTER), load_project(ACME))
+    assert caught.value.lines() == [
+        "pairs.csv:3:4: weekday: 'someday' is not a day such as tuesday"
+    ]
+    pairs.write_text("pair_id;mentor;mentee_id;weekday;time;timezone\none;ops-grad;ceo;thu;9;UTC\n")
+    with pytest.raises(InvalidProject) as caught:
+        read_rows(pairs)
+    assert caught.value.lines() == [
+        "pairs.csv:1:1: the columns are separated by semicolons, not commas (as Excel saves "
+        "CSV in some countries); if the problems below are not in the pairs file, save it as "
+        "CSV with commas: in Excel, File › Save As › CSV UTF-8 (Comma delimited)",
+        "pairs.csv:1:2: unknown column `mentor`; the columns are pair_id, mentor_id, mentee_id, "
+        "score, reasons, weekday, time, timezone, changes, location, topics",
+        "pairs.csv:1:7: the column `mentor_id` is missing",
+    ]
+
+
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_text(
@@ -366,6 +393,23 @@ def test_a_pair_id_too_long_for_a_folder_name_is_a_located_error(tmp_path: Path)
     assert caught.value.lines() == [
         "pairs.csv:2:1: pair_id: 'aaaaaaaaaaaaaaaaaaaa'... is 200 characters long; it names the "
         "pack's folder, at most 162 characters"
+    ]
+
+
+def test_a_pair_id_windows_keeps_for_a_device_is_a_located_error(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "nul,ops-grad,ceo,thursday,09:00,Europe/London\n"
+        "com3,mkt-exec,cfo,monday,10:00,Europe/London\n"
+    )
+    with pytest.raises(InvalidProject) as caught:
+        read_pairs(pairs, read_roster(ROSTER), load_project(ACME))
+    assert caught.value.lines() == [
+        "pairs.csv:2:1: pair_id: 'nul' is a name Windows keeps for a device, so the pack's "
+        "folder could not be made or copied on Windows; choose another, such as nul-pair",
+        "pairs.csv:3:1: pair_id: 'com3' is a name Windows keeps for a device, so the pack's "
+        "folder could not be made or copied on Windows; choose another, such as com3-pair",
     ]
 
 

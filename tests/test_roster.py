@@ -156,3 +156,50 @@ def test_a_row_that_is_not_csv_and_a_roster_too_big(
         "so that people who should meet stay together) into rosters of at most 2 people and "
         "match each one"
     )
+
+
+def test_a_roster_saved_with_semicolons_is_read_as_such(tmp_path: Path) -> None:
+    """Excel in a country whose decimal mark is a comma saves "CSV" with semicolons."""
+    path = tmp_path / "roster.csv"
+    text = (FIXTURES / "roster.csv").read_text(encoding="utf-8")
+    path.write_text(
+        text.splitlines()[0].replace(",", ";")
+        + "\n"
+        + "ops-grad;Nia Brown;nia@example.org;mentor;Operations;;America/New_York;"
+        '"thu 04:00-06:00;mon 05:00-07:00";"ai;collaboration";\n',
+        encoding="utf-8",
+    )
+    (nia,) = read_roster(path).people
+    assert nia.offers == ("ai", "collaboration")
+    assert [str(s) for s in nia.availability] == ["thu 04:00-06:00", "mon 05:00-07:00"]
+
+
+def test_a_semicolon_roster_with_a_wrong_header_says_how_to_save_it(tmp_path: Path) -> None:
+    assert problems(
+        tmp_path,
+        "id;name;mail;role;department;timezone;availability;offers;wants\n"
+        "a;Ann;a@example.org;mentee;Sales;UTC;mon 09:00-10:00;;x\n",
+    ) == [
+        "roster.csv:1:1: the columns are separated by semicolons, not commas (as Excel saves "
+        "CSV in some countries); if the problems below are not in the roster, save it as CSV "
+        "with commas: in Excel, File › Save As › CSV UTF-8 (Comma delimited)",
+        "roster.csv:1:3: unknown column `mail`; the columns are id, name, email, role, "
+        "department, timezone, availability, manager_id, capacity, offers, wants",
+        "roster.csv:1:10: the column `email` is missing from the header row",
+    ]
+
+
+def test_an_id_windows_keeps_for_a_device_is_refused(tmp_path: Path) -> None:
+    text = HEADER + (
+        "con,Ann,a@example.org,mentee,Sales,,UTC,mon 09:00-10:00,,x\n"
+        "lpt1,Bob,b@example.org,mentor,Ops,,UTC,mon 09:00-10:00,x,\n"
+        "console,Cat,c@example.org,mentor,Ops,,UTC,mon 09:00-10:00,x,\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:1: id: 'con' is a name Windows keeps for a device, so the certificate "
+        "file named after it (con.pdf) could not be opened or copied on Windows; choose "
+        "another id, such as con-1",
+        "roster.csv:3:1: id: 'lpt1' is a name Windows keeps for a device, so the certificate "
+        "file named after it (lpt1.pdf) could not be opened or copied on Windows; choose "
+        "another id, such as lpt1-1",
+    ]

@@ -144,6 +144,18 @@ def test_validate_reports_a_template_that_build_would_stop_on(tree: TreeBuilder)
             "power.md.j2",
             "templates/site/home.md.j2:1: the power 10000000000 is too large for a template",
         ),
+        (
+            "include-outside.md.j2",
+            "templates/site/home.md.j2:2: the template '../../program.yaml' is outside the "
+            "templates folder: a template includes only other templates, by their path in "
+            "templates/, such as partials/form.md.j2",
+        ),
+        ("lipsum.md.j2", "templates/site/home.md.j2:2: 'lipsum' is undefined"),
+        (
+            "include-missing.md.j2",
+            "templates/site/home.md.j2:2: the template 'partials/no-such-partial.md.j2' was "
+            "not found: name it by its path in templates/, such as partials/form.md.j2",
+        ),
     ],
 )
 def test_every_template_failure_is_located(tree: TreeBuilder, name: str, message: str) -> None:
@@ -462,29 +474,86 @@ def test_file_addresses_in_text_open_nothing_outside(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("name", "expected"),
     [
         (
             "logo-with-script.svg",
-            "the SVG holds a <script> element, which could run code; remove it",
+            [
+                "assets/logo.svg:1:64: the SVG holds a <script> element, which could run code; "
+                "remove it"
+            ],
         ),
         (
             "logo-with-handler.svg",
-            "the SVG has an event handler (onload), which could run code; remove it",
+            [
+                "assets/logo.svg:1:1: the SVG has an event handler (onload), which could run "
+                "code; remove it"
+            ],
         ),
         (
             "logo-with-link.svg",
-            "the SVG links to another file or page, which a reader's browser would load; "
-            "embed the picture in the SVG instead",
+            [
+                "assets/logo.svg:1:107: the SVG links to another file or page, which a reader's "
+                "browser would load; embed the picture in the SVG instead"
+            ],
         ),
         (
             "logo-entities.svg",
-            "the SVG declares a DOCTYPE or entities; save it again as plain SVG",
+            [
+                "assets/logo.svg:2:1: the SVG declares a DOCTYPE or entities; save it again as plain SVG"
+            ],
         ),
-        ("logo-not-a-png.png", "the file is not a PNG file, though its name ends in .png"),
+        (
+            "logo-utf16-entities.svg",  # the DOCTYPE is in UTF-16: no byte reads <!DOCTYPE
+            [
+                "assets/logo.svg:2:1: the SVG declares a DOCTYPE or entities; save it again as plain SVG"
+            ],
+        ),
+        (
+            "logo-stylesheet.svg",
+            [
+                "assets/logo.svg:2:1: the SVG holds a processing instruction "
+                "(<?xml-stylesheet …?>), which could load a style sheet from elsewhere; remove it"
+            ],
+        ),
+        (
+            "logo-css-escape.svg",  # \\75 rl( is url( to a browser
+            [
+                "assets/logo.svg:2:3: the SVG's style sheet loads something from elsewhere; "
+                "remove the url()",
+                "assets/logo.svg:3:3: the SVG's style loads something from elsewhere; remove "
+                "the url()",
+            ],
+        ),
+        (
+            "logo-url-in-attribute.svg",
+            [
+                "assets/logo.svg:2:3: the SVG's `fill` attribute loads something from elsewhere "
+                "(url(…)); only url(#…), a part of the SVG itself, is allowed"
+            ],
+        ),
+        (
+            "logo-animated-link.svg",
+            [
+                "assets/logo.svg:2:19: the SVG's `to` attribute holds an address "
+                "(javascript:…), which a browser would load or run; remove it",
+                "assets/logo.svg:3:19: the SVG's `values` attribute holds an address "
+                "(https:…), which a browser would load or run; remove it",
+                "assets/logo.svg:4:19: the SVG's <set> sets a link to another file or page, "
+                "which a reader's browser would load; remove it",
+            ],
+        ),
+        (
+            "logo-not-a-png.png",
+            [
+                "program.yaml:6:22: organisation.logo: the file is not a PNG file, though its "
+                "name ends in .png"
+            ],
+        ),
     ],
 )
-def test_logos_are_checked(tree: TreeBuilder, name: str, message: str) -> None:
+def test_logos_are_checked(tree: TreeBuilder, name: str, expected: list[str]) -> None:
+    """Every refusal is placed where it is fixed: the SVG's own line and column."""
     suffix = Path(name).suffix
     programme = MINIMAL_PROGRAMME + f"organisation: {{logo: assets/logo{suffix}}}\n"
     root = tree(
@@ -494,7 +563,35 @@ def test_logos_are_checked(tree: TreeBuilder, name: str, message: str) -> None:
             f"assets/logo{suffix}": (HOSTILE / name).read_bytes(),
         }
     )
-    assert problems_of(root) == [f"program.yaml:6:22: organisation.logo: {message}"]
+    assert problems_of(root) == expected
+
+
+def test_a_plain_svg_from_a_drawing_program_is_accepted(tree: TreeBuilder) -> None:
+    """Inkscape's metadata names a licence by its address, and loads nothing; references to
+    the SVG's own parts and an embedded PNG are fine too."""
+    svg = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        "<!-- Created with Inkscape (http://www.inkscape.org/) -->\n"
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:cc="http://creativecommons.org/ns#" width="40" height="40">\n'
+        '<defs><linearGradient id="g"><stop offset="0" style="stop-color:#00695c"/>'
+        "</linearGradient></defs>\n"
+        '<metadata><rdf:RDF><cc:Work rdf:about=""><cc:license '
+        'rdf:resource="http://creativecommons.org/licenses/by/4.0/"/></cc:Work></rdf:RDF>'
+        "</metadata>\n"
+        '<rect width="40" height="40" style="fill:url(#g)" stroke="url( #g )"/>'
+        '<use xlink:href="#g"/><image href="data:image/png;base64,iVBORw0KGgo=" width="1" '
+        'height="1"/>\n</svg>\n'
+    )
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME + "organisation: {logo: assets/logo.svg}\n",
+            "topics/tiny.yaml": TINY_TOPIC,
+            "assets/logo.svg": svg,
+        }
+    )
+    assert problems_of(root) == []
 
 
 def test_a_huge_logo_is_refused(tree: TreeBuilder) -> None:
