@@ -33,6 +33,7 @@ from .outputs import output_folder
 from .progress import THRESHOLD, Progress, RatingRow, Stat, progress
 from .render import Renderer
 from .responses import Context, Responses, read_responses
+from .roster import separator
 from .schedule import Timeline
 from .schedule import timeline as make_timeline
 
@@ -128,7 +129,7 @@ def read_pair_ids(path: Path) -> frozenset[str]:
     except UnicodeDecodeError:
         problems.add(Place(path.name), "the pairs file is not UTF-8 text; save it as CSV UTF-8")
         problems.raise_if_any()
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator(text)))
     header = [h.strip().lower() for h in rows[0]] if rows else []
     if "pair_id" not in header:
         problems.add(

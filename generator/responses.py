@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import Place, Problems, UsageError
 from .forms import META_COLUMNS, SESSION_FORM, Form, Question
+from .roster import separator, separator_hint
 
 #: The largest text answer kept, in characters; longer cells are an error, not a crash.
 MAX_CELL = 5000
@@ -118,7 +119,13 @@ def _read_csv(data: bytes, display: str, context: Context, problems: Problems) -
             "(in Excel: File › Save As › CSV UTF-8)",
         )
         return []
-    return _read_rows(csv.reader(io.StringIO(text, newline="")), display, context, problems)
+    delimiter = separator(text)  # a "CSV" that Excel saved with semicolons is read as such
+    before = len(problems)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    responses = _read_rows(rows, display, context, problems)
+    if delimiter != "," and len(problems) > before:
+        problems.add(Place(display, 1, 1), separator_hint(delimiter, "responses file"))
+    return responses
 
 
 def _read_xlsx(data: bytes, display: str, context: Context, problems: Problems) -> list[Response]:

@@ -19,7 +19,7 @@ from generator.forms import by_id, forms
 from generator.layers import library_root
 from generator.loader import load_project
 from generator.progress import learning, progress
-from generator.report import response_context
+from generator.report import read_pair_ids, response_context
 from generator.responses import Response, read_responses
 from generator.schedule import timeline
 
@@ -88,6 +88,26 @@ def test_unknown_questions_and_missing_columns_are_reported_in_the_header(
         "JSON files and CSV templates (forms/)",
         "answers.csv:1:6: the column `pair_id` is missing; the first columns are form, role, "
         "pair_id, session, submitted (see the CSV templates in forms/)",
+    ]
+
+
+def test_answers_saved_with_semicolons_are_read_as_such(tree: TreeBuilder, tmp_path: Path) -> None:
+    """Excel in a country whose decimal mark is a comma saves "CSV" with semicolons: the
+    cells are read in their columns, and a problem in the file names the separator."""
+    project = mini(tree)
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        HEADER.replace(",", ";")
+        + "after-each-session;mentee;;1;2027-01-12;held;9;yes;Good, and useful\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("report", str(answers), str(project), "--out", str(tmp_path / "dist"))
+    assert code == 1
+    assert err.splitlines()[:2] == [
+        "answers.csv:1:1: the columns are separated by semicolons, not commas (as Excel saves "
+        "CSV in some countries); if the problems below are not in the responses file, save it "
+        "as CSV with commas: in Excel, File › Save As › CSV UTF-8 (Comma delimited)",
+        "answers.csv:2:7: `9` is not a rating from 1 to 5",
     ]
 
 
@@ -609,3 +629,11 @@ def test_files_that_are_missing_or_not_pairs_are_explained(
     code, _, err = run("report", str(project))
     assert code == 1
     assert err == "error: give at least one responses file (CSV, Excel, or a filled PDF form)"
+
+
+def test_the_pairs_file_given_to_report_may_use_semicolons(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id;mentor_id;mentee_id\nana-souza--li-wei;ana-souza;li-wei\n", encoding="utf-8"
+    )
+    assert read_pair_ids(pairs) == {"ana-souza--li-wei"}
