@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from .assets import font_problem, image_problem, svg_problems
 from .errors import Place, Problems, shorten
@@ -20,11 +20,11 @@ from .forms import standard_questions
 from .layers import library_root
 from .markup import link_targets
 from .model import LINK_SCHEMES, Programme, Topic, Track
+from .salvage import Broken
 from .schedule import onboarding_days, session_days
 from .timing import fit
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
-T = TypeVar("T")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 
@@ -49,24 +49,40 @@ def links(node: Node, problems: Problems) -> None:
             )
 
 
+#: The parts of a topic that other files rely on: a topic with one of them invalid is
+#: known to exist, but no check counts its sessions or asks whether it is a workshop.
+RELIED_ON: tuple[Loc, ...] = (("id",), ("format",), ("area",), ("sessions",), ("prerequisites",))
+WHOLE = Broken()
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What validated, with places: checks run on every part that is valid."""
 
     programme: Programme | None
+    #: Every topic: valid, or what is valid of it (see `broken`).
     topics: dict[str, Topic]
     known: frozenset[str]  # ids of every topic found, valid or not
     root: Path
     source: Source  # the programme file
     places: dict[str, dict[Loc, Place]]
     own: frozenset[str] = frozenset()  # topics written or changed in the project itself
-    invalid: frozenset[str] = frozenset()  # programme fields that failed (already reported)
-    #: Of a list with an invalid item, where each valid item stands in the file.
-    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: Of a file that failed validation ("programme", "topic:<id>"), what its checked
+    #: value left out: checks that need it say nothing (it is already reported).
+    broken: dict[str, Broken] = field(default_factory=dict)
 
-    def indexed(self, name: str, items: Sequence[T]) -> Iterator[tuple[int, T]]:
-        """The items of a programme's list with their indices in the file."""
-        return zip(self.positions.get(name, range(len(items))), items, strict=True)
+    def gaps(self, key: str) -> Broken:
+        return self.broken.get(key, WHOLE)
+
+    @functools.cached_property
+    def sound(self) -> dict[str, Topic]:
+        """The topics whose ids, format, area, sessions and prerequisites are valid:
+        what the programme's checks and other topics may rely on."""
+        return {
+            topic_id: topic
+            for topic_id, topic in self.topics.items()
+            if all(self.gaps(f"topic:{topic_id}").whole(loc) for loc in RELIED_ON)
+        }
 
 
 def run(loaded: Loaded, problems: Problems) -> None:
@@ -84,7 +100,9 @@ class _Checker:
         self.loaded = loaded
         self.problems = problems
         programme = loaded.programme
-        self.areas = programme.area_titles() if programme else None
+        # With an area declaration invalid, a topic's area may be the one meant: unchecked.
+        declared = loaded.gaps("programme").whole(("areas",))
+        self.areas = programme.area_titles() if programme and declared else None
 
     def at(self, key: str, loc: Loc) -> Place:
         return place_of(self.loaded.places.get(key, {}), loc) or self.loaded.source.place()
@@ -96,7 +114,8 @@ class _Checker:
 
     def topic(self, topic: Topic) -> None:
         key = f"topic:{topic.id}"
-        if self.areas is not None and topic.area not in self.areas:
+        gaps = self.loaded.gaps(key)
+        if self.areas is not None and gaps.whole(("area",)) and topic.area not in self.areas:
             self.add(
                 key,
                 ("area",),
@@ -104,24 +123,28 @@ class _Checker:
                 f"use one of {', '.join(self.areas)}, or declare it under `areas` "
                 "in the programme",
             )
-        self._unique_ids(key, ("sessions",), [s.id for s in topic.sessions], "session", "topic")
-        for index, session in enumerate(topic.sessions):
+        sessions = list(gaps.indexed(("sessions",), topic.sessions))
+        self._unique_ids(key, ("sessions",), [(i, s.id) for i, s in sessions], "session", "topic")
+        for index, session in sessions:
+            handouts = ("sessions", index, "handouts")
             self._unique_ids(
                 key,
-                ("sessions", index, "handouts"),
-                [h.id for h in session.handouts],
+                handouts,
+                [(i, h.id) for i, h in gaps.indexed(handouts, session.handouts)],
                 "handout",
                 "session",
             )
-            if session.agenda_minutes != session.minutes:
+            agenda_known = gaps.whole(("sessions", index, "agenda"))
+            if agenda_known and session.agenda_minutes != session.minutes:
                 self.add(
                     key,
                     ("sessions", index, "agenda"),
                     f"sessions[{index}].agenda: the agenda adds up to {session.agenda_minutes} "
                     f"minutes but the session lasts {session.minutes}; make them match",
                 )
-        self._unique_ids(key, ("sources",), [s.id for s in topic.sources], "source", "topic")
-        for index, prerequisite in enumerate(topic.prerequisites):
+        sources = gaps.indexed(("sources",), topic.sources)
+        self._unique_ids(key, ("sources",), [(i, s.id) for i, s in sources], "source", "topic")
+        for index, prerequisite in gaps.indexed(("prerequisites",), topic.prerequisites):
             if prerequisite == topic.id:
                 self.add(
                     key, ("prerequisites", index), "prerequisites: a topic cannot require itself"
@@ -134,11 +157,14 @@ class _Checker:
                     f"{_close(prerequisite, self.loaded.known)}",
                 )
 
-    def _unique_ids(self, key: str, loc: Loc, ids: list[str], what: str, scope: str) -> None:
-        """Report an id used twice in one list (sessions, handouts, sources)."""
+    def _unique_ids(
+        self, key: str, loc: Loc, ids: list[tuple[int, str]], what: str, scope: str
+    ) -> None:
+        """Report an id used twice in one list (sessions, handouts, sources); `ids` are
+        the ids of the valid items, with their places in the list."""
         prefix = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
         seen: dict[str, int] = {}
-        for index, item_id in enumerate(ids):
+        for index, item_id in ids:
             if item_id in seen:
                 self.add(
                     key,
@@ -165,7 +191,13 @@ class _Checker:
                         reported.add(members)
                         first = min(members)
                         cycle = _rotate(loop, first)
-                        position = topics[first].prerequisites.index(cycle[1])
+                        position = next(
+                            index
+                            for index, needed in self.loaded.gaps(f"topic:{first}").indexed(
+                                ("prerequisites",), topics[first].prerequisites
+                            )
+                            if needed == cycle[1]
+                        )
                         self.add(
                             f"topic:{first}",
                             ("prerequisites", position),
@@ -182,15 +214,16 @@ class _Checker:
     # --- the programme --------------------------------------------------------------
 
     def programme(self, programme: Programme) -> None:
-        topics = self.loaded.topics
+        topics = self.loaded.sound
         known = self.loaded.known
+        gaps = self.loaded.gaps("programme")
         key = "programme"
         placed: dict[str, str] = {}
         track_ids: set[str] = set()
         pooled: set[str] = set()  # topics of a personal track's pool
         personal_tracks: list[str] = []
         length = 0  # sessions of the personal track
-        for t_index, track in enumerate(programme.tracks):
+        for t_index, track in gaps.indexed(("tracks",), programme.tracks):
             if track.id in track_ids:
                 self.add(
                     key,
@@ -203,7 +236,7 @@ class _Checker:
                 self._pool(t_index, track, placed, pooled, personal_tracks)
                 length += track.personal.sessions
                 continue
-            for index, topic_id in enumerate(track.topics):
+            for index, topic_id in gaps.indexed(("tracks", t_index, "topics"), track.topics):
                 loc: Loc = ("tracks", t_index, "topics", index)
                 where = f"tracks[{track.id!r}].topics[{index}]"
                 topic = topics.get(topic_id)
@@ -227,7 +260,7 @@ class _Checker:
                         "a topic runs once in a programme",
                     )
                 placed.setdefault(topic_id, track.id)
-        for index, topic_id in enumerate(programme.onboarding):
+        for index, topic_id in gaps.indexed(("onboarding",), programme.onboarding):
             topic = topics.get(topic_id)
             where = f"onboarding[{index}]"
             if topic_id not in known:
@@ -260,8 +293,9 @@ class _Checker:
         """A personal track's pool: topics or areas that exist, enough sessions for its
         length, and every prerequisite in the pool or an earlier track."""
         assert track.personal is not None
-        topics = self.loaded.topics
+        topics = self.loaded.sound
         known = self.loaded.known
+        gaps = self.loaded.gaps("programme")
         key = "programme"
         where = f"tracks[{track.id!r}].personal"
         if len(personal_tracks) > 1:
@@ -272,13 +306,26 @@ class _Checker:
                 "has one personal track (put all its topics in one pool)",
             )
         areas = {t.area for t in topics.values() if not t.is_workshop}
+        # Areas of topics that are invalid in part, which the pool may name.
+        unsure = {
+            t.area
+            for t_id, t in self.loaded.topics.items()
+            if t_id not in topics and self.loaded.gaps(f"topic:{t_id}").whole(("area",))
+        }
         before = dict(placed)
         pool: list[tuple[int, str]] = []
-        for index, item in enumerate(track.personal.pool):
-            loc: Loc = ("tracks", t_index, "personal", "pool", index)
+        complete = gaps.whole(("tracks", t_index, "personal", "pool"))
+        pool_loc: Loc = ("tracks", t_index, "personal", "pool")
+        for index, item in gaps.indexed(pool_loc, track.personal.pool):
+            loc: Loc = (*pool_loc, index)
             topic = topics.get(item)
             if item in known and topic is None:
+                complete = False
                 continue  # the topic itself is invalid: already reported
+            if topic is None and item in unsure:
+                complete = False  # its topics are not all known
+            if topic is None and item in unsure and item not in areas:
+                continue
             if topic is not None and topic.is_workshop:
                 self.add(
                     key,
@@ -312,7 +359,7 @@ class _Checker:
             pooled.add(topic_id)
         ids = dict.fromkeys(topic_id for _index, topic_id in pool)
         total = sum(len(topics[t].sessions) for t in ids)
-        if pool and total < track.personal.sessions:
+        if pool and complete and total < track.personal.sessions:
             self.add(
                 key,
                 ("tracks", t_index, "personal", "sessions"),
@@ -333,12 +380,22 @@ class _Checker:
     def _schedule(
         self, programme: Programme, placed: dict[str, str], pooled: set[str], length: int
     ) -> None:
-        topics = self.loaded.topics
+        topics = self.loaded.sound
+        gaps = self.loaded.gaps("programme")
         count = length + sum(
             len(topics[t].sessions) for t in placed if t in topics and t not in pooled
         )
-        complete = all(t in topics for t in placed) and "tracks" not in self.loaded.invalid
-        for index, checkpoint in self.loaded.indexed("checkpoints", programme.checkpoints):
+        tracks = list(gaps.indexed(("tracks",), programme.tracks))
+        complete = (
+            all(t in topics for t in placed)
+            and not gaps.lost_items(("tracks",))
+            and all(
+                gaps.whole(("tracks", index, part))
+                for index, _track in tracks
+                for part in ("topics", "personal")
+            )
+        )
+        for index, checkpoint in gaps.indexed(("checkpoints",), programme.checkpoints):
             after = checkpoint.after_session
             if complete and after is not None and after > count:
                 self.add(
@@ -351,7 +408,10 @@ class _Checker:
         schedule = programme.schedule
         if schedule is None:
             return
-        if schedule.onboarding_start is not None and schedule.onboarding_start >= schedule.start:
+        # A schedule invalid in part (a `skip` date that is no date) has no dates to check.
+        if not gaps.whole(("schedule",)):
+            pass
+        elif schedule.onboarding_start is not None and schedule.onboarding_start >= schedule.start:
             self.add(
                 "programme",
                 ("schedule", "onboarding_start"),
@@ -372,7 +432,7 @@ class _Checker:
                 )
         for topic_id, track_id in placed.items():
             topic = topics.get(topic_id)
-            if topic is None:
+            if topic is None or not gaps.whole(("schedule", "session_minutes")):
                 continue
             for index, session in enumerate(topic.sessions):
                 reason = fit(session, schedule.session_minutes)
@@ -397,10 +457,12 @@ class _Checker:
 
     def _events(self, programme: Programme, count: int | None) -> None:
         """Events follow sessions the programme has, on dates within it, once each."""
-        topics = self.loaded.topics
+        topics = self.loaded.sound
+        known = self.loaded.known
+        gaps = self.loaded.gaps("programme")
         seen: set[str] = set()
         schedule = programme.schedule
-        for index, event in self.loaded.indexed("events", programme.events):
+        for index, event in gaps.indexed(("events",), programme.events):
             where = f"events[{event.id!r}]"
             if event.id in seen:
                 self.add(
@@ -410,7 +472,7 @@ class _Checker:
                     "event its own id",
                 )
             seen.add(event.id)
-            for n, after in enumerate(event.after_sessions):
+            for n, after in gaps.indexed(("events", index, "after_sessions"), event.after_sessions):
                 if count is not None and after > count:
                     self.add(
                         "programme",
@@ -419,17 +481,17 @@ class _Checker:
                         f"session{'s' if count != 1 else ''}, so there is no session {after} "
                         f"to hold {event.title!r} after; use a number from 1 to {count}",
                     )
-            if event.dates and schedule is None and "schedule" not in self.loaded.invalid:
+            if event.dates and schedule is None and gaps.whole(("schedule",)):
                 self.add(
                     "programme",
                     ("events", index, "dates"),
                     f"{where}.dates: the programme has no `schedule`, so it has no dates to "
                     "hold the event between; add a schedule, or use `after_sessions`",
                 )
-            elif event.dates and schedule is not None and count:
+            elif event.dates and schedule is not None and count and gaps.whole(("schedule",)):
                 first = min([schedule.start, *onboarding_days(schedule, self._parts(programme))])
                 last = session_days(schedule, count)[-1] + dt.timedelta(days=31)
-                for n, day in enumerate(event.dates):
+                for n, day in gaps.indexed(("events", index, "dates"), event.dates):
                     if not first <= day <= last:
                         self.add(
                             "programme",
@@ -439,7 +501,7 @@ class _Checker:
                             f"or pair session) to {last.isoformat()} (a month after the last "
                             "pair session): choose a date between them",
                         )
-            if event.topic is not None:
+            if event.topic is not None and (event.topic in topics or event.topic not in known):
                 topic = topics.get(event.topic)
                 if topic is None:
                     self.add(
@@ -457,7 +519,7 @@ class _Checker:
                     )
 
     def _parts(self, programme: Programme) -> int:
-        topics = self.loaded.topics
+        topics = self.loaded.sound
         return sum(len(topics[t].sessions) for t in programme.onboarding if t in topics)
 
     def _logo(self, programme: Programme) -> None:
@@ -522,7 +584,7 @@ class _Checker:
 
     def _areas(self, programme: Programme) -> None:
         seen: set[str] = set()
-        for index, area in enumerate(programme.areas):
+        for index, area in self.loaded.gaps("programme").indexed(("areas",), programme.areas):
             if area.id in seen:
                 self.add(
                     "programme",
@@ -533,8 +595,11 @@ class _Checker:
 
     def _goals(self, programme: Programme) -> None:
         """A goal's `questions` name questions that the forms of that kind really ask."""
-        for index, goal in enumerate(programme.goals):
+        gaps = self.loaded.gaps("programme")
+        for index, goal in gaps.indexed(("goals",), programme.goals):
             for kind, ids in goal.questions.items():
+                if kind == "evaluation" and gaps.lost_items(("goals",)):
+                    continue  # its questions number the goals, one of which is invalid
                 asked = [q.id for q in standard_questions(programme, kind)]
                 for n, question in enumerate(ids):
                     if question not in asked:

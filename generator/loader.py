@@ -12,9 +12,9 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import checks, glyphs, i18n, personal, placeholders
@@ -33,6 +33,7 @@ from .layers import (
     without,
 )
 from .model import CLOCK, COLOUR, KEBAB_CASE, SOURCE_DATE, Programme, Project, Topic
+from .salvage import Broken, salvage
 from .timing import fit
 from .yamlsource import Loc, Node, Source, load, place_of, to_plain
 
@@ -110,6 +111,8 @@ class _Loader:
     topic_ids: set[str] = field(default_factory=set)
     own_topics: frozenset[str] = frozenset()
     layers: tuple[Layer, ...] = ()
+    #: Of each file that failed validation, its data and the error (see `_salvage`).
+    failed: dict[str, tuple[object, ValidationError]] = field(default_factory=dict)
 
     def _with_packs(self, programme: Node | None) -> tuple[Layer, ...]:
         """Built-in library, then the packs the programme names, then the project."""
@@ -148,32 +151,38 @@ class _Loader:
         )
         topic_nodes = self._topic_nodes()
         programme = checked = None
-        invalid: frozenset[str] = frozenset()
-        positions: dict[str, tuple[int, ...]] = {}
+        broken: dict[str, Broken] = {}
         if programme_node is not None:
             programme = self._validate(Programme, programme_node, "programme")
             checked = programme
             if programme is None:
-                checked, invalid, positions = _partial_programme(programme_node)
+                checked, broken["programme"] = self._salvage(
+                    Programme, "programme", {"id": "invalid", "title": "invalid"}
+                )
         topics: dict[str, Topic] = {}
+        checked_topics: dict[str, Topic] = {}
         for topic_id, node in sorted(topic_nodes.items()):
             topic = self._validate(Topic, node, f"topic:{topic_id}")
             if topic is not None:
-                topics[topic_id] = topic
+                topics[topic_id] = checked_topics[topic_id] = topic
+                continue
+            key = f"topic:{topic_id}"
+            checked_topics[topic_id], broken[key] = self._salvage(
+                Topic, key, {"id": topic_id, "sessions": [], "objectives": []}
+            )
         for checked_node in [programme_node, *topic_nodes.values()]:
             if checked_node is not None:
                 checks.links(checked_node, self.problems)
                 placeholders.check(checked_node, self.problems)
         loaded = checks.Loaded(
             programme=checked,
-            topics=topics,
+            topics=checked_topics,
             known=frozenset(topic_nodes) | self.topic_ids,
             root=self.location.root,
             source=self.location.programme,
             places=self.places,
             own=self.own_topics,
-            invalid=invalid,
-            positions=positions,
+            broken=broken,
         )
         checks.run(loaded, self.problems)
         fonts = glyphs.project_fonts(
@@ -299,12 +308,18 @@ class _Loader:
 
     # --- validation ---------------------------------------------------------------
 
+    def _salvage(self, model: type[M], key: str, stand_ins: dict[str, Any]) -> tuple[M, Broken]:
+        """The valid parts of a file that failed, for the checks (see `salvage`)."""
+        data, error = self.failed[key]
+        return salvage(model, data, error, stand_ins)
+
     def _validate(self, model: type[M], node: Node, key: str) -> M | None:
         data, marks = to_plain(node)
         self.places[key] = marks
         try:
             return model.model_validate(data)
         except ValidationError as error:
+            self.failed[key] = (data, error)
             details = error.errors(include_url=False)
             # A text with an unquoted `: ` became a one-key mapping: say so once, at the
             # missing key, not again as an unknown key.
@@ -468,45 +483,6 @@ def _anchor_logo(root: Node, folder: Path) -> None:
     logo = organisation.get("logo") if organisation else None
     if logo is not None and isinstance(logo.value, str) and not Path(logo.value).is_absolute():
         logo.value = str(folder / logo.value)
-
-
-#: Lists whose valid items are checked even when another item is not: two checkpoints
-#: after sessions 0 and 99 are both reported in one run, not the second after the first.
-ITEMWISE = ("checkpoints", "events")
-
-
-def _partial_programme(
-    node: Node,
-) -> tuple[Programme, frozenset[str], dict[str, tuple[int, ...]]]:
-    """The parts of an invalid programme that are valid, so that they are checked too, and
-    the names of those that are not (checks that need them are skipped: no knock-on errors);
-    of the lists in `ITEMWISE`, the valid items are kept, with their places in the file."""
-    data, _marks = to_plain(node)
-    valid: dict[str, Any] = {"id": "invalid", "title": "invalid"}
-    dropped: set[str] = set()
-    positions: dict[str, tuple[int, ...]] = {}
-    for name, info in Programme.model_fields.items():
-        if name not in data or name in valid:
-            continue
-        annotation: Any = info.annotation
-        if info.metadata:
-            annotation = Annotated[annotation, *info.metadata]
-        adapter: TypeAdapter[Any] = TypeAdapter(annotation)
-        try:
-            valid[name] = adapter.validate_python(data[name])
-        except ValidationError:
-            dropped.add(name)
-            if name in ITEMWISE and isinstance(data[name], list):
-                item: TypeAdapter[Any] = TypeAdapter(typing.get_args(info.annotation)[0])
-                kept: list[tuple[int, Any]] = []
-                for index, value in enumerate(data[name]):
-                    try:
-                        kept.append((index, item.validate_python(value)))
-                    except ValidationError:
-                        continue
-                valid[name] = [value for _, value in kept]
-                positions[name] = tuple(index for index, _ in kept)
-    return Programme.model_construct(**valid), frozenset(dropped), positions
 
 
 def _suggest(name: object, known: typing.Iterable[str]) -> str:

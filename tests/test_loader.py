@@ -160,9 +160,13 @@ CASES = {
             "supports: S}\n"
         },
         [
+            "topics/tiny.yaml:17:14: sessions[0].handouts[1].id: the handout id 'cards' is "
+            "used twice in this session (also handouts[0])",
             "topics/tiny.yaml:18:41: sessions[0].handouts[2].kind: `poster` is not allowed "
             "here; use one of: cards, worksheet, handout, checklist or evidence",
             "topics/tiny.yaml:18:56: sessions[0].handouts[2].items: needs at least one item",
+            "topics/tiny.yaml:21:10: sources[1].id: the source id 'ons' is used twice in this "
+            "topic (also sources[0])",
             "topics/tiny.yaml:22:32: sources[2].date: `June 2024` is not a publication date: "
             'write the year, the year and month or the whole date, such as "2024", "2024-06" '
             'or "2024-06-11"',
@@ -526,3 +530,155 @@ def test_a_programme_without_locale_takes_its_time_zones_country(tree: TreeBuild
         {"program.yaml": MINIMAL_PROGRAMME + "locale: fr\n", "topics/tiny.yaml": TINY_TOPIC}
     )
     assert load_project(named).programme.locale == "fr"
+
+
+# --- invalid items of a list: the others are still checked, with no follow-on ---------------
+
+ITEMWISE_PROGRAMME = """
+id: mini
+title: Mini
+schedule: {start: 2027-01-12, timezone: Europe/London, session_minutes: 30, skip: [2027-02-30]}
+areas:
+  - {id: finance, title: Finance}
+  - {id: Data & AI, title: Data and AI}
+  - {id: finance, title: Finance and budgets}
+goals:
+  - {goal: Leaders read their team's dashboard, questions: {evaluation: [confidance]}}
+  - {goal: Fewer trips to London for meetings, target: ''}
+onboarding: [ws, tiny, Welcome Session]
+tracks:
+  - {id: data, title: Data skills, topics: [tiny]}
+  - {id: video, title: '', topics: [short-form-video]}
+  - {id: data, title: Data in depth, topics: [tinny]}
+checkpoints:
+  - {after_session: 1, kind: pulse, title: Pulse survey}
+  - {after_session: 4, kind: survey, title: Midpoint survey}
+events:
+  - {id: supervision, title: Group supervision, for: mentors, after_sessions: [2]}
+  - {id: mixer, title: Networking mixer, for: leaders, dates: [2027-03-10]}
+""".lstrip()
+
+
+def test_valid_items_of_a_programmes_lists_are_checked_beside_invalid_ones(
+    tree: TreeBuilder,
+) -> None:
+    """An area, a track, an onboarding topic that are invalid do not hide the problems of
+    the others; what depends on them (the sessions a dropped track counts, the dates of a
+    schedule with a date that is no date) says nothing."""
+    root = tree(
+        {
+            "program.yaml": ITEMWISE_PROGRAMME,
+            "topics/tiny.yaml": TINY_TOPIC,
+            "topics/ws.yaml": WORKSHOP,
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:3:84: schedule.skip[0]: `2027-02-30` is not a real date: write it as "
+        "YYYY-MM-DD, such as 2027-01-12",
+        "program.yaml:6:10: areas['Data & AI'].id: `Data & AI` is not a valid id: use "
+        "lowercase letters, digits and single hyphens, such as short-form-video",
+        "program.yaml:7:10: areas[2].id: the area 'finance' is declared twice",
+        "program.yaml:9:74: goals[0].questions.evaluation[0]: the evaluation form has no "
+        "question 'confidance' (did you mean 'confidence'?); its questions are worth-time, "
+        "recommend, can-now-do, confidence, actions, differently, goal-1, goal-2, "
+        "team-change, quote",
+        "program.yaml:10:56: goals[1].target: must not be empty",
+        "program.yaml:11:18: onboarding[1]: 'tiny' is a pair topic; onboarding lists "
+        "workshops (topics with `format: workshop`)",
+        "program.yaml:11:24: onboarding[2]: `Welcome Session` is not a valid id: use "
+        "lowercase letters, digits and single hyphens, such as short-form-video",
+        "program.yaml:14:24: tracks['video'].title: must not be empty",
+        "program.yaml:15:10: tracks[2].id: the track id 'data' is used twice",
+        "program.yaml:15:47: tracks['data'].topics[0]: there is no topic 'tinny' (did you "
+        "mean 'tiny'?)",
+        "program.yaml:17:30: checkpoints[0].kind: `pulse` is not allowed here; use one of: "
+        "check-in, survey or evaluation",
+        "program.yaml:21:47: events['mixer'].for: `leaders` is not allowed here; use one of: "
+        "mentors, mentees or everyone",
+    ]
+
+
+ITEMWISE_TOPIC = """
+id: tiny
+title: Reading a dashboard
+area: digital-tools
+summary: Read a team dashboard and act on it.
+objectives: [Read the three headline numbers, '']
+sessions:
+  - id: first-look
+    title: A first look
+    minutes: 30
+    objectives: [Name the three headline numbers]
+    agenda:
+      - {title: Check-in, minutes: 5, kind: check-in}
+      - {title: Explore the dashboard, minutes: twenty, kind: hands-on}
+      - {title: Next steps, minutes: 5, kind: next-steps}
+  - id: filters
+    title: Filters and segments
+    minutes: 30
+    objectives: [Filter the dashboard by team]
+    agenda:
+      - {title: Check-in, minutes: 5, kind: check-in}
+      - {title: Try the filters, minutes: 20, kind: hands-on}
+  - id: first-look
+    title: Sharing a view
+    minutes: 30
+    objectives: [Share a saved view with the team]
+    agenda: [{title: Share it, minutes: 30, lead: manager}]
+resources:
+  - {title: Dashboard guide, url: www.example.org/dashboards}
+  - {title: Video walkthrough, url: 'https://example.org/walkthrough', kind: podcast}
+glossary:
+  - {term: KPI, definition: A key performance indicator}
+  - {term: Segment}
+""".lstrip()
+
+
+def test_valid_items_of_a_topics_lists_are_checked_beside_invalid_ones(
+    tree: TreeBuilder,
+) -> None:
+    """The second session's agenda and the third's id are checked though the first
+    session's agenda has a step of `twenty` minutes, whose sum is not (it would follow
+    from that one problem); the topic counts for nothing the programme checks."""
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME
+            + "checkpoints: [{after_session: 9, kind: survey, title: Survey}]\n",
+            "topics/tiny.yaml": ITEMWISE_TOPIC,
+        }
+    )
+    assert problems_of(root) == [
+        "topics/tiny.yaml:5:47: objectives[1]: must not be empty",
+        "topics/tiny.yaml:13:49: sessions[0].agenda[1].minutes: expected a whole number, "
+        "got `twenty`",
+        "topics/tiny.yaml:20:7: sessions[1].agenda: the agenda adds up to 25 minutes but the "
+        "session lasts 30; make them match",
+        "topics/tiny.yaml:22:9: sessions[2].id: the session id 'first-look' is used twice in "
+        "this topic (also sessions[0])",
+        "topics/tiny.yaml:26:51: sessions[2].agenda[0].lead: `manager` is not allowed here; "
+        "use one of: mentor, mentee, both or trainer",
+        "topics/tiny.yaml:28:35: resources[0].url: a link must start with https://, http:// "
+        "or mailto:",
+        "topics/tiny.yaml:29:78: resources[1].kind: `podcast` is not allowed here; use one "
+        "of: article, video, guide, tool or course",
+        "topics/tiny.yaml:32:5: glossary[1]: `definition` is required",
+    ]
+
+
+def test_a_topic_invalid_only_in_its_resources_still_counts_its_sessions(
+    tree: TreeBuilder,
+) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME
+            + "checkpoints: [{after_session: 3, kind: survey, title: Survey}]\n",
+            "topics/tiny.yaml": TINY_TOPIC
+            + "resources:\n  - {title: Dashboard guide, url: www.example.org/dashboards}\n",
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:6:31: checkpoints[0].after_session: the programme has 1 session, so "
+        "this must be 1 or less",
+        "topics/tiny.yaml:16:35: resources[0].url: a link must start with https://, http:// "
+        "or mailto:",
+    ]

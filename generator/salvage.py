@@ -1,0 +1,155 @@
+"""The valid parts of a programme or topic that failed validation, for the checks.
+
+Validation reports every problem of a file; the checks that look across values (ids
+used twice, an agenda adding up, a checkpoint within the programme) then run on what is
+left, so that their problems come in the same run, not after the first are fixed.
+
+What is left: every field that validated, and of a list with invalid items, the valid
+items (an item with an invalid part of its own keeps its valid parts, if it still has
+every field it needs). `Broken` says what was left out, so that a check that needs it
+says nothing rather than something that follows from a problem already reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .yamlsource import Loc
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+#: A list that lost items: the places in the file of the items it kept.
+Kept = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Broken:
+    """What a salvaged value left out, by key path: None where a value was dropped whole,
+    the indices of the items kept where a list lost some."""
+
+    at: dict[Loc, Kept | None] = field(default_factory=dict)
+
+    def indexed(self, loc: Loc, items: Sequence[T]) -> Iterator[tuple[int, T]]:
+        """The items of the list at `loc`, each with its index in the file."""
+        kept = self.at.get(loc)
+        return zip(kept if kept is not None else range(len(items)), items, strict=True)
+
+    def whole(self, loc: Loc = ()) -> bool:
+        """Nothing at or under `loc` was left out."""
+        size = len(loc)
+        return not any(at[:size] == loc for at in self.at)
+
+    def dropped(self, loc: Loc) -> bool:
+        """The value at `loc` was left out whole (the model's default stands in)."""
+        return loc in self.at and self.at[loc] is None
+
+    def lost_items(self, loc: Loc) -> bool:
+        """The list at `loc` was dropped, or lost items (what it kept may still be partial)."""
+        return loc in self.at
+
+
+_DROPPED = object()
+
+
+def salvage(
+    model: type[M], data: object, error: ValidationError, stand_ins: dict[str, Any]
+) -> tuple[M, Broken]:
+    """The valid parts of `data`, which failed as `model` with `error`; `stand_ins` give
+    required fields that are missing or invalid, so that the result can be named."""
+    errors = [tuple(d["loc"]) for d in error.errors(include_url=False)]
+    broken = Broken()
+    source = data if isinstance(data, dict) else {}
+    values = _fields(model, source, errors, (), broken)
+    for name, value in stand_ins.items():
+        values.setdefault(name, value)
+    return model.model_construct(_fields_set=set(values), **values), broken
+
+
+def _fields(
+    model: type[BaseModel], data: dict[Any, Any], errors: list[Loc], at: Loc, broken: Broken
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in data:
+            if info.is_required():
+                broken.at[(*at, key)] = None
+            continue
+        mine = [loc[1:] for loc in errors if loc[:1] == (key,)]
+        if not mine:
+            values[name] = _adapter(model, name).validate_python(data[key])
+            continue
+        value = _value(info.annotation, data[key], mine, (*at, key), broken)
+        if value is _DROPPED:
+            broken.at[(*at, key)] = None
+        else:
+            values[name] = value
+    return values
+
+
+def _value(annotation: Any, data: object, errors: list[Loc], at: Loc, broken: Broken) -> object:
+    """What is valid of one value with errors (`errors` relative to it)."""
+    if () in errors:
+        return _DROPPED  # the value itself is wrong (its type, its length, a rule of its model)
+    inner = _unwrap(annotation)
+    origin = typing.get_origin(inner)
+    if origin is list and isinstance(data, list):
+        (item_type,) = typing.get_args(inner)
+        kept: list[int] = []
+        items: list[Any] = []
+        for index, item in enumerate(data):
+            mine = [loc[1:] for loc in errors if loc[:1] == (index,)]
+            if mine:
+                value = _value(item_type, item, mine, (*at, index), broken)
+            else:
+                value = _item_adapter(item_type).validate_python(item)
+            if value is not _DROPPED:
+                kept.append(index)
+                items.append(value)
+        if len(kept) < len(data):
+            broken.at[at] = tuple(kept)
+        return items
+    if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(data, dict):
+        values = _fields(inner, data, errors, at, broken)
+        required = {n for n, info in inner.model_fields.items() if info.is_required()}
+        if not required <= set(values):
+            return _DROPPED
+        return inner.model_construct(_fields_set=set(values), **values)
+    return _DROPPED
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type inside Annotated[...] and Optional[...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            others = [a for a in args if a is not type(None)]
+            if len(others) != 1:
+                return annotation
+            annotation = others[0]
+        else:
+            return annotation
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = Annotated[annotation, *info.metadata]
+    return TypeAdapter(annotation)
+
+
+def _item_adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
