@@ -223,9 +223,23 @@ def to_html(text: str, *, id_prefix: str = "") -> Html:
     return kept.convert(text, id_prefix)
 
 
+#: A link and its text, as `sanitize` writes it (attributes in double quotes, no link in a link).
+_LINK = re.compile(r'<a\b[^>]*?\shref="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+#: Where a link leads out of the document: to the web or to email (the schemes `sanitize`
+#: keeps), or within it (`#...`). Anything else is a page of the site.
+_LEADS_OUT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//|#")
+
+
+def unlink_pages(body: str) -> str:
+    """Print HTML without the links to other pages of the site (a guide's link to a session
+    plan): a PDF is read on its own, printed or sent by email, where such a link leads
+    nowhere. Their text stays; links to the web, to email and within the page stay."""
+    return _LINK.sub(lambda m: m[0] if _LEADS_OUT.match(m[1]) else m[2], body)
+
+
 def _to_html(text: str, id_prefix: str) -> Html:
     converter = _converter()
-    body = sanitize(converter.convert(text))
+    body = unlink_pages(sanitize(converter.convert(text)))
     tokens: list[dict[str, Any]] = getattr(converter, "toc_tokens", [])
     headings = tuple(_flatten(tokens))
     if id_prefix:

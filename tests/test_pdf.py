@@ -47,6 +47,29 @@ def test_every_printed_artefact_has_a_pdf(acme_build: Path) -> None:
     assert {p.name for p in (acme_build / "pdf").iterdir()} == EXPECTED
 
 
+def links_of(path: Path) -> list[str]:
+    """Where the links of a PDF lead: web addresses and files (within the PDF: not listed)."""
+    found = []
+    for page in PdfReader(path).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            target = action.get("/URI") or action.get("/F")
+            if target is not None:
+                found.append(str(target.get("/F", target) if hasattr(target, "get") else target))
+    return found
+
+
+def test_printed_guides_keep_no_link_to_a_site_page(acme_build: Path) -> None:
+    # On the site the guides link each session's plan and the feedback form; a PDF is read
+    # on its own, where such a link would lead nowhere: the words stay, the links go.
+    for name in ("mentor-guide.pdf", "mentee-guide.pdf", "trainer-handbook.pdf"):
+        links = links_of(acme_build / "pdf" / name)
+        assert [link for link in links if not link.startswith(("http", "mailto:"))] == [], name
+    assert "Session plan: A first look at the dashboard" in " ".join(
+        text_of(acme_build / "pdf" / "mentor-guide.pdf")
+    )
+
+
 def test_guides_have_cover_contents_and_page_n_of_m(acme_build: Path) -> None:
     pages = text_of(acme_build / "pdf" / "mentor-guide.pdf")
     total = len(pages)

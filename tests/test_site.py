@@ -54,6 +54,30 @@ def test_pages_offer_their_pdf_and_the_pdf_is_there(acme_build: Path) -> None:
     assert target.is_file()
 
 
+def test_the_guides_link_each_session_to_its_plan_and_the_feedback_form(
+    acme_build: Path,
+) -> None:
+    site = acme_build / "site"
+    plans = {
+        "topics/acme-dashboards/first-look.html",
+        "topics/acme-dashboards/asking-better-questions.html",
+    }
+    form = "programme/feedback/after-each-session.html"
+    expected = {
+        "mentor": plans | {form},
+        "mentee": plans | {form},
+        "trainer": {"onboarding/acme-induction/kick-off.html"},
+    }
+    for guide, wanted in expected.items():
+        page = (site / "guides" / f"{guide}.html").read_text()
+        linked = set()
+        for href in re.findall(r'<a href="(\.\./[^"#]+)"', page):
+            target = (site / "guides" / href).resolve()
+            assert target.is_file(), f"{guide}: {href}"
+            linked.add(target.relative_to(site.resolve()).as_posix())
+        assert wanted <= linked, f"{guide}: {sorted(wanted - linked)}"
+
+
 def test_a_topic_page_offers_each_of_its_session_plans(acme_build: Path) -> None:
     site = acme_build / "site"
     page = (site / "topics/acme-dashboards/index.html").read_text()
