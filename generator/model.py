@@ -272,9 +272,10 @@ class Handout(Model):
         description="The handout's title, printed on it and named in activity materials."
     )
     kind: HandoutKind = Field(
-        description="cards (a cut-out grid), worksheet (with writing space), handout, "
-        "checklist (tick boxes) or evidence (statements, each ending with a source id in "
-        "square brackets, such as [cipd-good-work-2024])."
+        description="cards (a cut-out grid), worksheet (with writing space; `[ ]` in a "
+        "prompt prints as a short line to write on), handout, checklist (tick boxes) or "
+        "evidence (statements, each ending with a source id in square brackets, such as "
+        "[cipd-good-work-2024])."
     )
     intro: Markdown | None = Field(
         None, description="How to use it, in person and on a video call."
