@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from xml.parsers import expat
 
+from .errors import shorten
+
 #: Largest logo and font accepted (a logo is usually under 200 kB, a font under 1 MB).
 IMAGE_LIMIT = 5_000_000
 FONT_LIMIT = 20_000_000
@@ -153,7 +155,7 @@ class _SvgCheck:
 
     def _instruction(self, target: str, _data: str) -> None:
         self._add(
-            f"the SVG holds a processing instruction (<?{shorten_name(target)} …?>), which "
+            f"the SVG holds a processing instruction (<?{shorten(target, 40)} …?>), which "
             "could load a style sheet from elsewhere; remove it"
         )
 
@@ -184,7 +186,8 @@ class _SvgCheck:
         if key.startswith("on"):
             self._add(f"the SVG has an event handler ({key}), which could run code; remove it")
             return
-        plain = _INVISIBLE.sub("", _css_text(value))
+        css = _css_text(value)
+        plain = _INVISIBLE.sub("", css)
         if key in _SVG_LINKS:
             if not (plain.startswith("#") or _EMBEDDED.match(plain)):
                 self._add(
@@ -203,7 +206,7 @@ class _SvgCheck:
                 f"the SVG's `{key}` attribute loads something from elsewhere (url(…)); only "
                 "url(#…), a part of the SVG itself, is allowed"
             )
-        elif found := _ADDRESS.search(plain) or _ADDRESS.search(_css_text(value)):
+        elif found := _ADDRESS.search(plain) or _ADDRESS.search(css):
             self._add(
                 f"the SVG's `{key}` attribute holds an address ({found[1].lower()}:…), which a "
                 "browser would load or run; remove it"
@@ -246,11 +249,3 @@ def _css_text(value: str) -> str:
         return match[2]
 
     return _CSS_ESCAPE.sub(unescape, _CSS_COMMENT.sub("", value))
-
-
-def shorten_name(text: str) -> str:
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]

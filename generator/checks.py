@@ -19,7 +19,7 @@ from .errors import Place, Problems, shorten
 from .forms import standard_questions
 from .layers import library_root
 from .markup import link_targets
-from .model import LINK_SCHEMES, Programme, Topic, Track
+from .model import LINK_SCHEMES, Programme, Schedule, Topic, Track
 from .salvage import Broken
 from .schedule import onboarding_days, session_days
 from .timing import fit
@@ -324,8 +324,8 @@ class _Checker:
                 continue  # the topic itself is invalid: already reported
             if topic is None and item in unsure:
                 complete = False  # its topics are not all known
-            if topic is None and item in unsure and item not in areas:
-                continue
+                if item not in areas:
+                    continue
             if topic is not None and topic.is_workshop:
                 self.add(
                     key,
@@ -409,30 +409,13 @@ class _Checker:
         if schedule is None:
             return
         # A schedule invalid in part (a `skip` date that is no date) has no dates to check.
-        if not gaps.whole(("schedule",)):
-            pass
-        elif schedule.onboarding_start is not None and schedule.onboarding_start >= schedule.start:
-            self.add(
-                "programme",
-                ("schedule", "onboarding_start"),
-                "schedule.onboarding_start: onboarding must start before the first pair "
-                f"session ({schedule.start.isoformat()})",
-            )
-        elif schedule.onboarding_start is not None:
-            parts = sum(len(topics[t].sessions) for t in programme.onboarding if t in topics)
-            days = onboarding_days(schedule, parts)
-            if days and days[-1] >= schedule.start:
-                self.add(
-                    "programme",
-                    ("schedule", "onboarding_start"),
-                    "schedule.onboarding_start: with one workshop part a week, onboarding "
-                    f"runs until {days[-1].isoformat()}, which is not before the first pair "
-                    f"session ({schedule.start.isoformat()}); start onboarding earlier, or "
-                    "leave `onboarding_start` out to have it placed in the weeks before",
-                )
+        if gaps.whole(("schedule",)):
+            self._onboarding_start(programme, schedule)
+        if not gaps.whole(("schedule", "session_minutes")):
+            return
         for topic_id, track_id in placed.items():
             topic = topics.get(topic_id)
-            if topic is None or not gaps.whole(("schedule", "session_minutes")):
+            if topic is None:
                 continue
             for index, session in enumerate(topic.sessions):
                 reason = fit(session, schedule.session_minutes)
@@ -454,6 +437,30 @@ class _Checker:
                         f"topic {topic_id!r} (in the track {track_id!r}) {why}; "
                         f"or take {topic_id!r} out of the track",
                     )
+
+    def _onboarding_start(self, programme: Programme, schedule: Schedule) -> None:
+        """Onboarding set to start on a date ends before the first pair session."""
+        start = schedule.onboarding_start
+        if start is None:
+            return
+        if start >= schedule.start:
+            self.add(
+                "programme",
+                ("schedule", "onboarding_start"),
+                "schedule.onboarding_start: onboarding must start before the first pair "
+                f"session ({schedule.start.isoformat()})",
+            )
+            return
+        days = onboarding_days(schedule, self._parts(programme))
+        if days and days[-1] >= schedule.start:
+            self.add(
+                "programme",
+                ("schedule", "onboarding_start"),
+                "schedule.onboarding_start: with one workshop part a week, onboarding "
+                f"runs until {days[-1].isoformat()}, which is not before the first pair "
+                f"session ({schedule.start.isoformat()}); start onboarding earlier, or "
+                "leave `onboarding_start` out to have it placed in the weeks before",
+            )
 
     def _events(self, programme: Programme, count: int | None) -> None:
         """Events follow sessions the programme has, on dates within it, once each."""

@@ -301,6 +301,12 @@ def _template_names(folder: Path) -> frozenset[str]:
     )
 
 
+@cache
+def _parser() -> jinja2.Environment:
+    """An environment that only parses (never renders): for the names a template uses."""
+    return jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+
+
 def _references(path: Path) -> frozenset[str] | None:
     """The templates a template includes, imports or extends by name; None when it names
     one only while rendering, or cannot be read (its own error says why at build)."""
@@ -308,7 +314,7 @@ def _references(path: Path) -> frozenset[str] | None:
         if path.stat().st_size > _TEMPLATE_BYTES:
             return None
         text = path.read_text(encoding="utf-8")
-        tree = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]).parse(text)
+        tree = _parser().parse(text)
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
         return None
     names = set(jinja2.meta.find_referenced_templates(tree))

@@ -114,8 +114,9 @@ def _uncell(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA) else text
 
 
-def read_rows(path: Path) -> list[PairRow]:
-    """The rows of a pairs file; a missing column or an unreadable row is a located error."""
+def read_rows(path: Path) -> tuple[list[PairRow], dict[str, int]]:
+    """The rows of a pairs file and the index of each of its columns; a missing column or
+    an unreadable row is a located error."""
     if not path.is_file():
         raise UsageError(f"{path}: no such pairs file")
     display = path.name
@@ -188,15 +189,14 @@ def read_rows(path: Path) -> list[PairRow]:
             "(`mentorkit match` writes them)",
         )
     problems.raise_if_any()
-    return rows
+    return rows, columns
 
 
 def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> PairsFile:
     """pairs.csv (from `mentorkit match`, perhaps edited by hand), checked against the
     roster and the programme's dates; raise `InvalidProject` with every broken rule."""
-    rows = read_rows(path)
+    rows, header = read_rows(path)
     display = path.name
-    header = _header(path)
     problems = Problems()
     warnings: list[str] = []
     people = roster.by_id()
@@ -324,13 +324,6 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
         )
     problems.raise_if_any()
     return PairsFile(tuple(pairs), tuple(warnings))
-
-
-def _header(path: Path) -> dict[str, int]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
-    first = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator(text)), [])
-    return {h.strip().lower(): i for i, h in enumerate(first)}
 
 
 def _person(
