@@ -311,7 +311,13 @@ class _Loader:
     def _salvage(self, model: type[M], key: str, stand_ins: dict[str, Any]) -> tuple[M, Broken]:
         """The valid parts of a file that failed, for the checks (see `salvage`)."""
         data, error = self.failed[key]
-        return salvage(model, data, error, stand_ins)
+        value, broken, rules = salvage(model, data, error, stand_ins)
+        marks = self.places[key]
+        for loc, text in rules:
+            place = place_of(marks, loc) or marks[()]
+            message = f"{key_path(loc)}: {text}" if loc else text
+            self.problems.add(place, _by_id(message, loc, data) if model is Programme else message)
+        return value, broken
 
     def _validate(self, model: type[M], node: Node, key: str) -> M | None:
         data, marks = to_plain(node)

@@ -163,6 +163,11 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    #: The fields each whole-item rule (a model validator, by its name) reads: pydantic
+    #: skips the rules of an item with an invalid field, and `salvage` runs them when
+    #: these fields are valid, so that they are reported in the same run.
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+
 
 # --- topic modules -----------------------------------------------------------------
 
@@ -659,6 +664,8 @@ class PublicHolidays(Model):
         description="A region with holidays of its own, such as ENG or SCT in GB, or BY in DE.",
     )
 
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {"_known_region": ("country", "subdivision")}
+
     @model_validator(mode="after")
     def _known_region(self) -> PublicHolidays:
         import holidays
@@ -785,6 +792,8 @@ class OnboardingHours(Model):
         "18:00", description="No sitting ends after this local time (HH:MM, quoted)."
     )
 
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {"_in_order": ("earliest", "latest")}
+
     @model_validator(mode="after")
     def _in_order(self) -> OnboardingHours:
         if _minute(self.latest) <= _minute(self.earliest):
@@ -851,6 +860,10 @@ class Schedule(Model):
         description="With a roster, onboarding runs in as many sittings as the participants' "
         "time zones need, each within these local hours for everyone in it.",
     )
+
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "_weekday_matches_start": ("start", "weekday")
+    }
 
     @model_validator(mode="after")
     def _weekday_matches_start(self) -> Schedule:
@@ -930,6 +943,8 @@ class Track(Model):
         "them by hand (the `topics` column).",
     )
 
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {"_topics_or_pool": ("topics", "personal")}
+
     @model_validator(mode="after")
     def _topics_or_pool(self) -> Track:
         if self.personal is not None and self.topics:
@@ -970,6 +985,8 @@ class Checkpoint(Model):
     questions: list[Markdown] = Field(
         default_factory=list, description="Extra questions added to the standard form."
     )
+
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {"_one_moment": ("after_session", "at")}
 
     @model_validator(mode="after")
     def _one_moment(self) -> Checkpoint:
@@ -1020,6 +1037,10 @@ class Event(Model):
     )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    RULES: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "_one_kind_of_date": ("after_sessions", "dates")
+    }
 
     @model_validator(mode="after")
     def _one_kind_of_date(self) -> Event:

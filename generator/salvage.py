@@ -8,14 +8,20 @@ What is left: every field that validated, and of a list with invalid items, the 
 items (an item with an invalid part of its own keeps its valid parts, if it still has
 every field it needs). `Broken` says what was left out, so that a check that needs it
 says nothing rather than something that follows from a problem already reported.
+
+An item's whole-item rules (`Model.RULES`, such as "a track needs `topics` or
+`personal`") are run here on the valid parts of an item that pydantic stopped at, so
+that they are reported in the same run; an item that breaks a rule keeps its other
+parts, without the fields the rule reads.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
@@ -28,12 +34,14 @@ T = TypeVar("T")
 
 #: A list that lost items: the places in the file of the items it kept.
 Kept = tuple[int, ...]
+#: A whole-item rule an item breaks: the item's key path and what is wrong, in words.
+RuleProblem = tuple[Loc, str]
 
 
 @dataclass(frozen=True)
 class Broken:
-    """What a salvaged value left out, by key path: None where a value was dropped whole,
-    the indices of the items kept where a list lost some."""
+    """What a salvaged value left out, by key path: None where a value was dropped whole
+    (or a rule it breaks read it), the indices of the items kept where a list lost some."""
 
     at: dict[Loc, Kept | None] = field(default_factory=dict)
 
@@ -61,22 +69,32 @@ _DROPPED = object()
 
 def salvage(
     model: type[M], data: object, error: ValidationError, stand_ins: dict[str, Any]
-) -> tuple[M, Broken]:
+) -> tuple[M, Broken, list[RuleProblem]]:
     """The valid parts of `data`, which failed as `model` with `error`; `stand_ins` give
-    required fields that are missing or invalid, so that the result can be named."""
+    required fields that are missing or invalid, so that the result can be named. Also
+    the whole-item rules that pydantic did not get to and that the valid parts break."""
     errors = [tuple(d["loc"]) for d in error.errors(include_url=False)]
-    broken = Broken()
+    found = _Found()
     source = data if isinstance(data, dict) else {}
-    values = _fields(model, source, errors, (), broken)
+    values = _fields(model, source, errors, (), found)
+    _rules(model, source, values, errors, (), found, report=True)
     for name, value in stand_ins.items():
         values.setdefault(name, value)
-    return model.model_construct(_fields_set=set(values), **values), broken
+    result = model.model_construct(_fields_set=set(values), **values)
+    return result, found.broken, found.rules
+
+
+@dataclass
+class _Found:
+    broken: Broken = field(default_factory=Broken)
+    rules: list[RuleProblem] = field(default_factory=list)
 
 
 def _fields(
-    model: type[BaseModel], data: dict[Any, Any], errors: list[Loc], at: Loc, broken: Broken
+    model: type[BaseModel], data: dict[Any, Any], errors: list[Loc], at: Loc, found: _Found
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    broken = found.broken
     for name, info in model.model_fields.items():
         key = info.alias or name
         if key not in data:
@@ -87,7 +105,7 @@ def _fields(
         if not mine:
             values[name] = _adapter(model, name).validate_python(data[key])
             continue
-        value = _value(info.annotation, data[key], mine, (*at, key), broken)
+        value = _value(info.annotation, data[key], mine, (*at, key), found)
         if value is _DROPPED:
             broken.at[(*at, key)] = None
         else:
@@ -95,30 +113,79 @@ def _fields(
     return values
 
 
-def _value(annotation: Any, data: object, errors: list[Loc], at: Loc, broken: Broken) -> object:
+def _rules(
+    model: type[BaseModel],
+    data: dict[Any, Any],
+    values: dict[str, Any],
+    errors: list[Loc],
+    at: Loc,
+    found: _Found,
+    *,
+    report: bool,
+) -> bool:
+    """Run the rules of `model` whose fields are all valid on the item's valid parts
+    (`values`); a broken rule takes its fields out of `values` and is reported when
+    `report` (pydantic has not). Whether a rule was broken."""
+    rules: Mapping[str, tuple[str, ...]] = getattr(model, "RULES", {})
+    fields = model.model_fields
+    keys = {info.alias or name for name, info in fields.items()}
+    # An unknown key may be a field of the rule misspelt: the rule cannot tell.
+    unknown = [loc[0] for loc in errors if len(loc) == 1 and loc[0] not in keys]
+    broke = False
+    for name, reads in rules.items():
+        read_keys = [fields[f].alias or f for f in reads]
+        sure = all(
+            (f in values and found.broken.whole((*at, key)))
+            if key in data
+            else not fields[f].is_required()
+            for f, key in zip(reads, read_keys, strict=True)
+        ) and not any(
+            isinstance(u, str) and difflib.get_close_matches(u, read_keys, n=1, cutoff=0.6)
+            for u in unknown
+        )
+        if not sure:
+            continue
+        item = model.model_construct(**{f: values[f] for f in reads if f in values})
+        try:
+            model.__pydantic_decorators__.model_validators[name].func(item)
+        except ValueError as problem:
+            broke = True
+            if report:
+                found.rules.append((at, str(problem)))
+            for f, key in zip(reads, read_keys, strict=True):
+                values.pop(f, None)
+                found.broken.at[(*at, key)] = None
+    return broke
+
+
+def _value(annotation: Any, data: object, errors: list[Loc], at: Loc, found: _Found) -> object:
     """What is valid of one value with errors (`errors` relative to it)."""
-    if () in errors:
-        return _DROPPED  # the value itself is wrong (its type, its length, a rule of its model)
     inner = _unwrap(annotation)
+    # The value itself is wrong: its type, its length, or a rule of its model.
+    itself = () in errors
     origin = typing.get_origin(inner)
-    if origin is list and isinstance(data, list):
+    if origin is list and isinstance(data, list) and not itself:
         (item_type,) = typing.get_args(inner)
         kept: list[int] = []
         items: list[Any] = []
         for index, item in enumerate(data):
             mine = [loc[1:] for loc in errors if loc[:1] == (index,)]
             if mine:
-                value = _value(item_type, item, mine, (*at, index), broken)
+                value = _value(item_type, item, mine, (*at, index), found)
             else:
                 value = _item_adapter(item_type).validate_python(item)
             if value is not _DROPPED:
                 kept.append(index)
                 items.append(value)
         if len(kept) < len(data):
-            broken.at[at] = tuple(kept)
+            found.broken.at[at] = tuple(kept)
         return items
     if isinstance(inner, type) and issubclass(inner, BaseModel) and isinstance(data, dict):
-        values = _fields(inner, data, errors, at, broken)
+        values = _fields(inner, data, [loc for loc in errors if loc], at, found)
+        # An item whose fields are all valid broke a rule (pydantic said so): which one.
+        broke = _rules(inner, data, values, errors, at, found, report=not itself)
+        if itself and not broke:
+            return _DROPPED
         required = {n for n, info in inner.model_fields.items() if info.is_required()}
         if not required <= set(values):
             return _DROPPED

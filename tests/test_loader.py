@@ -682,3 +682,72 @@ def test_a_topic_invalid_only_in_its_resources_still_counts_its_sessions(
         "topics/tiny.yaml:16:35: resources[0].url: a link must start with https://, http:// "
         "or mailto:",
     ]
+
+
+# --- whole-item rules and the schedule's checks beside invalid fields ----------------------
+
+
+def test_a_rule_on_a_whole_item_is_reported_beside_the_items_field_errors(
+    tree: TreeBuilder,
+) -> None:
+    """Pydantic skips an item's rules when one of its fields is invalid; they come in the
+    same run, at the item, unless a field they read is invalid or may be misspelt. An
+    item that breaks a rule keeps its other fields for the checks (the track id used
+    twice)."""
+    root = tree(
+        {
+            "program.yaml": """
+                id: mini
+                title: Mini
+                schedule: {start: 2027-01-12, weekday: monday, time: '25:00'}
+                tracks:
+                  - {id: main, title: Main, topics: [tiny]}
+                  - {id: Second Track, title: Second}
+                  - {id: own, title: Own, personal: {pool: [tiny], sessions: 0}}
+                  - {id: main, title: Again}
+                checkpoints:
+                  - {kind: pulse, title: Pulse}
+                  - {kind: survey, title: Survey, after_sesion: 2}
+                  - {kind: survey, title: Late, after_session: 0}
+                events:
+                  - {id: sup, title: Supervision, after_sessions: [1], dates: [2027-03-01], minutes: 900}
+                """,
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    assert problems_of(root) == [
+        "program.yaml:3:11: schedule: the start date 2027-01-12 is a Tuesday, but the "
+        "weekday is monday; change one of them",
+        "program.yaml:3:54: schedule.time: `25:00` is not a time of day: write it as HH:MM "
+        'in quotes, such as "15:00"',
+        "program.yaml:6:5: tracks['Second Track']: give the track its `topics` (topic ids, "
+        "in order), or make it personal with `personal: {pool: [...], sessions: 6}`",
+        "program.yaml:6:10: tracks['Second Track'].id: `Second Track` is not a valid id: use "
+        "lowercase letters, digits and single hyphens, such as short-form-video",
+        "program.yaml:7:62: tracks['own'].personal.sessions: must be at least 1, got `0`",
+        "program.yaml:8:5: tracks['main']: give the track its `topics` (topic ids, in "
+        "order), or make it personal with `personal: {pool: [...], sessions: 6}`",
+        "program.yaml:8:10: tracks[3].id: the track id 'main' is used twice",
+        "program.yaml:10:5: checkpoints[0]: give either `after_session: N` or `at: end`",
+        "program.yaml:10:12: checkpoints[0].kind: `pulse` is not allowed here; use one of: "
+        "check-in, survey or evaluation",
+        "program.yaml:11:35: checkpoints[1]: unknown key `after_sesion` (did you mean "
+        "`after_session`?)",
+        "program.yaml:12:48: checkpoints[2].after_session: must be at least 1, got `0`",
+        "program.yaml:14:5: events['sup']: give `after_sessions` or `dates`, not both: an "
+        "event follows pair sessions, or falls on dates of its own",
+        "program.yaml:14:86: events['sup'].minutes: must be at most 600, got `900`",
+    ]
+
+
+def test_every_rule_on_a_whole_item_says_which_fields_it_reads() -> None:
+    """`salvage` runs a rule only when the fields it names are valid: a rule left out of
+    `RULES` would be reported one run late again."""
+    from generator import model
+
+    for cls in vars(model).values():
+        if isinstance(cls, type) and issubclass(cls, model.Model):
+            rules = cls.__pydantic_decorators__.model_validators
+            assert set(cls.RULES) == set(rules), cls.__name__
+            for reads in cls.RULES.values():
+                assert set(reads) <= set(cls.model_fields), cls.__name__
