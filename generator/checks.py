@@ -53,6 +53,8 @@ def links(node: Node, problems: Problems) -> None:
 #: known to exist, but no check counts its sessions or asks whether it is a workshop.
 RELIED_ON: tuple[Loc, ...] = (("id",), ("format",), ("area",), ("sessions",), ("prerequisites",))
 WHOLE = Broken()
+#: The fields of a schedule that say which days have no sessions.
+CLOSED_DAYS = ("skip", "holidays")
 
 
 @dataclass(frozen=True)
@@ -408,9 +410,7 @@ class _Checker:
         schedule = programme.schedule
         if schedule is None:
             return
-        # A schedule invalid in part (a `skip` date that is no date) has no dates to check.
-        if gaps.whole(("schedule",)):
-            self._onboarding_start(programme, schedule)
+        self._onboarding_start(programme, schedule)
         if not gaps.whole(("schedule", "session_minutes")):
             return
         for topic_id, track_id in placed.items():
@@ -438,10 +438,22 @@ class _Checker:
                         f"or take {topic_id!r} out of the track",
                     )
 
+    def _sure(self, *fields: str) -> bool:
+        """These fields of the schedule are valid: a check that reads only them runs on a
+        schedule invalid in part (a `skip` date that is no date leaves `start` to check)."""
+        return all(self.loaded.gaps("programme").whole(("schedule", f)) for f in fields)
+
+    def _parts_known(self, programme: Programme) -> bool:
+        """Every onboarding workshop is valid, so `_parts` counts all their parts."""
+        gaps = self.loaded.gaps("programme")
+        return not gaps.lost_items(("onboarding",)) and all(
+            t in self.loaded.sound or t not in self.loaded.known for t in programme.onboarding
+        )
+
     def _onboarding_start(self, programme: Programme, schedule: Schedule) -> None:
         """Onboarding set to start on a date ends before the first pair session."""
         start = schedule.onboarding_start
-        if start is None:
+        if start is None or not self._sure("start", "onboarding_start"):
             return
         if start >= schedule.start:
             self.add(
@@ -450,6 +462,8 @@ class _Checker:
                 "schedule.onboarding_start: onboarding must start before the first pair "
                 f"session ({schedule.start.isoformat()})",
             )
+            return
+        if not (self._sure(*CLOSED_DAYS) and self._parts_known(programme)):
             return
         days = onboarding_days(schedule, self._parts(programme))
         if days and days[-1] >= schedule.start:
@@ -495,7 +509,13 @@ class _Checker:
                     f"{where}.dates: the programme has no `schedule`, so it has no dates to "
                     "hold the event between; add a schedule, or use `after_sessions`",
                 )
-            elif event.dates and schedule is not None and count and gaps.whole(("schedule",)):
+            elif (
+                event.dates
+                and schedule is not None
+                and count
+                and self._sure("start", "onboarding_start", "cadence", "weekday", *CLOSED_DAYS)
+                and self._parts_known(programme)
+            ):
                 first = min([schedule.start, *onboarding_days(schedule, self._parts(programme))])
                 last = session_days(schedule, count)[-1] + dt.timedelta(days=31)
                 for n, day in gaps.indexed(("events", index, "dates"), event.dates):

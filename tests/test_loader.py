@@ -751,3 +751,41 @@ def test_every_rule_on_a_whole_item_says_which_fields_it_reads() -> None:
             assert set(cls.RULES) == set(rules), cls.__name__
             for reads in cls.RULES.values():
                 assert set(reads) <= set(cls.model_fields), cls.__name__
+
+
+def test_the_schedules_valid_fields_are_checked_beside_an_invalid_one(
+    tree: TreeBuilder,
+) -> None:
+    """A time that is no time of day leaves the dates to check; a `skip` date that is no
+    date leaves the checks that do not count closed days."""
+    programme = """
+        id: mini
+        title: Mini
+        schedule: {start: 2027-01-12, time: '25:00', onboarding_start: 2027-01-20}
+        tracks:
+          - {id: main, title: Main, topics: [tiny]}
+        events:
+          - {id: mixer, title: Mixer, dates: [2026-01-01]}
+        """
+    root = tree({"program.yaml": programme, "topics/tiny.yaml": TINY_TOPIC})
+    assert problems_of(root) == [
+        "program.yaml:3:37: schedule.time: `25:00` is not a time of day: write it as HH:MM "
+        'in quotes, such as "15:00"',
+        "program.yaml:3:64: schedule.onboarding_start: onboarding must start before the "
+        "first pair session (2027-01-12)",
+        "program.yaml:7:39: events['mixer'].dates[0]: 2026-01-01 is outside the programme; "
+        "an event may fall from 2027-01-12 (the first workshop or pair session) to "
+        "2027-02-12 (a month after the last pair session): choose a date between them",
+    ]
+    skipping = tree(
+        {
+            "program.yaml": programme.replace("time: '25:00'", "skip: [2027-02-30]"),
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    assert problems_of(skipping) == [
+        "program.yaml:3:38: schedule.skip[0]: `2027-02-30` is not a real date: write it as "
+        "YYYY-MM-DD, such as 2027-01-12",
+        "program.yaml:3:69: schedule.onboarding_start: onboarding must start before the "
+        "first pair session (2027-01-12)",
+    ]
