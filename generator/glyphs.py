@@ -64,7 +64,8 @@ VARIATION_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF), (0x180B, 0x180F))
 
 HOW_TO_FIX = (
     "the PDFs would show an empty box; correct the text, or install a font that has it "
-    "(on Debian or Ubuntu, `make setup` installs the Noto fonts)"
+    "(`make run` installs the Noto fonts when run as root on Debian or Ubuntu, and "
+    "otherwise says how to install them)"
 )
 
 

@@ -4,7 +4,7 @@ Every page of the default programme and of the acme project is checked by axe-co
 desktop and a phone width, served over HTTP from a sub-path (as on an intranet); the acme
 site is also opened from disk (file://), where every link must land on a page and search
 must run, and built with Zensical, which must keep the brand colours and contrast. Set up
-by `make setup` (scripts/system-deps.py installs Chromium, npm installs axe-core); when
+by `make test` (scripts/system-deps.py installs Chromium, npm installs axe-core); when
 either is missing the test fails and says what to run, it never skips.
 """
 
@@ -56,11 +56,11 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One Chromium for the module, with a fresh profile."""
     if not CHROMIUM.is_file():
         pytest.fail(
-            f"Chromium is not installed at {CHROMIUM}: run `make setup` (as root it installs "
+            f"Chromium is not installed at {CHROMIUM}: run `make test` (as root it installs "
             "Debian's chromium package), or `apt-get install chromium`"
         )
     if not AXE.is_file():
-        pytest.fail(f"axe-core is not installed at {AXE}: run `make setup` (it runs `npm ci`)")
+        pytest.fail(f"axe-core is not installed at {AXE}: run `make test` (it runs `npm ci`)")
     from playwright.sync_api import sync_playwright
 
     profile = tmp_path_factory.mktemp("chromium-profile")

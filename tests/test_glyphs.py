@@ -166,7 +166,9 @@ def test_a_text_no_font_can_print_names_the_file_and_line(tmp_path: Path) -> Non
     assert problems_of(project) == [
         "program.yaml:2:8: the text 'Mini \\U000f0001 programme' has a character no "
         "installed font can print: '\\U000f0001' (U+F0001, a private-use character); "
-        f"{glyphs.HOW_TO_FIX}",
+        "the PDFs would show an empty box; correct the text, or install a font that has it "
+        "(`make run` installs the Noto fonts when run as root on Debian or Ubuntu, and "
+        "otherwise says how to install them)",
         "topics/tiny.yaml:13:17: the text 'Try \\U000e0080 it' has a character no installed "
         "font can print: '\\U000e0080' (U+E0080, a code point Unicode has not assigned); "
         f"{glyphs.HOW_TO_FIX}",
@@ -183,11 +185,11 @@ def test_texts_in_other_scripts_are_valid() -> None:
 
 
 def test_every_fallback_family_is_installed() -> None:
-    """`make setup` installs them (scripts/system-deps.py); a missing one would print boxes."""
+    """`make test` installs them (scripts/system-deps.py); a missing one would print boxes."""
     fc_list = shutil.which("fc-list")
     assert fc_list is not None
     listed = subprocess.run(
         [fc_list, "--format", "%{family[0]}\n"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     missing = [family for family in glyphs.FALLBACK_FAMILIES if family not in listed]
-    assert missing == [], f"install the fonts with `make setup`: {missing}"
+    assert missing == [], f"install the fonts with `make test`: {missing}"
