@@ -185,8 +185,9 @@ class _Loader:
             broken=broken,
         )
         checks.run(loaded, self.problems)
+        # The house typeface of a programme invalid elsewhere still prints its texts.
         fonts = glyphs.project_fonts(
-            programme,
+            checked,
             self.location.root,
             [layer.templates_dir for layer in reversed(self.layers)],
         )

@@ -193,3 +193,48 @@ def test_every_fallback_family_is_installed() -> None:
     ).stdout.splitlines()
     missing = [family for family in glyphs.FALLBACK_FAMILIES if family not in listed]
     assert missing == [], f"install the fonts with `make test`: {missing}"
+
+
+def _font_with(char: str, path: Path) -> None:
+    """A TrueType font whose one glyph is `char` (a square)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen(None)
+    pen.moveTo((0, 0))
+    pen.lineTo((0, 500))
+    pen.lineTo((500, 500))
+    pen.closePath()
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "icon"])
+    builder.setupCharacterMap({ord(char): "icon"})
+    builder.setupGlyf({".notdef": pen.glyph(), "icon": pen.glyph()})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "icon": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "House", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    builder.save(str(path))
+
+
+def test_the_house_font_prints_its_characters_in_a_programme_invalid_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """A time that is no time of day does not make the house typeface's own characters
+    boxes: the one problem is the time."""
+    project = write_tree(
+        tmp_path / "acme",
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace(
+                "Mini programme", "Mini \U000f0001 programme"
+            ).replace('"15:00"', '"25:00"')
+            + "organisation: {font: {family: House, regular: assets/House.ttf}}\n",
+            "topics/tiny.yaml": TINY_TOPIC,
+        },
+    )
+    _font_with("\U000f0001", project / "assets" / "House.ttf")
+    assert problems_of(project) == [
+        "program.yaml:3:54: schedule.time: `25:00` is not a time of day: write it as HH:MM "
+        'in quotes, such as "15:00"',
+    ]
