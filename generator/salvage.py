@@ -147,7 +147,7 @@ def _rules(
             continue
         item = model.model_construct(**{f: values[f] for f in reads if f in values})
         try:
-            model.__pydantic_decorators__.model_validators[name].func(item)
+            getattr(item, name)()  # the rule, as a plain method of the model
         except ValueError as problem:
             broke = True
             if report:
