@@ -26,6 +26,7 @@ import yaml
 from .artefacts import Artefact, NavItem, Plan
 from .digests import installed_versions
 from .errors import BuildError
+from .landmarks import name_landmarks
 from .layers import library_root
 from .markup import site_extensions
 from .model import Project
@@ -403,6 +404,7 @@ def build(config_file: Path, engine: Engine, target: Path, last: LastSite | None
     try:
         if engine == "zensical":
             _build_zensical(config_file)
+            _name_landmarks(folder / BUILT)  # what the MkDocs hook does, as Zensical runs none
         else:
             _build_mkdocs(config_file)
     finally:
@@ -585,6 +587,14 @@ def _self_contained_404(site_dir: Path) -> None:
     script = _FIND_ROOT.replace("TOKEN", token)
     html = re.sub(r"<head>", lambda m: m.group(0) + "\n" + script, html, count=1)
     page.write_text(html, encoding="utf-8")
+
+
+def _name_landmarks(site_dir: Path) -> None:
+    for page in sorted(site_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        named = name_landmarks(html)
+        if named != html:
+            page.write_text(named, encoding="utf-8")
 
 
 def _build_mkdocs(config_file: Path) -> None:
