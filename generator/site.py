@@ -26,6 +26,7 @@ import yaml
 from .artefacts import Artefact, NavItem, Plan
 from .digests import installed_versions
 from .errors import BuildError
+from .landmarks import name_landmarks
 from .layers import library_root
 from .markup import site_extensions
 from .model import Project
@@ -403,6 +404,7 @@ def build(config_file: Path, engine: Engine, target: Path, last: LastSite | None
     try:
         if engine == "zensical":
             _build_zensical(config_file)
+            _name_landmarks(folder / BUILT)  # what the MkDocs hook does, as Zensical runs none
         else:
             _build_mkdocs(config_file)
     finally:
@@ -486,14 +488,21 @@ def _keepable(pages: dict[str, str], simple: set[str], last: LastSite) -> dict[s
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"\s*/?>')
 # An address from the site's root ("/index.html", not "//host/..."), in an attribute.
 _FROM_ROOT = re.compile(r'<(\w+)([^<>]*?)\s(href|src)="/(?!/)([^"]*)"')
+# The page's icon: asked for before the root is known, it would be asked of the wrong folder.
+_ICON = re.compile(r'<link rel="icon" href="([^"]*)"')
 _SCOPE = re.compile(r'__md_scope=new URL\("/",location\)')
 
 # Run first on the 404 page: find the site's root, then load what the page needs from it.
-# The root is the shallowest folder above the address whose 404.html is this page (it
-# holds TOKEN); a server may show this page at any depth, and a parent site has its own.
-# Opened from disk, or when nothing answers, the page's own folder is the root.
+# The root is a folder above the address whose 404.html is this page (it holds TOKEN); a
+# server may show this page at any depth, and a parent site has its own. Every folder that
+# is not the root answers 404, which the browser logs as an error, so the likely roots are
+# asked first, one at a time: where a page of the site was read before (scripts/mentorkit.js
+# notes it), then the folder above a part of the address that the site has at its top
+# (NAMES: an old link into the site). Only when none is the root are all the others asked,
+# and the shallowest that is, is. Opened from disk, or when nothing answers, the page's own
+# folder is the root.
 _FIND_ROOT = r"""<script>(function () {
-  var token = "TOKEN", page = location.href.split(/[?#]/)[0], folders = [];
+  var token = "TOKEN", names = NAMES, page = location.href.split(/[?#]/)[0], folders = [];
   for (var url = new URL("./", page); folders.unshift(url.href), url.pathname !== "/";
        url = new URL("../", url));
   function probe(folder) {
@@ -501,8 +510,31 @@ _FIND_ROOT = r"""<script>(function () {
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (text) { return text.indexOf(token) >= 0; }, function () { return false; });
   }
+  var likely = [];
+  try {
+    JSON.parse(localStorage.getItem("mentorkit.roots") || "[]").forEach(function (root) {
+      if (folders.indexOf(root) >= 0 && likely.indexOf(root) < 0) likely.push(root);
+    });
+  } catch (error) {}
+  likely.sort(function (a, b) { return b.length - a.length; });
+  folders.forEach(function (folder) {
+    var next = page.slice(folder.length).split("/")[0];
+    try { next = decodeURIComponent(next); } catch (error) {}
+    if (names.indexOf(next) >= 0 && likely.indexOf(folder) < 0) likely.push(folder);
+  });
+  function firstOf(list) {
+    return list.reduce(function (found, folder) {
+      return found.then(function (root) {
+        return root || probe(folder).then(function (yes) { return yes ? folder : ""; });
+      });
+    }, Promise.resolve(""));
+  }
+  function others() {
+    var rest = folders.filter(function (folder) { return likely.indexOf(folder) < 0; });
+    return Promise.all(rest.map(probe)).then(function (yes) { return rest[yes.indexOf(true)]; });
+  }
   var found = /^https?:$/.test(location.protocol)
-    ? Promise.all(folders.map(probe)).then(function (yes) { return folders[yes.indexOf(true)]; })
+    ? firstOf(likely).then(function (root) { return root || others(); })
     : Promise.resolve();
   var parsed = new Promise(function (done) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", done);
@@ -522,8 +554,8 @@ _FIND_ROOT = r"""<script>(function () {
       if (worker) settings.search = new URL(worker.replace(/^\/(?!\/)/, ""), root).href;
       config.textContent = JSON.stringify(settings);
     }
-    document.querySelectorAll("link[rel~=icon]").forEach(function (link) {
-      link.href = link.getAttribute("href");
+    document.querySelectorAll("link[data-mk-href]").forEach(function (link) {
+      link.href = new URL(link.getAttribute("data-mk-href"), root).href;
     });
     // A link within the page (the skip link) stays on it, whatever the base.
     document.querySelectorAll("a[href^='#']").forEach(function (link) {
@@ -555,7 +587,7 @@ def _self_contained_404(site_dir: Path) -> None:
     and the ones from the server's root that MkDocs and Zensical write break under a
     sub-path. So its style sheets go inside it, and its links, images and scripts name
     their files from the site's root, which a small script finds when the page opens
-    (`_FIND_ROOT`) and gives the page as its base before it loads the scripts.
+    (`_FIND_ROOT`) and gives the page as its base before it loads the scripts and the icon.
     """
     page = site_dir / "404.html"
     if not page.is_file():
@@ -580,11 +612,23 @@ def _self_contained_404(site_dir: Path) -> None:
 
     html = _STYLESHEET.sub(inline, page.read_text(encoding="utf-8"))
     html = _FROM_ROOT.sub(from_root, html)
+    html = _ICON.sub(lambda m: f'<link rel="icon" href="data:," data-mk-href="{m.group(1)}"', html)
     html = _SCOPE.sub('__md_scope=new URL(".",location)', html)
     token = hashlib.sha256(html.encode("utf-8")).hexdigest()[:20]
-    script = _FIND_ROOT.replace("TOKEN", token)
+    names = sorted(p.name for p in site_dir.iterdir() if p.name != "404.html")
+    script = _FIND_ROOT.replace("TOKEN", token).replace(
+        "NAMES", json.dumps(names).replace("</", "<\\/")
+    )
     html = re.sub(r"<head>", lambda m: m.group(0) + "\n" + script, html, count=1)
     page.write_text(html, encoding="utf-8")
+
+
+def _name_landmarks(site_dir: Path) -> None:
+    for page in sorted(site_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        named = name_landmarks(html)
+        if named != html:
+            page.write_text(named, encoding="utf-8")
 
 
 def _build_mkdocs(config_file: Path) -> None:

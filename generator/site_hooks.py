@@ -5,7 +5,8 @@ page's HTML is cleaned before the theme wraps it, so no script, event handler or
 `javascript:` link from any source reaches a reader. Then two repairs for screen readers:
 a table whose header row is empty (a list of labels and values) loses that row and gets
 its labels as row headers, and a page in another language than the site says so. A line
-break also leaves a space, so search snippets keep words apart.
+break also leaves a space, so search snippets keep words apart. And each finished page
+gets its landmarks named (`landmarks.name_landmarks`), as a Zensical build's pages do.
 
 And the navigation of a big site: Material renders the whole navigation into every page,
 so mkdocs.yml lists tracks, areas and the programme's own pages only, and each topic's
@@ -34,6 +35,7 @@ from typing import Any
 from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Navigation, Section
 
+from generator.landmarks import name_landmarks
 from generator.markup import sanitize
 
 KEPT_FILE = "mentorkit-kept.json"  # written by site.build: the pages kept from the last build
@@ -129,6 +131,10 @@ def _page_language(page: Any) -> str | None:
     meta = getattr(page, "meta", None) or {}
     value = meta.get("lang")
     return value if isinstance(value, str) and _LANG.match(value) else None
+
+
+def on_post_page(output: str, **_kwargs: Any) -> str:
+    return name_landmarks(output)
 
 
 def on_files(files: Any, **_kwargs: Any) -> Any:

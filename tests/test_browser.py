@@ -237,6 +237,8 @@ def test_on_a_phone_the_closed_drawer_is_out_of_the_tab_order(
 @pytest.mark.parametrize("site", ["acme", "zensical"])
 def test_the_404_page_works_under_a_sub_path(browser: Any, server: str, site: str) -> None:
     tab = browser.new_page()
+    # As for a reader new to the site: the page asks every folder above the address.
+    tab.add_init_script("localStorage.removeItem('mentorkit.roots')")
     try:
         tab.set_viewport_size(DESKTOP)
         response = tab.goto(server + f"{site}/no/such/page.html")
@@ -260,6 +262,60 @@ def test_the_404_page_works_under_a_sub_path(browser: Any, server: str, site: st
         tab.wait_for_url(root + "index.html")
     finally:
         tab.close()
+
+
+@pytest.mark.parametrize("site", ["acme", "zensical"])
+def test_the_404_page_finds_its_root_with_no_failed_request_when_it_can(
+    browser: Any, server: str, site: str
+) -> None:
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(f"{m.location.get('url')}: {m.text}"))
+    tab.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else 0)
+    root = f"{server}{site}/"
+    try:
+        tab.set_viewport_size(DESKTOP)
+        # An old link into the site: the folder above "topics" is asked first, and is it.
+        tab.add_init_script("localStorage.removeItem('mentorkit.roots')")
+        _open_404(tab, root, "topics/gone/page.html")
+        # A reader who has read a page of the site: its root is asked first, and is it.
+        tab = _fresh(tab, errors)
+        tab.goto(root + "guides/mentor.html")
+        _open_404(tab, root, "no/such/page.html")
+        # Only the page asked for is missing (its 404 comes from the server, as it should).
+        assert [e for e in errors if "page.html" not in e] == []
+        # A section's toggle opens and closes its list (the theme's script finds the list
+        # by its name's reference, which must stay).
+        tab.goto(root + "topics/acme-dashboards/first-look.html")
+        toggle = tab.locator(".md-sidebar--primary label.md-nav__link[tabindex='0']").first
+        listed = tab.locator(f"nav[aria-labelledby='{toggle.get_attribute('id')}']")
+        assert listed.get_attribute("aria-expanded") == "true"
+        toggle.click()
+        tab.wait_for_function(
+            "e => e.getAttribute('aria-expanded') === 'false'", arg=listed.element_handle()
+        )
+        assert [e for e in errors if "page.html" not in e] == []
+    finally:
+        tab.close()
+
+
+def _fresh(tab: Any, errors: list[str]) -> Any:
+    """A new tab that keeps the site's storage (the last one cleared it on every page)."""
+    context = tab.context
+    tab.close()
+    tab = context.new_page()
+    tab.set_viewport_size(DESKTOP)
+    tab.on("console", lambda m: errors.append(f"{m.location.get('url')}: {m.text}"))
+    tab.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else 0)
+    return tab
+
+
+def _open_404(tab: Any, root: str, address: str) -> None:
+    response = tab.goto(root + address)
+    assert response is not None and response.status == 404
+    tab.wait_for_function("root => document.baseURI === root && 'document$' in window", arg=root)
+    logo = tab.locator(".md-header .md-logo img")
+    tab.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=logo.element_handle())
 
 
 def test_search_works_on_the_404_page_under_a_sub_path(browser: Any, server: str) -> None:
