@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from generator import pdf
+from generator import packs, pdf
 from generator.build import prepare
 from generator.loader import load_project
+from generator.packs import planning, rendering
 from generator.render import blanks
 
 from .conftest import renderer_for, write_tree
@@ -44,29 +47,89 @@ def _laid_out(html: str, css: str, roots: tuple[str, ...]) -> list[str]:
     return _pages(bytes(pdf.layout(html, css, roots).write_pdf()))
 
 
-@pytest.fixture(scope="module", params=["en", "fr"])
+#: Every language and paper the sheets are checked in: French has the longer sentences,
+#: Letter the shorter page.
+EDITIONS = [("en", "a4"), ("en", "letter"), ("fr", "a4"), ("fr", "letter")]
+MM = 72 / 25.4
+#: The sheets' margins (print.css.j2, `@page sheet`): the running footer lives below.
+SHEET_MARGIN = 14 * MM
+#: The least a second side holds: never a line or two (the old French evaluation had its
+#: closing sentence and its id there).
+BACK_LINES = 8
+
+
+def _edition(root: Path, locale: str, paper: str) -> Path:
+    return write_tree(
+        root, {"program.yaml": f"extends: default\nlocale: {locale}\npdf: {{paper: {paper}}}\n"}
+    )
+
+
+@pytest.fixture(scope="module", params=EDITIONS, ids=["-".join(e) for e in EDITIONS])
 def default_sheets(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The built-in programme's agreement and feedback forms, in English and in French
-    (whose longer sentences are what ran the agreement and the evaluation over)."""
-    project = None
-    if request.param != "en":
-        project = write_tree(
-            tmp_path_factory.mktemp(request.param),
-            {"program.yaml": f"extends: default\nlocale: {request.param}\n"},
-        )
+    (whose longer sentences are what ran the agreement and the evaluation over), on A4
+    and on Letter."""
+    locale, paper = request.param
+    project = _edition(tmp_path_factory.mktemp(f"{locale}-{paper}"), locale, paper)
     jobs = _jobs(project, {"agreement", "forms"})
     outputs: dict[str, bytes] = {}
     for job in jobs:
         outputs.update(pdf.render_job(job).outputs)
-    return request.param, jobs, outputs
+    return locale, jobs, outputs
 
 
-def test_the_built_in_agreement_signs_on_one_page_in_every_language(default_sheets: Any) -> None:
+def _lines(page: Any) -> int:
+    """The lines of text between a page's top and bottom margins."""
+    tops = {
+        round(word["top"])
+        for word in page.extract_words()
+        if SHEET_MARGIN < word["top"] < page.height - SHEET_MARGIN
+    }
+    return len(tops)
+
+
+def _sizes(page: Any) -> Counter[float]:
+    """How many characters are set in each font size, in points."""
+    return Counter(round(c["size"], 1) for c in page.chars if c["text"].strip())
+
+
+def test_every_sheet_is_one_sheet_of_paper_and_its_back_is_never_a_line_or_two(
+    default_sheets: Any,
+) -> None:
+    _, _, outputs = default_sheets
+    for name, data in outputs.items():
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            assert len(document.pages) <= 2, name
+            if len(document.pages) == 2:
+                assert _lines(document.pages[1]) >= BACK_LINES, name
+
+
+def test_every_sheet_is_set_for_reading_glasses(default_sheets: Any) -> None:
+    """Body text 10 pt (what most of a page is set in), nothing people read under 8 pt:
+    scale ends, notes, running footers and the question and form ids included."""
+    _, _, outputs = default_sheets
+    for name, data in outputs.items():
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            for number, page in enumerate(document.pages, 1):
+                sizes = _sizes(page)
+                body, _ = sizes.most_common(1)[0]
+                assert body >= 10, (name, number, sizes)
+                assert min(sizes) >= 8, (name, number, sizes)
+
+
+def test_the_built_in_agreement_signs_under_its_terms_on_one_sheet(default_sheets: Any) -> None:
+    """At 10 pt the agreement takes both sides of its sheet: who we are, our goals and
+    how we meet on the front; the ground rules, the standing terms and the signatures
+    under them on the back (the back never starts with a line or two)."""
     locale, _, outputs = default_sheets
     pages = _pages(outputs["mentoring-agreement.pdf"])
-    assert len(pages) == 1, locale
-    assert "Signature" in pages[0]
-    assert ("Confidentialité" if locale == "fr" else "Confidentiality") in pages[0]
+    assert len(pages) <= 2, locale
+    signed = pages[-1]
+    assert "Signature" in signed
+    assert ("Confidentialité" if locale == "fr" else "Confidentiality") in signed
+    if len(pages) == 2:
+        assert ("Règles du jeu" if locale == "fr" else "Ground rules") in signed
+        assert "Signature" not in pages[0]
 
 
 def test_the_signatures_never_go_to_a_page_of_their_own(default_sheets: Any) -> None:
@@ -77,7 +140,7 @@ def test_the_signatures_never_go_to_a_page_of_their_own(default_sheets: Any) -> 
     terms = '<div class="agreement-terms">'
     assert terms in job.html
     confidentiality = "Confidentialité" if locale == "fr" else "Confidentiality"
-    for extra in range(0, 48, 4):  # mm of extra text before the terms
+    for extra in range(0, 48, 12):  # mm of extra text before the terms
         html = job.html.replace(terms, f'<div style="height: {extra}mm"></div>{terms}', 1)
         pages = _laid_out(html, job.css, job.allowed_roots)
         signed = next(page for page in pages if "Signature" in page)
@@ -110,6 +173,47 @@ def test_a_form_id_keeps_with_the_form_and_is_printed_once(default_sheets: Any) 
         (widget,) = widgets
         x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
         assert abs(x1 - x0) * abs(y1 - y0) < 0.01, (name, widget["/Rect"])
+
+
+#: Two people with long names, free at the same hour: the pair whose cover is the fullest.
+LONG_NAMES = (
+    "id,name,email,role,department,timezone,availability,offers,wants\n"
+    "zoe,Zoë Ólafsdóttir-Łukasiewicz,zoe@example.org,mentor,Data,Europe/London,"
+    "tue 09:00-17:00,short-form-video;generative-ai-assistants,\n"
+    "max,Maximilian Alexander von Hohenberg-Wittelsbach,max@example.org,mentee,"
+    "Executive Office of the Chief Financial Officer,Europe/London,tue 09:00-17:00,,"
+    "short-form-video;generative-ai-assistants\n"
+)
+
+
+@pytest.mark.parametrize("edition", [("en", "a4"), ("fr", "letter")], ids=["en-a4", "fr-letter"])
+def test_a_pairs_own_pages_are_one_page_each_at_10_pt(
+    edition: tuple[str, str], tmp_path: Path
+) -> None:
+    """The cover (twelve sessions, three checkpoint lines, four onboarding sittings), the
+    agreement's front and the certificates: one page each, as pack throughput counts on,
+    in the type the forms are set in."""
+    from generator.match import match
+    from generator.roster import read_roster
+
+    locale, paper = edition
+    roster = tmp_path / "roster.csv"
+    roster.write_text(LONG_NAMES, encoding="utf-8")
+    project = _edition(tmp_path / "p", locale, paper)
+    renderer = renderer_for(project)
+    (pair,) = match(read_roster(roster), renderer.project).pairs
+    (info,) = packs.pair_infos(renderer.project, [pair], renderer)
+    assert len(info.timeline.sessions) == 12 and len(info.timeline.checkpoints) == 3
+    document = planning.pair_document(renderer, info)
+    css = renderer.html("pdf/print.css.j2", pdf._css_context(renderer))
+    (laid_out,) = rendering.render_pairs(
+        next(planning.pair_jobs([document], css, pdf.allowed_roots(renderer.project)))
+    ).pairs
+    assert laid_out.parts == ((0, 1), (1, 2), (2, 3), (3, 4)), laid_out.parts
+    with pdfplumber.open(io.BytesIO(laid_out.pdf)) as pages:
+        for page in pages.pages[:2]:  # the cover and the agreement's front
+            sizes = _sizes(page)
+            assert sizes.most_common(1)[0][0] >= 10 and min(sizes) >= 8, sizes
 
 
 @pytest.fixture(scope="module")
