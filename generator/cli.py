@@ -38,7 +38,7 @@ from .render import plural
 from .report import ReportOptions
 from .report import report as run_report
 from .roster import read_roster
-from .scaffold import init
+from .scaffold import available_locales, init
 from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
@@ -307,11 +307,19 @@ def serve_command(project: Path | None, port: int, host: str) -> None:
 
 @cli.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--locale",
+    default="en",
+    show_default=True,
+    metavar="LANGUAGE",
+    help="The language of the project: its programme, example topic and comments, and "
+    f"every label of its outputs ({', '.join(available_locales())}).",
+)
 @reports_errors
-def init_command(folder: Path) -> None:
+def init_command(folder: Path, locale: str) -> None:
     """Create an organisation project in FOLDER: a programme extending the default,
     an example topic, an example override, template notes and a placeholder logo."""
-    files = init(folder)
+    files = init(folder, locale)
     out.print(f"[green]✓[/] Created {plural(len(files), 'file')} in {markup(folder)}. Next:")
     out.print(f"  mentorkit build {markup(folder)}      # builds as it is")
     out.print(f"  then edit {markup(folder / 'program.yaml')}: the comments explain every setting")

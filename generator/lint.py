@@ -18,13 +18,14 @@ from pathlib import Path
 import yaml
 
 from .errors import Place
+from .i18n import language_of
 from .layers import library_root
 from .model import AgendaItem, Project, Session, Topic
 from .render import plural
 from .schedule import timeline
 
 #: Objectives start with something a person can be seen doing (Bloom's verbs, and the
-#: everyday verbs of digital work).
+#: everyday verbs of digital work), in the language the topic is written in.
 MEASURABLE_VERBS = frozenset(
     """
     add adapt adjust agree analyse analyze answer apply appraise argue arrange ask assess
@@ -54,6 +55,54 @@ VAGUE_VERBS = frozenset(
     "understand know learn appreciate realise realize grasp see become familiarise "
     "familiarize be feel believe comprehend value internalise internalize think".split()
 )
+#: The same in French: infinitives, as French objectives are written ("Rédiger un message").
+MEASURABLE_VERBS_FR = frozenset(
+    """
+    abonner accompagner activer adapter ajouter ajuster analyser animer annoter appeler appliquer
+    argumenter attribuer auditer calculer capturer catégoriser chercher chiffrer choisir
+    chronométrer citer clarifier classer cocher collecter combiner commenter comparer compiler
+    compléter composer compter concevoir configurer connecter construire contraster convertir
+    corriger couper créer critiquer débattre décider déconstruire décrire définir déléguer
+    demander démontrer dessiner désabonner détecter déterminer développer diagnostiquer
+    différencier discuter distinguer documenter donner écrire éditer effacer énoncer enregistrer
+    enseigner envoyer épingler esquisser essayer estimer étiqueter évaluer examiner exécuter
+    expérimenter expliquer exporter exprimer extraire filmer filtrer formuler fusionner générer
+    gérer hiérarchiser identifier illustrer importer improviser installer intégrer interpréter
+    interroger interviewer inviter jouer juger justifier lancer lire lister localiser mener
+    mesurer mentionner modérer modifier montrer naviguer négocier nommer noter observer
+    ordonner organiser ouvrir paramétrer paraphraser partager photographier planifier pratiquer
+    prédire préparer présenter prioriser proposer produire programmer prototyper publier
+    raconter rechercher recommander reconnaître reconstruire recadrer rédiger réduire réécrire
+    reformuler regarder regrouper rejoindre relier relire remplir renommer réorganiser repérer
+    répéter répondre reporter représenter réserver résoudre restaurer restructurer résumer
+    retirer réviser sauvegarder sélectionner séparer signaler signer simplifier souligner
+    structurer suggérer suivre supprimer taguer téléverser tenir tester tracer traduire trier
+    trouver utiliser valider vérifier voter
+    """.split()
+)
+VAGUE_VERBS_FR = frozenset(
+    "comprendre savoir connaître apprendre apprécier réaliser saisir voir devenir familiariser "
+    "être ressentir sentir croire percevoir valoriser intérioriser penser découvrir maîtriser "
+    "sensibiliser".split()
+)
+
+
+@dataclass(frozen=True)
+class _Verbs:
+    """What an objective may start with in one language, and examples for the advice."""
+
+    measurable: frozenset[str]
+    vague: frozenset[str]
+    examples: str
+
+
+#: By language code; a topic in another language has its objectives' verbs left unchecked.
+VERBS = {
+    "en": _Verbs(MEASURABLE_VERBS, VAGUE_VERBS, "explain, compare, draft or set up"),
+    "fr": _Verbs(MEASURABLE_VERBS_FR, VAGUE_VERBS_FR, "expliquer, comparer, rédiger or configurer"),
+}
+#: A word, in any alphabet, with the apostrophes and hyphens inside it ("s'abonner").
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")
 INTERACTIVE = frozenset({"check-in", "hands-on", "discussion", "reflection", "next-steps"})
 PASSIVE = frozenset({"talk", "demo", "break"})
 PAIR_MINUTES = (30, 90)
@@ -301,6 +350,7 @@ def _built_in_checkpoints() -> tuple[str, ...]:
 
 def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:
     key = f"topic:{topic.id}"
+    language = language_of(topic.language or project.programme.locale)
 
     def at(*loc: str | int) -> Place:
         return project.place(key, loc) or Place(topic.id)
@@ -336,37 +386,44 @@ def _topic(project: Project, topic: Topic, today: dt.date) -> Iterator[Finding]:
         if not topic.glossary:
             yield Finding(at("id"), "glossary: add the terms a leader may not know")
     for index, objective in enumerate(topic.objectives):
-        message = _objective(objective)
+        message = _objective(objective, language)
         if message:
             yield Finding(at("objectives", index), f"objectives[{index}]: {message}")
     sources = {source.id for source in topic.sources}
     for index, session in enumerate(topic.sessions):
-        yield from _session(topic, session, index, at)
+        yield from _session(topic, session, index, at, language)
         yield from _handouts(session, sources, f"sessions[{index}]", index, at)
 
 
-def _objective(text: str) -> str | None:
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+def _objective(text: str, language: str) -> str | None:
+    verbs = VERBS.get(language)
+    if verbs is None:
+        return None
+    words = WORD.findall(text)
+    if language == "fr":  # "Se connecter", "s'abonner": the verb after the pronoun
+        if words and words[0].lower() in ("se", "s’", "s'"):
+            words = words[1:]
+        words = [re.sub(r"^[sS]['’]", "", word) for word in words[:1]] + words[1:]
     if not words:
         return "an objective should start with something the leader can be seen doing"
     first = words[0].lower()
-    if first in VAGUE_VERBS:
+    if first in verbs.vague:
         return (
             f"'{words[0]}' cannot be observed; start with a verb the leader can be seen doing, "
-            "such as explain, compare, draft or set up"
+            f"such as {verbs.examples}"
         )
-    if first not in MEASURABLE_VERBS:
-        return (
-            f"start with a measurable verb (explain, compare, draft, set up…) rather than "
-            f"'{words[0]}'"
-        )
+    if first not in verbs.measurable:
+        example = verbs.examples.replace(" or ", ", ")
+        return f"start with a measurable verb ({example}…) rather than '{words[0]}'"
     return None
 
 
 Locate = Callable[..., Place]
 
 
-def _session(topic: Topic, session: Session, index: int, at: Locate) -> Iterator[Finding]:
+def _session(
+    topic: Topic, session: Session, index: int, at: Locate, language: str
+) -> Iterator[Finding]:
     where = f"sessions[{index}]"
 
     def here(*loc: str | int) -> Place:
@@ -394,7 +451,7 @@ def _session(topic: Topic, session: Session, index: int, at: Locate) -> Iterator
             f"aim for {low_count} to {high_count}",
         )
     for number, objective in enumerate(session.objectives):
-        message = _objective(objective)
+        message = _objective(objective, language)
         if message:
             yield Finding(here("objectives", number), f"{where}.objectives[{number}]: {message}")
     agenda = session.agenda

@@ -185,7 +185,7 @@ def test_a_programme_extends_one_built_in_programme(tree: TreeBuilder) -> None:
     assert problems_of(root) == [
         "program.yaml:1:10: extends: names the one built-in programme this file builds on, "
         "such as `extends: default`, but here it is a list; built-in programmes are "
-        "ai-at-work, default, digital-leadership, inclusion"
+        "ai-at-work, default, default-fr, digital-leadership, inclusion"
     ]
 
 

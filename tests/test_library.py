@@ -1,5 +1,5 @@
 """The built-in library as shipped: enough content to run a programme, and every built-in
-programme and the `mentorkit init` scaffold build as they are."""
+programme builds as it is (the `mentorkit init` scaffolds: test_scaffold.py)."""
 
 from __future__ import annotations
 
@@ -82,31 +82,8 @@ def test_an_example_programme_builds_site_and_calendar(tmp_path: Path) -> None:
     assert list((tmp_path / "calendar").glob("*.ics"))
 
 
-def test_init_writes_a_project_that_builds_as_it_is(tmp_path: Path) -> None:
-    folder = tmp_path / "ours"
-    runner = CliRunner()
-    created = runner.invoke(cli, ["init", str(folder)])
-    assert created.exit_code == 0, created.output
-    for name in ("program.yaml", "assets/logo.svg", "templates/README.md"):
-        assert (folder / name).is_file(), name
-    assert list((folder / "topics").glob("*.yaml"))
-    assert list((folder / "schemas").glob("*.json"))
-
-    out = tmp_path / "dist"
-    built = runner.invoke(cli, ["build", str(folder), "--out", str(out)])
-    assert built.exit_code == 0, built.output
-    home = (out / "site" / "index.html").read_text(encoding="utf-8")
-    assert "Our Organisation" in home
-    assert (out / "pdf" / "plan-our-example-topic--find-and-post.pdf").is_file()
-    assert list((out / "calendar").glob("*.ics"))
-    linted = runner.invoke(cli, ["lint", str(folder), "--strict", "--today", "2027-01-01"])
-    assert linted.exit_code == 0, linted.output
-
-
-def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "this folder is not empty" in result.output
-    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
-    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+def test_every_built_in_topic_says_it_is_in_english(library: Project) -> None:
+    """A programme in another language (default-fr) marks them as English on its site, and
+    lint reads their objectives for English verbs."""
+    unmarked = [t.id for t in library.topics.values() if t.language != "en"]
+    assert unmarked == []

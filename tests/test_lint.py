@@ -76,6 +76,29 @@ def test_objectives_need_a_measurable_verb(tree: TreeBuilder) -> None:
     ]
 
 
+def test_objectives_in_french_are_read_with_french_verbs(tree: TreeBuilder) -> None:
+    french = GOOD.replace("summary: Small", "language: fr\nsummary: Small")
+    good = french.replace(
+        "[Explain one thing, Compare two things, Draft a third]",
+        "[Expliquer une chose, Se connecter à l'outil, S'abonner à une page]",
+    ).replace("objectives: [Explain one thing]", "objectives: [Rédiger un message]")
+    assert findings_for(tree, good) == []
+    vague = good.replace("[Expliquer une chose, Se connecter", "[Comprendre une chose, Voir")
+    assert findings_for(tree, vague) == [
+        "topics/tiny.yaml:14:18: warning: sessions[0].objectives[0]: 'Comprendre' cannot be "
+        "observed; start with a verb the leader can be seen doing, such as expliquer, comparer, "
+        "rédiger or configurer",
+        "topics/tiny.yaml:14:40: warning: sessions[0].objectives[1]: 'Voir' cannot be observed; "
+        "start with a verb the leader can be seen doing, such as expliquer, comparer, rédiger "
+        "or configurer",
+    ]
+    # In a language lint has no verbs for, objectives are not judged by their first word.
+    german = GOOD.replace("summary: Small", "language: de\nsummary: Small").replace(
+        "Explain one thing, Compare", "Eine Sache erklären, Compare"
+    )
+    assert findings_for(tree, german) == []
+
+
 def test_sessions_too_short_or_too_long(tree: TreeBuilder) -> None:
     short = (
         GOOD.replace("minutes: 45\n", "minutes: 25\n")
