@@ -389,3 +389,8 @@ def test_a_pack_prints_every_time_on_the_pairs_own_clock(tmp_path: Path) -> None
     assert 'Thursday, 10 June 2027, <span class="time">13:00–14:00</span>' in cover
     assert "10:00" not in cover and "11:00" not in cover
 
+
+def test_a_workshops_audience_reads_as_a_sentence(tmp_path: Path) -> None:
+    cover = _gulf_cover(tmp_path)
+    assert "(for every reverse mentor)" in cover
+    assert "(for every leader)" in cover
