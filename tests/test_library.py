@@ -16,6 +16,8 @@ from generator.lint import lint
 from generator.loader import load_project
 from generator.model import Project
 
+from .conftest import problems_of
+
 AREAS = ("digital-tools", "social-media", "dei", "trends")
 
 
@@ -101,6 +103,25 @@ def test_init_writes_a_project_that_builds_as_it_is(tmp_path: Path) -> None:
     assert list((out / "calendar").glob("*.ics"))
     linted = runner.invoke(cli, ["lint", str(folder), "--strict", "--today", "2027-01-01"])
     assert linted.exit_code == 0, linted.output
+
+
+def test_the_examples_init_writes_in_comments_are_valid_once_uncommented(tmp_path: Path) -> None:
+    """program.yaml invites the coordinator to uncomment its goals, contacts and events;
+    doing so left `onboarding_hours`, written below them, under `contacts:`, a YAML error
+    no coordinator could read."""
+    folder = tmp_path / "ours"
+    assert CliRunner().invoke(cli, ["init", str(folder)]).exit_code == 0
+    lines, opened = [], False
+    for line in (folder / "program.yaml").read_text(encoding="utf-8").splitlines():
+        if line in ("# goals:", "# contacts:", "# events:"):
+            opened = True
+        elif not line.strip():
+            opened = False
+        lines.append(line.removeprefix("# ") if opened else line)
+    text = "\n".join(lines) + "\n"
+    assert "\ngoals:\n" in text and "\ncontacts:\n" in text and "\nevents:\n" in text
+    (folder / "program.yaml").write_text(text, encoding="utf-8")
+    assert problems_of(folder) == []
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
