@@ -71,7 +71,8 @@ def reports_errors(command: F) -> F:
             count = len(error.problems)
             err.print(
                 f"[bold red]{count} problem{'s' if count != 1 else ''} found[/]; "
-                "fix them and run the command again. Nothing was written."
+                f"fix {'them' if count != 1 else 'it'} and run the command again. "
+                "Nothing was written."
             )
             sys.exit(1)
         except MentorkitError as error:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -1169,6 +1170,29 @@ class _Words:
         return cls(translations.gettext, {day: str(names[k]) for k, day in enumerate(WEEKDAYS)})
 
 
+def _slot_reason(words: _Words, weekday: str, time: str, zone: str) -> str:
+    """The reason that names a pair's usual time, in the programme's language."""
+    _ = words.gettext
+    return _("both free on %(day)s at %(time)s (%(zone)s)") % {
+        "day": words.days[weekday],
+        "time": time,
+        "zone": zone,
+    }
+
+
+def restate_slot(
+    reasons: Sequence[str], project: Project | None, weekday: str, time: str, zone: str
+) -> tuple[str, ...]:
+    """A pair's reasons with the one naming its usual time restated for the time it has
+    now: a coordinator who moves a pair in pairs.csv changes its time, not its reasons,
+    and the pack must not print the time `match` first found."""
+    words = _Words.of(project)
+    parts = re.split(r"%\(\w+\)s", words.gettext("both free on %(day)s at %(time)s (%(zone)s)"))
+    pattern = re.compile(".+?".join(re.escape(part) for part in parts))
+    fresh = _slot_reason(words, weekday, time, zone)
+    return tuple(fresh if pattern.fullmatch(reason) else reason for reason in reasons)
+
+
 def _pair(
     mentor: Person,
     mentee: Person,
@@ -1208,10 +1232,7 @@ def _pair(
         % {"mentor": mentor.department, "mentee": mentee.department}
     )
     reasons.append(_("outside each other's reporting line"))
-    reasons.append(
-        _("both free on %(day)s at %(time)s (%(zone)s)")
-        % {"day": words.days[booking.weekday], "time": booking.time, "zone": zone}
-    )
+    reasons.append(_slot_reason(words, booking.weekday, booking.time, zone))
     return Pair(
         mentor,
         mentee,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import personal
 from .errors import Place, Problems, UsageError
-from .match import Pair, reporting_chains
+from .match import Pair, reporting_chains, restate_slot
 from .model import WEEKDAYS, Project
 from .roster import (
     MAX_BYTES,
@@ -305,7 +305,13 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
         taken[mentee.id] = row.row
         load.setdefault(mentor.id, []).append(row.row)
         names[pair_id] = row.row
-        reasons = tuple(r.strip() for r in row.reasons.split(";") if r.strip())
+        reasons = restate_slot(
+            [r.strip() for r in row.reasons.split(";") if r.strip()],
+            project,
+            weekday,
+            _hhmm(clock),
+            zone,
+        )
         pairs.append(
             Pair(
                 mentor,

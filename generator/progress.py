@@ -116,6 +116,8 @@ class Progress:
     responses: int
     pairs: int
     anonymous: bool
+    #: Pairs named by an answer, of `pairs`; None when some answers name no pair.
+    answering: int | None = None
     weeks: list[EngagementRow] = field(default_factory=list)
     tracks: list[EngagementRow] = field(default_factory=list)
     at_risk: list[AtRisk] = field(default_factory=list)
@@ -154,6 +156,8 @@ def progress(
     )
     as_of = max(dates) if dates else last_session
     result = Progress(as_of, len(responses), len(known_pairs), anonymous)
+    if all(r.pair_id for r in responses):
+        result.answering = len({r.pair_id for r in responses} & set(known_pairs))
     sessions = [r for r in responses if r.form == SESSION_FORM and r.session is not None]
     topic_of = {s.number: s.topic.title for s in timeline.sessions}
     status = _statuses(sessions)

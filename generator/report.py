@@ -387,6 +387,7 @@ def template_data(
         "as_of": renderer.date(figures.as_of, "long"),
         "responses": figures.responses,
         "pairs": figures.pairs,
+        "answering": figures.answering,
         "anonymous": figures.anonymous,
         "notes": list(read.notes) if not figures.anonymous else [],
         "chart_info": {c.id: {"title": c.title, "alt": c.alt} for c in drawn},

@@ -198,6 +198,13 @@ def timeline(
     # Events are for the whole group: they keep the programme's dates in a pair's own timeline.
     shared = list(timeline(project).sessions) if slot or dates else sessions
     events = _events(project, programme.schedule, shared)
+    if tz is not None:  # the same moments, on the clock the timeline is read on
+        events = tuple(
+            replace(e, start=e.start.astimezone(tz), end=e.end.astimezone(tz) if e.end else None)
+            if e.start
+            else e
+            for e in events
+        )
     return Timeline(tuple(sessions), tuple(workshops), tuple(checkpoints), tz, events)
 
 

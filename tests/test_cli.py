@@ -55,6 +55,20 @@ def test_validate_reports_every_problem_then_exits_1(tree: TreeBuilder) -> None:
     ]
 
 
+def test_one_problem_is_one_thing_to_fix(tree: TreeBuilder) -> None:
+    root = tree(
+        {
+            "program.yaml": MINIMAL_PROGRAMME.replace("cadence: weekly", "cadence: daily"),
+            "topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    code, _, err = run("validate", str(root))
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        "1 problem found; fix it and run the command again. Nothing was written."
+    )
+
+
 def test_a_missing_project_is_explained(tmp_path: Path) -> None:
     code, _, err = run("validate", str(tmp_path / "nope"))
     assert code == 1

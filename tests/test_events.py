@@ -336,3 +336,61 @@ def test_lint_finds_events_nobody_can_find_or_whose_plan_does_not_fit(tmp_path: 
         "program.yaml:24:5: warning: events['graduation']: 'Graduation' is held in person, but "
         "nothing says where; add `location` (a room and building)",
     ]
+
+
+def _gulf_cover(tmp_path: Path) -> str:
+    """The first page of the pack of a pair in Dubai, in a programme run from London."""
+    from generator.match import match
+    from generator.packs import pair_infos
+    from generator.packs.planning import part_artefacts
+    from generator.roster import read_roster
+
+    project = write_tree(
+        tmp_path / "project",
+        {
+            "program.yaml": """
+                extends: default
+                id: gulf
+                title: Gulf pilot
+                schedule:
+                  start: 2027-03-02
+                  cadence: weekly
+                  weekday: tuesday
+                  time: "10:00"
+                  timezone: Europe/London
+                events:
+                  - {id: closing, title: Closing event, for: everyone, dates: [2027-06-10],
+                     minutes: 60}
+                """,
+        },
+    )
+    roster = write_tree(
+        tmp_path / "private",
+        {
+            "roster.csv": "id,name,email,role,department,timezone,availability,offers,wants\n"
+            "rania,Rania Haddad,rania@example.org,mentor,IT,Asia/Dubai,tue 13:00-15:00,ai,\n"
+            "omar,Omar Saleh,omar@example.org,mentee,ICU,Asia/Dubai,tue 13:00-15:00,,ai\n",
+        },
+    )
+    renderer = renderer_for(project)
+    (pair,) = match(read_roster(roster / "roster.csv"), renderer.project).pairs
+    (info,) = pair_infos(renderer.project, [pair], renderer)
+    assert "(Asia/Dubai)" in info.slot
+    return " ".join(renderer.markdown(part_artefacts(renderer, info)[0]).split())
+
+
+def test_a_pack_prints_every_time_on_the_pairs_own_clock(tmp_path: Path) -> None:
+    """The pair reads its sessions, its onboarding sittings and the group events on one
+    clock, its own: a time with no zone beside it is read as local."""
+    cover = _gulf_cover(tmp_path)
+    # London is at 10:00 in winter and 10:00 BST in June: 14:00 and 13:00 in Dubai.
+    assert "Pair kick-off: agreeing how we work**, Agreeing how we work" in cover
+    assert "(for both sides of every pair): 23 Feb 2027, 14:00" in cover
+    assert 'Thursday, 10 June 2027, <span class="time">13:00–14:00</span>' in cover
+    assert "10:00" not in cover and "11:00" not in cover
+
+
+def test_a_workshops_audience_reads_as_a_sentence(tmp_path: Path) -> None:
+    cover = _gulf_cover(tmp_path)
+    assert "(for every reverse mentor)" in cover
+    assert "(for every leader)" in cover

@@ -501,3 +501,29 @@ def test_capacity_and_role_both_flow_into_packs_and_certificates(tmp_path: Path)
                     and end.hour * 60 + end.minute <= slot.end
                     for slot in person.availability
                 ), (folder, person.id, start)
+
+
+def test_a_pair_moved_by_hand_is_told_its_new_time_not_the_one_match_found(
+    tmp_path: Path,
+) -> None:
+    """The pack prints a pair's reasons: after the coordinator moves the pair in pairs.csv,
+    "both free on ..." names the time they now meet at; other reasons stay as written."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "ana,Ana Lima,ana@example.org,mentor,Sales,Europe/London,tue 09:00-12:00;wed 14:00-15:00,ai,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,Europe/London,tue 09:00-12:00;wed 14:00-15:00,,ai\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone\n"
+        "ana-dev,ana,dev,100,can teach ai (1 of 1 wishes); both free on Tuesday at 09:00 "
+        "(Europe/London); Ana asked for Devon,wednesday,14:00,Europe/London\n"
+    )
+    (pair,) = read_pairs(pairs, read_roster(roster), load_project(None)).pairs
+    assert pair.reasons == (
+        "can teach ai (1 of 1 wishes)",
+        "both free on Wednesday at 14:00 (Europe/London)",
+        "Ana asked for Devon",
+    )

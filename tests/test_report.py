@@ -637,3 +637,26 @@ def test_the_pairs_file_given_to_report_may_use_semicolons(tmp_path: Path) -> No
         "pair_id;mentor_id;mentee_id\nana-souza--li-wei;ana-souza;li-wei\n", encoding="utf-8"
     )
     assert read_pair_ids(pairs) == {"ana-souza--li-wei"}
+
+
+def test_the_report_says_how_many_of_the_pairs_answered(tree: TreeBuilder, tmp_path: Path) -> None:
+    """With the pairs file, "13 forms from 11 pairs" read as if every pair had answered
+    when 7 had: the count is of the pairs that answered, out of all."""
+    project = mini(tree)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id\n" + "".join(f"p{n}--l{n},p{n},l{n}\n" for n in range(3)),
+        encoding="utf-8",
+    )
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        HEADER
+        + "after-each-session,mentee,p0--l0,1,2027-01-12,held,5,yes,Note\n"
+        + "after-each-session,mentor,p0--l0,1,2027-01-12,held,4,yes,Note\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "d"
+    code, _, _ = run("report", str(answers), str(project), "--pairs", str(pairs), "--out", str(out))
+    assert code == 0
+    html = (out / "report" / "index.html").read_text(encoding="utf-8")
+    assert "2 forms from 1 of 3 pairs." in html

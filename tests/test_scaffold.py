@@ -19,6 +19,8 @@ from generator.layers import builtin_programmes, library_root
 from generator.loader import load_project
 from generator.scaffold import SCAFFOLDS, available_locales
 
+from .conftest import problems_of
+
 TRANSLATED = [language for language in available_locales() if language != "en"]
 
 #: Files whose name is translated too: English name for each language's own.
@@ -92,6 +94,28 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert "this folder is not empty" in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("language", available_locales())
+def test_the_examples_init_writes_in_comments_are_valid_once_uncommented(
+    language: str, tmp_path: Path
+) -> None:
+    """program.yaml invites the coordinator to uncomment its goals, contacts and events;
+    doing so left `onboarding_hours`, written below them, under `contacts:`, a YAML error
+    no coordinator could read."""
+    folder = tmp_path / "ours"
+    assert CliRunner().invoke(cli, ["init", str(folder), "--locale", language]).exit_code == 0
+    lines, opened = [], False
+    for line in (folder / "program.yaml").read_text(encoding="utf-8").splitlines():
+        if line in ("# goals:", "# contacts:", "# events:"):
+            opened = True
+        elif not line.strip():
+            opened = False
+        lines.append(line.removeprefix("# ") if opened else line)
+    text = "\n".join(lines) + "\n"
+    assert "\ngoals:\n" in text and "\ncontacts:\n" in text and "\nevents:\n" in text
+    (folder / "program.yaml").write_text(text, encoding="utf-8")
+    assert problems_of(folder) == []
 
 
 def _english_programme_text() -> list[str]:

@@ -68,9 +68,8 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
             if dated
             else timeline(project, own=keys)
         )
-        # Sittings are printed in the programme's time zone, as for every pair.
-        home = project.programme.schedule.timezone if project.programme.schedule else zone
-        line = with_sittings(line, sittings, (pair.mentor, pair.mentee), home)
+        # Sittings are printed on the pair's clock, as their sessions are.
+        line = with_sittings(line, sittings, (pair.mentor, pair.mentee), zone)
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {
             "day": day,
