@@ -62,7 +62,8 @@ def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Pat
     agreement = text[1]  # its front, filled in for the pair: one page
     assert "Mentoring agreement" in agreement and "Signed" in agreement
     assert "Nia Brown" in agreement and "Alex Morgan" in agreement
-    assert "Thursday at 09:00 (Europe/London)" in agreement
+    # The pair's usual time in the programme's own format (`locale: en`), as its dates are.
+    assert "Thursday at 9:00 AM (Europe/London)" in agreement
     assert "from March 4, 2027 to March 18, 2027" in agreement
     titles = [item.title for item in reader.outline]
     assert titles == [
@@ -583,10 +584,10 @@ def test_a_pair_across_time_zones_reads_the_others_time_too(tmp_path: Path) -> N
         "omar,Omar Saleh,omar@example.org,mentee,Finance,Asia/Dubai,fri 12:00-15:00,,ai",
     )
     assert (
-        'Friday at 12:00 (Asia/Dubai) <span class="other-clock">· 4:00 PM for Ana (Asia/Manila)'
+        'Friday at 12:00 PM (Asia/Dubai) <span class="other-clock">· 4:00 PM for Ana (Asia/Manila)'
         "</span>" in cover
     )
-    assert "Friday at 12:00 (Asia/Dubai) · 4:00 PM for Ana (Asia/Manila)" in front
+    assert "Friday at 12:00 PM (Asia/Dubai) · 4:00 PM for Ana (Asia/Manila)" in front
     # Each session starts at 4:00 PM on the mentor's clock, muted as on the "When" line
     # that says whose it is; a line names its topic where the topic changes, so that the
     # cover stays one page.
@@ -632,5 +633,5 @@ def test_a_pair_in_one_zone_reads_one_clock(tmp_path: Path) -> None:
         "omar,Omar Saleh,omar@example.org,mentee,Finance,Asia/Dubai,fri 12:00-15:00,,ai",
     )
     assert "other-clock" not in cover and "other-clock" not in front
-    assert '<td colspan="2">Friday at 12:00 (Asia/Dubai)</td>' in cover
+    assert '<td colspan="2">Friday at 12:00 PM (Asia/Dubai)</td>' in cover
     assert _sessions(cover) == [""] * 12

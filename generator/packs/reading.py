@@ -91,7 +91,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {
             "day": day,
-            "time": pair.time,
+            "time": renderer.time(dt.time.fromisoformat(pair.time)),
             "zone": zone,
         }
         infos.append(
