@@ -171,6 +171,7 @@ class Renderer:
             "blanks": blanks,
             "date": self.date,
             "longdate": self.long_date,
+            "short_date": self.short_date,
             "time": self.time,
             "datetime": self.datetime,
             "clock": self.clock,
@@ -249,6 +250,17 @@ class Renderer:
         if value.subdivision is None:
             return str(country)
         return f"{value.region_name()} ({country})"
+
+    def short_date(self, value: dt.date | dt.datetime | None) -> str:
+        """`Sat 9 Jan`, `sam. 9 janv.`: a day beside another, on a line that has the year."""
+        if value is None:
+            return ""
+        day = value.date() if isinstance(value, dt.datetime) else value
+        key = (format_skeleton, day, None, "MMMEd")
+        text = self._formatted.get(key)
+        if text is None:
+            text = self._formatted[key] = str(format_skeleton("MMMEd", day, locale=self.locale))
+        return text
 
     def long_date(self, value: dt.date | dt.datetime | None) -> str:
         return self.date(value, "full")

@@ -62,7 +62,8 @@ def test_the_pack_has_names_own_dates_agreement_plans_and_forms(packs_build: Pat
     agreement = text[1]  # its front, filled in for the pair: one page
     assert "Mentoring agreement" in agreement and "Signed" in agreement
     assert "Nia Brown" in agreement and "Alex Morgan" in agreement
-    assert "Thursday at 09:00 (Europe/London)" in agreement
+    # The pair's usual time in the programme's own format (`locale: en`), as its dates are.
+    assert "Thursday at 9:00 AM (Europe/London)" in agreement
     assert "from March 4, 2027 to March 18, 2027" in agreement
     titles = [item.title for item in reader.outline]
     assert titles == [
@@ -527,3 +528,110 @@ def test_a_pair_moved_by_hand_is_told_its_new_time_not_the_one_match_found(
         "both free on Wednesday at 14:00 (Europe/London)",
         "Ana asked for Devon",
     )
+
+
+# --- a pair across time zones reads both clocks ---------------------------------------
+
+
+def _clocks(tmp_path: Path, mentor: str, mentee: str, locale: str = "en") -> tuple[str, str]:
+    """The cover and the agreement's front of the pack of a pair of two people (roster rows
+    without the header), in a monthly programme from January to December 2027."""
+    from generator.match import match
+    from generator.packs import pair_infos
+    from generator.packs.planning import part_artefacts
+
+    from .conftest import renderer_for, write_tree
+
+    project = write_tree(
+        tmp_path / "project",
+        {
+            "program.yaml": f"""
+                extends: default
+                id: clocks
+                title: Three cities
+                locale: {locale}
+                schedule:
+                  start: 2027-01-08
+                  cadence: monthly
+                  weekday: friday
+                  time: "10:00"
+                  timezone: Asia/Dubai
+                """,
+        },
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        f"id,name,email,role,department,timezone,availability,offers,wants\n{mentor}\n{mentee}\n",
+        encoding="utf-8",
+    )
+    renderer = renderer_for(project)
+    (pair,) = match(read_roster(roster), renderer.project).pairs
+    (info,) = pair_infos(renderer.project, [pair], renderer)
+    cover, front = (renderer.markdown(a) for a in part_artefacts(renderer, info)[:2])
+    return " ".join(cover.split()), " ".join(front.split())
+
+
+def _sessions(cover: str) -> list[str]:
+    return [li.split("</strong>")[1].split(" · ")[0] for li in cover.split("<li>")[1:]]
+
+
+def test_a_pair_across_time_zones_reads_the_others_time_too(tmp_path: Path) -> None:
+    """A leader in Dubai and a mentor in Manila: the pack gives the mentor's time beside
+    the pair's, on the "When" line, on the agreement, and on every session."""
+    cover, front = _clocks(
+        tmp_path,
+        "ana,Ana Reyes,ana@example.org,mentor,IT,Asia/Manila,fri 16:00-19:00,ai,",
+        "omar,Omar Saleh,omar@example.org,mentee,Finance,Asia/Dubai,fri 12:00-15:00,,ai",
+    )
+    assert (
+        'Friday at 12:00 PM (Asia/Dubai) <span class="other-clock">· 4:00 PM for Ana (Asia/Manila)'
+        "</span>" in cover
+    )
+    assert "Friday at 12:00 PM (Asia/Dubai) · 4:00 PM for Ana (Asia/Manila)" in front
+    # Each session starts at 4:00 PM on the mentor's clock, muted as on the "When" line
+    # that says whose it is; a line names its topic where the topic changes, so that the
+    # cover stays one page.
+    assert _sessions(cover) == [' <span class="other-clock">(4:00 PM)</span>'] * 12
+    assert "· <em>Channels, notifications" in cover
+
+
+def test_the_others_date_is_given_when_their_clock_is_past_midnight(tmp_path: Path) -> None:
+    """A leader in Montréal at 13:00 on a Friday is 02:00 on Saturday in Manila (01:00 once
+    Canada's clocks go forward): the mentor reads their own day and date, in French too."""
+    rows = (
+        "ana,Ana Reyes,ana@example.org,mentor,IT,Asia/Manila,sat 01:00-04:00,ai,",
+        "luc,Luc Tremblay,luc@example.org,mentee,Finance,America/Toronto,fri 12:00-15:00,,ai",
+    )
+    cover, _ = _clocks(tmp_path / "en", *rows)
+    assert "· Saturday at 2:00 AM / 1:00 AM for Ana (Asia/Manila)</span>" in cover
+    sessions = _sessions(cover)
+    assert sessions[0] == ' <span class="other-clock">(Sat, Jan 9, 2:00 AM)</span>'
+    assert sessions[3] == ' <span class="other-clock">(Sat, Apr 10, 1:00 AM)</span>'
+    cover, front = _clocks(tmp_path / "fr", *rows, locale="fr")
+    assert "· samedi à 02:00 / 01:00 pour Ana (Asia/Manila)" in front
+    assert '<span class="other-clock">(sam. 9 janv., 02:00)</span>' in cover
+
+
+def test_only_one_time_is_printed_while_two_zones_share_their_offset(tmp_path: Path) -> None:
+    """London and Reykjavik read the same clock in winter and an hour apart in summer:
+    a session prints the mentor's time only when it is another."""
+    cover, _ = _clocks(
+        tmp_path,
+        "jon,Jón Jónsson,jon@example.org,mentor,IT,Atlantic/Reykjavik,fri 09:00-17:00,ai,",
+        "amy,Amy Smith,amy@example.org,mentee,Finance,Europe/London,fri 09:00-17:00,,ai",
+    )
+    assert "· 10:00 AM / 9:00 AM for Jón (Atlantic/Reykjavik)</span>" in cover
+    summer = ' <span class="other-clock">(9:00 AM)</span>'
+    # Jan, Feb and Mar 12 before Europe's clocks go forward; Nov and Dec after they go back.
+    assert _sessions(cover) == [""] * 3 + [summer] * 7 + [""] * 2
+
+
+def test_a_pair_in_one_zone_reads_one_clock(tmp_path: Path) -> None:
+    cover, front = _clocks(
+        tmp_path,
+        "rania,Rania Haddad,rania@example.org,mentor,IT,Asia/Dubai,fri 12:00-15:00,ai,",
+        "omar,Omar Saleh,omar@example.org,mentee,Finance,Asia/Dubai,fri 12:00-15:00,,ai",
+    )
+    assert "other-clock" not in cover and "other-clock" not in front
+    assert '<td colspan="2">Friday at 12:00 PM (Asia/Dubai)</td>' in cover
+    assert _sessions(cover) == [""] * 12

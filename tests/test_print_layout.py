@@ -184,26 +184,33 @@ LONG_NAMES = (
     "Executive Office of the Chief Financial Officer,Europe/London,tue 09:00-17:00,,"
     "short-form-video;generative-ai-assistants\n"
 )
+#: The same leader, with a mentor in Tokyo: the cover gives every session on both clocks,
+#: the mentor's with its own date (Wednesday, past midnight).
+LONG_NAMES_ACROSS = LONG_NAMES.replace(
+    "Data,Europe/London,tue 09:00-17:00", "Data,Asia/Tokyo,wed 00:00-03:00"
+)
 
 
+@pytest.mark.parametrize("names", [LONG_NAMES, LONG_NAMES_ACROSS], ids=["one-zone", "two-zones"])
 @pytest.mark.parametrize("edition", [("en", "a4"), ("fr", "letter")], ids=["en-a4", "fr-letter"])
 def test_a_pairs_own_pages_are_one_page_each_at_10_pt(
-    edition: tuple[str, str], tmp_path: Path
+    edition: tuple[str, str], names: str, tmp_path: Path
 ) -> None:
     """The cover (twelve sessions, three checkpoint lines, four onboarding sittings), the
     agreement's front and the certificates: one page each, as pack throughput counts on,
-    in the type the forms are set in."""
+    in the type the forms are set in; for a pair across time zones too."""
     from generator.match import match
     from generator.roster import read_roster
 
     locale, paper = edition
     roster = tmp_path / "roster.csv"
-    roster.write_text(LONG_NAMES, encoding="utf-8")
+    roster.write_text(names, encoding="utf-8")
     project = _edition(tmp_path / "p", locale, paper)
     renderer = renderer_for(project)
     (pair,) = match(read_roster(roster), renderer.project).pairs
     (info,) = packs.pair_infos(renderer.project, [pair], renderer)
     assert len(info.timeline.sessions) == 12 and len(info.timeline.checkpoints) == 3
+    assert all(info.other_clocks) if names == LONG_NAMES_ACROSS else not info.other_clocks
     document = planning.pair_document(renderer, info)
     css = renderer.html("pdf/print.css.j2", pdf._css_context(renderer))
     (laid_out,) = rendering.render_pairs(

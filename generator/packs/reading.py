@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .. import personal
 from ..match import Pair
-from ..model import Project
+from ..model import WEEKDAYS, Project
 from ..render import Renderer
 from ..roster import Person
 from ..schedule import Timeline, onboarding_sittings, timeline, with_sittings
+
+
+@dataclass(frozen=True)
+class OtherClock:
+    """A session on the clock of someone in the pair who lives in another time zone:
+    printed beside the pair's own time, with the day when theirs is another."""
+
+    name: str  # whose clock (first names), or "" when the pair has one other clock
+    zone: str
+    start: dt.datetime
+    end: dt.datetime
+    other_day: bool  # their date is not the pair's (their clock is past midnight, or before)
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,10 @@ class PairInfo:
     changes: tuple[str, ...] = ()  # sessions moved off the usual slot, and why
     both_roles: tuple[str, ...] = ()  # ids of the two who mentor in one pair and learn in another
     location: str = ""  # the pair's own place (pairs.csv), else the programme's
+    # The usual time on the other clocks ("17:00 for Ana (Asia/Manila)"), and each session
+    # on them (in the order of `timeline.sessions`, empty where every clock reads the same).
+    other_slot: str = ""
+    other_clocks: tuple[tuple[OtherClock, ...], ...] = ()
 
     @property
     def first(self) -> Any:
@@ -73,7 +91,7 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
         day = renderer.vocabulary["weekdays"][pair.weekday]
         slot = renderer.gettext("%(day)s at %(time)s (%(zone)s)") % {
             "day": day,
-            "time": pair.time,
+            "time": renderer.time(dt.time.fromisoformat(pair.time)),
             "zone": zone,
         }
         infos.append(
@@ -90,6 +108,77 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 pair.changes,
                 tuple(p.id for p in (pair.mentor, pair.mentee) if p.id in both),
                 pair.location,
+                *_other_clocks(renderer, line, (pair.mentor, pair.mentee), zone),
             )
         )
     return infos
+
+
+def first_name(name: str) -> str:
+    """The name a pair calls each other by: the first word of the full name."""
+    return name.split()[0] if name.split() else name
+
+
+def _other_clocks(
+    renderer: Renderer, line: Timeline, people: tuple[Person, Person], zone: str
+) -> tuple[str, tuple[tuple[OtherClock, ...], ...]]:
+    """Each session on the clock of whoever in the pair lives in another time zone than the
+    pair's, where that clock reads another time at the session's date (two zones can share
+    their offset for part of the year, daylight saving starting on other dates)."""
+    zones: dict[str, list[str]] = {}
+    for person in people:
+        if person.timezone != zone:
+            zones.setdefault(person.timezone, []).append(first_name(person.name))
+    if not zones or not line.sessions or line.sessions[0].start is None:
+        return "", ()
+    clocks: list[tuple[OtherClock, ...]] = []
+    # The times each other clock reads over the programme, by their day ("" for the pair's).
+    usual: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for session in line.sessions:
+        start, end = session.start, session.end
+        assert start is not None and end is not None  # a dated timeline dates every session
+        here: list[OtherClock] = []
+        for other, names in zones.items():
+            who = (
+                renderer.gettext("%(mentor)s and %(mentee)s")
+                % {"mentor": names[0], "mentee": names[1]}
+                if len(names) > 1
+                else names[0]
+            )
+            theirs = start.astimezone(ZoneInfo(other))
+            clock = OtherClock(
+                who if len(zones) > 1 else "",
+                other,
+                theirs,
+                end.astimezone(ZoneInfo(other)),
+                theirs.date() != start.date(),
+            )
+            day = WEEKDAYS[theirs.weekday()] if clock.other_day else ""
+            times = usual.setdefault((who, other), {}).setdefault(day, [])
+            if (time := renderer.time(theirs)) not in times:
+                times.append(time)
+            if theirs.utcoffset() != start.utcoffset():
+                here.append(clock)
+        clocks.append(tuple(here))
+    if not any(clocks):
+        return "", ()
+    shown = {c.zone for session in clocks for c in session}
+    other_slot = " · ".join(
+        renderer.gettext("%(time)s for %(name)s (%(zone)s)")
+        % {"time": _on_days(renderer, days), "name": who, "zone": other}
+        for (who, other), days in usual.items()
+        if other in shown
+    )
+    return other_slot, tuple(clocks)
+
+
+def _on_days(renderer: Renderer, days: dict[str, list[str]]) -> str:
+    """`17:00`, `17:00 / 18:00`, or `Saturday at 01:00 / 02:00` when their day is not the
+    pair's: the usual time on another clock, every one it reads as daylight saving moves."""
+    words = renderer.vocabulary["weekdays"]
+    return " / ".join(
+        renderer.gettext("%(day)s at %(time)s") % {"day": words[day], "time": " / ".join(times)}
+        if day
+        else " / ".join(times)
+        for day, times in days.items()
+    )
