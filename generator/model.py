@@ -22,6 +22,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     field_validator,
     model_validator,
@@ -184,7 +185,10 @@ class AgendaItem(Model):
         None,
         description="The shortest this step may be when a programme books shorter slots: "
         "the step is flexible between this and longer. Without it, check-ins and next steps "
-        "keep their length and other steps may shrink to half (never under five minutes).",
+        "keep their length and other steps may shrink to half (never under five minutes). "
+        "The built-in sessions set it so that each fits a 30-minute slot; a shortened plan "
+        "says the length it was written for, and the step's notes should still hold at this "
+        "length.",
     )
     kind: AgendaKind | None = Field(
         None, description="What happens: lint counts hands-on, discussion and reflection."
@@ -365,9 +369,18 @@ class Session(Model):
         description="Every card, worksheet or handout the session uses, printed with the plan.",
     )
 
+    #: The length the session is written for, when a programme's slot has scaled it
+    #: (`timing.fit`): a shortened plan says so and how to run its shortened steps.
+    _written: int | None = PrivateAttr(None)
+
     @property
     def agenda_minutes(self) -> int:
         return sum(item.minutes for item in self.agenda)
+
+    @property
+    def written_minutes(self) -> int:
+        """How long the session is as its topic writes it, before any scaling."""
+        return self._written if self._written is not None else self.minutes
 
 
 class Resource(Model):

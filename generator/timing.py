@@ -69,7 +69,7 @@ def fit(session: Session, minutes: int) -> Session | str:
         else a
         for a in session.activities
     ]
-    return session.model_copy(
+    scaled = session.model_copy(
         update={
             "minutes": minutes,
             "agenda": [
@@ -79,6 +79,8 @@ def fit(session: Session, minutes: int) -> Session | str:
             "activities": activities,
         }
     )
+    scaled._written = session.written_minutes
+    return scaled
 
 
 def _shares(total: int, weights: Sequence[int]) -> list[int]:

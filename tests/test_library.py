@@ -15,6 +15,9 @@ from generator.layers import builtin_programmes
 from generator.lint import lint
 from generator.loader import load_project
 from generator.model import Project
+from generator.timing import fit
+
+from .conftest import TreeBuilder, problems_of
 
 AREAS = ("digital-tools", "social-media", "dei", "trends")
 
@@ -87,3 +90,48 @@ def test_every_built_in_topic_says_it_is_in_english(library: Project) -> None:
     lint reads their objectives for English verbs."""
     unmarked = [t.id for t in library.topics.values() if t.language != "en"]
     assert unmarked == []
+
+
+def test_every_built_in_session_fits_a_30_minute_slot(library: Project) -> None:
+    """30 minutes is a standard booking: each pair session shortens to it, and no step of
+    the shortened plan is too short to run (a check-in or next steps of two minutes is
+    one question; anything the pair does gets three at least)."""
+    unfit, too_short = [], []
+    for topic in sorted(library.pair_topics, key=lambda t: t.id):
+        for session in topic.sessions:
+            short = fit(session, 30)
+            if isinstance(short, str):
+                unfit.append(f"{topic.id}/{session.id}: {short}")
+                continue
+            assert short.minutes == 30 == sum(item.minutes for item in short.agenda)
+            too_short += [
+                f"{topic.id}/{session.id}: {item.title} ({item.minutes} min)"
+                for item in short.agenda
+                if item.minutes < (2 if item.kind in ("check-in", "next-steps") else 3)
+            ]
+    assert unfit == []
+    assert too_short == []
+
+
+def test_a_weekly_programme_of_30_minute_sessions_on_the_default_is_valid(
+    tree: TreeBuilder,
+) -> None:
+    root = tree(
+        {
+            "program.yaml": """
+                extends: default
+                id: weekly
+                title: Weekly half hours
+                schedule: {cadence: weekly, session_minutes: 30}
+                """
+        }
+    )
+    assert problems_of(root) == []
+    project = load_project(root)
+    assert project.programme.tracks
+    for topic in project.pair_topics:
+        for session in topic.sessions:
+            assert session.minutes == 30 == sum(item.minutes for item in session.agenda)
+            assert session.written_minutes == 60
+    earliest = min(t.review_by for t in project.topics.values() if t.review_by)
+    assert lint(project, earliest - dt.timedelta(days=1)) == []

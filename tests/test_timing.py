@@ -48,6 +48,12 @@ def test_a_shorter_slot_takes_time_from_flexible_steps() -> None:
     assert short.activities[0].minutes == 19  # the activity follows its step
 
 
+def test_a_scaled_session_remembers_the_length_it_is_written_for() -> None:
+    short = fit(HOUR, 45)
+    assert not isinstance(short, str)
+    assert (short.minutes, short.written_minutes, HOUR.written_minutes) == (45, 60, 60)
+
+
 def test_a_longer_slot_gives_time_to_flexible_steps() -> None:
     long = fit(HOUR, 90)
     assert not isinstance(long, str)
