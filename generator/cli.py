@@ -28,7 +28,7 @@ from . import __version__, glyphs
 from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError, UsageError
-from .explain import origins
+from .explain import origins, unset
 from .lint import lint, long_plans, overdue_sessions
 from .loader import load_project, merged_programme
 from .model import Output
@@ -402,6 +402,9 @@ def explain_command(project: Path | None, key: str | None) -> None:
     """
     merged = merged_programme(project)
     found = origins(merged, key)
+    if not found:
+        click.echo(literal(unset(key or "")))
+        return
     width = max(len(o.where) for o in found)
     for origin in found:
         click.echo(literal(f"{origin.where:<{width}}  {origin.key}: {origin.value}"))
