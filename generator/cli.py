@@ -367,7 +367,7 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     for column in ("pair", "fit", "usual slot", "why"):
         table.add_column(column)
     for pair in result.pairs:
-        moved = f", {len(pair.changes)} moved" if pair.changes else ""
+        moved = f", {pair.moved} moved" if pair.moved else ""
         table.add_row(
             markup(f"{pair.mentor.name} → {pair.mentee.name}"),
             f"{pair.score}%",
