@@ -38,7 +38,7 @@ from .render import plural
 from .report import ReportOptions
 from .report import report as run_report
 from .roster import read_roster
-from .scaffold import available_locales, init
+from .scaffold import available_locales, copy_template, init, template_names, template_text
 from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
@@ -324,6 +324,31 @@ def init_command(folder: Path, locale: str) -> None:
     out.print(f"[green]✓[/] Created {plural(len(files), 'file')} in {markup(folder)}. Next:")
     out.print(f"  mentorkit build {markup(folder)}      # builds as it is")
     out.print(f"  then edit {markup(folder / 'program.yaml')}: the comments explain every setting")
+
+
+@cli.command("template")
+@click.argument("name", required=False)
+@PROJECT_ARGUMENT
+@reports_errors
+def template_command(name: str | None, project: Path | None) -> None:
+    """Get the original of a built-in template, to change it in your project.
+
+    With NAME and PROJECT, copies the template (such as `site/home.md.j2`) into
+    PROJECT's templates/ folder, where it replaces the built-in one; with NAME alone,
+    prints it; with neither, lists the templates.
+    """
+    if name is None:
+        for each in template_names():
+            click.echo(each)
+        return
+    if project is None:
+        click.echo(template_text(name), nl=False)
+        return
+    copied = copy_template(name, project)
+    out.print(
+        f"[green]✓[/] Copied the built-in template to {markup(copied)}: change it there, "
+        "and build; delete it to go back to the built-in one."
+    )
 
 
 @cli.command("match")
