@@ -17,12 +17,12 @@ from pathlib import Path
 from .assets import font_problem, image_problem, svg_problems
 from .errors import Place, Problems, shorten
 from .forms import standard_questions
-from .layers import library_root
+from .layers import BUILT_IN, library_root
 from .markup import link_targets
 from .model import LINK_SCHEMES, Programme, Schedule, Topic, Track
 from .salvage import Broken
 from .schedule import onboarding_days, session_days
-from .timing import fit
+from .timing import fit, shortest
 from .yamlsource import Loc, Node, Source, place_of, walk_strings
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -421,13 +421,8 @@ class _Checker:
                 reason = fit(session, schedule.session_minutes)
                 if not isinstance(reason, str):
                     continue
-                if topic_id in self.loaded.own:
-                    self.add(
-                        f"topic:{topic_id}",
-                        ("sessions", index, "minutes"),
-                        f"sessions[{index}].minutes: the programme books "
-                        f"{schedule.session_minutes}-minute sessions, and {reason}",
-                    )
+                if topic_id in self.loaded.own and self._users(f"topic:{topic_id}", ("id",)):
+                    self._own_session_too_long(topic, index, track_id, schedule, reason)
                 else:
                     why = reason.replace("it cannot", "cannot", 1)
                     self.add(
@@ -437,6 +432,46 @@ class _Checker:
                         f"topic {topic_id!r} (in the track {track_id!r}) {why}; "
                         f"or take {topic_id!r} out of the track",
                     )
+
+    def _users(self, key: str, loc: Loc) -> bool:
+        """The value at `loc` is written in the project's own files, not inherited from the
+        built-in library."""
+        place = self.loaded.places.get(key, {}).get(loc)
+        return place is not None and not place.path.startswith(f"{BUILT_IN}:")
+
+    def _own_session_too_long(
+        self, topic: Topic, index: int, track_id: str, schedule: Schedule, reason: str
+    ) -> None:
+        """A session of a topic the project writes or changes that cannot fit the slot: at
+        the session's length or agenda where the project's file sets them; where both are
+        inherited from the built-in topic, at the project's topic file, saying what to
+        write there."""
+        key = f"topic:{topic.id}"
+        session = topic.sessions[index]
+        named = f"the session {session.id!r} ({shorten(session.title)!r})"
+        marks = self.loaded.places.get(key, {})
+        for part in ("minutes", "agenda"):
+            place = marks.get(("sessions", index, part))
+            if place is not None and self._users(key, ("sessions", index, part)):
+                why = reason.replace("it cannot", "cannot", 1)
+                self.problems.add(
+                    place,
+                    f"sessions[{index}].{part}: the programme books "
+                    f"{schedule.session_minutes}-minute sessions, and {named} {why}",
+                )
+                return
+        least = shortest(session)
+        self.add(
+            key,
+            ("id",),
+            f"sessions[{index}]: {named}, as the built-in topic {topic.id!r} has it, needs "
+            f"at least {least} minutes, but the programme books {schedule.session_minutes}-"
+            "minute sessions; write a version that fits in this file (under `sessions`, an "
+            f"item with `id: {session.id}`, `minutes: {schedule.session_minutes}` and its own "
+            "`agenda`, whose steps may set `min_minutes`), set `schedule.session_minutes` to "
+            f"{least} or more in program.yaml, or take {topic.id!r} out of the track "
+            f"{track_id!r}",
+        )
 
     def _sure(self, *fields: str) -> bool:
         """These fields of the schedule are valid: a check that reads only them runs on a

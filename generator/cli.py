@@ -28,7 +28,7 @@ from . import __version__, glyphs
 from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError, UsageError
-from .explain import origins
+from .explain import origins, unset
 from .lint import lint, long_plans, overdue_sessions
 from .loader import load_project, merged_programme
 from .model import Output
@@ -38,7 +38,7 @@ from .render import plural
 from .report import ReportOptions
 from .report import report as run_report
 from .roster import read_roster
-from .scaffold import available_locales, init
+from .scaffold import available_locales, copy_template, init, template_names, template_text
 from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
@@ -326,6 +326,31 @@ def init_command(folder: Path, locale: str) -> None:
     out.print(f"  then edit {markup(folder / 'program.yaml')}: the comments explain every setting")
 
 
+@cli.command("template")
+@click.argument("name", required=False)
+@PROJECT_ARGUMENT
+@reports_errors
+def template_command(name: str | None, project: Path | None) -> None:
+    """Get the original of a built-in template, to change it in your project.
+
+    With NAME and PROJECT, copies the template (such as `site/home.md.j2`) into
+    PROJECT's templates/ folder, where it replaces the built-in one; with NAME alone,
+    prints it; with neither, lists the templates.
+    """
+    if name is None:
+        for each in template_names():
+            click.echo(each)
+        return
+    if project is None:
+        click.echo(template_text(name), nl=False)
+        return
+    copied = copy_template(name, project)
+    out.print(
+        f"[green]✓[/] Copied the built-in template to {markup(copied)}: change it there, "
+        "and build; delete it to go back to the built-in one."
+    )
+
+
 @cli.command("match")
 @click.argument("roster", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -367,7 +392,7 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
     for column in ("pair", "fit", "usual slot", "why"):
         table.add_column(column)
     for pair in result.pairs:
-        moved = f", {len(pair.changes)} moved" if pair.changes else ""
+        moved = f", {pair.moved} moved" if pair.moved else ""
         table.add_row(
             markup(f"{pair.mentor.name} → {pair.mentee.name}"),
             f"{pair.score}%",
@@ -402,6 +427,9 @@ def explain_command(project: Path | None, key: str | None) -> None:
     """
     merged = merged_programme(project)
     found = origins(merged, key)
+    if not found:
+        click.echo(literal(unset(key or "")))
+        return
     width = max(len(o.where) for o in found)
     for origin in found:
         click.echo(literal(f"{origin.where:<{width}}  {origin.key}: {origin.value}"))

@@ -7,8 +7,11 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from .errors import UsageError
+from .errors import Place, UsageError
+from .model import Programme
+from .schema import schema_for
 from .yamlsource import Node
 
 
@@ -20,18 +23,79 @@ class Origin:
 
 
 def origins(programme: Node, key: str | None = None) -> list[Origin]:
-    """Every value under `key` (all of them without one), in file order."""
+    """Every value under `key` (all of them without one), in file order; none for a key
+    the format has but no file sets (`unset` says what it is for)."""
     found = list(_walk(programme, ""))
     if key:
         wanted = key.replace("[", ".").replace("]", "")
         found = [o for o in found if o.key == wanted or o.key.startswith(wanted + ".")]
-        if not found:
+        if not found and _field(wanted) is None:
             tops = sorted({o.key.split(".")[0] for o in _walk(programme, "")})
             raise UsageError(
                 f"the programme has no key {key!r}; its keys are {', '.join(tops)} "
                 "(go deeper with dots: schedule.start, tracks.<track id>.topics)"
             )
     return found
+
+
+def unset(key: str) -> str:
+    """What to tell about a key of the format that no file of the programme sets."""
+    wanted = key.replace("[", ".").replace("]", "")
+    field = _field(wanted) or {}
+    text = f"{key}: not set; no file of this programme gives it"
+    described = field.get("description")
+    if described:
+        text += f". It is for: {described}"
+    default = field.get("default")
+    if default is not None and not isinstance(default, (dict, list)):
+        text += f" Without it, mentorkit uses `{_yaml(Node(default, _NOWHERE))}`."
+    return (
+        f"{text} To set it, add it to program.yaml (the site's Format reference page "
+        "describes every key)."
+    )
+
+
+_NOWHERE = Place("")
+
+
+def _field(key: str) -> dict[str, Any] | None:
+    """The JSON Schema of a dotted programme key (`schedule.skip`, `tracks.<id>.topics`),
+    or None where the programme format has no such key."""
+    schema = schema_for(Programme)
+    definitions: dict[str, Any] = schema.get("$defs", {})
+    node: dict[str, Any] = schema
+    parts = key.split(".")
+    index = 0
+    while index < len(parts):
+        node = _resolved(node, definitions)
+        properties = node.get("properties")
+        if not isinstance(properties, dict) or parts[index] not in properties:
+            return None
+        node = properties[parts[index]]
+        index += 1
+        items = _resolved(node, definitions).get("items")
+        if isinstance(items, dict) and index < len(parts):
+            item = _resolved(items, definitions)
+            if "properties" not in item:
+                return None
+            node, index = item, index + 1  # the item's id or index, then its keys
+    return node
+
+
+def _resolved(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    """A schema with its `$ref` followed and an optional (`anyOf` with null) unwrapped,
+    keeping the description and default written beside them."""
+    for choice in node.get("anyOf", []):
+        if choice.get("type") != "null":
+            return {**_resolved(choice, definitions), **_kept(node)}
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        return {**definitions[ref.rsplit("/", 1)[-1]], **_kept(node)}
+    return node
+
+
+def _kept(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: node[k] for k in ("description", "default") if k in node}
 
 
 def _walk(node: Node, path: str) -> Iterator[Origin]:

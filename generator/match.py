@@ -78,6 +78,7 @@ class Pair:
     dates: tuple[dt.datetime, ...] = ()  # every session's start, in `timezone`
     location: str = ""  # where the pair meets, when not the programme's `schedule.location`
     topics: str = ""  # their sessions in a personal track, chosen by hand (pairs.csv)
+    moved: int = 0  # how many sessions are off the usual slot (`changes` says which, why)
 
     @property
     def id(self) -> str:
@@ -1243,6 +1244,7 @@ def _pair(
         zone,
         booking.changes,
         dates=tuple(s.start for s in booking.sessions),
+        moved=booking.moved,
     )
 
 

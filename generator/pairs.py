@@ -299,7 +299,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
         if booking.changes:
             warnings.append(
                 f"{display}:{row.row}:{header.get('time', 0) + 1}: time: {who} cannot meet "
-                f"on {usual} for {len(booking.changes)} of {len(booking.sessions)} sessions; "
+                f"on {usual} for {booking.moved} of {len(booking.sessions)} sessions; "
                 + "; ".join(booking.changes)
             )
         taken[mentee.id] = row.row
@@ -326,6 +326,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 tuple(s.start for s in booking.sessions),
                 " ".join(row.location.split()),
                 " ".join(personal.SEPARATORS.split(row.topics)).strip(),
+                booking.moved,
             )
         )
     problems.raise_if_any()

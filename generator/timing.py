@@ -30,6 +30,11 @@ def minimum(item: AgendaItem) -> int:
     return min(item.minutes, max(SHORTEST, (item.minutes + 1) // 2))
 
 
+def shortest(session: Session) -> int:
+    """The fewest minutes a session can be shortened to."""
+    return sum(minimum(item) for item in session.agenda)
+
+
 def fit(session: Session, minutes: int) -> Session | str:
     """The session scaled to `minutes`, or why it cannot be (a sentence for the user)."""
     if session.minutes == minutes or session.agenda_minutes != session.minutes:
@@ -40,7 +45,7 @@ def fit(session: Session, minutes: int) -> Session | str:
         spare = [item.minutes - low for item, low in zip(agenda, lows, strict=True)]
         cut = session.minutes - minutes
         if cut > sum(spare):
-            least = sum(lows)
+            least = shortest(session)
             return (
                 f"it cannot be shortened to {minutes} minutes: its fixed steps and the "
                 f"shortest its other steps may be add up to {least} minutes, "

@@ -440,6 +440,7 @@ class Booked:
     start: dt.datetime  # aware, in the pair's time zone
     usual: bool
     why: str = ""  # why it moved, for the pack and pairs.csv
+    cause: str = ""  # why a clock change moved it, said once for a run of sessions
 
 
 @dataclass(frozen=True)
@@ -451,10 +452,14 @@ class Booking:
     timezone: str
     sessions: tuple[Booked, ...]
     impossible: tuple[int, ...] = ()  # session numbers with no common window that week
+    #: Why sessions moved, for the pack and pairs.csv: one line a session moved off a
+    #: closed day, one a run of sessions a clock change moved to the same time.
+    changes: tuple[str, ...] = ()
 
     @property
-    def changes(self) -> tuple[str, ...]:
-        return tuple(s.why for s in self.sessions if not s.usual)
+    def moved(self) -> int:
+        """How many sessions are off the pair's usual time."""
+        return sum(not s.usual for s in self.sessions)
 
 
 def common_starts(a: Person, b: Person, week: dt.datetime, minutes: int) -> Spans:
@@ -521,27 +526,8 @@ def book(
             moved = (week + dt.timedelta(minutes=_nearest(wanted, spans))).astimezone(tz)
             planned = (week + dt.timedelta(minutes=wanted)).astimezone(tz)
             first = weeks.starts[0] + dt.timedelta(minutes=wanted_of[weeks.kinds[0]])
-            changed = [
-                p.name
-                for p in dict.fromkeys((mentor, mentee))
-                if _offset(p.timezone, planned) != _offset(p.timezone, first)
-            ]
-            if _offset(zone, planned) != _offset(zone, first) and not changed:
-                changed = [zone]
-            _ = gettext
-            reason = (
-                _("the clocks change for %(who)s") % {"who": _(" and ").join(changed)}
-                if changed
-                else _("one of you is not free at the usual time that week")
-            )
-            why = _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % {
-                "n": number,
-                "date": moved.date().isoformat(),
-                "time": f"{moved:%H:%M}",
-                "usual": usual_at,
-                "reason": reason,
-            }
-            sessions.append(Booked(number, moved, False, why))
+            cause = _clock_cause(mentor, mentee, zone, first, planned, gettext)
+            sessions.append(Booked(number, moved, False, cause=cause))
     if weeks.closed:
         sessions = _off_closed_days(weeks, sessions, spans_of, wanted_of, zone, gettext)
     return Booking(
@@ -550,7 +536,88 @@ def book(
         zone,
         tuple(sessions),
         tuple(impossible),
+        _changes(sessions, usual_at, gettext),
     )
+
+
+def _clock_cause(
+    mentor: Person,
+    mentee: Person,
+    zone: str,
+    first: dt.datetime,
+    planned: dt.datetime,
+    gettext: Callable[[str], str],
+) -> str:
+    """Why the usual time no longer suits the two of them: their clocks, or the pair's
+    time zone's, changed between the first session and this one, but not all alike."""
+    _ = gettext
+    people: dict[str, list[str]] = {}
+    for person in dict.fromkeys((mentor, mentee)):
+        people.setdefault(person.timezone, []).append(person.name)
+    if zone not in people:
+        people[zone] = [_("the pair's time zone")]
+    changed = [z for z in people if _offset(z, planned) != _offset(z, first)]
+    if not changed:
+        return _("one of you is not free at the usual time that week")
+    named = {z: f"{z} ({_(' and ').join(names)})" for z, names in people.items()}
+    kept = [named[z] for z in people if z not in changed]
+    values = {
+        "changed": _(" and ").join(named[z] for z in changed),
+        "kept": _(" and ").join(kept),
+    }
+    if kept:
+        return _("the clocks have changed since session 1 in %(changed)s, not in %(kept)s") % values
+    return _("the clocks have changed since session 1 in %(changed)s, but not alike") % values
+
+
+def _changes(
+    sessions: Sequence[Booked], usual: str, gettext: Callable[[str], str]
+) -> tuple[str, ...]:
+    """One line a session moved off a closed day, one a run of sessions that a clock
+    change moved to the same time for the same reason."""
+    _ = gettext
+    lines: list[str] = []
+    run: list[Booked] = []
+
+    def said() -> None:
+        if not run:
+            return
+        first, last = run[0], run[-1]
+        values = {
+            "n": first.number,
+            "date": first.start.date().isoformat(),
+            "time": f"{first.start:%H:%M}",
+            "usual": usual,
+            "reason": first.cause,
+            "last": last.number,
+            "end": last.start.date().isoformat(),
+        }
+        lines.append(
+            _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % values
+            if first is last
+            else _(
+                "sessions %(n)s–%(last)s (%(date)s to %(end)s) are at %(time)s instead of "
+                "%(usual)s: %(reason)s"
+            )
+            % values
+        )
+        run.clear()
+
+    for session in sessions:
+        if session.usual or session.why:
+            said()
+            if session.why:
+                lines.append(session.why)
+            continue
+        if run and (
+            session.number != run[-1].number + 1
+            or session.cause != run[-1].cause
+            or f"{session.start:%H:%M}" != f"{run[-1].start:%H:%M}"
+        ):
+            said()
+        run.append(session)
+    said()
+    return tuple(lines)
 
 
 def _off_closed_days(

@@ -311,6 +311,31 @@ def test_explain_shows_where_each_value_comes_from(tree: TreeBuilder) -> None:
     )
 
 
+def test_explain_a_key_no_file_sets_says_so_and_what_it_is_for(tree: TreeBuilder) -> None:
+    """`explain . events` said "the programme has no key 'events'" of a valid key."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from generator.model import Programme
+
+    root = tree({"program.yaml": MINIMAL_PROGRAMME, "topics/tiny.yaml": TINY_TOPIC})
+    result = CliRunner().invoke(cli, ["explain", str(root), "events"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "events: not set; no file of this programme gives it. It is for: Group meetings "
+        "during the programme, beside the pair sessions: group supervision, peer support, a "
+        "networking event. To set it, add it to program.yaml (the site's Format reference "
+        "page describes every key).\n"
+    )
+    library = CliRunner().invoke(cli, ["explain", str(root), "library"])
+    assert "Without it, mentorkit uses `used`." in library.stdout
+    deeper = CliRunner().invoke(cli, ["explain", str(root), "schedule.holidays.country"])
+    assert deeper.stdout.startswith("schedule.holidays.country: not set; ")
+    for name in set(Programme.model_fields) - {"id", "title", "schedule", "tracks"}:
+        each = CliRunner().invoke(cli, ["explain", str(root), name])
+        assert (each.exit_code, each.stdout.split(";")[0]) == (0, f"{name}: not set"), name
+
+
 def test_a_template_that_replaces_nothing_and_is_included_nowhere_is_a_note(
     tree: TreeBuilder,
 ) -> None:

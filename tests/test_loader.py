@@ -346,7 +346,8 @@ PROGRAMME_CASES = {
         "tracks:\n  - {id: main, title: Main, topics: [tiny]}\n",
         [
             "topics/tiny.yaml:9:14: sessions[0].minutes: the programme books 15-minute "
-            "sessions, and it cannot be shortened to 15 minutes: its fixed steps and the "
+            "sessions, and the session 'only' ('The only session') cannot be shortened to 15 "
+            "minutes: its fixed steps and the "
             "shortest its other steps may be add up to 20 minutes, 5 too many; give more steps "
             "a lower `min_minutes`, or write a shorter version of the session in your project"
         ],

@@ -271,7 +271,8 @@ def test_sessions_move_when_a_clock_change_forces_it_and_say_why(tmp_path: Path)
         for d in ("04-06", "04-20", "05-04", "05-18", "06-01", "06-15", "06-29", "07-13")
     ]
     assert pair.changes == (
-        "session 4 is on 2027-03-23 at 05:00 instead of 04:00: the clocks change for Devon Hart",
+        "session 4 is on 2027-03-23 at 05:00 instead of 04:00: the clocks have changed since "
+        "session 1 in America/New_York (Devon Hart), not in Europe/London (Ana Lima)",
     )
 
 

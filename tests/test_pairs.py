@@ -147,7 +147,8 @@ def test_pairs_from_a_file_are_honoured(tmp_path: Path) -> None:
     assert report.notes == [
         "pairs.csv:2:7: time: Nia Brown and Sam Patel cannot meet on monday 05:30 "
         "(America/New_York) for 1 of 2 sessions; session 2 is on 2027-03-15 at 06:00 instead "
-        "of 05:30: the clocks change for Nia Brown"
+        "of 05:30: the clocks have changed since session 1 in America/New_York (Nia Brown), not "
+        "in Europe/London (Sam Patel)"
     ]
     calendar = Calendar.from_ical(
         (out / "pairs" / "dashboards-duo" / "dashboards-duo.ics").read_bytes()
@@ -238,7 +239,8 @@ def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path
     assert read.warnings == (
         "pairs.csv:2:5: time: Ana Lima and Devon Hart cannot meet on tuesday 04:00 "
         "(America/New_York) for 1 of 12 sessions; session 4 is on 2027-03-23 at 05:00 instead "
-        "of 04:00: the clocks change for Devon Hart",
+        "of 04:00: the clocks have changed since session 1 in America/New_York (Devon Hart), not "
+        "in Europe/London (Ana Lima)",
     )
     assert pair.dates[3].isoformat() == "2027-03-23T05:00:00-04:00"
 
@@ -635,3 +637,32 @@ def test_a_pair_in_one_zone_reads_one_clock(tmp_path: Path) -> None:
     assert "other-clock" not in cover and "other-clock" not in front
     assert '<td colspan="2">Friday at 12:00 PM (Asia/Dubai)</td>' in cover
     assert _sessions(cover) == [""] * 12
+
+
+def test_sessions_a_clock_change_moves_are_one_warning_naming_whose_clocks_changed(
+    tmp_path: Path,
+) -> None:
+    """A pair in Dubai and Manila meeting at a time set in Toronto: from Toronto's change
+    to summer time on 14 March, 06:30 there is an hour earlier for both, before they are
+    free. One line for the run of sessions (it said one line a session, and "the clocks
+    change for America/Toronto", as if the two of them had to mind it)."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "amal,Amal Haddad,amal@example.org,mentor,Nursing,Asia/Dubai,tue 15:00-17:00,ai,\n"
+        "jose,Jose Reyes,jose@example.org,mentee,Board,Asia/Manila,tue 19:00-21:00,,ai\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "amal-jose,amal,jose,tuesday,06:30,America/Toronto\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(None))
+    assert read.warnings == (
+        "pairs.csv:2:5: time: Amal Haddad and Jose Reyes cannot meet on tuesday 06:30 "
+        "(America/Toronto) for 9 of 12 sessions; sessions 4–12 (2027-03-23 to 2027-07-13) are "
+        "at 07:00 instead of 06:30: the clocks have changed since session 1 in "
+        "America/Toronto (the pair's time zone), not in Asia/Dubai (Amal Haddad) and "
+        "Asia/Manila (Jose Reyes)",
+    )

@@ -660,3 +660,28 @@ def test_the_report_says_how_many_of_the_pairs_answered(tree: TreeBuilder, tmp_p
     assert code == 0
     html = (out / "report" / "index.html").read_text(encoding="utf-8")
     assert "2 forms from 1 of 3 pairs." in html
+
+
+def test_the_report_counts_one_form_and_one_pair_in_the_singular(
+    tree: TreeBuilder, tmp_path: Path
+) -> None:
+    """It said "1 forms from 1 pairs"; in French too."""
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        HEADER + "after-each-session,mentee,p0--l0,1,2027-01-12,held,5,yes,Note\n",
+        encoding="utf-8",
+    )
+    english = mini(tree)
+    french = tree(
+        {
+            "fr/program.yaml": MINIMAL_PROGRAMME + "locale: fr\n",
+            "fr/topics/tiny.yaml": TINY_TOPIC,
+        }
+    )
+    seen = []
+    for project, out in ((english, tmp_path / "en"), (french / "fr", tmp_path / "fr")):
+        code, _, _ = run("report", str(answers), str(project), "--out", str(out))
+        assert code == 0
+        seen.append((out / "report" / "index.html").read_text(encoding="utf-8"))
+    assert ": 1 form from 1 pair." in seen[0]
+    assert " : 1 formulaire de 1 binôme." in seen[1]

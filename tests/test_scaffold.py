@@ -218,3 +218,44 @@ def test_the_template_notes_list_every_built_in_template(language: str) -> None:
     notes = (SCAFFOLDS / language / "templates" / "README.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([^`]+)` \| \S", notes, flags=re.MULTILINE)
     assert listed == names
+
+
+def test_template_copies_a_built_in_template_into_the_project(tmp_path: Path) -> None:
+    """The template notes said the originals are in mentorkit's `templates/` folder, which
+    someone who installed the package cannot find: a command gets them."""
+    project = tmp_path / "acme"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(project)]).exit_code == 0
+    original = (library_root() / "templates" / "site" / "home.md.j2").read_text(encoding="utf-8")
+
+    listed = runner.invoke(cli, ["template"])
+    assert listed.exit_code == 0
+    assert "site/home.md.j2" in listed.stdout.splitlines()
+    shown = runner.invoke(cli, ["template", "home.md.j2"])
+    assert (shown.exit_code, shown.stdout) == (0, original)
+
+    copied = runner.invoke(cli, ["template", "site/home.md.j2", str(project)])
+    assert copied.exit_code == 0
+    target = project / "templates" / "site" / "home.md.j2"
+    assert target.read_text(encoding="utf-8") == original
+    assert not problems_of(project)
+
+    target.write_text("# Ours\n", encoding="utf-8")
+    again = runner.invoke(cli, ["template", "home", str(project)])
+    assert again.exit_code == 1
+    assert again.stderr == (
+        f"error: {target}: this file is already there, and may hold changes of yours; rename "
+        "or remove it first to get the original again\n"
+    )
+    assert target.read_text(encoding="utf-8") == "# Ours\n"
+    unknown = runner.invoke(cli, ["template", "hme.md.j2", str(project)])
+    assert (unknown.exit_code, unknown.stderr) == (
+        1,
+        "error: hme.md.j2: there is no built-in template of that name (did you mean "
+        "site/home.md.j2?); `mentorkit template` lists them all\n",
+    )
+    several = runner.invoke(cli, ["template", "report"])
+    assert several.stderr == (
+        "error: report: more than one built-in template has that name (report/report.css.j2, "
+        "report/report.html.j2); give the one you mean as it is written there\n"
+    )

@@ -125,7 +125,8 @@ def test_a_session_that_cannot_fit_is_located(tree: TreeBuilder) -> None:
     )
     assert problems_of(own) == [
         "topics/tiny.yaml:9:14: sessions[0].minutes: the programme books 10-minute sessions, "
-        "and it cannot be shortened to 10 minutes: its fixed steps and the shortest its other "
+        "and the session 'only' ('The only session') cannot be shortened to 10 minutes: its "
+        "fixed steps and the shortest its other "
         "steps may be add up to 20 minutes, 10 too many; give more steps a lower "
         "`min_minutes`, or write a shorter version of the session in your project"
     ]
@@ -155,3 +156,79 @@ def test_a_built_in_session_that_cannot_fit_is_reported_in_the_users_file(
         "minutes: "
     )
     assert problems[0].endswith("; or take 'short-form-video' out of the track")
+
+
+#: A hospital group's programme of weekly 30-minute sessions, with the built-in topic on
+#: AI assistants in its own track.
+THIRTY_MINUTES = """
+    extends: default
+    id: hospital
+    title: Hospital
+    checkpoints: !reset []
+    schedule: {session_minutes: 30}
+    tracks: !override
+      - {id: ai, title: AI, topics: [generative-ai-assistants]}
+    """
+
+
+def test_an_inherited_session_that_cannot_fit_is_reported_in_the_topic_file_that_extends_it(
+    tree: TreeBuilder,
+) -> None:
+    root = tree(
+        {
+            "program.yaml": THIRTY_MINUTES,
+            "topics/ai.yaml": """
+                extends: generative-ai-assistants
+                title: AI assistants at the hospital
+                """,
+        }
+    )
+    problems = problems_of(root)
+    assert len(problems) == 3
+    assert problems[0] == (
+        "topics/ai.yaml:1:10: sessions[0]: the session 'first-real-tasks' ('First real tasks "
+        "with an assistant'), as the built-in topic 'generative-ai-assistants' has it, needs "
+        "at least 38 minutes, but the programme books 30-minute sessions; write a version "
+        "that fits in this file (under `sessions`, an item with `id: first-real-tasks`, "
+        "`minutes: 30` and its own `agenda`, whose steps may set `min_minutes`), set "
+        "`schedule.session_minutes` to 38 or more in program.yaml, or take "
+        "'generative-ai-assistants' out of the track 'ai'"
+    )
+
+
+def test_a_session_whose_agenda_the_project_rewrites_is_reported_at_that_agenda(
+    tree: TreeBuilder,
+) -> None:
+    root = tree(
+        {
+            "program.yaml": THIRTY_MINUTES,
+            "topics/ai.yaml": """
+                extends: generative-ai-assistants
+                sessions:
+                  - id: first-real-tasks
+                    agenda:
+                      - {title: Check-in, minutes: 20, kind: check-in}
+                      - {title: Three everyday tasks, minutes: 30, kind: hands-on}
+                      - {title: Next steps, minutes: 10, kind: next-steps}
+                  - id: prompts-that-work
+                    minutes: 30
+                    agenda:
+                      - {title: Check-in, minutes: 5, kind: check-in}
+                      - {title: Prompts, minutes: 20, kind: hands-on}
+                      - {title: Next steps, minutes: 5, kind: next-steps}
+                  - id: judgement-and-routine
+                    minutes: 30
+                    agenda:
+                      - {title: Check-in, minutes: 5, kind: check-in}
+                      - {title: Routine, minutes: 20, kind: hands-on}
+                      - {title: Next steps, minutes: 5, kind: next-steps}
+                """,
+        }
+    )
+    assert problems_of(root) == [
+        "topics/ai.yaml:5:7: sessions[0].agenda: the programme books 30-minute sessions, and "
+        "the session 'first-real-tasks' ('First real tasks with an assistant') cannot be "
+        "shortened to 30 minutes: its fixed steps and the shortest its other steps may be "
+        "add up to 45 minutes, 15 too many; give more steps a lower `min_minutes`, or write "
+        "a shorter version of the session in your project"
+    ]
