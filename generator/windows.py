@@ -191,12 +191,10 @@ def _days(zone: str, week: dt.datetime) -> tuple[tuple[dt.date, int | None], ...
 def _slot_spans(zone: str, slot: Slot, week: dt.datetime) -> Spans:
     """The minutes of `week` (and the days either side) in which a weekly slot is free."""
     days = _days(zone, week)
-    spans = []
+    spans: list[tuple[int, int]] = []
     offset = (slot.weekday - days[0][0].weekday()) % 7
     while offset < 10:
-        span = _span_on(zone, slot, week, days, offset)
-        if span is not None:
-            spans.append(span)
+        spans += _span_on(zone, slot, week, days, offset)
         offset += 7
     return tuple(spans)
 
@@ -207,22 +205,61 @@ def _span_on(
     week: dt.datetime,
     days: tuple[tuple[dt.date, int | None], ...],
     offset: int,
-) -> tuple[int, int] | None:
-    """The minutes of a slot on the day `offset` of `days` (see `_days`), if any."""
+) -> Spans:
+    """The minutes of a slot on the day `offset` of `days` (see `_days`): the minutes whose
+    local time is in the slot. One range, or none; two where the clocks go back inside it
+    (the hour that comes twice is free both times)."""
     day, origin = days[offset]
     whole_days = slot.end // DAY
     if origin is not None and (whole_days == 0 or days[offset + 1][1] is not None):
         # No clock change that day: local minutes count on from midnight.
         a, b = origin + slot.start, origin + slot.end
-    else:
-        tz = zone_info(zone)
-        begin = dt.datetime.combine(day, dt.time(slot.start // 60, slot.start % 60), tz)
-        finish_day = day + dt.timedelta(days=whole_days)
-        end_minute = slot.end % DAY
-        finish = dt.datetime.combine(finish_day, dt.time(end_minute // 60, end_minute % 60), tz)
-        a = int((begin - week).total_seconds() // 60)
-        b = int((finish - week).total_seconds() // 60)
-    return (a, b) if b > a else None
+        return ((a, b),) if b > a else ()
+    # A clock change: on each stretch of one UTC offset, the minutes whose local time
+    # (the minute plus that offset) is between the slot's start and end.
+    tz = zone_info(zone)
+    utc = week.astimezone(dt.UTC).replace(tzinfo=None)
+    # Local midnight of the day, in minutes from the week's start as if local were UTC.
+    base = int((dt.datetime.combine(day, dt.time(0)) - utc).total_seconds() // 60)
+    first, last = base + slot.start, base + slot.end
+    found: list[tuple[int, int]] = []
+    # UTC offsets run from -12 to +14 hours: every minute whose local time can be in the
+    # slot is in this stretch.
+    for lo, hi, shift in _stretches(tz, week, first - 15 * 60, last + 15 * 60):
+        a, b = max(lo, first - shift), min(hi, last - shift)
+        if b > a:
+            found.append((a, b))
+    return merge(found)
+
+
+def _stretches(
+    tz: dt.tzinfo, week: dt.datetime, first: int, last: int
+) -> list[tuple[int, int, int]]:
+    """The minutes from `first` to `last` (from the week's start) cut where the UTC offset
+    of `tz` changes: (from, to, the offset in minutes)."""
+
+    def offset(minute: int) -> int:
+        at = (week + dt.timedelta(minutes=minute)).astimezone(tz)
+        return int((at.utcoffset() or dt.timedelta(0)).total_seconds() // 60)
+
+    stretches: list[tuple[int, int, int]] = []
+    start, current = first, offset(first)
+    at = first
+    while at < last:
+        probe = min(at + 60, last)  # clocks change at most once an hour
+        if offset(probe) != current:
+            lo, hi = at, probe  # the change is in (lo, hi]: find its minute
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if offset(mid) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            stretches.append((start, hi, current))
+            start, current = hi, offset(hi)
+        at = probe
+    stretches.append((start, last, current))
+    return stretches
 
 
 def merge(spans: Iterable[tuple[int, int]]) -> Spans:
@@ -410,7 +447,7 @@ class _Slots:
                 slow = [
                     (int(key), span)
                     for key, d in zip(k[~fast].tolist(), day[~fast].tolist(), strict=True)
-                    if (span := _span_on(zone, keys[key][1], week, days, d)) is not None
+                    for span in _span_on(zone, keys[key][1], week, days, d)
                 ]
                 if slow:
                     owner.append(np.array([key for key, _ in slow], dtype=np.int64))

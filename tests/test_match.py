@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.roster import write_roster
@@ -611,6 +611,10 @@ def test_pricing_and_solving_at_once_agree_on_a_generated_roster(
         assert len(pair.dates) == len(Weeks.of(DEFAULT, ZONES).starts)
 
 
+# The nights the clocks change in London: the hour that comes twice is free both times
+# (a slot from midnight to 01:30 on 31 October 2027), and the hour that never comes is not.
+@example(calendars=[("Europe/London", [(6, 0, 90)])], week=42, minutes=30)
+@example(calendars=[("Europe/London", [(6, 30, 150)])], week=11, minutes=30)
 @settings(max_examples=60, deadline=None)
 @given(
     calendars=st.lists(
