@@ -411,6 +411,7 @@ class _Checker:
         if schedule is None:
             return
         self._onboarding_start(programme, schedule)
+        self._regions(schedule)
         if not gaps.whole(("schedule", "session_minutes")):
             return
         for topic_id, track_id in placed.items():
@@ -643,6 +644,24 @@ class _Checker:
                 )
             elif problem := font_problem(path):
                 self.add("programme", loc, f"{where}: {problem}")
+
+    def _regions(self, schedule: Schedule) -> None:
+        """A list of public-holiday regions names each region once."""
+        if not isinstance(schedule.holidays, list):
+            return
+        gaps = self.loaded.gaps("programme")
+        seen: dict[tuple[str, str | None], int] = {}
+        for index, region in gaps.indexed(("schedule", "holidays"), schedule.holidays):
+            key = (region.country, region.subdivision)
+            if key in seen:
+                named = f"{{country: {key[0]}" + (f", subdivision: {key[1]}}}" if key[1] else "}")
+                self.add(
+                    "programme",
+                    ("schedule", "holidays", index),
+                    f"schedule.holidays[{index}]: the region {named} is listed twice (also "
+                    f"schedule.holidays[{seen[key]}]); list each region once",
+                )
+            seen.setdefault(key, index)
 
     def _areas(self, programme: Programme) -> None:
         seen: set[str] = set()

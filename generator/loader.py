@@ -32,8 +32,8 @@ from .layers import (
     with_value,
     without,
 )
-from .model import CLOCK, COLOUR, KEBAB_CASE, SOURCE_DATE, Programme, Project, Topic
-from .salvage import Broken, salvage
+from .model import CLOCK, COLOUR, COUNTRY, KEBAB_CASE, SOURCE_DATE, Programme, Project, Topic
+from .salvage import Broken, salvage, untagged
 from .timing import fit
 from .yamlsource import Loc, Node, Source, load, place_of, to_plain
 
@@ -331,14 +331,14 @@ class _Loader:
             # A text with an unquoted `: ` became a one-key mapping: say so once, at the
             # missing key, not again as an unknown key.
             misread = {
-                tuple(d["loc"])
+                untagged(model, tuple(d["loc"]))
                 for d in details
                 if d["type"] == "missing"
                 and isinstance(d.get("input"), dict)
                 and len(d["input"]) == 1
             }
             for detail in details:
-                loc = tuple(detail["loc"])
+                loc = untagged(model, tuple(detail["loc"]))
                 is_key = detail["type"] == "extra_forbidden"
                 if is_key and any(loc[:-1] == m[:-1] for m in misread):
                     continue
@@ -537,6 +537,7 @@ def key_path(loc: Loc) -> str:
 _PATTERNS = {
     KEBAB_CASE: "is not a valid id: use lowercase letters, digits and single hyphens, "
     "such as short-form-video",
+    COUNTRY: "is not a country code: write its two capital letters, such as GB, FR or US",
     COLOUR: 'is not a colour: write it as #rrggbb, such as "#3f51b5" (in quotes)',
     CLOCK: 'is not a time of day: write it as HH:MM in quotes, such as "15:00"',
     SOURCE_DATE: "is not a publication date: write the year, the year and month or the "
@@ -683,9 +684,15 @@ def _unwrap(annotation: Any, *, list_item: bool = False) -> Any:
             annotation = args[0]
         elif origin in (typing.Union, types.UnionType):
             models = [a for a in args if a is not type(None)]
-            annotation = models[0] if len(models) == 1 else annotation
             if len(models) != 1:
-                return annotation
+                # One value or a list of them (`schedule.holidays`): the member meant here.
+                lists = [m for m in models if typing.get_origin(_unwrap(m)) is list]
+                single = [m for m in models if m not in lists]
+                chosen = lists if list_item else single
+                if len(chosen) != 1:
+                    return annotation
+                models = chosen
+            annotation = models[0]
         elif list_item and origin is list:
             annotation = args[0]
             list_item = False

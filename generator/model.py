@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -21,9 +21,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -33,6 +35,7 @@ from .yamlsource import Loc, place_of
 
 KEBAB_CASE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 COLOUR = r"^#[0-9a-fA-F]{6}$"
+COUNTRY = r"^[A-Z]{2}$"
 CLOCK = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
 LINK_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -669,7 +672,7 @@ class Roles(Model):
 class PublicHolidays(Model):
     """The public holidays of a country, or of one of its regions, with no sessions."""
 
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
+    country: Annotated[str, StringConstraints(pattern=COUNTRY)] = Field(
         description="The country's two-letter code, such as GB, FR or US."
     )
     subdivision: Text | None = Field(
@@ -711,11 +714,32 @@ class PublicHolidays(Model):
             self.subdivision or self.country
         )
 
-    def calendar(self) -> Container[dt.date]:
-        """The holidays, looked up for any year."""
+    def label(self, locale: str) -> str:
+        """`England (United Kingdom)` or `Ireland`, in the programme's language."""
+        from babel import Locale
+
+        country = Locale.parse(locale.replace("-", "_")).territories.get(self.country, self.country)
+        if self.subdivision is None:
+            return str(country)
+        return f"{self.region_name()} ({country})"
+
+    def calendar(self) -> Mapping[dt.date, str]:
+        """The holidays with their names, looked up for any year."""
         import holidays
 
         return holidays.country_holidays(self.country, subdiv=self.subdivision)
+
+
+def _regions_shape(value: object) -> str:
+    return "list" if isinstance(value, list) else "one"
+
+
+#: One region, as before lists were allowed, or several: a list's errors are located at
+#: its items, a mapping's at its keys (the tags are taken out of the errors' key paths).
+HolidayRegions = Annotated[
+    Annotated[PublicHolidays, Tag("one")] | Annotated[list[PublicHolidays], Tag("list")],
+    Discriminator(_regions_shape),
+]
 
 
 def _goal_from_text(value: object) -> object:
@@ -856,17 +880,28 @@ class Schedule(Model):
     onboarding_start: dt.date | None = Field(
         None, description="Date of the first onboarding workshop; defaults to before `start`."
     )
-    holidays: PublicHolidays | None = Field(
+    holidays: HolidayRegions | None = Field(
         None,
         description="Skip the public holidays of a country or region, as `skip` dates are "
-        "skipped: {country: GB, subdivision: ENG}.",
+        "skipped: {country: GB, subdivision: ENG}. For pairs in several places, a list: "
+        "[{country: CA, subdivision: QC}, {country: AE}, {country: PH}] skips a day that is "
+        "a public holiday in any of them, each region listed once.",
     )
 
+    @property
+    def regions(self) -> list[PublicHolidays]:
+        """The regions whose public holidays are skipped, one or several alike."""
+        if self.holidays is None:
+            return []
+        if isinstance(self.holidays, PublicHolidays):
+            return [self.holidays]
+        return list(self.holidays)
+
     def closed(self) -> Callable[[dt.date], bool]:
-        """Whether a day has no sessions: a `skip` date or a public holiday."""
+        """Whether a day has no sessions: a `skip` date or a public holiday in any region."""
         skip = set(self.skip)
-        region = self.holidays.calendar() if self.holidays else ()
-        return lambda day: day in skip or day in region
+        calendars = [region.calendar() for region in self.regions]
+        return lambda day: day in skip or any(day in region for region in calendars)
 
     onboarding_hours: OnboardingHours = Field(
         default_factory=OnboardingHours,

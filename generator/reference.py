@@ -114,8 +114,9 @@ def _type(spec: dict[str, Any], definitions: dict[str, Any]) -> str:
     if "$ref" in spec:
         name = spec["$ref"].rsplit("/", 1)[-1]
         return f"[{_heading(name).lower()}](#{_anchor(name)})"
-    if "anyOf" in spec:
-        kinds = [_type(s, definitions) for s in spec["anyOf"] if s.get("type") != "null"]
+    if "anyOf" in spec or "oneOf" in spec:
+        choices: list[dict[str, Any]] = spec.get("anyOf") or spec["oneOf"]
+        kinds = [_type(s, definitions) for s in choices if s.get("type") != "null"]
         return " or ".join(dict.fromkeys(kinds)) or "nothing"
     if "enum" in spec:
         return "one of " + ", ".join(f"`{v}`" for v in spec["enum"])

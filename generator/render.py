@@ -18,7 +18,7 @@ import re
 import secrets
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
@@ -36,6 +36,7 @@ from babel.dates import (
     get_time_format,
     tokenize_pattern,
 )
+from babel.lists import format_list
 from markupsafe import Markup
 
 from . import calendar as calendars
@@ -244,12 +245,11 @@ class Renderer:
             return str(format_skeleton("yMMMM", day, locale=self.locale))
         return self.date(dt.date(*parts), "long")
 
-    def holiday_region(self, value: PublicHolidays) -> str:
-        """`England (United Kingdom)` or `Ireland`: whose public holidays are skipped."""
-        country = Locale.parse(self.locale).territories.get(value.country, value.country)
-        if value.subdivision is None:
-            return str(country)
-        return f"{value.region_name()} ({country})"
+    def holiday_region(self, value: PublicHolidays | Sequence[PublicHolidays]) -> str:
+        """`England (United Kingdom)`, `Ireland`, or `Quebec (Canada), Philippines and
+        United Arab Emirates`: whose public holidays are skipped."""
+        regions = [value] if isinstance(value, PublicHolidays) else list(value)
+        return str(format_list([r.label(self.locale) for r in regions], locale=self.locale))
 
     def short_date(self, value: dt.date | dt.datetime | None) -> str:
         """`Sat 9 Jan`, `sam. 9 janv.`: a day beside another, on a line that has the year."""

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from .yamlsource import Loc
 
@@ -160,6 +160,15 @@ def _rules(
 
 def _value(annotation: Any, data: object, errors: list[Loc], at: Loc, found: _Found) -> object:
     """What is valid of one value with errors (`errors` relative to it)."""
+    members = _tagged(annotation)
+    if members is not None:
+        # A union with a discriminator: its errors are those of the member the value is
+        # (one region, or a list of them), under that member's tag.
+        tag = next((loc[0] for loc in errors if loc and loc[0] in members), None)
+        if tag is None:
+            return _DROPPED
+        mine = [loc[1:] for loc in errors if loc[:1] == (tag,)]
+        return _value(members[tag], data, mine, at, found)
     inner = _unwrap(annotation)
     # The value itself is wrong: its type, its length, or a rule of its model.
     itself = () in errors
@@ -191,6 +200,43 @@ def _value(annotation: Any, data: object, errors: list[Loc], at: Loc, found: _Fo
             return _DROPPED
         return inner.model_construct(_fields_set=set(values), **values)
     return _DROPPED
+
+
+def untagged(model: type[BaseModel], loc: Loc) -> Loc:
+    """An error's key path as the file has it: without the tag pydantic adds for the member
+    of a union with a discriminator (`holidays.list[1]` is `holidays[1]`)."""
+    result: list[str | int] = []
+    current: Any = model
+    for part in loc:
+        members = _tagged(current)
+        if members is not None and part in members:
+            current = members[part]
+            continue
+        result.append(part)
+        inner = _unwrap(current)
+        if isinstance(part, int) and typing.get_origin(inner) is list:
+            current = typing.get_args(inner)[0]
+        elif (
+            isinstance(inner, type) and issubclass(inner, BaseModel) and part in inner.model_fields
+        ):
+            current = inner.model_fields[str(part)].annotation
+        else:
+            current = Any
+    return tuple(result)
+
+
+def _tagged(annotation: Any) -> dict[str, Any] | None:
+    """The members of a union with a discriminator, by their tags; None for other types."""
+    inner = _unwrap(annotation)
+    if typing.get_origin(inner) not in (typing.Union, types.UnionType):
+        return None
+    members = {}
+    for member in typing.get_args(inner):
+        tag = next((m.tag for m in getattr(member, "__metadata__", ()) if isinstance(m, Tag)), None)
+        if tag is None:
+            return None
+        members[tag] = member
+    return members
 
 
 def _unwrap(annotation: Any) -> Any:

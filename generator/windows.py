@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from babel.lists import format_list
 from numpy.typing import NDArray
 
 from .model import WEEKDAYS, Project, Schedule
@@ -89,7 +89,9 @@ class Weeks:
             tuple(samples),
             tuple(weights),
             schedule.timezone if schedule else "UTC",
-            _closed_days(schedule, starts) if schedule else (),
+            _closed_days(schedule, starts, project.programme.locale)
+            if schedule and project
+            else (),
         )
 
     def closed_on(self, start: dt.datetime) -> str | None:
@@ -125,21 +127,38 @@ class Weeks:
         return merge(found)
 
 
-def _closed_days(schedule: Schedule, starts: Sequence[dt.datetime]) -> Closed:
+def _closed_days(schedule: Schedule, starts: Sequence[dt.datetime], locale: str) -> Closed:
     """The days without sessions, with their holidays' names, from two days before the
     first session week to three days after the last (a week's spans reach a day either side,
     and a pair's clock may be a day from the programme's)."""
     closed = schedule.closed()
-    holidays: Any = schedule.holidays.calendar() if schedule.holidays else {}
+    regions = [(region.calendar(), region.label(locale)) for region in schedule.regions]
     zone = zone_info(schedule.timezone)
     day = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
     last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
     found = []
     while day <= last:
         if closed(day):
-            found.append((day, str(holidays.get(day, "")) if schedule.holidays else ""))
+            found.append((day, _holiday_name(day, regions, locale)))
         day += dt.timedelta(days=1)
     return tuple(found)
+
+
+def _holiday_name(
+    day: dt.date, regions: Sequence[tuple[Mapping[dt.date, str], str]], locale: str
+) -> str:
+    """The name of the holiday a day is ("" for a `skip` date); with several regions, with
+    the regions it is a holiday in: `Independence Day, Philippines`."""
+    if len(regions) == 1:
+        return str(regions[0][0].get(day, ""))
+    where: dict[str, list[str]] = {}
+    for calendar, label in regions:
+        if day in calendar:
+            where.setdefault(str(calendar.get(day, "")), []).append(label)
+    return "; ".join(
+        f"{name}, {format_list(labels, locale=locale.replace('-', '_'))}"
+        for name, labels in where.items()
+    )
 
 
 @lru_cache(maxsize=1024)

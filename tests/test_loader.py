@@ -327,6 +327,32 @@ PROGRAMME_CASES = {
             "own; leave `subdivision` out"
         ],
     ),
+    "public holidays of several regions, one of them invalid": (
+        "schedule:\n  start: 2027-01-12\n  holidays:\n    - {country: CA, subdivision: QC}\n"
+        "    - {country: ZZ}\n    - {country: ph}\n    - {country: GB, subdivision: LDN, "
+        "extra: 1}\n",
+        [
+            "program.yaml:7:7: schedule.holidays[1]: 'ZZ' is not a country the holidays "
+            "calendar knows; use a two-letter code such as GB, FR or US",
+            "program.yaml:8:17: schedule.holidays[2].country: `ph` is not a country code: "
+            "write its two capital letters, such as GB, FR or US",
+            "program.yaml:9:7: schedule.holidays[3]: 'LDN' is not a region of GB; use one of "
+            "ENG, NIR, SCT, WLS, or leave `subdivision` out",
+            "program.yaml:9:39: schedule.holidays[3]: unknown key `extra`; the keys allowed "
+            "here are country, subdivision",
+        ],
+    ),
+    "a region of public holidays listed twice, beside an invalid one": (
+        "schedule:\n  start: 2027-01-12\n  holidays:\n    - {country: CA, subdivision: QC}\n"
+        "    - {contry: GB, subdivision: ENG}\n    - {country: CA, subdivision: QC}\n",
+        [
+            "program.yaml:7:7: schedule.holidays[1]: `country` is required",
+            "program.yaml:7:8: schedule.holidays[1]: unknown key `contry` (did you mean "
+            "`country`?)",
+            "program.yaml:8:7: schedule.holidays[2]: the region {country: CA, subdivision: QC} "
+            "is listed twice (also schedule.holidays[0]); list each region once",
+        ],
+    ),
     "a date that does not exist": (
         "schedule: {start: 2027-02-30}\n",
         [

@@ -20,7 +20,7 @@ from generator.pairs import read_pairs, read_rows
 from generator.roster import read_roster
 from generator.schedule import timeline
 
-from .conftest import ACME, FIXTURES
+from .conftest import ACME, FIXTURES, TINY_TOPIC, write_tree
 
 ROSTER = FIXTURES / "roster.csv"
 
@@ -243,6 +243,42 @@ def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path
         "in Europe/London (Ana Lima)",
     )
     assert pair.dates[3].isoformat() == "2027-03-23T05:00:00-04:00"
+
+
+def test_a_holiday_of_one_of_several_regions_is_named_with_its_region(tmp_path: Path) -> None:
+    # Weekly from Tuesday 15 June 2027, closed on Québec's and the Philippines'
+    # holidays; the pair meets on Thursdays: 24 June is Québec's Fête nationale.
+    project = write_tree(
+        tmp_path / "project",
+        {
+            "program.yaml": "id: p\ntitle: P\nschedule: {start: 2027-06-15, cadence: weekly, "
+            "time: '13:00', timezone: America/Toronto, session_minutes: 30, holidays: "
+            "[{country: CA, subdivision: QC}, {country: PH}]}\n"
+            "tracks: [{id: t, title: T, topics: [tiny]}]\n",
+            "topics/tiny.yaml": TINY_TOPIC.replace(
+                "sessions:\n",
+                "sessions:\n  - {id: a, title: A, minutes: 30, objectives: [List], "
+                "agenda: [{title: x, minutes: 30}]}\n",
+            ),
+        },
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "ana,Ana Lima,ana@example.org,mentor,Sales,America/Toronto,thu 13:00-14:00,tiny,\n"
+        "dev,Devon Hart,dev@example.org,mentee,Board,America/Toronto,thu 13:00-14:00,,tiny\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "ana-dev,ana,dev,thursday,13:00,America/Toronto\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(project))
+    assert (
+        "session 2 is on 2027-06-24 at 13:00, but it is a public holiday (Saint John the "
+        "Baptist Day, Quebec (Canada)) and the two of you" in read.warnings[0]
+    )
 
 
 def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:

@@ -177,6 +177,14 @@ def test_the_programme_guide_names_whose_holidays_are_skipped(tree: TreeBuilder)
         "No sessions or workshops fall on public holidays in England (United Kingdom)."
         in markdown_of(root, "programme-guide")
     )
+    several = programme.replace(
+        "{country: GB, subdivision: ENG}", "[{country: CA, subdivision: QC}, {country: PH}]"
+    )
+    root = tree({"program.yaml": several, "topics/tiny.yaml": TINY_TOPIC})
+    assert (
+        "No sessions or workshops fall on public holidays in Quebec (Canada) and Philippines."
+        in markdown_of(root, "programme-guide")
+    )
 
 
 def test_a_whole_topic_reads_as_one_page_and_its_key_points_as_one_sheet() -> None:

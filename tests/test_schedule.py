@@ -74,6 +74,30 @@ def test_public_holidays_of_the_region_are_skipped(tree: TreeBuilder) -> None:
     assert dates(tree, scotland)[1] == dt.date(2027, 3, 29)
 
 
+def test_public_holidays_of_every_region_listed_are_skipped(tree: TreeBuilder) -> None:
+    # Thursday 25 March 2027 is Maundy Thursday in the Philippines, not in Québec;
+    # Thursday 24 June 2027 is Québec's Fête nationale, not a Philippine holiday.
+    quebec = "{country: CA, subdivision: QC}"
+    both = f"[{quebec}, {{country: PH}}]"
+    march = "{start: 2027-03-18, cadence: weekly, holidays: %s}"
+    assert dates(tree, march % both) == [
+        dt.date(2027, 3, 18),
+        dt.date(2027, 4, 1),
+        dt.date(2027, 4, 8),
+    ]
+    assert dates(tree, march % quebec)[1] == dt.date(2027, 3, 25)
+    june = "{start: 2027-06-17, cadence: weekly, holidays: %s}"
+    # 1 July is Canada Day, in Québec too.
+    assert dates(tree, june % both) == [
+        dt.date(2027, 6, 17),
+        dt.date(2027, 7, 8),
+        dt.date(2027, 7, 15),
+    ]
+    assert dates(tree, june % "[{country: PH}]")[1] == dt.date(2027, 6, 24)
+    # One region as a mapping, as before lists were allowed, means the same as a list of one.
+    assert dates(tree, june % quebec) == dates(tree, june % f"[{quebec}]")
+
+
 def test_onboarding_never_asks_anyone_to_be_in_two_places() -> None:
     """The default programme: one workshop part a week, clear of Christmas, before pairs meet."""
     line = timeline(load_project(None))
