@@ -169,6 +169,16 @@ THIRTY_MINUTES = """
     tracks: !override
       - {id: ai, title: AI, topics: [generative-ai-assistants]}
     """
+#: Shorter than any built-in session can be made (every one fits 30 minutes).
+TWENTY_MINUTES = """
+    extends: default
+    id: hospital
+    title: Hospital
+    checkpoints: !reset []
+    schedule: {session_minutes: 20}
+    tracks: !override
+      - {id: ai, title: AI, topics: [generative-ai-assistants]}
+    """
 
 
 def test_an_inherited_session_that_cannot_fit_is_reported_in_the_topic_file_that_extends_it(
@@ -176,7 +186,7 @@ def test_an_inherited_session_that_cannot_fit_is_reported_in_the_topic_file_that
 ) -> None:
     root = tree(
         {
-            "program.yaml": THIRTY_MINUTES,
+            "program.yaml": TWENTY_MINUTES,
             "topics/ai.yaml": """
                 extends: generative-ai-assistants
                 title: AI assistants at the hospital
@@ -188,10 +198,10 @@ def test_an_inherited_session_that_cannot_fit_is_reported_in_the_topic_file_that
     assert problems[0] == (
         "topics/ai.yaml:1:10: sessions[0]: the session 'first-real-tasks' ('First real tasks "
         "with an assistant'), as the built-in topic 'generative-ai-assistants' has it, needs "
-        "at least 38 minutes, but the programme books 30-minute sessions; write a version "
+        "at least 30 minutes, but the programme books 20-minute sessions; write a version "
         "that fits in this file (under `sessions`, an item with `id: first-real-tasks`, "
-        "`minutes: 30` and its own `agenda`, whose steps may set `min_minutes`), set "
-        "`schedule.session_minutes` to 38 or more in program.yaml, or take "
+        "`minutes: 20` and its own `agenda`, whose steps may set `min_minutes`), set "
+        "`schedule.session_minutes` to 30 or more in program.yaml, or take "
         "'generative-ai-assistants' out of the track 'ai'"
     )
 
