@@ -83,9 +83,10 @@ def _field(key: str) -> dict[str, Any] | None:
 
 
 def _resolved(node: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
-    """A schema with its `$ref` followed and an optional (`anyOf` with null) unwrapped,
-    keeping the description and default written beside them."""
-    for choice in node.get("anyOf", []):
+    """A schema with its `$ref` followed and an optional (`anyOf` with null) or a choice of
+    shapes (`oneOf`: one region or a list of them) unwrapped to its first, keeping the
+    description and default written beside them."""
+    for choice in (*node.get("anyOf", []), *node.get("oneOf", [])):
         if choice.get("type") != "null":
             return {**_resolved(choice, definitions), **_kept(node)}
     ref = node.get("$ref")
