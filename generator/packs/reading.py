@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from .. import personal
 from ..match import Pair
@@ -14,6 +13,7 @@ from ..model import WEEKDAYS, Project
 from ..render import Renderer
 from ..roster import Person
 from ..schedule import Timeline, onboarding_sittings, timeline, with_sittings
+from ..windows import zone_info
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,17 @@ def _other_clocks(
             zones.setdefault(person.timezone, []).append(first_name(person.name))
     if not zones or not line.sessions or line.sessions[0].start is None:
         return "", ()
+    # Each other clock: its zone, whose it is, and its time zone.
+    others = [
+        (
+            other,
+            renderer.gettext("%(mentor)s and %(mentee)s") % {"mentor": names[0], "mentee": names[1]}
+            if len(names) > 1
+            else names[0],
+            zone_info(other),
+        )
+        for other, names in zones.items()
+    ]
     clocks: list[tuple[OtherClock, ...]] = []
     # The times each other clock reads over the programme, by their day ("" for the pair's).
     usual: dict[tuple[str, str], dict[str, list[str]]] = {}
@@ -138,19 +149,13 @@ def _other_clocks(
         start, end = session.start, session.end
         assert start is not None and end is not None  # a dated timeline dates every session
         here: list[OtherClock] = []
-        for other, names in zones.items():
-            who = (
-                renderer.gettext("%(mentor)s and %(mentee)s")
-                % {"mentor": names[0], "mentee": names[1]}
-                if len(names) > 1
-                else names[0]
-            )
-            theirs = start.astimezone(ZoneInfo(other))
+        for other, who, tz in others:
+            theirs = start.astimezone(tz)
             clock = OtherClock(
-                who if len(zones) > 1 else "",
+                who if len(others) > 1 else "",
                 other,
                 theirs,
-                end.astimezone(ZoneInfo(other)),
+                end.astimezone(tz),
                 theirs.date() != start.date(),
             )
             day = WEEKDAYS[theirs.weekday()] if clock.other_day else ""
