@@ -236,26 +236,29 @@ def _span_on(
         return ((a, b),) if b > a else ()
     # A clock change: on each stretch of one UTC offset, the minutes whose local time
     # (the minute plus that offset) is between the slot's start and end.
-    tz = zone_info(zone)
-    utc = week.astimezone(dt.UTC).replace(tzinfo=None)
-    # Local midnight of the day, in minutes from the week's start as if local were UTC.
-    base = int((dt.datetime.combine(day, dt.time(0)) - utc).total_seconds() // 60)
+    base, stretches = _stretches(zone, week, day)
     first, last = base + slot.start, base + slot.end
     found: list[tuple[int, int]] = []
-    # UTC offsets run from -12 to +14 hours: every minute whose local time can be in the
-    # slot is in this stretch.
-    for lo, hi, shift in _stretches(tz, week, first - 15 * 60, last + 15 * 60):
+    for lo, hi, shift in stretches:
         a, b = max(lo, first - shift), min(hi, last - shift)
         if b > a:
             found.append((a, b))
     return merge(found)
 
 
+@lru_cache(maxsize=1024)
 def _stretches(
-    tz: dt.tzinfo, week: dt.datetime, first: int, last: int
-) -> list[tuple[int, int, int]]:
-    """The minutes from `first` to `last` (from the week's start) cut where the UTC offset
-    of `tz` changes: (from, to, the offset in minutes)."""
+    zone: str, week: dt.datetime, day: dt.date
+) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """Local midnight of `day` in minutes from the week's start (as if local were UTC), and
+    the minutes around the day cut where the UTC offset of `zone` changes: (from, to, the
+    offset in minutes). Every slot of the zone that day is cut by the same stretches."""
+    tz = zone_info(zone)
+    utc = week.astimezone(dt.UTC).replace(tzinfo=None)
+    base = int((dt.datetime.combine(day, dt.time(0)) - utc).total_seconds() // 60)
+    # UTC offsets run from -12 to +14 hours, and a slot ends at most two days after the
+    # midnight it starts from: every minute whose local time can be in one is in here.
+    first, last = base - 15 * 60, base + 2 * DAY + 15 * 60
 
     def offset(minute: int) -> int:
         at = (week + dt.timedelta(minutes=minute)).astimezone(tz)
@@ -278,7 +281,7 @@ def _stretches(
             start, current = hi, offset(hi)
         at = probe
     stretches.append((start, last, current))
-    return stretches
+    return base, tuple(stretches)
 
 
 def merge(spans: Iterable[tuple[int, int]]) -> Spans:
