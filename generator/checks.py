@@ -434,11 +434,11 @@ class _Checker:
                         f"or take {topic_id!r} out of the track",
                     )
 
-    def _users(self, key: str, loc: Loc) -> bool:
-        """The value at `loc` is written in the project's own files, not inherited from the
-        built-in library."""
+    def _users(self, key: str, loc: Loc) -> Place | None:
+        """Where the value at `loc` is written, if in the project's own files (not
+        inherited from the built-in library)."""
         place = self.loaded.places.get(key, {}).get(loc)
-        return place is not None and not place.path.startswith(f"{BUILT_IN}:")
+        return place if place is not None and not place.path.startswith(f"{BUILT_IN}:") else None
 
     def _own_session_too_long(
         self, topic: Topic, index: int, track_id: str, schedule: Schedule, reason: str
@@ -450,10 +450,8 @@ class _Checker:
         key = f"topic:{topic.id}"
         session = topic.sessions[index]
         named = f"the session {session.id!r} ({shorten(session.title)!r})"
-        marks = self.loaded.places.get(key, {})
         for part in ("minutes", "agenda"):
-            place = marks.get(("sessions", index, part))
-            if place is not None and self._users(key, ("sessions", index, part)):
+            if place := self._users(key, ("sessions", index, part)):
                 why = reason.replace("it cannot", "cannot", 1)
                 self.problems.add(
                     place,
