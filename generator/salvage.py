@@ -264,5 +264,8 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
+@functools.cache
 def _item_adapter(annotation: Any) -> TypeAdapter[Any]:
+    """A list item's validator, made once a type (as `_adapter` is, a field): a list of
+    many valid items asks for the same one each time."""
     return TypeAdapter(annotation)
