@@ -29,6 +29,7 @@ from .build import OUTPUTS, BuildOptions, BuildReport, rehearse
 from .build import build as run_build
 from .errors import InvalidProject, MentorkitError, UsageError
 from .explain import origins, unset
+from .layers import builtin_templates
 from .lint import lint, long_plans, overdue_sessions
 from .loader import load_project, merged_programme
 from .model import Output
@@ -38,7 +39,7 @@ from .render import plural
 from .report import ReportOptions
 from .report import report as run_report
 from .roster import read_roster
-from .scaffold import available_locales, copy_template, init, template_names, template_text
+from .scaffold import available_locales, copy_template, init, template_text
 from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
@@ -338,7 +339,7 @@ def template_command(name: str | None, project: Path | None) -> None:
     prints it; with neither, lists the templates.
     """
     if name is None:
-        for each in template_names():
+        for each in builtin_templates():
             click.echo(each)
         return
     if project is None:

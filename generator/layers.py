@@ -301,6 +301,11 @@ def _template_names(folder: Path) -> frozenset[str]:
     )
 
 
+def builtin_templates() -> list[str]:
+    """The built-in templates a project may replace, by their path under `templates/`."""
+    return sorted(_template_names(library_root() / "templates"))
+
+
 @cache
 def _parser() -> jinja2.Environment:
     """An environment that only parses (never renders): for the names a template uses."""

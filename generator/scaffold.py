@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import i18n
 from .errors import UsageError
-from .layers import library_root, locate
+from .layers import builtin_templates, library_root, locate
 from .schema import write_schemas
 
 SCAFFOLDS = Path(__file__).parent / "scaffold"
@@ -49,16 +49,10 @@ def init(folder: Path, locale: str = i18n.SOURCE_LANGUAGE) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def template_names() -> list[str]:
-    """The built-in templates a project may replace, by their path under `templates/`."""
-    built_in = library_root() / "templates"
-    return sorted(p.relative_to(built_in).as_posix() for p in built_in.rglob("*.j2"))
-
-
 def template_name(name: str) -> str:
     """The built-in template NAME means: its path (`site/home.md.j2`), or a file name
     only one template has (`home.md.j2`, `home`)."""
-    names = template_names()
+    names = builtin_templates()
     wanted = name.strip().replace("\\", "/").removeprefix("templates/")
     if wanted in names or f"{wanted}.j2" in names:
         return wanted if wanted in names else f"{wanted}.j2"
@@ -104,5 +98,5 @@ def copy_template(name: str, project: Path) -> Path:
             "changes of yours; rename or remove it first to get the original again"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(template_text(found), encoding="utf-8")
+    shutil.copyfile(library_root() / "templates" / found, target)
     return project / "templates" / found
