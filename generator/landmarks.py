@@ -47,7 +47,7 @@ class _Table:
 
 # The tags that name landmarks, found by one regular expression: a page is scanned, not
 # parsed (Python's HTMLParser took 3 ms a page, 6 s of a 1,859-page site).
-_TAG = re.compile(r"<(/?)(nav|label|title|article|h[1-6]|a|table)\b([^>]*)>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)(nav|label|title|article|h[1-6]|table)\b([^>]*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 # Where tags are no tags: scripts, styles and comments.
 _OPAQUE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
