@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -122,15 +123,35 @@ def house_fonts(template_dirs: Iterable[Path], own: Iterable[Path] = ()) -> tupl
     return tuple(files)
 
 
-def project_fonts(
+def project_house(
     programme: Programme | None, root: Path, template_dirs: Iterable[Path]
-) -> Coverage:
-    """The fonts a project's PDFs are set in: its own typeface, Inter, the fallbacks."""
+) -> tuple[Path, ...]:
+    """A project's house fonts: its own typeface (inside the project), then Inter."""
     font = programme.organisation.font if programme is not None else None
     names = font.files().values() if font is not None else ()
     inside = root.resolve()
     own = [p for name in names if (p := (root / name).resolve()).is_relative_to(inside)]
-    return coverage(house_fonts(template_dirs, own))
+    return house_fonts(template_dirs, own)
+
+
+def project_fonts(
+    programme: Programme | None, root: Path, template_dirs: Iterable[Path]
+) -> Coverage:
+    """The fonts a project's PDFs are set in: its own typeface, Inter, the fallbacks."""
+    return coverage(project_house(programme, root, template_dirs))
+
+
+def fallback_family(char: str, house: tuple[Path, ...]) -> str | None:
+    """The fallback family that prints `char` (the first in `FALLBACK_FAMILIES` that has
+    it, as Pango picks), or None when a house font has it or no fallback does."""
+    code = ord(char)
+    if any(code in _cmap(path, 0) for path in house):
+        return None
+    faces = _regular_faces()
+    for family in FALLBACK_FAMILIES:
+        if family in faces and code in _cmap(*faces[family]):
+            return family
+    return None
 
 
 def check_roster(roster: Roster, project: Project) -> None:
@@ -219,19 +240,54 @@ def _cmap(path: Path, index: int) -> frozenset[int]:
         return frozenset()
 
 
+def family_chars(family: str) -> frozenset[int]:
+    """The code points an installed fallback family has (its regular face's)."""
+    face = _regular_faces().get(family)
+    return _cmap(*face) if face is not None else frozenset()
+
+
+@dataclass(frozen=True)
+class Face:
+    """An installed font face, as fontconfig lists it."""
+
+    family: str
+    style: str
+    index: int
+    file: Path
+
+
+@cache
+def installed_faces() -> tuple[Face, ...]:
+    """Every face fontconfig knows (its first family name and style), listed once a process."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    faces = []
+    for line in _run([fc_list, "--format", "%{family[0]}\t%{style[0]}\t%{index}\t%{file}\n"]):
+        family, style, index, file = [*line.split("\t"), "", "", ""][:4]
+        if family and file:
+            faces.append(Face(family, style, int(index or 0), Path(file)))
+    return tuple(faces)
+
+
+@cache
+def _regular_faces() -> dict[str, tuple[Path, int]]:
+    """The fallback families' regular faces (another face where a family has none)."""
+    faces: dict[str, tuple[Path, int]] = {}
+    for face in installed_faces():
+        if face.family in FALLBACK_FAMILIES and (
+            face.family not in faces or face.style == "Regular"
+        ):
+            faces[face.family] = (face.file, face.index)
+    return faces
+
+
 def _fallback_files() -> list[tuple[Path, int]]:
     """The fallback families' regular faces, then everything else fontconfig would try
     after them for a sans-serif face (what Pango falls back to), each file once."""
-    fc_list, fc_match = shutil.which("fc-list"), shutil.which("fc-match")
-    files: list[tuple[Path, int]] = []
-    if fc_list is not None:
-        listing = _run([fc_list, "--format", "%{family[0]}\t%{style[0]}\t%{index}\t%{file}\n"])
-        faces: dict[str, tuple[Path, int]] = {}
-        for line in listing:
-            family, style, index, file = [*line.split("\t"), "", "", ""][:4]
-            if family in FALLBACK_FAMILIES and (family not in faces or style == "Regular"):
-                faces[family] = (Path(file), int(index or 0))
-        files += [faces[family] for family in FALLBACK_FAMILIES if family in faces]
+    fc_match = shutil.which("fc-match")
+    faces = _regular_faces()
+    files = [faces[family] for family in FALLBACK_FAMILIES if family in faces]
     if fc_match is not None:
         for line in _run([fc_match, "-s", "--format", "%{index}\t%{file}\n", "sans-serif"]):
             index, _, file = line.partition("\t")

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import calendar as calendars
-from .. import personal
+from .. import glyphs, personal
 from ..artefacts import Plan, session_key
 from ..pdf import _css_context, allowed_roots
 from ..render import Renderer
 from ..tagged import Base, Tagged
+from . import fonts
 from .assembly import Labels, Shared, certificates, pack
 from .cache import LayoutCache
 from .planning import (
@@ -80,7 +81,9 @@ def build_packs(
     given = renderer.project.programme.recognition.certificate
     report = PackReport(pairs=len(infos), certificates=len(people) if given else 0)
     roots = allowed_roots(renderer.project)
-    css = renderer.html("pdf/print.css.j2", _css_context(renderer))
+    context = _css_context(renderer)
+    context["font_stack"] = fonts.with_cut_families(context["font_stack"])
+    css = renderer.html("pdf/print.css.j2", context)
     shared_html = shared_pages(renderer, plan)
     shared_key = cache.key("shared", shared_html.html, css, *shared_html.anchors)
     shared_hit = cache.get(shared_key, functools.partial(_firsts, count=len(shared_html.anchors)))
@@ -135,9 +138,17 @@ def build_packs(
     waiting: list[LaidOutPair] = []
     keys: dict[str, str] = {}
 
+    # Every pair's own pages first: the CJK fonts are cut to the characters of them all.
+    # A pair's layout depends on a cut font only when it has a character of it.
+    documents = [pair_document(renderer, info) for info in infos]
+    chars = {document.id: frozenset(document.html) for document in documents}
+    project = renderer.project
+    house = glyphs.project_house(project.programme, project.root, project.template_dirs)
+    cut = fonts.cut_fonts(chars.values(), house)
+
     def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
         for document in documents:
-            key = cache.key("pair", document.html, css)
+            key = cache.key("pair", document.html, css, *fonts.uses(chars[document.id], cut))
             hit = cache.get(key, functools.partial(_page_ranges, count=len(document.parts)))
             if hit is None:
                 keys[document.id] = key
@@ -150,9 +161,8 @@ def build_packs(
             else:
                 waiting.append(pair)
 
-    documents = (pair_document(renderer, info) for info in infos)
     futures: list[Future[PairsResult]] = [
-        pool.submit(render_pairs, job) for job in pair_jobs(to_lay_out(documents), css, roots)
+        pool.submit(render_pairs, job) for job in pair_jobs(to_lay_out(documents), css, roots, cut)
     ]
     for info in infos:
         target = out / "pairs" / info.id / f"{info.id}.ics"

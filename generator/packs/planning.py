@@ -20,6 +20,7 @@ from ..markup import to_html
 from ..pdf import _page_context, sheet_body
 from ..render import Renderer
 from ..schedule import undated
+from .fonts import CutFont
 from .reading import PairInfo
 
 PAIRS_PER_JOB = 5  # pairs laid out by one job: small enough to keep both cores busy
@@ -47,6 +48,7 @@ class PairsJob:
     css: str
     allowed_roots: tuple[str, ...]
     documents: tuple[PairDocument, ...]
+    fonts: tuple[CutFont, ...] = ()  # the CJK fonts cut to the roster's characters
 
 
 @dataclass(frozen=True)
@@ -178,17 +180,20 @@ def pair_document(renderer: Renderer, info: PairInfo) -> PairDocument:
 
 
 def pair_jobs(
-    documents: Iterable[PairDocument], css: str, roots: tuple[str, ...]
+    documents: Iterable[PairDocument],
+    css: str,
+    roots: tuple[str, ...],
+    fonts: tuple[CutFont, ...] = (),
 ) -> Iterator[PairsJob]:
     """The pairs' documents in jobs of PAIRS_PER_JOB, each ready as soon as it is made."""
     chunk: list[PairDocument] = []
     for document in documents:
         chunk.append(document)
         if len(chunk) == PAIRS_PER_JOB:
-            yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk))
+            yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk), fonts)
             chunk = []
     if chunk:
-        yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk))
+        yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk), fonts)
 
 
 def _markup(html: str) -> Any:

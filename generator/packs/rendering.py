@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 from ..pdf import PDF_OPTIONS, layout, split_points
+from .fonts import stylesheet
 from .planning import PairsJob
 
 
@@ -43,8 +44,12 @@ def render_pairs(job: PairsJob) -> PairsResult:
     started, cpu = time.perf_counter(), time.process_time()
     pairs = []
     pages = 0
+    css, roots = job.css, job.allowed_roots
+    if job.fonts:
+        css, folder = stylesheet(css, job.fonts)
+        roots = (*roots, folder)
     for document in job.documents:
-        laid_out = layout(document.html, job.css, job.allowed_roots)
+        laid_out = layout(document.html, css, roots)
         ranges = split_points(laid_out, [f"part-{document.id}-{part}" for part in document.parts])
         pages += len(laid_out.pages)
         pairs.append(
