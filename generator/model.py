@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -723,11 +723,32 @@ class PublicHolidays(Model):
             return str(country)
         return f"{self.region_name()} ({country})"
 
-    def calendar(self) -> Mapping[dt.date, str]:
-        """The holidays with their names, looked up for any year."""
+    def calendar(self, locale: str = "en") -> Mapping[dt.date, str]:
+        """The holidays with their names, looked up for any year: in the language of
+        `locale` where the country's calendar has it, else in English, else in the
+        country's own language (never in the language of the computer's settings, which
+        the holidays library would follow otherwise)."""
         import holidays
 
-        return holidays.country_holidays(self.country, subdiv=self.subdivision)
+        entity = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        language = holiday_language(entity.supported_languages, entity.default_language, locale)
+        return holidays.country_holidays(self.country, subdiv=self.subdivision, language=language)
+
+
+def holiday_language(supported: Sequence[str], default: str | None, locale: str) -> str | None:
+    """The language a holidays calendar gives its names in, for a programme's `locale`:
+    the locale itself (`en_GB`), or another form of its language (`fr` for fr-CA; for
+    English, the country's own English, `en_PH`, else `en_US`), else English, else the
+    country's default."""
+    wanted = locale.replace("-", "_")
+    if wanted in supported:
+        return wanted
+    for language in dict.fromkeys((wanted.split("_")[0].lower(), "en")):
+        forms = [code for code in supported if code.split("_")[0].lower() == language]
+        for choice in (default, language, "en_US", *forms):
+            if choice in forms:
+                return choice
+    return default
 
 
 def _regions_shape(value: object) -> str:
