@@ -669,6 +669,14 @@ class Roles(Model):
         return self.model_copy(update=defaults)
 
 
+#: The countries (of those the holidays calendar knows) whose English name takes "the"
+#: in a sentence: in the Philippines, the United Kingdom, the United States.
+THE_IN_ENGLISH = frozenset(
+    "AE AX BQ BS CC CF CK DO FK FO GB GM GS IO KM KY MH MP MV NL PH PN PS SB SC TC TF UM US "
+    "VG VI".split()
+)
+
+
 class PublicHolidays(Model):
     """The public holidays of a country, or of one of its regions, with no sessions."""
 
@@ -714,13 +722,19 @@ class PublicHolidays(Model):
             self.subdivision or self.country
         )
 
-    def label(self, locale: str) -> str:
-        """`England (United Kingdom)` or `Ireland`, in the programme's language."""
+    def label(self, locale: str, in_sentence: bool = False) -> str:
+        """`England (United Kingdom)` or `Ireland`, in the programme's language. Within an
+        English sentence, a country whose name takes "the" has it: `in the Philippines`.
+        Other languages get the bare name, as a label does (`Independence Day,
+        Philippines`): their translations put a region where it needs no article (the
+        French one in brackets: `un jour férié (Philippines)`)."""
         from babel import Locale
 
         country = Locale.parse(locale.replace("-", "_")).territories.get(self.country, self.country)
         if self.subdivision is None:
-            return str(country)
+            english = locale.replace("-", "_").split("_")[0].lower() == "en"
+            article = in_sentence and english and self.country in THE_IN_ENGLISH
+            return f"the {country}" if article else str(country)
         return f"{self.region_name()} ({country})"
 
     def calendar(self, locale: str = "en") -> Mapping[dt.date, str]:
