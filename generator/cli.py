@@ -45,7 +45,7 @@ from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
 from .site import ENGINES, Engine
-from .terminal import literal, markup
+from .terminal import isolated, literal, markup
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -397,8 +397,8 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         table.add_column(column)
     for pair in result.pairs:
         moved = f", {pair.moved} moved" if pair.moved else ""
-        table.add_row(
-            markup(f"{pair.mentor.name} → {pair.mentee.name}"),
+        table.add_row(  # Rich pads each column by display cells (wide and combining alike)
+            f"{isolated(pair.mentor.name)} → {isolated(pair.mentee.name)}",
             f"{pair.score}%",
             f"{pair.weekday[:3]} {pair.time} {markup(pair.zone)}{moved}",
             markup(pair.reasons[0]),
