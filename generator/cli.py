@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -44,7 +45,7 @@ from .schedule import timeline
 from .schema import write_schemas
 from .serve import serve
 from .site import ENGINES, Engine
-from .terminal import literal, markup
+from .terminal import isolated, literal, markup
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,6 +81,8 @@ def reports_errors(command: F) -> F:
             for line in error.lines():
                 click.echo(f"error: {literal(line)}", err=True)
             sys.exit(1)
+        except BrokenPipeError:  # what reads the output stopped (`| head`): main() ends quietly
+            raise
         except OSError as error:  # a path that cannot be written or read: say which, and why
             where = error.filename or ""
             reason = error.strerror or str(error)
@@ -394,8 +397,8 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         table.add_column(column)
     for pair in result.pairs:
         moved = f", {pair.moved} moved" if pair.moved else ""
-        table.add_row(
-            markup(f"{pair.mentor.name} → {pair.mentee.name}"),
+        table.add_row(  # Rich pads each column by display cells (wide and combining alike)
+            f"{isolated(pair.mentor.name)} → {isolated(pair.mentee.name)}",
             f"{pair.score}%",
             f"{pair.weekday[:3]} {pair.time} {markup(pair.zone)}{moved}",
             markup(pair.reasons[0]),
@@ -564,4 +567,35 @@ def schema(out_dir: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the console script and of `python -m generator`."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="mentorkit")
+    try:
+        try:
+            cli.main(args=list(argv) if argv is not None else None, prog_name="mentorkit")
+        finally:
+            # What is still buffered goes now, where a closed pipe can be caught, rather
+            # than at exit, where Python would print "Exception ignored ... BrokenPipeError".
+            _flush_output()
+    except BrokenPipeError:
+        _stop_writing()
+        sys.exit(1)
+
+
+def _flush_output() -> None:
+    """Send what is buffered on stdout; a broken pipe (`mentorkit template | head -1`, the
+    reader gone) raises BrokenPipeError, even where click has already ended the command
+    for it (it only hides the error from the flushes it makes itself)."""
+    stdout = sys.stdout
+    stdout = getattr(stdout, "wrapped", stdout)  # click's wrapper after a broken pipe
+    if stdout is not None and not stdout.closed:
+        stdout.flush()
+
+
+def _stop_writing() -> None:
+    """The reader of the output has gone, as with `| head -1`: end quietly, as Unix tools
+    do. Output still buffered goes to the null device, so that Python's own flush at exit
+    does not fail again and print "Broken pipe" (the way the Python documentation of
+    SIGPIPE recommends)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (an embedding, a test)
+        pass

@@ -29,7 +29,14 @@ def origins(programme: Node, key: str | None = None) -> list[Origin]:
     if key:
         wanted = key.replace("[", ".").replace("]", "")
         found = [o for o in found if o.key == wanted or o.key.startswith(wanted + ".")]
-        if not found and _field(wanted) is None:
+        if found:
+            return found
+        within = _within_list(programme, wanted)
+        if isinstance(within, str):
+            raise UsageError(within)
+        if within is not None:
+            return [within]
+        if _field(wanted) is None:
             tops = sorted({o.key.split(".")[0] for o in _walk(programme, "")})
             raise UsageError(
                 f"the programme has no key {key!r}; its keys are {', '.join(tops)} "
@@ -56,6 +63,85 @@ def unset(key: str) -> str:
 
 
 _NOWHERE = Place("")
+
+#: What one item of a list of the programme is called, by the list's key.
+_ITEM_NOUNS = {
+    "tracks": "track",
+    "checkpoints": "checkpoint",
+    "events": "event",
+    "contacts": "contact",
+    "goals": "goal",
+    "areas": "area",
+    "topics": "topic",
+    "onboarding": "workshop topic",
+    "pool": "topic or area",
+    "skip": "date",
+}
+
+
+def _within_list(programme: Node, wanted: str) -> Origin | str | None:
+    """Where a dotted key goes through a list of the programme: why no item of it fits
+    (an id the list does not have, a number past its end) as a sentence; the whole list
+    when the key names one of its plain values (`tracks.data.topics.dashboards`); None
+    when no list is in the way (the key is unset, or not in the format at all)."""
+    node = programme
+    parts = wanted.split(".")
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[:depth])
+        if isinstance(node.value, dict):
+            child = node.value.get(part)
+            if child is None or child.merge == "reset":
+                return None
+            node = child
+            continue
+        if not isinstance(node.value, list):
+            return None  # a plain value: asked deeper than it goes
+        items = [item for item in node.value if item.merge != "reset"]
+        noun = _ITEM_NOUNS.get(where.rsplit(".", 1)[-1], "item")
+        asked = part if part.isdigit() else repr(part)
+        if any(isinstance(item.value, dict) for item in node.value):  # as `_walk` names them
+            labels = [_label(item, index) for index, item in enumerate(items)]
+            if part in labels:
+                node = items[labels.index(part)]
+                continue
+            ids = [label for label in labels if not label.isdigit()]
+            if ids:
+                rest = ".".join(parts[depth + 1 :])
+                return (
+                    f"{wanted}: there is no {noun} {asked} in {where}; its {noun}s are "
+                    f"{', '.join(ids)} (such as {where}.{ids[0]}{'.' + rest if rest else ''})"
+                )
+            return f"{wanted}: there is no {noun} {asked} in {where}: {_numbered(where, labels)}"
+        # A list of plain values (topic ids, dates) is shown whole, as it is written.
+        values = [_yaml(item) for item in items]
+        if depth + 1 == len(parts) and (part in values or _is_index(part, len(items))):
+            return Origin(where, _yaml(node), f"{node.place.path}:{node.place.line}")
+        return (
+            f"{wanted}: there is no {noun} {asked} in {where}: "
+            + (f"it lists {', '.join(values)}" if values else "it is empty")
+            + f" (`mentorkit explain {where}` shows where it is set)"
+        )
+    return None
+
+
+def _label(item: Node, index: int) -> str:
+    """How `_walk` names an item of a list: by its id, or else by its place from 0."""
+    label = item.scalar("id") if isinstance(item.value, dict) else None
+    return label if isinstance(label, str) else str(index)
+
+
+def _is_index(part: str, length: int) -> bool:
+    return part.isdigit() and int(part) < length
+
+
+def _numbered(where: str, labels: list[str]) -> str:
+    """The items of a list without ids, as `explain` numbers them (from 0)."""
+    if not labels:
+        return "it is empty"
+    if len(labels) == 1:
+        return f"it has one, {where}.0"
+    between = "and" if len(labels) == 2 else "to"
+    return f"it has {len(labels)}, counted from 0: {where}.0 {between} {where}.{len(labels) - 1}"
 
 
 def _field(key: str) -> dict[str, Any] | None:
@@ -107,8 +193,7 @@ def _walk(node: Node, path: str) -> Iterator[Origin]:
         return
     if isinstance(node.value, list) and any(isinstance(i.value, dict) for i in node.value):
         for index, item in enumerate(i for i in node.value if i.merge != "reset"):
-            label = item.scalar("id") if isinstance(item.value, dict) else None
-            yield from _walk(item, f"{path}.{label if isinstance(label, str) else index}")
+            yield from _walk(item, f"{path}.{_label(item, index)}")
         return
     yield Origin(path, _yaml(node), f"{node.place.path}:{node.place.line}")
 

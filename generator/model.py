@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -669,6 +669,14 @@ class Roles(Model):
         return self.model_copy(update=defaults)
 
 
+#: The countries (of those the holidays calendar knows) whose English name takes "the"
+#: in a sentence: in the Philippines, the United Kingdom, the United States.
+THE_IN_ENGLISH = frozenset(
+    "AE AX BQ BS CC CF CK DO FK FO GB GM GS IO KM KY MH MP MV NL PH PN PS SB SC TC TF UM US "
+    "VG VI".split()
+)
+
+
 class PublicHolidays(Model):
     """The public holidays of a country, or of one of its regions, with no sessions."""
 
@@ -714,20 +722,47 @@ class PublicHolidays(Model):
             self.subdivision or self.country
         )
 
-    def label(self, locale: str) -> str:
-        """`England (United Kingdom)` or `Ireland`, in the programme's language."""
+    def label(self, locale: str, in_sentence: bool = False) -> str:
+        """`England (United Kingdom)` or `Ireland`, in the programme's language. Within an
+        English sentence, a country whose name takes "the" has it: `in the Philippines`.
+        Other languages get the bare name, as a label does (`Independence Day,
+        Philippines`): their translations put a region where it needs no article (the
+        French one in brackets: `un jour férié (Philippines)`)."""
         from babel import Locale
 
         country = Locale.parse(locale.replace("-", "_")).territories.get(self.country, self.country)
         if self.subdivision is None:
-            return str(country)
+            english = locale.replace("-", "_").split("_")[0].lower() == "en"
+            article = in_sentence and english and self.country in THE_IN_ENGLISH
+            return f"the {country}" if article else str(country)
         return f"{self.region_name()} ({country})"
 
-    def calendar(self) -> Mapping[dt.date, str]:
-        """The holidays with their names, looked up for any year."""
+    def calendar(self, locale: str = "en") -> Mapping[dt.date, str]:
+        """The holidays with their names, looked up for any year: in the language of
+        `locale` where the country's calendar has it, else in English, else in the
+        country's own language (never in the language of the computer's settings, which
+        the holidays library would follow otherwise)."""
         import holidays
 
-        return holidays.country_holidays(self.country, subdiv=self.subdivision)
+        entity = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        language = holiday_language(entity.supported_languages, entity.default_language, locale)
+        return holidays.country_holidays(self.country, subdiv=self.subdivision, language=language)
+
+
+def holiday_language(supported: Sequence[str], default: str | None, locale: str) -> str | None:
+    """The language a holidays calendar gives its names in, for a programme's `locale`:
+    the locale itself (`en_GB`), or another form of its language (`fr` for fr-CA; for
+    English, the country's own English, `en_PH`, else `en_US`), else English, else the
+    country's default."""
+    wanted = locale.replace("-", "_")
+    if wanted in supported:
+        return wanted
+    for language in dict.fromkeys((wanted.split("_")[0].lower(), "en")):
+        forms = [code for code in supported if code.split("_")[0].lower() == language]
+        for choice in (default, language, "en_US", *forms):
+            if choice in forms:
+                return choice
+    return default
 
 
 def _regions_shape(value: object) -> str:

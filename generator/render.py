@@ -246,10 +246,11 @@ class Renderer:
         return self.date(dt.date(*parts), "long")
 
     def holiday_region(self, value: PublicHolidays | Sequence[PublicHolidays]) -> str:
-        """`England (United Kingdom)`, `Ireland`, or `Quebec (Canada), Philippines and
-        United Arab Emirates`: whose public holidays are skipped."""
+        """`England (United Kingdom)`, `Ireland`, or `Quebec (Canada), the Philippines and
+        the United Arab Emirates`: whose public holidays are skipped, for a sentence."""
         regions = [value] if isinstance(value, PublicHolidays) else list(value)
-        return str(format_list([r.label(self.locale) for r in regions], locale=self.locale))
+        names = [r.label(self.locale, in_sentence=True) for r in regions]
+        return str(format_list(names, locale=self.locale))
 
     def short_date(self, value: dt.date | dt.datetime | None) -> str:
         """`Sat 9 Jan`, `sam. 9 janv.`: a day beside another, on a line that has the year."""

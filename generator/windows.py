@@ -132,7 +132,7 @@ def _closed_days(schedule: Schedule, starts: Sequence[dt.datetime], locale: str)
     first session week to three days after the last (a week's spans reach a day either side,
     and a pair's clock may be a day from the programme's)."""
     closed = schedule.closed()
-    regions = [(region.calendar(), region.label(locale)) for region in schedule.regions]
+    regions = [(region.calendar(locale), region.label(locale)) for region in schedule.regions]
     zone = zone_info(schedule.timezone)
     day = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
     last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)

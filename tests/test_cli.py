@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -159,3 +160,36 @@ def test_python_dash_m_generator_is_the_same_command() -> None:
     )
     assert result.returncode == 0
     assert "Acme Reverse Mentoring Pilot" in result.stdout
+
+
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    """`mentorkit template | head -1` printed "error: Broken pipe" (or, when the output
+    was still buffered at exit, Python's "Exception ignored ... BrokenPipeError")."""
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    commands = [
+        ["template"],  # click.echo, line by line
+        ["template", "site/home.md.j2"],  # one write
+        ["explain", str(ACME)],
+        ["validate", str(ACME)],  # Rich
+        ["--help"],
+    ]
+    for command in commands:
+        reader, writer = os.pipe()
+        os.close(reader)  # the reader is gone before the first line, as `head` is after one
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "generator", *command],
+                stdout=writer,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                cwd=root,
+                check=False,
+            )
+        finally:
+            os.close(writer)
+        assert (result.returncode, result.stderr) == (1, ""), command

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -334,6 +336,55 @@ def test_explain_a_key_no_file_sets_says_so_and_what_it_is_for(tree: TreeBuilder
     for name in set(Programme.model_fields) - {"id", "title", "schedule", "tracks"}:
         each = CliRunner().invoke(cli, ["explain", str(root), name])
         assert (each.exit_code, each.stdout.split(";")[0]) == (0, f"{name}: not set"), name
+
+
+def test_explain_a_track_item_or_topic_the_programme_does_not_have_says_which_it_has(
+    tree: TreeBuilder,
+) -> None:
+    """`explain . tracks.nosuch.personal` said "not set", as if the track existed."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    programme = MINIMAL_PROGRAMME + textwrap.dedent(
+        """
+        checkpoints:
+          - {kind: check-in, title: First check-in, after_session: 1}
+          - {kind: final, title: Final evaluation, after_session: 1}
+        """
+    )
+    root = tree({"program.yaml": programme, "topics/tiny.yaml": TINY_TOPIC})
+
+    def explain(key: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, ["explain", str(root), key])
+        return result.exit_code, result.stdout, result.stderr
+
+    assert explain("tracks.nosuch.personal") == (
+        1,
+        "",
+        "error: tracks.nosuch.personal: there is no track 'nosuch' in tracks; its tracks "
+        "are main (such as tracks.main.personal)\n",
+    )
+    assert explain("tracks.main.personal")[1].startswith("tracks.main.personal: not set; ")
+    assert explain("tracks.main.topics.nosuch") == (
+        1,
+        "",
+        "error: tracks.main.topics.nosuch: there is no topic 'nosuch' in tracks.main.topics: "
+        "it lists tiny (`mentorkit explain tracks.main.topics` shows where it is set)\n",
+    )
+    code, shown, _ = explain("tracks.main.topics.tiny")  # the list it is in
+    assert (code, " ".join(shown.split())) == (0, "program.yaml:5 tracks.main.topics: [tiny]")
+    assert explain("checkpoints.2.title") == (
+        1,
+        "",
+        "error: checkpoints.2.title: there is no checkpoint 2 in checkpoints: it has 2, "
+        "counted from 0: checkpoints.0 and checkpoints.1\n",
+    )
+    code, shown, _ = explain("checkpoints[1].title")
+    assert (code, " ".join(shown.split())) == (
+        0,
+        "program.yaml:9 checkpoints.1.title: Final evaluation",
+    )
 
 
 def test_a_template_that_replaces_nothing_and_is_included_nowhere_is_a_note(

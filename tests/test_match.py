@@ -850,3 +850,67 @@ def test_pairs_booked_from_arrays_are_those_booked_one_by_one(
     slow = match(roster, DEFAULT)
     assert quick == slow
     assert sum(found) > 100 and any(pair.changes for pair in slow.pairs)
+
+
+def _display_order(line: str) -> str:
+    """A line as a terminal that orders text both ways shows it, left to right: GNU FriBidi
+    (which such terminals use; Pango, and so WeasyPrint, needs it too), with the line's
+    direction from its first letter."""
+    import ctypes
+    import ctypes.util
+
+    found = ctypes.util.find_library("fribidi")
+    if found is None:
+        pytest.skip("GNU FriBidi is not installed")
+    fribidi = ctypes.CDLL(found)
+    size = len(line)
+    logical = (ctypes.c_uint32 * size)(*map(ord, line))
+    visual = (ctypes.c_uint32 * size)()
+    direction = ctypes.c_uint32(0x40)  # FRIBIDI_PAR_ON: as the first strong letter says
+    fribidi.fribidi_log2vis(logical, size, ctypes.byref(direction), visual, None, None, None)
+    return "".join(map(chr, visual))
+
+
+def test_the_match_table_lines_up_in_every_script(tmp_path: Path) -> None:
+    """Names in Devanagari (combining marks), Chinese (two cells a character) and Arabic
+    (right to left): the column after the names starts at the same place on every row,
+    counted in display cells, and still does once a terminal has put the Arabic right to
+    left: a name in Arabic pulled the next column's `0` into itself, and a row starting
+    with one was turned right to left as a whole."""
+    from rich.cells import cell_len
+
+    names = {
+        "Alex Morgan": "José Ñúñez",
+        "Sam Patel": "فاطمة الزهراء",
+        "Jo Weber": "प्रिया",
+        "Kim Lee": "李娜",
+        "Priya Shah": "محمد العلي",
+        "Tom Li": "王小明",
+        "Nia Brown": "अनन्या शर्मा",
+    }
+    text = ROSTER.read_text(encoding="utf-8")
+    for name, other in names.items():
+        text = text.replace(name, other)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["match", str(roster), "--project", str(ACME), "--out", str(tmp_path / "p.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    header, *lines = result.stdout.splitlines()
+    rows = [line for line in lines if "%" in line and "→" in line]
+    assert len(rows) == 3
+    assert {name for name in names.values() for row in rows if name in row} >= {
+        "محمد العلي",
+        "فاطمة الزهراء",
+        "प्रिया",
+        "अनन्या शर्मा",
+        "王小明",
+    }
+    fit = header.index("fit")
+    for row in rows:
+        score = re.search(r"\d+%", row)
+        assert score is not None and cell_len(row[: score.start()]) == fit, row
+        shown = _display_order(row)
+        score = re.search(r"\d+% ", shown)
+        assert score is not None and cell_len(shown[: score.start()]) == fit, (row, shown)

@@ -275,9 +275,10 @@ def test_a_holiday_of_one_of_several_regions_is_named_with_its_region(tmp_path: 
         "ana-dev,ana,dev,thursday,13:00,America/Toronto\n"
     )
     read = read_pairs(pairs, read_roster(roster), load_project(project))
+    # The programme writes as en-CA (from its time zone): the holiday's Canadian English name.
     assert (
-        "session 2 is on 2027-06-24 at 13:00, but it is a public holiday (Saint John the "
-        "Baptist Day, Quebec (Canada)) and the two of you" in read.warnings[0]
+        "session 2 is on 2027-06-24 at 13:00, but it is a public holiday (Saint Jean "
+        "Baptiste Day, Quebec (Canada)) and the two of you" in read.warnings[0]
     )
 
 

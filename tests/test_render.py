@@ -177,14 +177,27 @@ def test_the_programme_guide_names_whose_holidays_are_skipped(tree: TreeBuilder)
         "No sessions or workshops fall on public holidays in England (United Kingdom)."
         in markdown_of(root, "programme-guide")
     )
+    # A country whose English name takes "the" has it in the sentence ("Philippines"
+    # read as a label); in French the list is in brackets, where no article is needed.
     several = programme.replace(
-        "{country: GB, subdivision: ENG}", "[{country: CA, subdivision: QC}, {country: PH}]"
+        "{country: GB, subdivision: ENG}",
+        "[{country: CA, subdivision: QC}, {country: AE}, {country: PH}]",
     )
     root = tree({"program.yaml": several, "topics/tiny.yaml": TINY_TOPIC})
     assert (
-        "No sessions or workshops fall on public holidays in Quebec (Canada) and Philippines."
-        in markdown_of(root, "programme-guide")
+        "No sessions or workshops fall on public holidays in Quebec (Canada), the United Arab "
+        "Emirates and the Philippines." in markdown_of(root, "programme-guide")
     )
+    french = several.replace("title: Mini programme\n", "title: Mini programme\nlocale: fr\n")
+    root = tree({"program.yaml": french, "topics/tiny.yaml": TINY_TOPIC})
+    assert (
+        "Aucune séance ni aucun atelier n'a lieu un jour férié (Quebec (Canada), Émirats "
+        "arabes unis et Philippines)." in markdown_of(root, "programme-guide")
+    )
+    for country, name in [("GB", "the United Kingdom"), ("US", "the United States")]:
+        alone = programme.replace("{country: GB, subdivision: ENG}", f"{{country: {country}}}")
+        root = tree({"program.yaml": alone, "topics/tiny.yaml": TINY_TOPIC})
+        assert f"fall on public holidays in {name}." in markdown_of(root, "programme-guide")
 
 
 def test_a_whole_topic_reads_as_one_page_and_its_key_points_as_one_sheet() -> None:

@@ -7,6 +7,8 @@ import itertools
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from generator.loader import load_project
 from generator.roster import read_roster
 from generator.schedule import nth_weekday, onboarding_sittings, timeline
@@ -246,3 +248,45 @@ def test_the_onboarding_hours_come_from_the_programme(tree: TreeBuilder) -> None
         "program.yaml:6:21: schedule.onboarding_hours: latest (09:00) must be after earliest "
         "(10:00)"
     ]
+
+
+def test_holiday_names_are_in_the_programme_language_whatever_the_computer_s(
+    tree: TreeBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An English programme with the United Arab Emirates' holidays named Eid al-Fitr in
+    Arabic: the holidays library follows the computer's language, and the country's own
+    where that one is not offered. Now the programme's language where the country offers
+    it (Québec's Fête nationale in French), else English (Eid al-Fitr in a French build)."""
+    from generator.windows import Weeks
+
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")  # an English-speaking coordinator's computer
+
+    def closed(locale: str, regions: str, start: str) -> dict[dt.date, str]:
+        root = tree(
+            {
+                "program.yaml": f"id: p\ntitle: P\nlocale: {locale}\nschedule: {{start: {start},"
+                f" cadence: weekly, timezone: Asia/Dubai, holidays: {regions}}}\n"
+                "tracks: [{id: t, title: T, topics: [tiny]}]\n",
+                "topics/tiny.yaml": THREE_SESSIONS,
+            }
+        )
+        return dict(Weeks.of(load_project(root), ["Asia/Dubai"]).closed)
+
+    # Eid al-Fitr is expected on Tuesday 9 March 2027.
+    eid = dt.date(2027, 3, 9)
+    assert closed("en", "{country: AE}", "2027-03-02")[eid] == "Eid al-Fitr (estimated)"
+    assert closed("en-GB", "{country: AE}", "2027-03-02")[eid] == "Eid al-Fitr (estimated)"
+    assert closed("fr", "{country: AE}", "2027-03-02")[eid] == "Eid al-Fitr (estimated)"
+    # Thursday 24 June 2027: Québec's holiday, in French for a French programme.
+    quebec = "[{country: CA, subdivision: QC}, {country: AE}]"
+    fete = closed("fr", quebec, "2027-06-17")[dt.date(2027, 6, 24)]
+    assert fete.startswith("Fête nationale du Québec, ")
+    # In English, Canada's English (the country's default), or the programme's own.
+    assert closed("en", quebec, "2027-06-17")[dt.date(2027, 6, 24)].startswith(
+        "Saint Jean Baptiste Day, "
+    )
+    assert closed("en-US", quebec, "2027-06-17")[dt.date(2027, 6, 24)].startswith(
+        "Saint John the Baptist Day, "
+    )
