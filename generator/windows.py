@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ import numpy as np
 from babel.lists import format_list
 from numpy.typing import NDArray
 
-from .model import WEEKDAYS, Project, Schedule
+from .model import WEEKDAYS, Project, PublicHolidays, Schedule
 from .roster import Person, Slot
 
 WEEK = 7 * 24 * 60
@@ -48,8 +48,12 @@ class Weeks:
     weights: tuple[int, ...] = ()  # how many sessions fall in a week of each kind
     timezone: str = "UTC"  # the programme's: weeks start on its Mondays
     # Days without sessions (`skip` dates, public holidays) around the session weeks, each
-    # with its holiday's name ("" for a `skip` date): no pair meets on one.
+    # with its holiday's name ("" for a `skip` date): no pair meets on one. The
+    # programme's, or a pair's own (see `for_pair`).
     closed: Closed = ()
+    # Where a pair's own closed days are found (not compared: `closed` says it all).
+    schedule: Schedule | None = field(default=None, compare=False, repr=False)
+    locale: str = field(default="en", compare=False, repr=False)
 
     def monday(self, number: int) -> dt.date:
         """The Monday of the week session `number` (1-based) falls in."""
@@ -92,7 +96,38 @@ class Weeks:
             _closed_days(schedule, starts, project.programme.locale)
             if schedule and project
             else (),
+            schedule,
+            project.programme.locale if project else "en",
         )
+
+    def for_pair(self, mentor: Person, mentee: Person) -> Weeks:
+        """The weeks with the days closed for either of a pair: `skip` dates, and each
+        one's public holidays (their own region, from the roster, or the programme's).
+        The same object for every pair with the same regions, so what is cached for one
+        (`closed_sessions`, `_usual`) serves them all."""
+        if self.schedule is None or not (mentor.holidays or mentee.holidays):
+            return self
+        return self._for_regions(mentor.holidays, mentee.holidays)
+
+    def _for_regions(self, *own: str) -> Weeks:
+        assert self.schedule is not None
+        regions = self.schedule.regions_for(own)
+        key = tuple(region.code for region in regions)
+        cache = self._pairs
+        if key not in cache:
+            programme = tuple(region.code for region in self.schedule.regions)
+            cache[key] = (
+                self
+                if key == programme
+                else replace(
+                    self, closed=_closed_days(self.schedule, self.starts, self.locale, regions)
+                )
+            )
+        return cache[key]
+
+    @cached_property
+    def _pairs(self) -> dict[tuple[str, ...], Weeks]:
+        return {}
 
     def closed_on(self, start: dt.datetime) -> str | None:
         """Why a session starting at `start` cannot be held then: the name of the holiday
@@ -127,12 +162,19 @@ class Weeks:
         return merge(found)
 
 
-def _closed_days(schedule: Schedule, starts: Sequence[dt.datetime], locale: str) -> Closed:
+def _closed_days(
+    schedule: Schedule,
+    starts: Sequence[dt.datetime],
+    locale: str,
+    chosen: Sequence[PublicHolidays] | None = None,
+) -> Closed:
     """The days without sessions, with their holidays' names, from two days before the
     first session week to three days after the last (a week's spans reach a day either side,
-    and a pair's clock may be a day from the programme's)."""
-    closed = schedule.closed()
-    regions = [(region.calendar(), region.label(locale)) for region in schedule.regions]
+    and a pair's clock may be a day from the programme's); the public holidays of the
+    programme's regions, or of those `chosen` (a pair's)."""
+    chosen = schedule.regions if chosen is None else chosen
+    closed = schedule.closed(chosen)
+    regions = [(region.calendar(), region.label(locale)) for region in chosen]
     zone = zone_info(schedule.timezone)
     day = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
     last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
