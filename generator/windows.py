@@ -147,7 +147,19 @@ class Weeks:
 
     def closed_starts(self, number: int, zone: str) -> Spans:
         """The minutes of session `number`'s week (from its start) at which a session would
-        touch a closed day, on the programme's clock or in `zone`."""
+        touch a closed day, on the programme's clock or in `zone` (found once for the many
+        pairs whose session moves that week)."""
+        key = (number, zone)
+        found = self._closed_starts.get(key)
+        if found is None:
+            found = self._closed_starts[key] = self._find_closed_starts(number, zone)
+        return found
+
+    @cached_property
+    def _closed_starts(self) -> dict[tuple[int, str], Spans]:
+        return {}
+
+    def _find_closed_starts(self, number: int, zone: str) -> Spans:
         week = self.starts[number - 1]
         found = []
         for day, _name in self.closed:
@@ -173,17 +185,29 @@ def _closed_days(
     and a pair's clock may be a day from the programme's); the public holidays of the
     programme's regions, or of those `chosen` (a pair's)."""
     chosen = schedule.regions if chosen is None else chosen
-    closed = schedule.closed(chosen)
-    regions = [(region.calendar(), region.label(locale)) for region in chosen]
     zone = zone_info(schedule.timezone)
-    day = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
+    first = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
     last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
-    found = []
+    regions = [_region_days(region, first, last, locale) for region in chosen]
+    days = {day for day in schedule.skip if first <= day <= last}
+    days.update(day for holidays, _label in regions for day in holidays)
+    return tuple((day, _holiday_name(day, regions, locale)) for day in sorted(days))
+
+
+@lru_cache(maxsize=256)
+def _region_days(
+    region: PublicHolidays, first: dt.date, last: dt.date, locale: str
+) -> tuple[Mapping[dt.date, str], str]:
+    """A region's public holidays from `first` to `last` with their names, and the
+    region's name: looked up once, for every pair whose people have them."""
+    calendar = region.calendar()
+    found = {}
+    day = first
     while day <= last:
-        if closed(day):
-            found.append((day, _holiday_name(day, regions, locale)))
+        if day in calendar:
+            found[day] = str(calendar.get(day, ""))
         day += dt.timedelta(days=1)
-    return tuple(found)
+    return found, region.label(locale)
 
 
 def _holiday_name(
