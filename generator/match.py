@@ -1211,15 +1211,16 @@ def _pair(
     wishes = len(dict.fromkeys(mentee.wants))
     score = round(100 * len(taught) / wishes) if wishes else 0
     zone = mentee.timezone
+    own = weeks.for_pair(mentor, mentee)  # the days closed for either of them
     if usual is not None:
-        if closed_sessions(weeks, *usual, zone):  # they move to an open day
-            booking = book(weeks, mentor, mentee, *usual, zone, words.gettext)
+        if closed_sessions(own, *usual, zone):  # they move to an open day
+            booking = book(own, mentor, mentee, *usual, zone, words.gettext)
         else:
             booking = usual_booking(weeks, *usual, zone)
     else:
-        slot = best_slot(weeks, mentor, mentee, zone, common)
+        slot = best_slot(own, mentor, mentee, zone, common)
         assert slot is not None, "an allowed pair has a common window in every week"
-        booking = book(weeks, mentor, mentee, *slot, zone, words.gettext, common)
+        booking = book(own, mentor, mentee, *slot, zone, words.gettext, common)
     reasons = []
     if taught:
         reasons.append(

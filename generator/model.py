@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -692,25 +692,15 @@ class PublicHolidays(Model):
 
     @model_validator(mode="after")
     def _known_region(self) -> PublicHolidays:
-        import holidays
-
-        known = holidays.list_supported_countries()
-        if self.country not in known:
-            raise ValueError(
-                f"{self.country!r} is not a country the holidays calendar knows; use a "
-                "two-letter code such as GB, FR or US"
-            )
-        regions = known[self.country]
-        if self.subdivision is not None and not regions:
-            raise ValueError(
-                f"{self.country} has no regions with holidays of their own; leave `subdivision` out"
-            )
-        if self.subdivision is not None and self.subdivision not in regions:
-            raise ValueError(
-                f"{self.subdivision!r} is not a region of {self.country}; use one of "
-                f"{', '.join(regions)}, or leave `subdivision` out"
-            )
+        problem = region_problem(self.country, self.subdivision, "leave `subdivision` out")
+        if problem:
+            raise ValueError(problem)
         return self
+
+    @property
+    def code(self) -> str:
+        """The region as a roster's `holidays` cell names it: `AE`, or `CA-QC`."""
+        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
 
     def region_name(self) -> str:
         """The region's name as the holidays calendar gives it (`England` for ENG)."""
@@ -763,6 +753,40 @@ def holiday_language(supported: Sequence[str], default: str | None, locale: str)
             if choice in forms:
                 return choice
     return default
+
+
+def region_problem(
+    country: str, subdivision: str | None, alone: str, written: str = "", prefix: str = ""
+) -> str | None:
+    """What is wrong with a public-holidays region, or None: the same rules for a
+    programme's `schedule.holidays` and a roster's `holidays` cells. `alone` says how to
+    name the whole country instead of a region ("leave `subdivision` out"); `written` is
+    the region as a person wrote it, named when it is no country; `prefix` goes before
+    each region the message proposes (`GB-` for `GB-ENG`)."""
+    import holidays
+
+    known = holidays.list_supported_countries()
+    if country not in known or not re.match(COUNTRY, country):
+        return (
+            f"{written or country!r} is not a country the holidays calendar knows; use a "
+            "two-letter code such as GB, FR or US"
+        )
+    regions = known[country]
+    if subdivision is not None and not regions:
+        return f"{country} has no regions with holidays of their own; {alone}"
+    if subdivision is not None and subdivision not in regions:
+        return (
+            f"{subdivision!r} is not a region of {country}; use one of "
+            f"{', '.join(prefix + region for region in regions)}, or {alone}"
+        )
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def holiday_region(code: str) -> PublicHolidays:
+    """The region a checked code names (`AE`, `CA-QC`: see `PublicHolidays.code`)."""
+    country, _, subdivision = code.partition("-")
+    return PublicHolidays(country=country, subdivision=subdivision or None)
 
 
 def _regions_shape(value: object) -> str:
@@ -932,10 +956,25 @@ class Schedule(Model):
             return [self.holidays]
         return list(self.holidays)
 
-    def closed(self) -> Callable[[dt.date], bool]:
-        """Whether a day has no sessions: a `skip` date or a public holiday in any region."""
+    def regions_for(self, own: Iterable[str]) -> list[PublicHolidays]:
+        """The regions whose public holidays close a day for some people, from each one's
+        own region (a roster's `holidays` cell: `AE`, `CA-QC`), "" for one who follows
+        the programme's `holidays`: a day is closed when it is closed for any of them."""
+        codes = list(own)
+        if not any(codes):
+            return self.regions
+        found: dict[str, PublicHolidays] = {}
+        for code in codes:
+            for region in [holiday_region(code)] if code else self.regions:
+                found.setdefault(region.code, region)
+        return list(found.values())
+
+    def closed(self, regions: Sequence[PublicHolidays] | None = None) -> Callable[[dt.date], bool]:
+        """Whether a day has no sessions: a `skip` date or a public holiday in any region
+        (the programme's, or the `regions` given: a pair's, from `regions_for`)."""
         skip = set(self.skip)
-        calendars = [region.calendar() for region in self.regions]
+        chosen = self.regions if regions is None else regions
+        calendars = [region.calendar() for region in chosen]
         return lambda day: day in skip or any(day in region for region in calendars)
 
     onboarding_hours: OnboardingHours = Field(

@@ -273,7 +273,8 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 problems.add(place("topics"), message)
         if len(problems) != before or mentor is None or mentee is None or clock is None:
             continue
-        booking = book(weeks, mentor, mentee, WEEKDAYS.index(weekday), clock, zone)
+        own = weeks.for_pair(mentor, mentee)  # the days closed for either of them
+        booking = book(own, mentor, mentee, WEEKDAYS.index(weekday), clock, zone)
         who = f"{mentor.name} and {mentee.name}"
         if booking.impossible:
             first = booking.impossible[0]
@@ -288,7 +289,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
             continue
         usual = f"{weekday} {row.time} ({zone})"
         if not any(s.usual for s in booking.sessions):
-            slot = best_slot(weeks, mentor, mentee, zone)
+            slot = best_slot(own, mentor, mentee, zone)
             hint = (
                 f"; they are both free on {WEEKDAYS[slot[0]]} at {_hhmm(slot[1])}" if slot else ""
             )

@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import Place, Problems, UsageError
-from .model import WEEKDAYS
+from .model import WEEKDAYS, region_problem
 
 Role = Literal["mentor", "mentee", "both"]
 ROLES = ("mentor", "mentee", "both")
 REQUIRED = ("id", "name", "email", "role", "department", "timezone", "availability")
-OPTIONAL = ("manager_id", "capacity", "offers", "wants")
+#: `holidays`: the region whose public holidays the person has off (`AE`, `CA-QC`), when
+#: not the programme's `schedule.holidays`.
+OPTIONAL = ("manager_id", "capacity", "offers", "wants", "holidays")
 FIELDS = (*REQUIRED, *OPTIONAL)
 #: Control characters (line breaks, escape codes) have no place in a roster's cells: they
 #: would break a calendar line or drive a terminal.
@@ -77,6 +79,9 @@ class Person:
     wants: tuple[str, ...] = ()
     row: int = field(default=0, compare=False)
     capacity: int = 1  # how many leaders a mentor takes
+    #: The region whose public holidays the person has off, as `PublicHolidays.code`
+    #: gives it (`AE`, `CA-QC`); "" for the programme's `schedule.holidays`.
+    holidays: str = ""
 
     @property
     def teaches(self) -> bool:
@@ -339,6 +344,9 @@ def _person(
         problems.add(place("wants"), "wants: a mentee needs at least one topic or tag to learn")
     if values["manager_id"] and values["manager_id"] == person_id:
         problems.add(place("manager_id"), "manager_id: a person cannot be their own manager")
+    region = _region(values["holidays"]) if values["holidays"] else ""
+    if region.startswith("!"):
+        problems.add(place("holidays"), f"holidays ({person_id or f'row {row}'}): {region[1:]}")
     if len(problems) != before:
         return None
     return Person(
@@ -354,6 +362,7 @@ def _person(
         wants=tuple(w.lower() for w in wants),
         row=row,
         capacity=capacity,
+        holidays=region,
     )
 
 
@@ -386,6 +395,27 @@ def _known_zone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+@lru_cache(maxsize=1024)
+def _region(text: str) -> str:
+    """A `holidays` cell as a region's code (`AE`, `CA-QC`), or "!" and what is wrong with
+    it: the rules of `schedule.holidays` (a roster names a few regions, thousands of times)."""
+    country, dash, subdivision = (part.strip() for part in text.partition("-"))
+    country = country.upper()
+    named = None
+    if dash:
+        import holidays
+
+        regions = holidays.list_supported_countries().get(country, [])
+        # As people write it: `gb-eng` is GB's ENG.
+        named = next((r for r in regions if r.lower() == subdivision.lower()), subdivision)
+    problem = region_problem(
+        country, named, f"write {country} alone", written=text, prefix=f"{country}-"
+    )
+    if problem and problem.startswith(f"{text!r} is not a country"):
+        problem += ", or a country and its region such as CA-QC"
+    return "!" + problem if problem else f"{country}-{named}" if named else country
 
 
 def _list(text: str) -> list[str]:

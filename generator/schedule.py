@@ -18,7 +18,17 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from . import personal
-from .model import WEEKDAYS, Checkpoint, Event, Project, Schedule, Session, Topic, Track
+from .model import (
+    WEEKDAYS,
+    Checkpoint,
+    Event,
+    Project,
+    PublicHolidays,
+    Schedule,
+    Session,
+    Topic,
+    Track,
+)
 from .roster import Person
 
 _NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -147,10 +157,13 @@ def timeline(
     dates: Sequence[dt.datetime] = (),
     zone: str | None = None,
     own: Sequence[tuple[str, str]] | None = None,
+    regions: Sequence[PublicHolidays] | None = None,
 ) -> Timeline:
     """Lay the programme out on the calendar; `slot` gives one pair its own day and time,
     or `dates` (in time zone `zone`) the start of each of a pair's sessions; `own` the
-    pair's sessions (topic id, session id) in a personal track (see `personal`)."""
+    pair's sessions (topic id, session id) in a personal track (see `personal`);
+    `regions` the public holidays a pair's forms are not due on, when not the
+    programme's (`Schedule.regions_for`)."""
     programme = project.programme
     schedule = slot or programme.schedule
     zone_name = zone or (schedule.timezone if schedule else None)
@@ -190,7 +203,7 @@ def timeline(
         if after and after.start:  # due the next working day: not a weekend nor a holiday
             held = after.start.date()
             day = (
-                _next_working_day(held, programme.schedule)
+                _next_working_day(held, programme.schedule, regions)
                 if programme.schedule
                 else held + dt.timedelta(days=1)
             )
@@ -230,8 +243,10 @@ def _events(
     return tuple(sorted(result, key=lambda e: (e.start is None, e.start or _NEVER, e.event.id)))
 
 
-def _next_working_day(day: dt.date, schedule: Schedule) -> dt.date:
-    closed = schedule.closed()
+def _next_working_day(
+    day: dt.date, schedule: Schedule, regions: Sequence[PublicHolidays] | None = None
+) -> dt.date:
+    closed = schedule.closed(regions)
     day += dt.timedelta(days=1)
     while day.weekday() >= 5 or closed(day):
         day += dt.timedelta(days=1)

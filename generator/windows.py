@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ import numpy as np
 from babel.lists import format_list
 from numpy.typing import NDArray
 
-from .model import WEEKDAYS, Project, Schedule
+from .model import WEEKDAYS, Project, PublicHolidays, Schedule
 from .roster import Person, Slot
 
 WEEK = 7 * 24 * 60
@@ -48,8 +48,12 @@ class Weeks:
     weights: tuple[int, ...] = ()  # how many sessions fall in a week of each kind
     timezone: str = "UTC"  # the programme's: weeks start on its Mondays
     # Days without sessions (`skip` dates, public holidays) around the session weeks, each
-    # with its holiday's name ("" for a `skip` date): no pair meets on one.
+    # with its holiday's name ("" for a `skip` date): no pair meets on one. The
+    # programme's, or a pair's own (see `for_pair`).
     closed: Closed = ()
+    # Where a pair's own closed days are found (not compared: `closed` says it all).
+    schedule: Schedule | None = field(default=None, compare=False, repr=False)
+    locale: str = field(default="en", compare=False, repr=False)
 
     def monday(self, number: int) -> dt.date:
         """The Monday of the week session `number` (1-based) falls in."""
@@ -92,7 +96,38 @@ class Weeks:
             _closed_days(schedule, starts, project.programme.locale)
             if schedule and project
             else (),
+            schedule,
+            project.programme.locale if project else "en",
         )
+
+    def for_pair(self, mentor: Person, mentee: Person) -> Weeks:
+        """The weeks with the days closed for either of a pair: `skip` dates, and each
+        one's public holidays (their own region, from the roster, or the programme's).
+        The same object for every pair with the same regions, so what is cached for one
+        (`closed_sessions`, `_usual`) serves them all."""
+        if self.schedule is None or not (mentor.holidays or mentee.holidays):
+            return self
+        return self._for_regions(mentor.holidays, mentee.holidays)
+
+    def _for_regions(self, *own: str) -> Weeks:
+        assert self.schedule is not None
+        regions = self.schedule.regions_for(own)
+        key = tuple(region.code for region in regions)
+        cache = self._pairs
+        if key not in cache:
+            programme = tuple(region.code for region in self.schedule.regions)
+            cache[key] = (
+                self
+                if key == programme
+                else replace(
+                    self, closed=_closed_days(self.schedule, self.starts, self.locale, regions)
+                )
+            )
+        return cache[key]
+
+    @cached_property
+    def _pairs(self) -> dict[tuple[str, ...], Weeks]:
+        return {}
 
     def closed_on(self, start: dt.datetime) -> str | None:
         """Why a session starting at `start` cannot be held then: the name of the holiday
@@ -112,7 +147,19 @@ class Weeks:
 
     def closed_starts(self, number: int, zone: str) -> Spans:
         """The minutes of session `number`'s week (from its start) at which a session would
-        touch a closed day, on the programme's clock or in `zone`."""
+        touch a closed day, on the programme's clock or in `zone` (found once for the many
+        pairs whose session moves that week)."""
+        key = (number, zone)
+        found = self._closed_starts.get(key)
+        if found is None:
+            found = self._closed_starts[key] = self._find_closed_starts(number, zone)
+        return found
+
+    @cached_property
+    def _closed_starts(self) -> dict[tuple[int, str], Spans]:
+        return {}
+
+    def _find_closed_starts(self, number: int, zone: str) -> Spans:
         week = self.starts[number - 1]
         found = []
         for day, _name in self.closed:
@@ -127,21 +174,40 @@ class Weeks:
         return merge(found)
 
 
-def _closed_days(schedule: Schedule, starts: Sequence[dt.datetime], locale: str) -> Closed:
+def _closed_days(
+    schedule: Schedule,
+    starts: Sequence[dt.datetime],
+    locale: str,
+    chosen: Sequence[PublicHolidays] | None = None,
+) -> Closed:
     """The days without sessions, with their holidays' names, from two days before the
     first session week to three days after the last (a week's spans reach a day either side,
-    and a pair's clock may be a day from the programme's)."""
-    closed = schedule.closed()
-    regions = [(region.calendar(locale), region.label(locale)) for region in schedule.regions]
+    and a pair's clock may be a day from the programme's); the public holidays of the
+    programme's regions, or of those `chosen` (a pair's)."""
+    chosen = schedule.regions if chosen is None else chosen
     zone = zone_info(schedule.timezone)
-    day = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
+    first = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
     last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
-    found = []
+    regions = [_region_days(region, first, last, locale) for region in chosen]
+    days = {day for day in schedule.skip if first <= day <= last}
+    days.update(day for holidays, _label in regions for day in holidays)
+    return tuple((day, _holiday_name(day, regions, locale)) for day in sorted(days))
+
+
+@lru_cache(maxsize=256)
+def _region_days(
+    region: PublicHolidays, first: dt.date, last: dt.date, locale: str
+) -> tuple[Mapping[dt.date, str], str]:
+    """A region's public holidays from `first` to `last` with their names, and the
+    region's name: looked up once, for every pair whose people have them."""
+    calendar = region.calendar(locale)
+    found = {}
+    day = first
     while day <= last:
-        if closed(day):
-            found.append((day, _holiday_name(day, regions, locale)))
+        if day in calendar:
+            found[day] = str(calendar.get(day, ""))
         day += dt.timedelta(days=1)
-    return tuple(found)
+    return found, region.label(locale)
 
 
 def _holiday_name(

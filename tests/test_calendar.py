@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from generator.calendar import programme_calendar
 from generator.loader import load_project
 from generator.match import match
 from generator.packs import pair_calendar, pair_infos
+from generator.packs.planning import pair_document
 from generator.roster import read_roster
 from generator.schedule import timeline
 
@@ -111,3 +113,62 @@ def test_each_persons_onboarding_sitting_is_in_the_pair_calendar(tmp_path: Path)
         zone = ZoneInfo(zones[name])
         start, end = event["DTSTART"].dt.astimezone(zone), event["DTEND"].dt.astimezone(zone)
         assert dt.time(8) <= start.time() and end.time() <= dt.time(18), (uid, start)
+
+
+def test_a_pairs_calendar_and_pack_skip_the_public_holidays_of_its_own_people(
+    tmp_path: Path,
+) -> None:
+    # Layla and Omar work in Dubai (`holidays: AE`), Amira in Dubai and James in London
+    # (GB-ENG); the programme skips England's holidays. Layla and Omar meet on Fridays,
+    # Good Friday included; Amira and James on Wednesdays, but not on 10 March, the
+    # second day of Eid al-Fitr in the Emirates.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
+        "layla-haddad,Layla Haddad,layla@example.org,mentor,Radiology,Asia/Dubai,"
+        "fri 10:00-11:00,short-form-video,,AE\n"
+        "omar-khalil,Omar Khalil,omar@example.org,mentee,Pharmacy,Asia/Dubai,"
+        "fri 10:00-11:00,,short-form-video,AE\n"
+        "amira-saleh,Amira Saleh,amira@example.org,mentor,Nursing,Asia/Dubai,"
+        "mon 12:00-14:00;wed 12:00-14:00,professional-networks,,AE\n"
+        "james-whitfield,James Whitfield,james@example.org,mentee,Estates,Europe/London,"
+        "mon 09:00-10:00;wed 09:00-10:00,,professional-networks,GB-ENG\n",
+        encoding="utf-8",
+    )
+    project = load_project(None)
+    renderer = renderer_for(None)
+    infos = {
+        i.id: i for i in pair_infos(project, match(read_roster(roster), project).pairs, renderer)
+    }
+
+    def sessions(pair: str) -> list[str]:
+        calendar = Calendar.from_ical(pair_calendar(renderer, infos[pair]))
+        found = [e for e in calendar.walk("VEVENT") if ".session." in str(e["UID"])]
+        return sorted(e["DTSTART"].dt.isoformat() for e in found)
+
+    def cover(pair: str) -> str:
+        html = pair_document(renderer, infos[pair]).html
+        text = re.sub(r"<[^>]+>", "", html)
+        return text[text.index("Your sessions") : text.index("Before you start")]
+
+    dubai = sessions("layla-haddad--omar-khalil")
+    assert dubai[2:5] == [
+        "2027-03-12T10:00:00+04:00",
+        "2027-03-26T10:00:00+04:00",
+        "2027-04-09T10:00:00+04:00",
+    ]
+    assert "26 Mar 2027, 10:00–11:00" in cover("layla-haddad--omar-khalil")
+    assert "Moved from your usual time" not in cover("layla-haddad--omar-khalil")
+    mixed = sessions("amira-saleh--james-whitfield")
+    assert mixed[1:4] == [
+        "2027-02-24T09:00:00+00:00",
+        "2027-03-08T09:00:00+00:00",
+        "2027-03-24T09:00:00+00:00",
+    ]
+    text = cover("amira-saleh--james-whitfield")
+    assert "8 Mar 2027, 09:00–10:00" in text and "10 Mar 2027" not in text
+    assert (
+        "Moved from your usual time:\n\nsession 3 is on 2027-03-08 at 09:00 instead of "
+        "2027-03-10 09:00: it is a public holiday (Eid al-Fitr Holiday (estimated), United "
+        "Arab Emirates)" in text
+    )

@@ -914,3 +914,118 @@ def test_the_match_table_lines_up_in_every_script(tmp_path: Path) -> None:
         shown = _display_order(row)
         score = re.search(r"\d+% ", shown)
         assert score is not None and cell_len(shown[: score.start()]) == fit, (row, shown)
+
+
+# People of a hospital group in London and Dubai, each with the public holidays of where
+# they work (`holidays`), or the programme's (England's) when the cell is empty.
+GLOBAL_HEADER = HEADER.replace("wants\n", "wants,holidays\n")
+LONDON_AND_DUBAI = (
+    "oliver-bennett,Oliver Bennett,oliver.bennett@example.org,mentor,Finance,,Europe/London,"
+    "fri 13:00-14:00,generative-ai-assistants,,{london}\n"
+    "priya-raman,Priya Raman,priya.raman@example.org,mentee,Legal,,Europe/London,"
+    "fri 13:00-14:00,,generative-ai-assistants,{london}\n"
+    "layla-haddad,Layla Haddad,layla.haddad@example.org,mentor,Radiology,,Asia/Dubai,"
+    "fri 10:00-11:00,short-form-video,,{dubai}\n"
+    "omar-khalil,Omar Khalil,omar.khalil@example.org,mentee,Pharmacy,,Asia/Dubai,"
+    "fri 10:00-11:00,,short-form-video,{dubai}\n"
+    "amira-saleh,Amira Saleh,amira.saleh@example.org,mentor,Nursing,,Asia/Dubai,"
+    "mon 12:00-14:00;wed 12:00-14:00,professional-networks,,{dubai}\n"
+    "james-whitfield,James Whitfield,james.whitfield@example.org,mentee,Estates,,"
+    "Europe/London,mon 09:00-10:00;wed 09:00-10:00,,professional-networks,{london}\n"
+)
+
+
+def global_roster(tmp_path: Path, london: str = "GB-ENG", dubai: str = "AE") -> Path:
+    path = tmp_path / "roster.csv"
+    text = GLOBAL_HEADER + LONDON_AND_DUBAI.format(london=london, dubai=dubai)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_dubai_pair_does_not_move_for_good_friday_while_a_london_pair_does(
+    tmp_path: Path,
+) -> None:
+    # The default programme skips England's public holidays. Session 4 of a pair that
+    # meets on Fridays falls on Good Friday, 26 March 2027: a holiday in London, not in
+    # Dubai, where no one in Layla and Omar's pair has it off.
+    pairs = {p.id: p for p in match(read_roster(global_roster(tmp_path)), DEFAULT).pairs}
+    dubai = pairs["layla-haddad--omar-khalil"]
+    assert (dubai.weekday, dubai.time, dubai.zone) == ("friday", "10:00", "Asia/Dubai")
+    assert dubai.dates[3].isoformat() == "2027-03-26T10:00:00+04:00"
+    assert (dubai.changes, dubai.moved) == ((), 0)
+    london = pairs["oliver-bennett--priya-raman"]
+    assert london.changes == (
+        "session 4 is on 2027-03-26 at 13:00, but it is a public holiday (Good Friday) and "
+        "the two of you are not both free at any other time that week: agree another time "
+        "together",
+    )
+    # Amira (Dubai) and James (London) meet on Wednesdays, at 09:00 London time: the
+    # third is on Eid al-Fitr's second day in the Emirates, Amira's holiday: it moves to
+    # the Monday of that week, a working day for both.
+    mixed = pairs["amira-saleh--james-whitfield"]
+    assert (mixed.weekday, mixed.time, mixed.zone) == ("wednesday", "09:00", "Europe/London")
+    assert mixed.dates[2].isoformat() == "2027-03-08T09:00:00+00:00"
+    assert mixed.changes == (
+        "session 3 is on 2027-03-08 at 09:00 instead of 2027-03-10 09:00: it is a public "
+        "holiday (Eid al-Fitr Holiday (estimated), United Arab Emirates)",
+    )
+
+
+def test_the_time_chosen_is_the_one_on_fewest_of_the_pairs_own_holidays(tmp_path: Path) -> None:
+    # Free on Monday, Tuesday and Wednesday mornings alike. In England, Monday falls on
+    # two bank holidays in session weeks and Tuesday on none; in the Emirates, Tuesday
+    # on two days of Eid, Monday and Wednesday on one each: Monday, the earlier.
+    free = "mon 10:00-11:00;tue 10:00-11:00;wed 10:00-11:00"
+    rows = (
+        f"layla-haddad,Layla Haddad,layla@example.org,mentor,Radiology,,Asia/Dubai,{free},"
+        "short-form-video,,{dubai}\n"
+        f"omar-khalil,Omar Khalil,omar@example.org,mentee,Pharmacy,,Asia/Dubai,{free},,"
+        "short-form-video,{dubai}\n"
+    )
+    path = tmp_path / "roster.csv"
+    path.write_text(GLOBAL_HEADER + rows.format(dubai="AE"), encoding="utf-8")
+    (pair,) = match(read_roster(path), DEFAULT).pairs
+    assert (pair.weekday, pair.time) == ("monday", "10:00")
+    assert pair.changes == (
+        "session 8 is on 2027-05-19 at 10:00 instead of 2027-05-17 10:00: it is a public "
+        "holiday (Eid al-Adha Holiday (estimated))",
+    )
+    # With England's holidays, the programme's, as before the column: Tuesday.
+    path.write_text(GLOBAL_HEADER + rows.format(dubai=""), encoding="utf-8")
+    (pair,) = match(read_roster(path), DEFAULT).pairs
+    assert (pair.weekday, pair.time, pair.changes) == ("tuesday", "10:00", ())
+
+
+#: pairs.csv from the roster above without its `holidays` column, as `match` wrote it
+#: before people had holidays of their own: every pair skips England's public holidays.
+PAIRS_BEFORE = (
+    "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone,changes,location\r\n"
+    "amira-saleh--james-whitfield,amira-saleh,james-whitfield,100,can teach "
+    "professional-networks (1 of 1 wishes); different departments (Nursing and Estates); "
+    "outside each other's reporting line; both free on Wednesday at 09:00 (Europe/London),"
+    "wednesday,09:00,Europe/London,,\r\n"
+    "layla-haddad--omar-khalil,layla-haddad,omar-khalil,100,can teach short-form-video (1 of "
+    "1 wishes); different departments (Radiology and Pharmacy); outside each other's "
+    "reporting line; both free on Friday at 10:00 (Asia/Dubai),friday,10:00,Asia/Dubai,"
+    '"session 4 is on 2027-03-26 at 10:00, but it is a public holiday (Good Friday) and the '
+    'two of you are not both free at any other time that week: agree another time together",'
+    "\r\n"
+    "oliver-bennett--priya-raman,oliver-bennett,priya-raman,100,can teach "
+    "generative-ai-assistants (1 of 1 wishes); different departments (Finance and Legal); "
+    "outside each other's reporting line; both free on Friday at 13:00 (Europe/London),"
+    "friday,13:00,Europe/London,"
+    '"session 4 is on 2027-03-26 at 13:00, but it is a public holiday (Good Friday) and the '
+    'two of you are not both free at any other time that week: agree another time together",'
+    "\r\n"
+)
+
+
+def test_a_roster_without_holidays_gives_the_same_pairs_file_as_before(tmp_path: Path) -> None:
+    # No column, or an empty cell for everyone: the programme's holidays for every pair,
+    # byte for byte the pairs.csv of before.
+    without = tmp_path / "without.csv"
+    without.write_text(HEADER + re.sub(r",\{\w+\}\n", "\n", LONDON_AND_DUBAI), encoding="utf-8")
+    for roster in (without, global_roster(tmp_path, london="", dubai="")):
+        out = tmp_path / "pairs.csv"
+        write_pairs(match(read_roster(roster), DEFAULT).pairs, out, DEFAULT)
+        assert out.read_bytes() == PAIRS_BEFORE.encode(), roster.name

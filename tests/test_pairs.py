@@ -337,6 +337,48 @@ def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
     )
 
 
+def test_a_pair_from_london_and_dubai_skips_the_public_holidays_of_both(tmp_path: Path) -> None:
+    # Amira works in Dubai (`holidays: AE`), James in London (GB-ENG); their coordinator
+    # set them Mondays at 09:00 London time, and they are both free on Wednesdays too.
+    # Three Mondays in session weeks are holidays: 3 May (May Day) and 31 May (Spring Bank
+    # Holiday) in England, 17 May (Eid al-Adha) in the Emirates: each of the three moves
+    # to the Wednesday, said with the holiday's name and region.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
+        "amira-saleh,Amira Saleh,amira@example.org,mentor,Nursing,Asia/Dubai,"
+        "mon 12:00-14:00;wed 12:00-14:00,ai,,AE\n"
+        "james-whitfield,James Whitfield,james@example.org,mentee,Estates,Europe/London,"
+        "mon 09:00-10:00;wed 09:00-10:00,,ai,GB-ENG\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "amira-james,amira-saleh,james-whitfield,monday,09:00,Europe/London\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(None))
+    (pair,) = read.pairs
+    assert [d.date().isoformat() for d in pair.dates][5:9] == [
+        "2027-04-19",
+        "2027-05-05",
+        "2027-05-19",
+        "2027-06-02",
+    ]
+    assert pair.changes == (
+        "session 7 is on 2027-05-05 at 09:00 instead of 2027-05-03 09:00: it is a public "
+        "holiday (May Day, England (United Kingdom))",
+        "session 8 is on 2027-05-19 at 09:00 instead of 2027-05-17 09:00: it is a public "
+        "holiday (Eid al-Adha Holiday (estimated), United Arab Emirates)",
+        "session 9 is on 2027-06-02 at 09:00 instead of 2027-05-31 09:00: it is a public "
+        "holiday (Spring Bank Holiday, England (United Kingdom))",
+    )
+    assert read.warnings[0].startswith(
+        "pairs.csv:2:5: time: Amira Saleh and James Whitfield cannot meet on monday 09:00 "
+        "(Europe/London) for 3 of 12 sessions; session 7 is on 2027-05-05"
+    )
+
+
 def test_unreadable_pairs_files(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("mentor_id,mentee_id,colour\n")

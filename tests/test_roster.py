@@ -73,7 +73,7 @@ def test_unknown_managers_and_circles(tmp_path: Path) -> None:
 def test_missing_and_unknown_columns(tmp_path: Path) -> None:
     assert problems(tmp_path, "id,name,role,colour\n") == [
         "roster.csv:1:4: unknown column `colour`; the columns are id, name, email, role, "
-        "department, timezone, availability, manager_id, capacity, offers, wants",
+        "department, timezone, availability, manager_id, capacity, offers, wants, holidays",
         "roster.csv:1:5: the column `availability` is missing from the header row",
         "roster.csv:1:5: the column `department` is missing from the header row",
         "roster.csv:1:5: the column `email` is missing from the header row",
@@ -184,7 +184,7 @@ def test_a_semicolon_roster_with_a_wrong_header_says_how_to_save_it(tmp_path: Pa
         "CSV in some countries); if the problems below are not in the roster, save it as CSV "
         "with commas: in Excel, File › Save As › CSV UTF-8 (Comma delimited)",
         "roster.csv:1:3: unknown column `mail`; the columns are id, name, email, role, "
-        "department, timezone, availability, manager_id, capacity, offers, wants",
+        "department, timezone, availability, manager_id, capacity, offers, wants, holidays",
         "roster.csv:1:10: the column `email` is missing from the header row",
     ]
 
@@ -202,4 +202,53 @@ def test_an_id_windows_keeps_for_a_device_is_refused(tmp_path: Path) -> None:
         "roster.csv:3:1: id: 'lpt1' is a name Windows keeps for a device, so the certificate "
         "file named after it (lpt1.pdf) could not be opened or copied on Windows; choose "
         "another id, such as lpt1-1",
+    ]
+
+
+HOLIDAYS_HEADER = HEADER.replace("wants\n", "wants,holidays\n")
+
+
+def test_a_person_s_own_public_holidays_are_read_as_people_write_them(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    rows = (
+        "amira-saleh,Amira Saleh,amira@example.org,mentor,Nursing,,Asia/Dubai,"
+        "mon 09:00-10:00,ai,,ae\n"
+        "james-whitfield,James Whitfield,james@example.org,mentee,Estates,,Europe/London,"
+        "mon 09:00-10:00,,ai, gb-eng \n"
+        "chloe-tremblay,Chloé Tremblay,chloe@example.org,mentee,Pharmacy,,America/Toronto,"
+        "mon 09:00-10:00,,ai,CA-QC\n"
+        "maria-santos,Maria Santos,maria@example.org,mentee,Radiology,,Asia/Manila,"
+        "mon 09:00-10:00,,ai,\n"
+    )
+    path.write_text(HOLIDAYS_HEADER + rows, encoding="utf-8")
+    people = read_roster(path).by_id()
+    assert people["amira-saleh"].holidays == "AE"
+    assert people["james-whitfield"].holidays == "GB-ENG"
+    assert people["chloe-tremblay"].holidays == "CA-QC"
+    # An empty cell, or no column at all: the programme's `schedule.holidays`.
+    assert people["maria-santos"].holidays == ""
+    assert read_roster(FIXTURES / "roster.csv").by_id()["ceo"].holidays == ""
+
+
+def test_a_public_holidays_cell_that_names_no_region_is_located(tmp_path: Path) -> None:
+    text = HOLIDAYS_HEADER + (
+        "sofia-reyes,Sofía Reyes,sofia@example.org,mentee,Legal,,Asia/Manila,"
+        "mon 09:00-10:00,,ai,XX\n"
+        "li-wei,Li Wei,li@example.org,mentee,Legal,,Europe/London,mon 09:00-10:00,,ai,GB-ZZZ\n"
+        "omar-khalil,Omar Khalil,omar@example.org,mentee,Legal,,Asia/Dubai,"
+        "mon 09:00-10:00,,ai,AE-DU\n"
+        "chloe-tremblay,Chloé Tremblay,chloe@example.org,mentee,Legal,,America/Toronto,"
+        "mon 09:00-10:00,,ai,Quebec\n"
+    )
+    assert problems(tmp_path, text) == [
+        "roster.csv:2:11: holidays (sofia-reyes): 'XX' is not a country the holidays "
+        "calendar knows; use a two-letter code such as GB, FR or US, or a country and its "
+        "region such as CA-QC",
+        "roster.csv:3:11: holidays (li-wei): 'ZZZ' is not a region of GB; use one of GB-ENG, "
+        "GB-NIR, GB-SCT, GB-WLS, or write GB alone",
+        "roster.csv:4:11: holidays (omar-khalil): AE has no regions with holidays of their "
+        "own; write AE alone",
+        "roster.csv:5:11: holidays (chloe-tremblay): 'Quebec' is not a country the holidays "
+        "calendar knows; use a two-letter code such as GB, FR or US, or a country and its "
+        "region such as CA-QC",
     ]

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator.loader import load_project
+from generator.match import match
+from generator.packs import pair_infos
 from generator.roster import read_roster
 from generator.schedule import nth_weekday, onboarding_sittings, timeline
 
-from .conftest import ACME, TINY_TOPIC, TreeBuilder, problems_of
+from .conftest import ACME, TINY_TOPIC, TreeBuilder, problems_of, renderer_for
 
 THREE_SESSIONS = TINY_TOPIC.replace(
     "sessions:\n",
@@ -169,6 +171,49 @@ def test_checkpoints_fall_the_day_after_their_session() -> None:
         ("First check-in", dt.date(2027, 3, 3)),
         ("Pilot evaluation", dt.date(2027, 3, 17)),
     ]
+
+
+def test_a_pairs_forms_are_due_on_a_day_open_for_both_of_them(tree: TreeBuilder) -> None:
+    # Weekly on Thursdays, skipping England's public holidays; a check-in is due the
+    # working day after session 2, Thursday 25 March 2027. In England that is Tuesday 30
+    # March (Good Friday, the weekend, Easter Monday); for a pair in Dubai, who have
+    # neither holiday (`holidays: AE` in the roster), Friday 26 March.
+    root = tree(
+        {
+            "program.yaml": "id: p\ntitle: P\nschedule: {start: 2027-03-18, cadence: weekly, "
+            "timezone: Asia/Dubai, holidays: {country: GB, subdivision: ENG}}\n"
+            "checkpoints: [{after_session: 2, kind: check-in, title: Check-in}]\n"
+            "tracks: [{id: t, title: T, topics: [tiny]}]\n",
+            "topics/tiny.yaml": THREE_SESSIONS,
+        }
+    )
+    project = load_project(root)
+    schedule = project.programme.schedule
+    assert schedule is not None
+    programme = timeline(project)
+    (due,) = [c.date for c in programme.checkpoints]
+    assert due == dt.date(2027, 3, 30)
+    dates = [s.start for s in programme.sessions if s.start]
+    dubai = schedule.regions_for(("AE", "AE"))
+    assert [r.code for r in dubai] == ["AE"]
+    line = timeline(project, dates=dates, zone="Asia/Dubai", regions=dubai)
+    assert [c.date for c in line.checkpoints] == [dt.date(2027, 3, 26)]
+    # Someone in London with them: England's holidays count again.
+    london = schedule.regions_for(("AE", "GB-ENG"))
+    line = timeline(project, dates=dates, zone="Asia/Dubai", regions=london)
+    assert [c.date for c in line.checkpoints] == [dt.date(2027, 3, 30)]
+    # So says the pair's pack, from the roster.
+    roster = root / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
+        "layla-haddad,Layla Haddad,layla@example.org,mentor,Radiology,Asia/Dubai,"
+        "thu 10:00-11:00,tiny,,AE\n"
+        "omar-khalil,Omar Khalil,omar@example.org,mentee,Pharmacy,Asia/Dubai,"
+        "thu 10:00-11:00,,tiny,AE\n",
+        encoding="utf-8",
+    )
+    (info,) = pair_infos(project, match(read_roster(roster), project).pairs, renderer_for(root))
+    assert [c.date for c in info.timeline.checkpoints] == [dt.date(2027, 3, 26)]
 
 
 def test_without_a_schedule_there_are_no_dates(tree: TreeBuilder) -> None:

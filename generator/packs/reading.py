@@ -81,8 +81,13 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
         own = personal.for_pair(project, pair.mentor, pair.mentee, pair.topics)
         keys = own.keys if own else None
         why = personal.reasons(own, pair.mentor, pair.mentee, renderer.gettext) if own else ()
+        schedule = project.programme.schedule
+        # Forms are due on a day open for both of them: their own public holidays.
+        regions = (
+            schedule.regions_for((pair.mentor.holidays, pair.mentee.holidays)) if schedule else None
+        )
         line = (
-            timeline(project, dates=pair.dates, zone=zone, own=keys)
+            timeline(project, dates=pair.dates, zone=zone, own=keys, regions=regions)
             if dated
             else timeline(project, own=keys)
         )
