@@ -240,6 +240,11 @@ def _cmap(path: Path, index: int) -> frozenset[int]:
         return frozenset()
 
 
+def file_chars(file: Path) -> frozenset[int]:
+    """The code points a font file (its first face) has."""
+    return _cmap(file, 0)
+
+
 def family_chars(family: str) -> frozenset[int]:
     """The code points an installed fallback family has (its regular face's)."""
     face = _regular_faces().get(family)

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from generator import glyphs
 from generator.build import BuildOptions, build
+from generator.layers import library_root
 from generator.packs import fonts
 from generator.packs.planning import PairDocument, PairsJob
 from generator.packs.rendering import render_pairs
@@ -429,50 +430,73 @@ CJK_PAGE = (
     '<h1 id="part-p1-cover">佐藤 はるか and 김민준</h1>'
     "<p>王秀英 (Strategy) · 「会議」 10:00–11:00, Room 4.12</p>"
 )
-LATIN_PAGE = '<h1 id="part-p2-cover">Zoë Ólafsdóttir and Анна Кузнецова</h1><p>10:00 (Room 4)</p>'
+# Kerning pairs (AV, To, Wa, Ty), accents, bold, semibold and italic: Inter's four faces.
+LATIN_PAGE = (
+    '<h1 id="part-p2-cover">Zoë Ólafsdóttir and Анна Кузнецова</h1>'
+    "<p>AVATAR Tower, Water Typography: <em>Tuesday</em> <b>Wave</b> "
+    '<span style="font-weight: 600">“Yoga”</span> — 10:00 → 11:00</p>'
+)
+FONTS = library_root() / "templates" / "pdf" / "fonts"
+FACES = {"Regular": (400, "normal"), "Bold": (700, "normal"), "SemiBold": (600, "normal")}
+FACES["Italic"] = (400, "italic")
 
 
 def _laid_out(html: str, cut: tuple[fonts.CutFont, ...]) -> bytes:
-    stack = fonts.with_cut_families('"Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"')
+    rules = "".join(
+        f'@font-face {{ font-family: "Inter"; src: url("{(FONTS / f"Inter-{face}.otf").as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}\n"
+        for face, (weight, style) in FACES.items()
+    )
+    stack = fonts.with_cut_families('"Inter", "Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK JP"')
     pair_id = html.split('"part-')[1].split("-cover")[0]
     document = PairDocument(pair_id, "m", "e", html, ("cover",))
-    job = PairsJob("job", f"body {{ font-family: {stack}, sans-serif }}", (), (document,), cut)
-    (pair,) = render_pairs(job).pairs
+    css = f"{rules}body {{ font-family: {stack}, sans-serif }}"
+    (pair,) = render_pairs(PairsJob("job", css, (str(FONTS),), (document,), cut)).pairs
     return pair.pdf
 
 
 def _pixels(pdf: bytes, folder: Path) -> bytes:
     (folder / "page.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-gray", "-r", "72", "-singlefile", "page.pdf", "page"], cwd=folder, check=True
-    )
+    command = ["pdftoppm", "-gray", "-r", "100", "-singlefile", "page.pdf", "page"]
+    subprocess.run(command, cwd=folder, check=True)
     return (folder / "page.pgm").read_bytes()
 
 
-def test_the_cjk_fonts_are_cut_to_the_roster_and_set_the_pages_as_the_whole_fonts(
+def test_the_packs_fonts_are_cut_to_the_roster_and_set_the_pages_as_the_whole_fonts(
     tmp_path: Path,
 ) -> None:
-    """Noto Sans CJK is cut to the characters of the roster's pages before the packs are
-    laid out (embedding the whole font cost a pair a quarter of its time): the pages look
-    exactly as with the whole font, spaces and punctuation between the names included,
-    and a page with no such character is the same file, cut font or not."""
-    cut = fonts.cut_fonts([CJK_PAGE, LATIN_PAGE], glyphs.house_fonts([]))
-    assert [font.family for font in cut] == ["Noto Sans CJK SC"]
-    (font,) = cut
-    assert font.reach == "".join(sorted(set("佐藤はるか김민준王秀英「会議」")))
-    assert " " in font.text and "(" in font.text and "Ł" not in font.text
+    """Inter and Noto Sans CJK are cut to the characters of the roster's pages before
+    the packs are laid out (embedding the whole fonts cost a pair a fifth of its time):
+    the pages look exactly as with the whole fonts (kerning, the four faces, spaces and
+    punctuation between CJK names), and a page with no CJK character does not depend on
+    the CJK cut, so its kept layout stays valid when the CJK names change."""
+    house = glyphs.house_fonts([library_root() / "templates"])
+    assert len(house) == 4
+    cut = fonts.cut_fonts([CJK_PAGE, LATIN_PAGE], house)
+    assert [font.file for font in cut[:4]] == [str(path.resolve()) for path in house]
+    assert "\u041a" in cut[0].text and "ł" in cut[0].text  # Cyrillic from the page, ł from BASE
+    assert "Ж" not in cut[0].text and "王" not in cut[0].text
+    (cjk,) = cut[4:]
+    assert cjk.family == "Noto Sans CJK SC"
+    assert cjk.reach == "".join(sorted(set("佐藤はるか김민준王秀英「会議」")))
+    assert " " in cjk.text and "(" in cjk.text and "A" not in cjk.text
 
-    whole, cut_pdf = _laid_out(CJK_PAGE, ()), _laid_out(CJK_PAGE, cut)
-    assert _pixels(cut_pdf, tmp_path) == _pixels(whole, tmp_path)
-    (tmp_path / "cut.pdf").write_bytes(cut_pdf)
-    assert [glyph for _, glyph in glyph_ids(tmp_path / "cut.pdf") if glyph == 0] == []
-    names = _fonts(tmp_path / "cut.pdf")
-    assert font.name.replace(" ", "-") in names and "Noto-Sans-CJK-SC" not in names
-    assert len(cut_pdf) < len(whole) / 2
+    for page in (CJK_PAGE, LATIN_PAGE):
+        whole, cut_pdf = _laid_out(page, ()), _laid_out(page, cut)
+        assert _pixels(cut_pdf, tmp_path) == _pixels(whole, tmp_path), page
+        (tmp_path / "cut.pdf").write_bytes(cut_pdf)
+        assert [glyph for _, glyph in glyph_ids(tmp_path / "cut.pdf") if glyph == 0] == []
+        assert len(cut_pdf) < len(whole) * 0.7
+    names = _fonts(tmp_path / "cut.pdf")  # the Latin page's
+    assert {name.split("-")[0] for name in names} == {"Inter"} and "Inter" not in names
 
-    assert fonts.uses(frozenset(LATIN_PAGE), cut) == []  # so its kept layout stays valid
-    assert _laid_out(LATIN_PAGE, cut) == _laid_out(LATIN_PAGE, ())
-    # Another roster's cut has a name of its own: a worker that has both sets each pair
+    assert len(fonts.uses(frozenset(LATIN_PAGE), cut)) == 4  # the house fonts only
+    assert len(fonts.uses(frozenset(CJK_PAGE), cut)) == 5
+    # Another roster's cut has names of its own: a worker that has both sets each pair
     # in its own roster's.
-    other = fonts.cut_fonts([CJK_PAGE + "李"], glyphs.house_fonts([]))
-    assert other[0].name != font.name
+    other = fonts.cut_fonts([CJK_PAGE + "李"], house)
+    assert other[4].name != cjk.name
+    css, _ = fonts.stylesheet(
+        f'@font-face {{ font-family: "Inter"; src: url("{house[0].as_uri()}") }}', other
+    )
+    assert css != fonts.stylesheet(css, cut)[0] and '"Inter"' not in css
