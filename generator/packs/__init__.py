@@ -5,6 +5,7 @@ out once. The parts are the way the work flows:
 
 - `reading`: each pair with the people, the slot and the dates its pages show;
 - `planning`: the HTML of the pages every pack shares, and of each pair's own pages;
+- `fonts`: the house and CJK fonts cut to the characters of the pairs' pages;
 - `rendering`: WeasyPrint, in the worker processes, writing tagged PDFs (PDF/UA-1);
 - `assembly`: each pack and certificate cut and joined with its tags (`tagged`);
 - `cache`: layouts kept between builds (the shared pages, and each pair's own pages).
