@@ -942,9 +942,12 @@ class Schedule(Model):
     holidays: HolidayRegions | None = Field(
         None,
         description="Skip the public holidays of a country or region, as `skip` dates are "
-        "skipped: {country: GB, subdivision: ENG}. For pairs in several places, a list: "
-        "[{country: CA, subdivision: QC}, {country: AE}, {country: PH}] skips a day that is "
-        "a public holiday in any of them, each region listed once.",
+        "skipped: {country: GB, subdivision: ENG}. For a programme in several places, a "
+        "list: [{country: CA, subdivision: QC}, {country: AE}, {country: PH}] skips a day "
+        "that is a public holiday in any of them, each region listed once. A roster's "
+        "`holidays` column gives a person their own region (AE, CA-QC): a pair then skips "
+        "the holidays of its two people only, and these regions stay for the programme's "
+        "own dates and for people whose cell is empty.",
     )
 
     @property
