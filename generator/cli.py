@@ -81,8 +81,11 @@ def reports_errors(command: F) -> F:
             for line in error.lines():
                 click.echo(f"error: {literal(line)}", err=True)
             sys.exit(1)
-        except BrokenPipeError:  # what reads the output stopped (`| head`): main() ends quietly
-            raise
+        except BrokenPipeError as error:
+            if _output_gone():  # what reads the output stopped (`| head`): main() ends quietly
+                raise
+            click.echo(literal(f"error: {error.strerror or error}"), err=True)  # another pipe
+            sys.exit(1)
         except OSError as error:  # a path that cannot be written or read: say which, and why
             where = error.filename or ""
             reason = error.strerror or str(error)
@@ -587,6 +590,19 @@ def _flush_output() -> None:
     stdout = getattr(stdout, "wrapped", stdout)  # click's wrapper after a broken pipe
     if stdout is not None and not stdout.closed:
         stdout.flush()
+
+
+def _output_gone() -> bool:
+    """Whether what reads the standard output has gone (a pipe whose reader closed it
+    reports an error when polled), rather than some other pipe the command used."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _fd, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real stdout (an embedding, a test)
+        return True
 
 
 def _stop_writing() -> None:

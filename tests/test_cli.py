@@ -193,3 +193,25 @@ def test_output_into_a_closed_pipe_ends_quietly() -> None:
         finally:
             os.close(writer)
         assert (result.returncode, result.stderr) == (1, ""), command
+
+
+def test_a_broken_pipe_other_than_the_output_is_still_reported() -> None:
+    """Only a closed standard output ends quietly: a broken pipe the command met
+    elsewhere (a lost connection, a helper program gone) is said, as any error is."""
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import sys, generator.cli as cli\n"
+        "def gone(*args, **kwargs):\n"
+        "    raise BrokenPipeError(32, 'Broken pipe')\n"
+        "cli.load_project = gone\n"
+        f"cli.main(['validate', {str(ACME)!r}])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        cwd=root,
+        check=False,
+    )
+    assert (result.returncode, result.stderr.strip()) == (1, "error: Broken pipe")
