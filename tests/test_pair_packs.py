@@ -500,3 +500,20 @@ def test_the_packs_fonts_are_cut_to_the_roster_and_set_the_pages_as_the_whole_fo
         f'@font-face {{ font-family: "Inter"; src: url("{house[0].as_uri()}") }}', other
     )
     assert css != fonts.stylesheet(css, cut)[0] and '"Inter"' not in css
+
+
+def test_a_font_harfbuzz_cannot_read_is_not_cut(tmp_path: Path) -> None:
+    """An organisation's WOFF2 font is left whole (HarfBuzz reads no WOFF): its rules in
+    the stylesheet keep pointing at it, rather than at an empty cut with no glyphs."""
+    from fontTools.ttLib import TTFont
+
+    woff2 = tmp_path / "brand.woff2"
+    font = TTFont(FONTS / "Inter-Regular.otf")
+    font.flavor = "woff2"
+    font.save(woff2)
+    assert fonts.cut(woff2, 0, "Acme") is None
+    assert fonts.cut(FONTS / "Inter-Regular.otf", 0, "Acme") is not None
+    rule = f'@font-face {{ font-family: "Brand"; src: url("{woff2.as_uri()}") }}'
+    cut = fonts.cut_fonts(["Acme"], (woff2,))
+    css, _ = fonts.stylesheet(rule + ' body { font-family: "Brand" }', cut)
+    assert woff2.as_uri() in css

@@ -207,11 +207,14 @@ def _cut_files(fonts: tuple[CutFont, ...]) -> tuple[str, dict[str, str], str]:
 
 def cut(file: Path, index: int, text: str) -> bytes | None:
     """The face `index` of a font file with the glyphs of `text` only (and those its
-    layout tables reach from them), or None when HarfBuzz cannot read it."""
+    layout tables reach from them), or None when HarfBuzz cannot read it (a WOFF file:
+    the organisation's own font is then embedded as WeasyPrint reads it)."""
     import uharfbuzz as hb
 
     try:
         face = hb.Face(hb.Blob.from_file_path(str(file)), index)
+        if face.glyph_count == 0:
+            return None
         wanted = hb.SubsetInput()
         for char in text:
             wanted.unicode_set.add(ord(char))
