@@ -430,8 +430,11 @@ def explain_command(project: Path | None, key: str | None) -> None:
 
     KEY narrows it to one part, such as `schedule`, `tracks` or
     `tracks.digital-foundations.topics`. Values from mentorkit's own library are marked
-    `built-in:`; change them in your program.yaml.
+    `built-in:`; change them in your program.yaml. Without PROJECT (`mentorkit explain
+    schedule`), it shows the built-in default programme.
     """
+    if key is None and project is not None and _names_a_key(project):
+        project, key = None, str(project)  # `mentorkit explain schedule`: the built-in programme
     merged = merged_programme(project)
     found = origins(merged, key)
     if not found:
@@ -440,6 +443,16 @@ def explain_command(project: Path | None, key: str | None) -> None:
     width = max(len(o.where) for o in found)
     for origin in found:
         click.echo(literal(f"{origin.where:<{width}}  {origin.key}: {origin.value}"))
+
+
+def _names_a_key(project: Path) -> bool:
+    """Whether what was given as PROJECT is no file or folder but a programme key
+    (`schedule`, `tracks.main.topics`), as someone exploring the built-in programme writes."""
+    from .model import Programme
+
+    written = str(project)
+    top = written.replace("[", ".").split(".")[0]
+    return not project.exists() and top in Programme.model_fields
 
 
 @cli.command("lint")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -416,3 +418,27 @@ def test_a_template_that_replaces_nothing_and_is_included_nowhere_is_a_note(
         "includes it, so it is not used; to replace a built-in template, give the file its "
         "path, such as site/mentor-guide.md.j2",
     ]
+
+
+def test_explain_with_a_key_alone_shows_the_built_in_programme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mentorkit explain schedule.start` took the key for a folder ("no such file or
+    folder"): with no project named, a key explains the built-in default programme."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["explain", "schedule.start"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("curriculum/default.yaml:") and "schedule.start: 2027-" in line
+    track = CliRunner().invoke(cli, ["explain", "tracks.nosuch.personal"])
+    assert track.exit_code == 1 and "there is no track 'nosuch' in tracks" in track.stderr
+    # A folder of that name is still a project, and a name that is no key a missing folder.
+    (tmp_path / "schedule").mkdir()
+    folder = CliRunner().invoke(cli, ["explain", "schedule"])
+    assert folder.exit_code == 1 and "has no program.yaml" in folder.stderr
+    typo = CliRunner().invoke(cli, ["explain", "acme-typo"])
+    assert typo.exit_code == 1 and "acme-typo: no such file or folder" in typo.stderr
