@@ -297,7 +297,7 @@ def _summary(report: BuildReport) -> None:
         err.print(f"note: {markup(note)}")
     for person in report.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {markup(person.person.name)} "
+            f"[yellow]not paired[/]: {isolated(person.person.name)} "
             f"({person.role or person.person.role}): {markup(person.reason)}"
         )
 
@@ -411,7 +411,7 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         err.print(f"note: {markup(note)}")
     for person in result.unmatched:
         err.print(
-            f"[yellow]not paired[/]: {markup(person.person.name)} "
+            f"[yellow]not paired[/]: {isolated(person.person.name)} "
             f"({person.role or person.person.role}): {markup(person.reason)}"
         )
     out.print(

@@ -513,7 +513,9 @@ def test_build_command_with_a_roster(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "3 pairs: a pack each in pairs/" in result.stdout
-    assert "not paired: Kim Lee (mentee)" in result.stderr
+    # The name between left-to-right marks, as in the table: a name in Arabic or Hebrew
+    # does not pull what follows it into its run.
+    assert "not paired: \u200eKim Lee\u200e (mentee)" in result.stderr
 
 
 def digests(folder: Path) -> dict[str, str]:
