@@ -239,6 +239,8 @@ def test_a_public_holidays_cell_that_names_no_region_is_located(tmp_path: Path) 
         "mon 09:00-10:00,,ai,AE-DU\n"
         "chloe-tremblay,Chloé Tremblay,chloe@example.org,mentee,Legal,,America/Toronto,"
         "mon 09:00-10:00,,ai,Quebec\n"
+        "ewan-grant,Ewan Grant,ewan@example.org,mentee,Legal,,Europe/London,"
+        "mon 09:00-10:00,,ai,GB-\n"
     )
     assert problems(tmp_path, text) == [
         "roster.csv:2:11: holidays (sofia-reyes): 'XX' is not a country the holidays "
@@ -251,4 +253,6 @@ def test_a_public_holidays_cell_that_names_no_region_is_located(tmp_path: Path) 
         "roster.csv:5:11: holidays (chloe-tremblay): 'Quebec' is not a country the holidays "
         "calendar knows; use a two-letter code such as GB, FR or US, or a country and its "
         "region such as CA-QC",
+        "roster.csv:6:11: holidays (ewan-grant): 'GB-' names no region after the dash; use "
+        "one of GB-ENG, GB-NIR, GB-SCT, GB-WLS, or write GB alone",
     ]
