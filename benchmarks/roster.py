@@ -3,7 +3,8 @@
 A matching roster looks like a global company's: offices in sixteen time zones (most
 people in Europe, the Americas and India), a department per few hundred people, a
 reporting line for most, and two free windows a week each, from a booking tool's
-quarter-hour grid, of an hour to two hours. Names come from many cultures.
+quarter-hour grid, of an hour to two hours, and each office's public holidays. Names
+come from many cultures.
 """
 
 from __future__ import annotations
@@ -30,6 +31,26 @@ ZONES = (  # (zone, share of the staff)
     ("Africa/Johannesburg", 2),
     ("Asia/Dubai", 2),
 )
+# Each office's public holidays (the roster's `holidays` column): a pair skips both
+# people's, so matching weighs every pair's own closed days, as a global company's would.
+HOLIDAYS = {
+    "Europe/London": "GB-ENG",
+    "Europe/Berlin": "DE-BE",
+    "Europe/Paris": "FR",
+    "Europe/Madrid": "ES-MD",
+    "America/New_York": "US-NY",
+    "America/Chicago": "US-IL",
+    "America/Los_Angeles": "US-CA",
+    "America/Sao_Paulo": "BR-SP",
+    "Asia/Kolkata": "IN-KA",
+    "Asia/Singapore": "SG",
+    "Asia/Shanghai": "CN",
+    "Asia/Tokyo": "JP",
+    "Australia/Sydney": "AU-NSW",
+    "Africa/Lagos": "NG",
+    "Africa/Johannesburg": "ZA",
+    "Asia/Dubai": "AE",
+}
 DAYS = ("mon", "tue", "wed", "thu", "fri")
 LENGTHS = (60, 75, 90, 120)
 TOPICS = (
@@ -159,19 +180,24 @@ def write_roster(path: Path, people: int, seed: int = 7, easy: bool = False) -> 
             slots = ";".join(windows)
         items = ";".join(rng.sample(TOPICS, 3))
         first, last = rng.choice(FIRST), rng.choice(LAST)
+        # Drawn in the order they always were: the same seed gives the same people.
+        capacity = "2" if role == "mentor" and not easy and rng.random() < 0.1 else ""
+        department = f"dept-{rng.randrange(departments)}"
+        zone = "Europe/London" if easy else rng.choice(zones)
         rows.append(
             {
                 "id": f"p{n}",
                 "name": f"{first} {last}",
                 "email": f"p{n}@example.org",
                 "role": role,
-                "capacity": "2" if role == "mentor" and not easy and rng.random() < 0.1 else "",
-                "department": f"dept-{rng.randrange(departments)}",
+                "capacity": capacity,
+                "department": department,
                 "manager_id": manager,
-                "timezone": "Europe/London" if easy else rng.choice(zones),
+                "timezone": zone,
                 "availability": slots,
                 "offers": items if role == "mentor" else "",
                 "wants": items if role == "mentee" else "",
+                "holidays": "" if easy else HOLIDAYS[zone],
             }
         )
     return write_rows(path, rows)
