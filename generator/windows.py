@@ -773,7 +773,7 @@ def book(
             sessions.append(Booked(number, moved, False, cause=cause))
     if weeks.closed:
         sessions = _off_closed_days(
-            weeks, sessions, spans_of, wanted_of, zone, (mentor, mentee), gettext
+            weeks, sessions, spans_of, wanted_of, weekday, clock, zone, (mentor, mentee), gettext
         )
     return Booking(
         WEEKDAYS[weekday],
@@ -870,6 +870,8 @@ def _off_closed_days(
     sessions: list[Booked],
     spans_of: Sequence[Spans],
     wanted_of: Sequence[int],
+    weekday: int,
+    clock: int,
     zone: str,
     people: tuple[Person, Person],
     gettext: Callable[[str], str],
@@ -880,20 +882,21 @@ def _off_closed_days(
     _ = gettext
     tz = zone_info(zone)
     result = []
+    # Which sessions at the usual time are on a closed day: found once for every pair
+    # who meet then; a session a clock change moved, by its minute in its week.
+    usual = _closed_numbers(weeks, weekday, clock, zone)
     for session in sessions:
-        week = weeks.starts[session.number - 1]
-        minute = int((session.start - week).total_seconds() // 60)
-        # Its minute in the week's closed ones first: found once for every pair.
-        holiday = (
-            weeks.closed_on(session.start)
-            if _inside(minute, weeks.closed_starts(session.number))
-            else None
-        )
-        if holiday is None:
+        if session.usual:
+            touches = session.number in usual
+        else:
+            minute = int((session.start - weeks.starts[session.number - 1]).total_seconds() // 60)
+            touches = _inside(minute, weeks.closed_starts(session.number))
+        hits = weeks.closed_days(session.start) if touches else ()
+        if not hits:
             result.append(session)
             continue
         day, at = session.start.date().isoformat(), f"{session.start:%H:%M}"
-        closed = _closed_reason(weeks, session.start, people, gettext)
+        closed = _closed_reason(weeks, session.start, hits, people, gettext)
         number = session.number
         kind = weeks.kinds[number - 1]
         spans = subtract(spans_of[kind], weeks.closed_starts(number))
@@ -920,15 +923,16 @@ def _off_closed_days(
 def _closed_reason(
     weeks: Weeks,
     start: dt.datetime,
+    hits: Sequence[tuple[dt.date, str, Named]],
     people: tuple[Person, Person],
     gettext: Callable[[str], str],
 ) -> str:
     """Why a session's day is closed: the holiday it is, or a `skip` date. When the day
     is closed on someone else's clock than the pair's (a day later or earlier there), the
     date it is there and who lives there: `it is 2027-03-25 in Asia/Manila (Maria Santos),
-    a public holiday (Maundy Thursday, Philippines)`."""
+    a public holiday (Maundy Thursday, Philippines)`. `hits` are the closed days the
+    session touches (`Weeks.closed_days`)."""
     _ = gettext
-    hits = weeks.closed_days(start)
     today = [named for day, _zone, named in hits if day == start.date()]
     if today or not hits:
         name = weeks.name(today)
@@ -987,18 +991,24 @@ def usual_slot(
     return slot
 
 
-@lru_cache(maxsize=65536)
 def closed_sessions(weeks: Weeks, weekday: int, clock: int, zone: str) -> int:
     """How many sessions at this weekday and time (in `zone`) would fall on a closed day,
     which `book` then moves."""
+    return len(_closed_numbers(weeks, weekday, clock, zone))
+
+
+@lru_cache(maxsize=65536)
+def _closed_numbers(weeks: Weeks, weekday: int, clock: int, zone: str) -> frozenset[int]:
+    """The sessions at this weekday and time (in `zone`) that would fall on a closed day,
+    as `closed_on` says: each one's minute in its week is one at which a session touches
+    a closed day (found once a week for every pair)."""
     if not weeks.closed:
-        return 0
-    # As `closed_on` says of each session: its minute in its week, in the minutes at
-    # which a session touches a closed day (found once a week for every pair).
+        return frozenset()
     wanted = [usual_minute(sample, weekday, clock, zone) for sample in weeks.samples]
-    return sum(
-        _inside(wanted[kind], weeks.closed_starts(number))
+    return frozenset(
+        number
         for number, kind in enumerate(weeks.kinds, 1)
+        if _inside(wanted[kind], weeks.closed_starts(number))
     )
 
 
