@@ -115,6 +115,8 @@ class Weeks:
             locale,
         )
         weeks.shared["plain"] = weeks
+        for region in schedule.regions if schedule else ():
+            weeks.shared[("region", region.code)] = region
         return weeks
 
     @property
@@ -149,7 +151,7 @@ class Weeks:
         assert self.schedule is not None
         programme = tuple(region.code for region in self.schedule.regions)
         regions = self.schedule.regions_for(code for _zone, code in people)
-        for region in (*self.schedule.regions, *regions):
+        for region in regions:
             self.shared.setdefault(("region", region.code), region)
         # The programme's clock: its `skip` dates, and its holidays when one of the two
         # follows them (an empty `holidays` cell).
