@@ -934,7 +934,9 @@ class Schedule(Model):
         "give its own `location`.",
     )
     skip: list[dt.date] = Field(
-        default_factory=list, description="Dates with no sessions (holidays)."
+        default_factory=list,
+        description="Dates with no sessions (holidays), wherever each person is: no pair "
+        "meets when it is one of these dates on either person's clock.",
     )
     onboarding_start: dt.date | None = Field(
         None, description="Date of the first onboarding workshop; defaults to before `start`."
@@ -946,8 +948,9 @@ class Schedule(Model):
         "list: [{country: CA, subdivision: QC}, {country: AE}, {country: PH}] skips a day "
         "that is a public holiday in any of them, each region listed once. A roster's "
         "`holidays` column gives a person their own region (AE, CA-QC): a pair then skips "
-        "the holidays of its two people only, and these regions stay for the programme's "
-        "own dates and for people whose cell is empty.",
+        "the holidays of its two people only, each on their own clock (the date where they "
+        "are), and these regions stay for the programme's own dates and for people whose "
+        "cell is empty.",
     )
 
     @property

@@ -30,6 +30,10 @@ REFERENCE_MONDAY = dt.date(2027, 1, 4)  # the week used when a programme has no 
 
 Spans = tuple[tuple[int, int], ...]  # sorted, disjoint half-open minute ranges
 Closed = tuple[tuple[dt.date, str], ...]  # days without sessions, with their holidays' names
+# A clock on which a pair's days are closed: a time zone, and the regions (codes) whose
+# public holidays close a day on it (`skip` dates close a day on every clock).
+Clock = tuple[str, tuple[str, ...]]
+Named = tuple[tuple[str, str], ...]  # the holidays a day is, (name, region); () for a skip
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,20 @@ class Weeks:
     timezone: str = "UTC"  # the programme's: weeks start on its Mondays
     # Days without sessions (`skip` dates, public holidays) around the session weeks, each
     # with its holiday's name ("" for a `skip` date): no pair meets on one. The
-    # programme's, or a pair's own (see `for_pair`).
+    # programme's, or every one of a pair's own (see `for_pair`).
     closed: Closed = ()
+    # A pair's (see `for_pair`): the clock of each of its people and the programme's,
+    # each with the regions whose holidays close a day on it. None for the programme's
+    # own weeks: their days are closed on its clock.
+    clocks: tuple[Clock, ...] = ()
+    # Whether a holiday is named with its region: the pair has days off in several.
+    labelled: bool = False
     # Where a pair's own closed days are found (not compared: `closed` says it all).
     schedule: Schedule | None = field(default=None, compare=False, repr=False)
     locale: str = field(default="en", compare=False, repr=False)
+    # What the weeks of every pair share (the days each set of regions closes, the
+    # minutes a clock's closed days take from a week): one dict, handed on by `replace`.
+    shared: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def monday(self, number: int) -> dt.date:
         """The Monday of the week session `number` (1-based) falls in."""
@@ -86,112 +99,219 @@ class Weeks:
                 samples.append(start)
             kinds.append(keys[key])
         weights = [kinds.count(k) for k in range(len(samples))]
-        return cls(
+        locale = project.programme.locale if project else "en"
+        labelled = schedule is not None and len(schedule.regions) > 1
+        weeks = cls(
             tuple(starts),
             minutes,
             tuple(kinds),
             tuple(samples),
             tuple(weights),
             schedule.timezone if schedule else "UTC",
-            _closed_days(schedule, starts, project.programme.locale)
-            if schedule and project
-            else (),
+            _closed_days(schedule, starts, locale, schedule.regions, labelled) if schedule else (),
+            (),
+            labelled,
             schedule,
-            project.programme.locale if project else "en",
+            locale,
         )
+        weeks.shared["plain"] = weeks
+        for region in schedule.regions if schedule else ():
+            weeks.shared[("region", region.code)] = region
+        return weeks
+
+    @property
+    def plain(self) -> Weeks:
+        """The programme's weeks a pair's were made from: what does not depend on closed
+        days (`_usual`) is cached on them, once for every pair."""
+        found = self.shared.get("plain", self)
+        assert isinstance(found, Weeks)
+        return found
 
     def for_pair(self, mentor: Person, mentee: Person) -> Weeks:
-        """The weeks with the days closed for either of a pair: `skip` dates, and each
-        one's public holidays (their own region, from the roster, or the programme's).
-        The same object for every pair with the same regions, so what is cached for one
-        (`closed_sessions`, `_usual`) serves them all."""
-        if self.schedule is None or not (mentor.holidays or mentee.holidays):
+        """The weeks with the days closed for either of a pair, each on that person's
+        own clock (their time zone's dates): `skip` dates and their public holidays
+        (their own region, from the roster, or the programme's when their cell is empty).
+        The programme's own dates (`skip` dates, and its holidays when one of the two
+        follows them) are closed on the programme's clock too. The same object for every
+        pair with the same clocks and regions, so what is cached for one
+        (`closed_sessions`, `closed_starts`) serves them all; the programme's own weeks
+        for a pair on its clock with its holidays."""
+        if self.schedule is None:
             return self
-        return self._for_regions(mentor.holidays, mentee.holidays)
-
-    def _for_regions(self, *own: str) -> Weeks:
-        assert self.schedule is not None
-        regions = self.schedule.regions_for(own)
-        key = tuple(region.code for region in regions)
+        key = (mentor.timezone, mentor.holidays, mentee.timezone, mentee.holidays)
         cache = self._pairs
-        if key not in cache:
-            programme = tuple(region.code for region in self.schedule.regions)
-            cache[key] = (
-                self
-                if key == programme
-                else replace(
-                    self, closed=_closed_days(self.schedule, self.starts, self.locale, regions)
-                )
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self._for_people(
+                (mentor.timezone, mentor.holidays), (mentee.timezone, mentee.holidays)
             )
-        return cache[key]
+        return found
+
+    def _for_people(self, *people: tuple[str, str]) -> Weeks:
+        assert self.schedule is not None
+        programme = tuple(region.code for region in self.schedule.regions)
+        regions = self.schedule.regions_for(code for _zone, code in people)
+        for region in regions:
+            self.shared.setdefault(("region", region.code), region)
+        # The programme's clock: its `skip` dates, and its holidays when one of the two
+        # follows them (an empty `holidays` cell).
+        wide = () if all(code for _zone, code in people) else programme
+        clocks: dict[str, list[str]] = {self.timezone: list(wide)}
+        for zone, code in people:
+            own = clocks.setdefault(zone, [])
+            own.extend(c for c in ((code,) if code else programme) if c not in own)
+        shape = tuple((zone, tuple(codes)) for zone, codes in clocks.items())
+        if shape == ((self.timezone, programme),):
+            return self  # both on the programme's clock, with its holidays
+        labelled = len(regions) > 1
+        days: dict[dt.date, list[tuple[str, str]]] = {}
+        for _zone, codes in shape:
+            for day, named in self._days_of(codes).items():
+                found = days.setdefault(day, [])
+                found.extend(n for n in named if n not in found)
+        closed = tuple(
+            (day, _name(tuple(days[day]), labelled, self.locale)) for day in sorted(days)
+        )
+        return replace(self, closed=closed, clocks=shape, labelled=labelled)
 
     @cached_property
-    def _pairs(self) -> dict[tuple[str, ...], Weeks]:
+    def _pairs(self) -> dict[tuple[str, str, str, str], Weeks]:
         return {}
+
+    @property
+    def _clocks(self) -> tuple[Clock, ...]:
+        if self.clocks or self.schedule is None:
+            return self.clocks
+        return ((self.timezone, tuple(region.code for region in self.schedule.regions)),)
+
+    def _days_of(self, codes: tuple[str, ...]) -> Mapping[dt.date, Named]:
+        """The days `skip` dates and the public holidays of the regions `codes` close
+        around the session weeks, each with its holidays (found once a set of regions)."""
+        key = ("days", codes)
+        found = self.shared.get(key)
+        if found is None:
+            assert self.schedule is not None
+            chosen = [self._region(code) for code in codes]
+            found = self.shared[key] = _named_days(self.schedule, self.starts, self.locale, chosen)
+        return found  # type: ignore[return-value]
+
+    def _region(self, code: str) -> PublicHolidays:
+        """The region of a code, as the programme or a roster gave it (see `_for_people`)."""
+        found = self.shared.get(("region", code))
+        if found is None:
+            assert self.schedule is not None
+            (found,) = self.schedule.regions_for([code])
+            self.shared[("region", code)] = found
+        return found  # type: ignore[return-value]
 
     def closed_on(self, start: dt.datetime) -> str | None:
         """Why a session starting at `start` cannot be held then: the name of the holiday
-        its day is (on the programme's clock or the pair's), "" for a `skip` date; None
-        when its day is open."""
-        if not self.closed:
+        the day it starts or ends on is, on the clock of someone who has that day off (the
+        programme's too, for its own dates), "" for a `skip` date; None when its days are
+        open for both."""
+        hits = self.closed_days(start)
+        if not hits:
             return None
-        names = self._closed_names
-        for day in (start.date(), start.astimezone(zone_info(self.timezone)).date()):
-            if day in names:
-                return names[day]
-        return None
+        return self.name(named for _day, _zone, named in hits)
 
-    @cached_property
-    def _closed_names(self) -> dict[dt.date, str]:
-        return dict(self.closed)
+    def closed_days(self, start: dt.datetime) -> tuple[tuple[dt.date, str, Named], ...]:
+        """The closed days a session starting at `start` touches (the day it starts or
+        ends on), each on the clock (time zone) it is closed on, with its holidays."""
+        if not self.closed:
+            return ()
+        end = start + dt.timedelta(minutes=self.minutes - 1)
+        hits = []
+        for zone, codes in self._clocks:
+            days = self._days_of(codes)
+            tz = zone_info(zone)
+            for day in dict.fromkeys((start.astimezone(tz).date(), end.astimezone(tz).date())):
+                named = days.get(day)
+                if named is not None:
+                    hits.append((day, zone, named))
+        return tuple(hits)
 
-    def closed_starts(self, number: int, zone: str) -> Spans:
+    def name(self, holidays: Iterable[Named]) -> str:
+        """The name of the holidays given, with their regions when the pair (or the
+        programme) has days off in several; "" when all are `skip` dates."""
+        named: list[tuple[str, str]] = []
+        for each in holidays:
+            named.extend(n for n in each if n not in named)
+        return _name(tuple(named), self.labelled, self.locale)
+
+    def closed_starts(self, number: int) -> Spans:
         """The minutes of session `number`'s week (from its start) at which a session would
-        touch a closed day, on the programme's clock or in `zone` (found once for the many
-        pairs whose session moves that week)."""
-        key = (number, zone)
-        found = self._closed_starts.get(key)
+        touch a closed day on the clock it is closed on (found once a clock and region
+        for the many pairs whose session moves that week)."""
+        found = self._closed_starts.get(number)
         if found is None:
-            found = self._closed_starts[key] = self._find_closed_starts(number, zone)
+            found = self._closed_starts[number] = merge(
+                span
+                for zone, codes in self._clocks
+                for span in self._clock_starts(number, zone, codes)
+            )
         return found
 
     @cached_property
-    def _closed_starts(self) -> dict[tuple[int, str], Spans]:
+    def _closed_starts(self) -> dict[int, Spans]:
         return {}
 
-    def _find_closed_starts(self, number: int, zone: str) -> Spans:
+    def _clock_starts(self, number: int, zone: str, codes: tuple[str, ...]) -> Spans:
+        key = ("starts", number, zone, codes)
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = self._find_closed_starts(number, zone, codes)
+        return found  # type: ignore[return-value]
+
+    def _find_closed_starts(self, number: int, zone: str, codes: tuple[str, ...]) -> Spans:
         week = self.starts[number - 1]
+        tz = zone_info(zone)
+        near = week.astimezone(tz).date()
         found = []
-        for day, _name in self.closed:
-            for name in {self.timezone, zone}:
-                tz = zone_info(name)
-                begin = dt.datetime.combine(day, dt.time(0), tz)
-                end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tz)
-                a = int((begin - week).total_seconds() // 60) - self.minutes + 1
-                b = int((end - week).total_seconds() // 60)
-                if b > -DAY and a < WEEK + DAY:
-                    found.append((a, b))
+        for day in self._days_of(codes):
+            if not near - dt.timedelta(days=2) <= day <= near + dt.timedelta(days=9):
+                continue
+            begin = dt.datetime.combine(day, dt.time(0), tz)
+            end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tz)
+            a = int((begin - week).total_seconds() // 60) - self.minutes + 1
+            b = int((end - week).total_seconds() // 60)
+            if b > -DAY and a < WEEK + DAY:
+                found.append((a, b))
         return merge(found)
+
+
+def _named_days(
+    schedule: Schedule,
+    starts: Sequence[dt.datetime],
+    locale: str,
+    chosen: Sequence[PublicHolidays],
+) -> dict[dt.date, Named]:
+    """The days without sessions, each with the holidays it is, from two days before the
+    first session week to three days after the last (a week's spans reach a day either side,
+    and a person's clock may be a day from the programme's): `skip` dates and the public
+    holidays of the regions `chosen`."""
+    zone = zone_info(schedule.timezone)
+    first = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
+    last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
+    days: dict[dt.date, list[tuple[str, str]]] = {
+        day: [] for day in schedule.skip if first <= day <= last
+    }
+    for region in chosen:
+        holidays, label = _region_days(region, first, last, locale)
+        for day, name in holidays.items():
+            days.setdefault(day, []).append((name, label))
+    return {day: tuple(days[day]) for day in sorted(days)}
 
 
 def _closed_days(
     schedule: Schedule,
     starts: Sequence[dt.datetime],
     locale: str,
-    chosen: Sequence[PublicHolidays] | None = None,
+    chosen: Sequence[PublicHolidays],
+    labelled: bool,
 ) -> Closed:
-    """The days without sessions, with their holidays' names, from two days before the
-    first session week to three days after the last (a week's spans reach a day either side,
-    and a pair's clock may be a day from the programme's); the public holidays of the
-    programme's regions, or of those `chosen` (a pair's)."""
-    chosen = schedule.regions if chosen is None else chosen
-    zone = zone_info(schedule.timezone)
-    first = starts[0].astimezone(zone).date() - dt.timedelta(days=2)
-    last = starts[-1].astimezone(zone).date() + dt.timedelta(days=9)
-    regions = [_region_days(region, first, last, locale) for region in chosen]
-    days = {day for day in schedule.skip if first <= day <= last}
-    days.update(day for holidays, _label in regions for day in holidays)
-    return tuple((day, _holiday_name(day, regions, locale)) for day in sorted(days))
+    """The days without sessions (see `_named_days`), with their holidays' names."""
+    named = _named_days(schedule, starts, locale, chosen)
+    return tuple((day, _name(holidays, labelled, locale)) for day, holidays in named.items())
 
 
 @lru_cache(maxsize=256)
@@ -210,17 +330,17 @@ def _region_days(
     return found, region.label(locale)
 
 
-def _holiday_name(
-    day: dt.date, regions: Sequence[tuple[Mapping[dt.date, str], str]], locale: str
-) -> str:
-    """The name of the holiday a day is ("" for a `skip` date); with several regions, with
-    the regions it is a holiday in: `Independence Day, Philippines`."""
-    if len(regions) == 1:
-        return str(regions[0][0].get(day, ""))
+def _name(named: Named, labelled: bool, locale: str) -> str:
+    """The name of the holidays a day is ("" for a `skip` date); for a pair (or programme)
+    with days off in several regions, with the regions it is a holiday in:
+    `Independence Day, Philippines`."""
+    if not labelled:
+        return "; ".join(dict.fromkeys(name for name, _label in named))
     where: dict[str, list[str]] = {}
-    for calendar, label in regions:
-        if day in calendar:
-            where.setdefault(str(calendar.get(day, "")), []).append(label)
+    for name, label in named:
+        labels = where.setdefault(name, [])
+        if label not in labels:
+            labels.append(label)
     return "; ".join(
         f"{name}, {format_list(labels, locale=locale.replace('-', '_'))}"
         for name, labels in where.items()
@@ -637,7 +757,7 @@ def book(
     # Whether the usual time holds is the same in every week of a kind: found once a kind.
     usual_of = [_inside(w, spans) for w, spans in zip(wanted_of, spans_of, strict=True)]
     if all(usual_of):  # the common case: every session at the usual time
-        sessions = list(_usual(weeks, weekday, clock, zone))
+        sessions = list(_usual(weeks.plain, weekday, clock, zone))
     else:
         after = [dt.timedelta(minutes=wanted) for wanted in wanted_of]
         for number, (week, kind) in enumerate(zip(weeks.starts, weeks.kinds, strict=True), 1):
@@ -654,7 +774,9 @@ def book(
             cause = _clock_cause(mentor, mentee, zone, first, planned, gettext)
             sessions.append(Booked(number, moved, False, cause=cause))
     if weeks.closed:
-        sessions = _off_closed_days(weeks, sessions, spans_of, wanted_of, zone, gettext)
+        sessions = _off_closed_days(
+            weeks, sessions, spans_of, wanted_of, weekday, clock, zone, (mentor, mentee), gettext
+        )
     return Booking(
         WEEKDAYS[weekday],
         usual_at,
@@ -750,7 +872,10 @@ def _off_closed_days(
     sessions: list[Booked],
     spans_of: Sequence[Spans],
     wanted_of: Sequence[int],
+    weekday: int,
+    clock: int,
     zone: str,
+    people: tuple[Person, Person],
     gettext: Callable[[str], str],
 ) -> list[Booked]:
     """The sessions with those on a closed day (a holiday, a `skip` date) moved to the
@@ -759,20 +884,24 @@ def _off_closed_days(
     _ = gettext
     tz = zone_info(zone)
     result = []
+    # Which sessions at the usual time are on a closed day: found once for every pair
+    # who meet then; a session a clock change moved, by its minute in its week.
+    usual = _closed_numbers(weeks, weekday, clock, zone)
     for session in sessions:
-        holiday = weeks.closed_on(session.start)
-        if holiday is None:
+        if session.usual:
+            touches = session.number in usual
+        else:
+            minute = int((session.start - weeks.starts[session.number - 1]).total_seconds() // 60)
+            touches = _inside(minute, weeks.closed_starts(session.number))
+        hits = weeks.closed_days(session.start) if touches else ()
+        if not hits:
             result.append(session)
             continue
         day, at = session.start.date().isoformat(), f"{session.start:%H:%M}"
-        closed = (
-            _("it is a public holiday (%(name)s)") % {"name": holiday}
-            if holiday
-            else _("it is a day without sessions")
-        )
+        closed = _closed_reason(weeks, session.start, hits, people, gettext)
         number = session.number
         kind = weeks.kinds[number - 1]
-        spans = subtract(spans_of[kind], weeks.closed_starts(number, zone))
+        spans = subtract(spans_of[kind], weeks.closed_starts(number))
         week = weeks.starts[number - 1]
         if not spans:
             why = _(
@@ -791,6 +920,46 @@ def _off_closed_days(
         }
         result.append(Booked(number, moved, False, why))
     return result
+
+
+def _closed_reason(
+    weeks: Weeks,
+    start: dt.datetime,
+    hits: Sequence[tuple[dt.date, str, Named]],
+    people: tuple[Person, Person],
+    gettext: Callable[[str], str],
+) -> str:
+    """Why a session's day is closed: the holiday it is, or a `skip` date. When the day
+    is closed on someone else's clock than the pair's (a day later or earlier there), the
+    date it is there and who lives there: `it is 2027-03-25 in Asia/Manila (Maria Santos),
+    a public holiday (Maundy Thursday, Philippines)`. `hits` are the closed days the
+    session touches (`Weeks.closed_days`)."""
+    _ = gettext
+    today = [named for day, _zone, named in hits if day == start.date()]
+    if today or not hits:
+        name = weeks.name(today)
+        return (
+            _("it is a public holiday (%(name)s)") % {"name": name}
+            if name
+            else _("it is a day without sessions")
+        )
+    day = hits[0][0]
+    zones = list(dict.fromkeys(zone for d, zone, _named in hits if d == day))
+    where = []
+    for zone in zones:
+        names = [person.name for person in dict.fromkeys(people) if person.timezone == zone]
+        who = _(" and ").join(names) if names else _("the programme's time zone")
+        where.append(f"{zone} ({who})")
+    values = {
+        "date": day.isoformat(),
+        "where": _(" and ").join(where),
+        "name": weeks.name(named for d, _zone, named in hits if d == day),
+    }
+    return (
+        _("it is %(date)s in %(where)s, a public holiday (%(name)s)") % values
+        if values["name"]
+        else _("it is %(date)s in %(where)s, a day without sessions") % values
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -824,19 +993,32 @@ def usual_slot(
     return slot
 
 
-@lru_cache(maxsize=65536)
 def closed_sessions(weeks: Weeks, weekday: int, clock: int, zone: str) -> int:
     """How many sessions at this weekday and time (in `zone`) would fall on a closed day,
     which `book` then moves."""
+    return len(_closed_numbers(weeks, weekday, clock, zone))
+
+
+@lru_cache(maxsize=65536)
+def _closed_numbers(weeks: Weeks, weekday: int, clock: int, zone: str) -> frozenset[int]:
+    """The sessions at this weekday and time (in `zone`) that would fall on a closed day,
+    as `closed_on` says: each one's minute in its week is one at which a session touches
+    a closed day (found once a week for every pair)."""
     if not weeks.closed:
-        return 0
-    sessions = _usual(weeks, weekday, clock, zone)
-    return sum(weeks.closed_on(s.start) is not None for s in sessions)
+        return frozenset()
+    wanted = [usual_minute(sample, weekday, clock, zone) for sample in weeks.samples]
+    return frozenset(
+        number
+        for number, kind in enumerate(weeks.kinds, 1)
+        if _inside(wanted[kind], weeks.closed_starts(number))
+    )
 
 
 def usual_booking(weeks: Weeks, weekday: int, clock: int, zone: str) -> Booking:
     """`book` for a pair free at its usual weekday and time in every week."""
-    return Booking(WEEKDAYS[weekday], _clock(clock), zone, _usual(weeks, weekday, clock, zone))
+    return Booking(
+        WEEKDAYS[weekday], _clock(clock), zone, _usual(weeks.plain, weekday, clock, zone)
+    )
 
 
 def pair_spans(weeks: Weeks, mentor: Person, mentee: Person) -> list[Spans]:

@@ -172,3 +172,40 @@ def test_a_pairs_calendar_and_pack_skip_the_public_holidays_of_its_own_people(
         "2027-03-10 09:00: it is a public holiday (Eid al-Fitr Holiday (estimated), United "
         "Arab Emirates)" in text
     )
+
+
+def test_a_pairs_calendar_and_pack_skip_a_holiday_on_the_mentors_own_clock(
+    tmp_path: Path,
+) -> None:
+    # Maria Santos mentors from Manila (`holidays: PH`), Étienne Gagnon leads from
+    # Montréal (CA-QC), on Monday evenings in Montréal, Tuesday mornings in Manila.
+    # Monday 8 March is Tuesday 9 March in Manila, Eid'l Fitr, a Philippine holiday:
+    # the calendar and the pack have session 3 on Wednesday 10 March instead.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
+        "maria-santos,Maria Santos,maria@example.org,mentor,Communications,Asia/Manila,"
+        "tue 06:00-08:00;thu 06:00-08:00,short-form-video,,PH\n"
+        "etienne-gagnon,Étienne Gagnon,etienne@example.org,mentee,Finance,America/Toronto,"
+        "mon 18:00-19:00;wed 18:00-19:00,,short-form-video,CA-QC\n",
+        encoding="utf-8",
+    )
+    project = load_project(None)
+    renderer = renderer_for(None)
+    (info,) = pair_infos(project, match(read_roster(roster), project).pairs, renderer)
+    calendar = Calendar.from_ical(pair_calendar(renderer, info))
+    found = [e for e in calendar.walk("VEVENT") if ".session." in str(e["UID"])]
+    starts = sorted(e["DTSTART"].dt.isoformat() for e in found)
+    assert starts[1:4] == [
+        "2027-02-22T18:00:00-05:00",
+        "2027-03-10T18:00:00-05:00",
+        "2027-03-22T18:00:00-04:00",
+    ]
+    text = re.sub(r"<[^>]+>", "", pair_document(renderer, info).html)
+    cover = text[text.index("Your sessions") : text.index("Before you start")]
+    assert "10 Mar 2027, 18:00–19:00" in cover and "8 Mar 2027" not in cover
+    assert (
+        "Moved from your usual time:\n\nsession 3 is on 2027-03-10 at 18:00 instead of "
+        "2027-03-08 18:00: it is 2027-03-09 in Asia/Manila (Maria Santos), a public holiday "
+        "(Eid'l Fitr (estimated), Philippines)" in cover
+    )

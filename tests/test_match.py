@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import holidays
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -1031,3 +1032,58 @@ def test_a_roster_without_holidays_gives_the_same_pairs_file_as_before(tmp_path:
         out = tmp_path / "pairs.csv"
         write_pairs(match(read_roster(roster), DEFAULT).pairs, out, DEFAULT)
         assert out.read_bytes() == PAIRS_BEFORE.encode(), roster.name
+
+
+# Maria Santos mentors from Manila (the Philippines' public holidays), Étienne Gagnon
+# leads from Montréal (Québec's). Her early mornings are his evenings of the day before:
+# Monday 18:00 in Montréal is Tuesday 07:00 in Manila (06:00 once Montréal's clocks go
+# forward on 14 March). Oliver Bennett and Priya Raman both work in London.
+MANILA_AND_MONTREAL = (
+    "maria-santos,Maria Santos,maria.santos@example.org,mentor,Communications,,Asia/Manila,"
+    "tue 06:00-08:00;thu 06:00-08:00,short-form-video,,PH\n"
+    "etienne-gagnon,Étienne Gagnon,etienne.gagnon@example.org,mentee,Finance,,"
+    "America/Toronto,mon 18:00-19:00;wed 18:00-19:00,,short-form-video,CA-QC\n"
+    "oliver-bennett,Oliver Bennett,oliver.bennett@example.org,mentor,Estates,,Europe/London,"
+    "mon 13:00-14:00,generative-ai-assistants,,GB-ENG\n"
+    "priya-raman,Priya Raman,priya.raman@example.org,mentee,Legal,,Europe/London,"
+    "mon 13:00-14:00;wed 13:00-14:00,,generative-ai-assistants,\n"
+)
+
+
+def test_no_session_falls_on_a_holiday_of_the_next_day_on_the_mentors_own_clock(
+    tmp_path: Path,
+) -> None:
+    # Session 3 would be on Monday 8 March at 18:00 in Montréal: Tuesday 9 March in
+    # Manila, Eid'l Fitr, a Philippine public holiday, although neither the programme's
+    # clock (London, 23:00 on Monday) nor the pair's (Montréal) is on it. It moves to
+    # Wednesday 10 March, Thursday morning in Manila; Wednesday evenings are no better
+    # (Maundy Thursday, 25 March, in Manila), so Monday stays the pair's day.
+    path = tmp_path / "roster.csv"
+    path.write_text(GLOBAL_HEADER + MANILA_AND_MONTREAL, encoding="utf-8")
+    pairs = {p.id: p for p in match(read_roster(path), DEFAULT).pairs}
+    pair = pairs["maria-santos--etienne-gagnon"]
+    assert (pair.weekday, pair.time, pair.zone) == ("monday", "18:00", "America/Toronto")
+    philippines = holidays.country_holidays("PH", years=2027)
+    manila = [d.astimezone(ZoneInfo("Asia/Manila")).date() for d in pair.dates]
+    assert [day for day in manila if day in philippines] == []
+    assert pair.dates[2].isoformat() == "2027-03-10T18:00:00-05:00"
+    assert (pair.moved, pair.changes) == (
+        1,
+        (
+            "session 3 is on 2027-03-10 at 18:00 instead of 2027-03-08 18:00: it is "
+            "2027-03-09 in Asia/Manila (Maria Santos), a public holiday (Eid'l Fitr "
+            "(estimated), Philippines)",
+        ),
+    )
+    # A pair in London, the programme's time zone, is booked as before: Mondays, and
+    # told to agree another time for May Day and the Spring Bank Holiday.
+    london = pairs["oliver-bennett--priya-raman"]
+    assert (london.weekday, london.time, london.moved) == ("monday", "13:00", 2)
+    assert london.changes == (
+        "session 7 is on 2027-05-03 at 13:00, but it is a public holiday (May Day) and the "
+        "two of you are not both free at any other time that week: agree another time "
+        "together",
+        "session 9 is on 2027-05-31 at 13:00, but it is a public holiday (Spring Bank "
+        "Holiday) and the two of you are not both free at any other time that week: agree "
+        "another time together",
+    )

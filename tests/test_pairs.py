@@ -379,6 +379,88 @@ def test_a_pair_from_london_and_dubai_skips_the_public_holidays_of_both(tmp_path
     )
 
 
+def test_each_persons_holidays_are_on_their_own_clock(tmp_path: Path) -> None:
+    # Maria Santos mentors from Manila (`holidays: PH`), Étienne Gagnon leads from
+    # Montréal (CA-QC); their coordinator set them Wednesdays at 19:00 Montréal time,
+    # Thursday 07:00 in Manila (08:00 until Montréal's clocks go forward). Session 4,
+    # Wednesday 24 March, is Maundy Thursday in Manila, a Philippine holiday: it moves
+    # to the Monday, Tuesday morning in Manila. Session 11, Wednesday 30 June, stays:
+    # it is already 1 July, Canada Day, in London and Manila, but not in Montréal, and
+    # only Étienne has Canada Day off.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
+        "maria-santos,Maria Santos,maria@example.org,mentor,Communications,Asia/Manila,"
+        "tue 07:00-09:00;thu 07:00-09:00,ai,,PH\n"
+        "etienne-gagnon,Étienne Gagnon,etienne@example.org,mentee,Finance,America/Toronto,"
+        "mon 19:00-20:00;wed 19:00-20:00,,ai,CA-QC\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "maria-etienne,maria-santos,etienne-gagnon,wednesday,19:00,America/Toronto\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(None))
+    (pair,) = read.pairs
+    assert pair.dates[3].isoformat() == "2027-03-22T19:00:00-04:00"
+    assert pair.dates[10].isoformat() == "2027-06-30T19:00:00-04:00"
+    assert pair.changes == (
+        "session 4 is on 2027-03-22 at 19:00 instead of 2027-03-24 19:00: it is 2027-03-25 "
+        "in Asia/Manila (Maria Santos), a public holiday (Maundy Thursday, Philippines)",
+    )
+    assert read.warnings == (
+        "pairs.csv:2:5: time: Maria Santos and Étienne Gagnon cannot meet on wednesday 19:00 "
+        "(America/Toronto) for 1 of 12 sessions; session 4 is on 2027-03-22 at 19:00 instead "
+        "of 2027-03-24 19:00: it is 2027-03-25 in Asia/Manila (Maria Santos), a public "
+        "holiday (Maundy Thursday, Philippines)",
+    )
+
+
+def test_a_skip_date_is_kept_on_each_persons_own_clock(tmp_path: Path) -> None:
+    # A programme run from London skips Thursday 24 June 2027 (`skip`), a date for
+    # everyone wherever they are. Maria Santos (Manila) and Étienne Gagnon (Montréal)
+    # meet on Wednesdays at 18:00 in Montréal: 23:00 on the 23rd in London, but 06:00 on
+    # the 24th in Manila. That session moves to the Monday, Tuesday morning in Manila.
+    project = write_tree(
+        tmp_path / "project",
+        {
+            "program.yaml": "id: p\ntitle: P\nschedule: {start: 2027-06-15, cadence: weekly, "
+            "time: '13:00', timezone: Europe/London, session_minutes: 30, "
+            "skip: [2027-06-24]}\ntracks: [{id: t, title: T, topics: [tiny]}]\n",
+            "topics/tiny.yaml": TINY_TOPIC.replace(
+                "sessions:\n",
+                "sessions:\n  - {id: a, title: A, minutes: 30, objectives: [List], "
+                "agenda: [{title: x, minutes: 30}]}\n",
+            ),
+        },
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        "maria-santos,Maria Santos,maria@example.org,mentor,Communications,Asia/Manila,"
+        "tue 06:00-06:30;thu 06:00-06:30,tiny,\n"
+        "etienne-gagnon,Étienne Gagnon,etienne@example.org,mentee,Finance,America/Toronto,"
+        "mon 18:00-18:30;wed 18:00-18:30,,tiny\n",
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
+        "maria-etienne,maria-santos,etienne-gagnon,wednesday,18:00,America/Toronto\n"
+    )
+    read = read_pairs(pairs, read_roster(roster), load_project(project))
+    (pair,) = read.pairs
+    assert [d.isoformat() for d in pair.dates] == [
+        "2027-06-16T18:00:00-04:00",
+        "2027-06-21T18:00:00-04:00",
+    ]
+    assert pair.changes == (
+        "session 2 is on 2027-06-21 at 18:00 instead of 2027-06-23 18:00: it is 2027-06-24 "
+        "in Asia/Manila (Maria Santos), a day without sessions",
+    )
+
+
 def test_unreadable_pairs_files(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("mentor_id,mentee_id,colour\n")
