@@ -392,13 +392,14 @@ def _pairs(project: Project, options: BuildOptions, report: BuildReport) -> list
                 "folder outside the project folder, which is shared and often published "
                 "(for example --out ../acme-packs)"
             )
-    from .match import match  # SciPy: loaded only with a roster
+    from .match import holiday_notes, match  # SciPy: loaded only with a roster
     from .pairs import read_pairs
 
     roster = read_roster(options.roster)
     glyphs.check_roster(roster, project)
     if options.pairs is not None:
         edited = read_pairs(options.pairs, roster, project)
+        report.notes.extend(holiday_notes(roster.people, project))
         report.notes.extend(edited.warnings)
         return list(edited.pairs)
     result = match(roster, project)

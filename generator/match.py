@@ -148,7 +148,7 @@ def _match(roster: Roster, project: Project | None, solver: Solver) -> MatchResu
     mentors = sorted(roster.mentors, key=lambda p: p.id)
     mentees = sorted(roster.mentees, key=lambda p: p.id)
     topics = _Topics(project)
-    notes = _notes(roster.people, topics)
+    notes = _notes(roster.people, topics) + holiday_notes(roster.people, project)
     words = _Words.of(project)
     if not mentors or not mentees:
         missing = "mentors" if not mentors else "mentees"
@@ -1246,6 +1246,33 @@ def _pair(
         booking.changes,
         dates=tuple(s.start for s in booking.sessions),
         moved=booking.moved,
+    )
+
+
+def holiday_notes(people: Iterable[Person], project: Project | None) -> tuple[str, ...]:
+    """A roster that names some people's own public holidays and leaves others' cells
+    empty: those follow the programme's (on their own dates), which a coordinator may not
+    expect of someone in another country; said once, with the rows."""
+    people = list(people)
+    own = sum(1 for person in people if person.holidays)
+    empty = [person.row for person in people if not person.holidays]
+    if not own or not empty:
+        return ()
+    schedule = project.programme.schedule if project else None
+    regions = schedule.regions if schedule is not None else []
+    locale = project.programme.locale if project else "en"
+    if regions:
+        named = " and ".join(region.label(locale, in_sentence=True) for region in regions)
+        follow = f"have the public holidays of {named} off (the programme's schedule.holidays)"
+    else:
+        follow = "have no public holidays off (the programme names none)"
+    more = f" and {len(empty) - 3:,} more rows" if len(empty) > 3 else ""
+    shown = ", ".join(str(row) for row in empty[:3])
+    return (
+        f"row{'s' if len(empty) > 1 else ''} {shown}{more}: no holidays cell, so "
+        f"{'these people' if len(empty) > 1 else 'this person'} {follow}, on their own "
+        f"dates, while {own:,} other{'s' if own > 1 else ''} name their own; give each "
+        "their own region (such as AE or CA-QC) where that is not right",
     )
 
 

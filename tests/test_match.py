@@ -1087,3 +1087,22 @@ def test_no_session_falls_on_a_holiday_of_the_next_day_on_the_mentors_own_clock(
         "Holiday) and the two of you are not both free at any other time that week: agree "
         "another time together",
     )
+
+
+def test_a_roster_that_names_some_peoples_holidays_says_what_the_others_have(
+    tmp_path: Path,
+) -> None:
+    """Some cells name a region and others are empty: the empty ones follow the
+    programme's public holidays on their own dates, which a coordinator may not expect of
+    someone in another country. It is said once, with the rows; a roster that names
+    everyone's region, or no one's, says nothing."""
+    project = load_project(None)  # the default programme skips England's public holidays
+    mixed = read_roster(global_roster(tmp_path, london=""))
+    assert match(mixed, project).notes == (
+        "rows 2, 3, 7: no holidays cell, so these people have the public "
+        "holidays of England (United Kingdom) off (the programme's schedule.holidays), on "
+        "their own dates, while 3 others name their own; give each their own region (such "
+        "as AE or CA-QC) where that is not right",
+    )
+    assert match(read_roster(global_roster(tmp_path)), project).notes == ()
+    assert match(read_roster(global_roster(tmp_path, london="", dubai="")), project).notes == ()
