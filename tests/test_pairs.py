@@ -16,7 +16,7 @@ from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.errors import InvalidProject, UsageError
 from generator.loader import load_project
-from generator.pairs import read_pairs, read_rows
+from generator.pairs import PairsFile, read_pairs, read_rows
 from generator.roster import read_roster
 from generator.schedule import timeline
 
@@ -221,20 +221,23 @@ def test_more_leaders_than_a_mentor_takes_and_twice_the_same_name(tmp_path: Path
     ]
 
 
+def _read_pair(tmp_path: Path, roster: str, row: str, project: Path | None = None) -> PairsFile:
+    """pairs.csv with one row (after its header), read with `roster` (a whole CSV text)."""
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text(roster, encoding="utf-8")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("pair_id,mentor_id,mentee_id,weekday,time,timezone\n" + row)
+    return read_pairs(pairs, read_roster(roster_file), load_project(project))
+
+
 def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path) -> None:
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants\n"
         "ana,Ana Lima,ana@example.org,mentor,Sales,Europe/London,tue 09:00-10:00,ai,\n"
         "dev,Devon Hart,dev@example.org,mentee,Board,America/New_York,tue 03:00-06:00,,ai\n",
-        encoding="utf-8",
+        "ana-dev,ana,dev,tuesday,04:00,America/New_York\n",
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "ana-dev,ana,dev,tuesday,04:00,America/New_York\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(None))
     (pair,) = read.pairs
     assert read.warnings == (
         "pairs.csv:2:5: time: Ana Lima and Devon Hart cannot meet on tuesday 04:00 "
@@ -245,36 +248,36 @@ def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path
     assert pair.dates[3].isoformat() == "2027-03-23T05:00:00-04:00"
 
 
+def _weekly_project(tmp_path: Path, schedule: str) -> Path:
+    """A programme of weekly 30-minute sessions from 15 June 2027 at 13:00, one topic of
+    one session, with more of `schedule` (its time zone, holidays or skip dates)."""
+    topic = TINY_TOPIC.replace(
+        "sessions:\n",
+        "sessions:\n  - {id: a, title: A, minutes: 30, objectives: [List], "
+        "agenda: [{title: x, minutes: 30}]}\n",
+    )
+    programme = (
+        "id: p\ntitle: P\nschedule: {start: 2027-06-15, cadence: weekly, time: '13:00', "
+        f"session_minutes: 30, {schedule}}}\ntracks: [{{id: t, title: T, topics: [tiny]}}]\n"
+    )
+    return write_tree(tmp_path / "project", {"program.yaml": programme, "topics/tiny.yaml": topic})
+
+
 def test_a_holiday_of_one_of_several_regions_is_named_with_its_region(tmp_path: Path) -> None:
     # Weekly from Tuesday 15 June 2027, closed on Québec's and the Philippines'
     # holidays; the pair meets on Thursdays: 24 June is Québec's Fête nationale.
-    project = write_tree(
-        tmp_path / "project",
-        {
-            "program.yaml": "id: p\ntitle: P\nschedule: {start: 2027-06-15, cadence: weekly, "
-            "time: '13:00', timezone: America/Toronto, session_minutes: 30, holidays: "
-            "[{country: CA, subdivision: QC}, {country: PH}]}\n"
-            "tracks: [{id: t, title: T, topics: [tiny]}]\n",
-            "topics/tiny.yaml": TINY_TOPIC.replace(
-                "sessions:\n",
-                "sessions:\n  - {id: a, title: A, minutes: 30, objectives: [List], "
-                "agenda: [{title: x, minutes: 30}]}\n",
-            ),
-        },
+    project = _weekly_project(
+        tmp_path,
+        "timezone: America/Toronto, holidays: [{country: CA, subdivision: QC}, {country: PH}]",
     )
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants\n"
         "ana,Ana Lima,ana@example.org,mentor,Sales,America/Toronto,thu 13:00-14:00,tiny,\n"
         "dev,Devon Hart,dev@example.org,mentee,Board,America/Toronto,thu 13:00-14:00,,tiny\n",
-        encoding="utf-8",
+        "ana-dev,ana,dev,thursday,13:00,America/Toronto\n",
+        project,
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "ana-dev,ana,dev,thursday,13:00,America/Toronto\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(project))
     # The programme writes as en-CA (from its time zone): the holiday's Canadian English name.
     assert (
         "session 2 is on 2027-06-24 at 13:00, but it is a public holiday (Saint Jean "
@@ -285,8 +288,8 @@ def test_a_holiday_of_one_of_several_regions_is_named_with_its_region(tmp_path: 
 def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
     # The default programme skips England's public holidays: Good Friday (26 March 2027)
     # and the May bank holidays (3 and 31 May, Mondays) fall in weeks with a session.
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants\n"
         "ana,Ana Lima,ana@example.org,mentor,Sales,Europe/London,"
         "thu 13:00-14:00;fri 13:00-14:00,ai,\n"
@@ -294,15 +297,8 @@ def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
         "thu 13:00-14:00;fri 13:00-14:00,,ai\n"
         "bo,Bo Li,bo@example.org,mentor,Data,Europe/London,mon 09:00-10:00,ai,\n"
         "cy,Cy Ng,cy@example.org,mentee,Legal,Europe/London,mon 09:00-10:00,,ai\n",
-        encoding="utf-8",
+        "ana-dev,ana,dev,friday,13:00,Europe/London\nbo-cy,bo,cy,monday,09:00,Europe/London\n",
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "ana-dev,ana,dev,friday,13:00,Europe/London\n"
-        "bo-cy,bo,cy,monday,09:00,Europe/London\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(None))
     friday, monday = read.pairs
     # On Good Friday both are free on the Thursday before: the session moves there.
     assert [d.date().isoformat() for d in friday.dates][2:5] == [
@@ -343,21 +339,15 @@ def test_a_pair_from_london_and_dubai_skips_the_public_holidays_of_both(tmp_path
     # Three Mondays in session weeks are holidays: 3 May (May Day) and 31 May (Spring Bank
     # Holiday) in England, 17 May (Eid al-Adha) in the Emirates: each of the three moves
     # to the Wednesday, said with the holiday's name and region.
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
         "amira-saleh,Amira Saleh,amira@example.org,mentor,Nursing,Asia/Dubai,"
         "mon 12:00-14:00;wed 12:00-14:00,ai,,AE\n"
         "james-whitfield,James Whitfield,james@example.org,mentee,Estates,Europe/London,"
         "mon 09:00-10:00;wed 09:00-10:00,,ai,GB-ENG\n",
-        encoding="utf-8",
+        "amira-james,amira-saleh,james-whitfield,monday,09:00,Europe/London\n",
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "amira-james,amira-saleh,james-whitfield,monday,09:00,Europe/London\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(None))
     (pair,) = read.pairs
     assert [d.date().isoformat() for d in pair.dates][5:9] == [
         "2027-04-19",
@@ -387,21 +377,15 @@ def test_each_persons_holidays_are_on_their_own_clock(tmp_path: Path) -> None:
     # to the Monday, Tuesday morning in Manila. Session 11, Wednesday 30 June, stays:
     # it is already 1 July, Canada Day, in London and Manila, but not in Montréal, and
     # only Étienne has Canada Day off.
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
         "maria-santos,Maria Santos,maria@example.org,mentor,Communications,Asia/Manila,"
         "tue 07:00-09:00;thu 07:00-09:00,ai,,PH\n"
         "etienne-gagnon,Étienne Gagnon,etienne@example.org,mentee,Finance,America/Toronto,"
         "mon 19:00-20:00;wed 19:00-20:00,,ai,CA-QC\n",
-        encoding="utf-8",
+        "maria-etienne,maria-santos,etienne-gagnon,wednesday,19:00,America/Toronto\n",
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "maria-etienne,maria-santos,etienne-gagnon,wednesday,19:00,America/Toronto\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(None))
     (pair,) = read.pairs
     assert pair.dates[3].isoformat() == "2027-03-22T19:00:00-04:00"
     assert pair.dates[10].isoformat() == "2027-06-30T19:00:00-04:00"
@@ -422,34 +406,17 @@ def test_a_skip_date_is_kept_on_each_persons_own_clock(tmp_path: Path) -> None:
     # everyone wherever they are. Maria Santos (Manila) and Étienne Gagnon (Montréal)
     # meet on Wednesdays at 18:00 in Montréal: 23:00 on the 23rd in London, but 06:00 on
     # the 24th in Manila. That session moves to the Monday, Tuesday morning in Manila.
-    project = write_tree(
-        tmp_path / "project",
-        {
-            "program.yaml": "id: p\ntitle: P\nschedule: {start: 2027-06-15, cadence: weekly, "
-            "time: '13:00', timezone: Europe/London, session_minutes: 30, "
-            "skip: [2027-06-24]}\ntracks: [{id: t, title: T, topics: [tiny]}]\n",
-            "topics/tiny.yaml": TINY_TOPIC.replace(
-                "sessions:\n",
-                "sessions:\n  - {id: a, title: A, minutes: 30, objectives: [List], "
-                "agenda: [{title: x, minutes: 30}]}\n",
-            ),
-        },
-    )
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    project = _weekly_project(tmp_path, "timezone: Europe/London, skip: [2027-06-24]")
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants\n"
         "maria-santos,Maria Santos,maria@example.org,mentor,Communications,Asia/Manila,"
         "tue 06:00-06:30;thu 06:00-06:30,tiny,\n"
         "etienne-gagnon,Étienne Gagnon,etienne@example.org,mentee,Finance,America/Toronto,"
         "mon 18:00-18:30;wed 18:00-18:30,,tiny\n",
-        encoding="utf-8",
+        "maria-etienne,maria-santos,etienne-gagnon,wednesday,18:00,America/Toronto\n",
+        project,
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "maria-etienne,maria-santos,etienne-gagnon,wednesday,18:00,America/Toronto\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(project))
     (pair,) = read.pairs
     assert [d.isoformat() for d in pair.dates] == [
         "2027-06-16T18:00:00-04:00",
@@ -809,19 +776,13 @@ def test_sessions_a_clock_change_moves_are_one_warning_naming_whose_clocks_chang
     to summer time on 14 March, 06:30 there is an hour earlier for both, before they are
     free. One line for the run of sessions (it said one line a session, and "the clocks
     change for America/Toronto", as if the two of them had to mind it)."""
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
+    read = _read_pair(
+        tmp_path,
         "id,name,email,role,department,timezone,availability,offers,wants\n"
         "amal,Amal Haddad,amal@example.org,mentor,Nursing,Asia/Dubai,tue 15:00-17:00,ai,\n"
         "jose,Jose Reyes,jose@example.org,mentee,Board,Asia/Manila,tue 19:00-21:00,,ai\n",
-        encoding="utf-8",
+        "amal-jose,amal,jose,tuesday,06:30,America/Toronto\n",
     )
-    pairs = tmp_path / "pairs.csv"
-    pairs.write_text(
-        "pair_id,mentor_id,mentee_id,weekday,time,timezone\n"
-        "amal-jose,amal,jose,tuesday,06:30,America/Toronto\n"
-    )
-    read = read_pairs(pairs, read_roster(roster), load_project(None))
     assert read.warnings == (
         "pairs.csv:2:5: time: Amal Haddad and Jose Reyes cannot meet on tuesday 06:30 "
         "(America/Toronto) for 9 of 12 sessions; sessions 4–12 (2027-03-23 to 2027-07-13) are "
