@@ -772,13 +772,15 @@ def region_problem(
             "two-letter code such as GB, FR or US"
         )
     regions = known[country]
+    choices = f"use one of {', '.join(prefix + region for region in regions)}, or {alone}"
+    if subdivision == "":  # `GB-` in a roster cell (a programme's `subdivision` is never empty)
+        return (
+            f"{written.strip()!r} names no region after the dash; {choices if regions else alone}"
+        )
     if subdivision is not None and not regions:
         return f"{country} has no regions with holidays of their own; {alone}"
     if subdivision is not None and subdivision not in regions:
-        return (
-            f"{subdivision!r} is not a region of {country}; use one of "
-            f"{', '.join(prefix + region for region in regions)}, or {alone}"
-        )
+        return f"{subdivision!r} is not a region of {country}; {choices}"
     return None
 
 

@@ -413,9 +413,6 @@ def _region(text: str) -> str:
     problem = region_problem(
         country, named, f"write {country} alone", written=text, prefix=f"{country}-"
     )
-    if problem and dash and not subdivision and "not a country" not in problem:
-        # `GB-`: the region is missing, rather than one named '' that GB does not have
-        problem = f"{text.strip()!r} names no region after the dash; " + problem.split("; ", 1)[1]
     if problem and problem.startswith(f"{text!r} is not a country"):
         problem += ", or a country and its region such as CA-QC"
     return "!" + problem if problem else f"{country}-{named}" if named else country
