@@ -104,10 +104,11 @@ def cut_fonts(texts: Iterable[Iterable[str]], house: tuple[Path, ...]) -> tuple[
     chars: set[str] = set()
     for text in texts:
         chars.update(text)
+    kept = chars.union(BASE)
     cut = []
     for file in house:
         has = glyphs.file_chars(file)
-        text = "".join(sorted(c for c in chars.union(BASE) if ord(c) in has))
+        text = "".join(sorted(c for c in kept if ord(c) in has))
         cut.append(CutFont("", text, file=str(file.resolve())))
     reached: dict[str, list[str]] = {}
     for char in sorted(chars):
@@ -116,7 +117,7 @@ def cut_fonts(texts: Iterable[Iterable[str]], house: tuple[Path, ...]) -> tuple[
         family = glyphs.fallback_family(char, house)
         if family in CUT_FAMILIES:
             reached.setdefault(family, []).append(char)
-    common = {c for c in chars.union(BASE) if unicodedata.category(c)[0] not in "LM"}
+    common = {c for c in kept if unicodedata.category(c)[0] not in "LM"}
     for family in CUT_FAMILIES:
         if family in reached:
             has = glyphs.family_chars(family)
