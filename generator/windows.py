@@ -36,6 +36,18 @@ Clock = tuple[str, tuple[str, ...]]
 Named = tuple[tuple[str, str], ...]  # the holidays a day is, (name, region); () for a skip
 
 
+@dataclass
+class Shared:
+    """What the weeks of every pair share, found once for all of them: the programme's own
+    weeks (`plain`), the regions by code, the days each set of regions closes, and the
+    minutes a clock's closed days take from a session week."""
+
+    plain: Weeks | None = None
+    regions: dict[str, PublicHolidays] = field(default_factory=dict)
+    days: dict[tuple[str, ...], Mapping[dt.date, Named]] = field(default_factory=dict)
+    starts: dict[tuple[int, str, tuple[str, ...]], Spans] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Weeks:
     """The week of every pair session, and the session length.
@@ -64,9 +76,8 @@ class Weeks:
     # Where a pair's own closed days are found (not compared: `closed` says it all).
     schedule: Schedule | None = field(default=None, compare=False, repr=False)
     locale: str = field(default="en", compare=False, repr=False)
-    # What the weeks of every pair share (the days each set of regions closes, the
-    # minutes a clock's closed days take from a week): one dict, handed on by `replace`.
-    shared: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    # What the weeks of every pair share, handed on by `replace` (see `Shared`).
+    shared: Shared = field(default_factory=Shared, compare=False, repr=False)
 
     def monday(self, number: int) -> dt.date:
         """The Monday of the week session `number` (1-based) falls in."""
@@ -114,18 +125,16 @@ class Weeks:
             schedule,
             locale,
         )
-        weeks.shared["plain"] = weeks
+        weeks.shared.plain = weeks
         for region in schedule.regions if schedule else ():
-            weeks.shared[("region", region.code)] = region
+            weeks.shared.regions[region.code] = region
         return weeks
 
     @property
     def plain(self) -> Weeks:
         """The programme's weeks a pair's were made from: what does not depend on closed
         days (`_usual`) is cached on them, once for every pair."""
-        found = self.shared.get("plain", self)
-        assert isinstance(found, Weeks)
-        return found
+        return self.shared.plain if self.shared.plain is not None else self
 
     def for_pair(self, mentor: Person, mentee: Person) -> Weeks:
         """The weeks with the days closed for either of a pair, each on that person's
@@ -152,7 +161,7 @@ class Weeks:
         programme = tuple(region.code for region in self.schedule.regions)
         regions = self.schedule.regions_for(code for _zone, code in people)
         for region in regions:
-            self.shared.setdefault(("region", region.code), region)
+            self.shared.regions.setdefault(region.code, region)
         # The programme's clock: its `skip` dates, and its holidays when one of the two
         # follows them (an empty `holidays` cell).
         wide = () if all(code for _zone, code in people) else programme
@@ -187,22 +196,22 @@ class Weeks:
     def _days_of(self, codes: tuple[str, ...]) -> Mapping[dt.date, Named]:
         """The days `skip` dates and the public holidays of the regions `codes` close
         around the session weeks, each with its holidays (found once a set of regions)."""
-        key = ("days", codes)
-        found = self.shared.get(key)
+        found = self.shared.days.get(codes)
         if found is None:
             assert self.schedule is not None
             chosen = [self._region(code) for code in codes]
-            found = self.shared[key] = _named_days(self.schedule, self.starts, self.locale, chosen)
-        return found  # type: ignore[return-value]
+            found = _named_days(self.schedule, self.starts, self.locale, chosen)
+            self.shared.days[codes] = found
+        return found
 
     def _region(self, code: str) -> PublicHolidays:
         """The region of a code, as the programme or a roster gave it (see `_for_people`)."""
-        found = self.shared.get(("region", code))
+        found = self.shared.regions.get(code)
         if found is None:
             assert self.schedule is not None
             (found,) = self.schedule.regions_for([code])
-            self.shared[("region", code)] = found
-        return found  # type: ignore[return-value]
+            self.shared.regions[code] = found
+        return found
 
     def closed_on(self, start: dt.datetime) -> str | None:
         """Why a session starting at `start` cannot be held then: the name of the holiday
@@ -256,11 +265,11 @@ class Weeks:
         return {}
 
     def _clock_starts(self, number: int, zone: str, codes: tuple[str, ...]) -> Spans:
-        key = ("starts", number, zone, codes)
-        found = self.shared.get(key)
+        key = (number, zone, codes)
+        found = self.shared.starts.get(key)
         if found is None:
-            found = self.shared[key] = self._find_closed_starts(number, zone, codes)
-        return found  # type: ignore[return-value]
+            found = self.shared.starts[key] = self._find_closed_starts(number, zone, codes)
+        return found
 
     def _find_closed_starts(self, number: int, zone: str, codes: tuple[str, ...]) -> Spans:
         week = self.starts[number - 1]
