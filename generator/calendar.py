@@ -138,7 +138,37 @@ def programme_calendar(
         event.add("transp", "TRANSPARENT")  # a reminder: it does not block the day
         calendar.add_component(event)
     _add_timezone(calendar, timeline)
-    return bytes(calendar.to_ical())
+    return to_ics(calendar)
+
+
+FOLD = 75  # RFC 5545: a content line is folded before it reaches 75 octets
+
+
+def to_ics(calendar: Calendar) -> bytes:
+    """The calendar as a file, byte for byte what icalendar's `to_ical()` writes.
+
+    icalendar folds every line a character at a time, which was a third of a pair's
+    calendar. Here a line is folded by its UTF-8 octets, by the same rule: each piece is
+    as many whole characters as fit in 74 octets, and never ends with a backslash or
+    caret, which escape the character after them.
+    """
+    lines = (_fold(str(line).encode("utf-8")) for line in calendar.content_lines() if line)
+    return b"\r\n".join(lines) + b"\r\n"
+
+
+def _fold(line: bytes) -> bytes:
+    parts: list[bytes] = []
+    start = 0
+    while len(line) - start >= FOLD:
+        end = start + FOLD - 1
+        while line[end] & 0xC0 == 0x80:  # inside a character: back to where it starts
+            end -= 1
+        if line[end - 1] in b"\\^":
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return b"\r\n ".join(parts)
 
 
 def _add_timezone(calendar: Calendar, timeline: Timeline) -> None:

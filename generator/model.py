@@ -14,7 +14,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -32,6 +32,9 @@ from pydantic import (
 
 from .errors import Place
 from .yamlsource import Loc, place_of
+
+if TYPE_CHECKING:
+    import holidays
 
 KEBAB_CASE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -704,10 +707,7 @@ class PublicHolidays(Model):
 
     def region_name(self) -> str:
         """The region's name as the holidays calendar gives it (`England` for ENG)."""
-        import holidays
-
-        calendar = holidays.country_holidays(self.country, subdiv=self.subdivision)
-        names = getattr(calendar, "subdivisions_aliases", {})
+        names = getattr(_holidays(self.country, self.subdivision), "subdivisions_aliases", {})
         return next((name for name, code in names.items() if code == self.subdivision), "") or (
             self.subdivision or self.country
         )
@@ -731,12 +731,23 @@ class PublicHolidays(Model):
         """The holidays with their names, looked up for any year: in the language of
         `locale` where the country's calendar has it, else in English, else in the
         country's own language (never in the language of the computer's settings, which
-        the holidays library would follow otherwise)."""
-        import holidays
-
-        entity = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        the holidays library would follow otherwise). One calendar per region and language
+        for the whole run: every pair's dates look days up in it."""
+        entity = _holidays(self.country, self.subdivision)
         language = holiday_language(entity.supported_languages, entity.default_language, locale)
-        return holidays.country_holidays(self.country, subdiv=self.subdivision, language=language)
+        return _holidays(self.country, self.subdivision, language)
+
+
+@functools.cache
+def _holidays(
+    country: str, subdivision: str | None, language: str | None = None
+) -> holidays.HolidayBase:
+    """A holidays calendar, made once: it fills in the years asked of it as they are."""
+    import holidays
+
+    if language is None:
+        return holidays.country_holidays(country, subdiv=subdivision)
+    return holidays.country_holidays(country, subdiv=subdivision, language=language)
 
 
 def holiday_language(supported: Sequence[str], default: str | None, locale: str) -> str | None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from generator.calendar import programme_calendar
+from generator.calendar import programme_calendar, to_ics
 from generator.loader import load_project
 from generator.match import match
 from generator.packs import pair_calendar, pair_infos
@@ -63,6 +63,31 @@ def test_every_event_has_what_calendar_apps_require(acme_build: Path) -> None:
         uids.append(str(event["UID"]))
     assert len(set(uids)) == len(uids)
     assert "acme-pilot.session.acme-dashboards.first-look@mentorkit" in uids
+
+
+def test_calendars_are_folded_byte_for_byte_as_icalendar_folds_them() -> None:
+    """`to_ics` folds only the long lines itself; its file must be icalendar's own, for
+    names in any script and escapes (`\\,` `\\;` `\\n` and RFC 6868's `^`) at every place
+    a fold can fall."""
+    import random
+
+    pieces = [*"aéł,; ^\\\n", "佐藤", "はるか", "🙂", "ليلى", "देवनागरी", "x" * 70]
+    chooser = random.Random(20261201)
+    project = load_project(ACME)
+    parsed = Calendar.from_ical(programme_calendar(project, timeline(project)))
+    event = next(iter(parsed.walk("VEVENT")))
+    written = b""
+    for length in range(20, 240, 3):
+        for _ in range(4):
+            text = "".join(chooser.choice(pieces) for _ in range(length // 3))
+            for name in ("DESCRIPTION", "LOCATION"):
+                event.pop(name, None)
+            event.add("description", text)
+            event.add("location", text[: length // 2], parameters={"ALTREP": f"{text[:30]}"})
+            written = to_ics(parsed)
+            assert written == parsed.to_ical()
+    assert b"\r\n " in written  # long lines were folded
+    assert b"\\," in written and b"\\;" in written  # and escaped
 
 
 def test_identical_builds_give_identical_calendars(monkeypatch: object) -> None:
