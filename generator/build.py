@@ -8,6 +8,7 @@ nothing they depend on has changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -120,6 +121,16 @@ def build(
     kept = _unchanged(project_path, options, started)
     if kept is not None:
         return kept
+    with contextlib.ExitStack() as resources:  # the print workers, once started
+        return _build(project_path, options, started, resources)
+
+
+def _build(
+    project_path: Path | str | None,
+    options: BuildOptions,
+    started: float,
+    resources: contextlib.ExitStack,
+) -> BuildReport:
     # The inputs as they are before anything is read: recorded at the end only if they
     # are still the same then, so that an edit made during the build is never missed.
     before = _inputs_now(project_path, options)
@@ -137,6 +148,15 @@ def build(
         )
 
     pairs = _pairs(project, options, report)
+    # Where there will be printing (packs; every PDF of a first build), the print workers
+    # start now, once the project and the roster have been read without a mistake, on
+    # the core this process leaves idle while it renders: they are ready at the first
+    # job. A later build may keep every PDF, and starts them only for a job.
+    first = not (options.out / MARKER).is_dir()
+    printing = pairs is not None or ("pdf" in wanted and first)
+    pool = resources.enter_context(
+        executors.executor(options.executor, options.workers, warm=printing)
+    )
 
     results = published_results(options.out) if project.programme.report.publish else None
     renderer = prepare(project, pdf="pdf" in wanted, results=results)
@@ -158,10 +178,7 @@ def build(
 
     out = options.out
     salt = _salt(project, renderer)
-    with (
-        output_folder(out) as stage,
-        executors.executor(options.executor, options.workers) as pool,
-    ):
+    with output_folder(out) as stage:
         manifest = _read_manifest(out)
         new_manifest: dict[str, Any] = {"mentorkit": __version__}
         jobs: list[pdf.PrintJob] = []

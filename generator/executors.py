@@ -7,6 +7,7 @@ bytes, so the same tasks run anywhere; the caller writes the files.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -47,9 +48,26 @@ def _pool_worker_setup() -> None:
     gc.freeze()
 
 
+def _ready() -> None:
+    """A task that does nothing: it starts a worker before there is work for it."""
+
+
+def _start(pool: Executor, workers: int) -> None:
+    """Start the pool's workers: a worker is started by a task it can take, one each."""
+    try:
+        for _ in range(workers):
+            pool.submit(_ready)
+    except RuntimeError:  # the build stopped before they had all started
+        pass
+
+
 @contextmanager
-def executor(spec: str | None, workers: int) -> Iterator[Executor]:
-    """An executor for `--executor` (None or dask://HOST:PORT) and `--jobs`."""
+def executor(spec: str | None, workers: int, warm: bool = False) -> Iterator[Executor]:
+    """An executor for `--executor` (None or dask://HOST:PORT) and `--jobs`.
+
+    `warm`: the build will print, so the local workers start now, in the background
+    (loading WeasyPrint and the fonts takes a second or two, on a core this process
+    leaves idle while it reads, matches and renders), rather than at the first job."""
     if spec:
         if not spec.startswith(DASK_SCHEME):
             raise UsageError(f"--executor: {spec!r} is not of the form dask://HOST:PORT")
@@ -64,10 +82,18 @@ def executor(spec: str | None, workers: int) -> Iterator[Executor]:
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_pool_worker_setup
     )
+    if warm:
+        threading.Thread(
+            target=_start, args=(pool, workers), name="mentorkit-start-workers", daemon=True
+        ).start()
     try:
         yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # The build stops (a mistake in the project, say): its message comes at once, not
+        # after the workers that were still starting have started.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager

@@ -125,6 +125,15 @@ def test_a_template_error_fails_cleanly_and_touches_nothing(tmp_path: Path) -> N
     assert err.strip() == "error: templates/site/home.md.j2:1: 'nope' is undefined"
     assert snapshot(out) == before
     assert not list(out.glob(".mentorkit-build-*"))
+    # A first build starts its print workers while it renders; stopped by the same
+    # mistake, it says only that, as a command of its own (where a thread that failed
+    # would have its say too), and leaves no folder behind.
+    first = tmp_path / "first"
+    command = [sys.executable, "-m", "generator", "build", str(project), "--out", str(first)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "error: templates/site/home.md.j2:1: 'nope' is undefined"
+    assert not first.exists()
 
 
 def test_schema_writes_json_schemas(tmp_path: Path) -> None:

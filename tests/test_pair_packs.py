@@ -30,7 +30,7 @@ from generator.packs.planning import PairDocument, PairsJob
 from generator.packs.rendering import render_pairs
 from generator.tagged import Base, Part, Tagged, UntaggedError, join
 
-from .conftest import ACME, FIXTURES
+from .conftest import ACME, FIXTURES, PEOPLE, roster_text
 from .test_glyphs import glyph_ids
 
 ROSTER = FIXTURES / "roster.csv"
@@ -517,3 +517,44 @@ def test_a_font_harfbuzz_cannot_read_is_not_cut(tmp_path: Path) -> None:
     cut = fonts.cut_fonts(["Acme"], (woff2,))
     css, _ = fonts.stylesheet(rule + ' body { font-family: "Brand" }', cut)
     assert woff2.as_uri() in css
+
+
+def test_a_page_with_a_character_the_cut_was_not_made_for_is_set_in_the_whole_fonts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fonts are cut before most pairs' pages are made, to the characters known then.
+    Were a page to hold another, it is laid out with the whole fonts: here the cut knows
+    the first pair's pages only (Latin and Cyrillic), and the Greek name of the other
+    pair is still set in Inter, which has Greek, rather than in the next font that has."""
+    import pdfplumber
+
+    import generator.packs
+
+    known: list[frozenset[str]] = []
+
+    def first_pages_only(renderer: Any, infos: Any, sample: str) -> frozenset[str]:
+        known.append(frozenset(sample))
+        return known[-1]
+
+    monkeypatch.setattr(generator.packs, "known_characters", first_pages_only)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(roster_text(PEOPLE[:4]), encoding="utf-8")
+    out = tmp_path / "dist"
+    build(ACME, BuildOptions(out=out, workers=1, roster=roster, only=frozenset({"calendar"})))
+    assert known and "Ł" in known[0] and "Γ" not in known[0]
+
+    def fonts_of(person: str) -> dict[str, set[str]]:  # a certificate: the pair's own page
+        path = out / "certificates" / f"{person}.pdf"
+        assert [font for font, glyph in glyph_ids(path) if glyph == 0] == [], person
+        found: dict[str, set[str]] = {}
+        with pdfplumber.open(path) as pdf:
+            for char in pdf.pages[0].chars:
+                found.setdefault(char["text"], set()).add(char["fontname"].split("+")[-1])
+        return found
+
+    zoe = fonts_of("zoe")
+    assert all(font.startswith("Inter-") for font in zoe["Ł"])  # the cut, under its own name
+    greek = {char: names for char, names in fonts_of("giorgos").items() if "Α" <= char <= "ω"}
+    assert len(greek) > 8
+    assert all(font.split("-")[0] == "Inter" for names in greek.values() for font in names), greek
+    fonts_of("fatima")  # Arabic, with no box either

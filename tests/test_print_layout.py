@@ -214,7 +214,7 @@ def test_a_pairs_own_pages_are_one_page_each_at_10_pt(
     document = planning.pair_document(renderer, info)
     css = renderer.html("pdf/print.css.j2", pdf._css_context(renderer))
     (laid_out,) = rendering.render_pairs(
-        next(planning.pair_jobs([document], css, pdf.allowed_roots(renderer.project)))
+        next(planning.pair_jobs([(document, ())], css, pdf.allowed_roots(renderer.project)))
     ).pairs
     assert laid_out.parts == ((0, 1), (1, 2), (2, 3), (3, 4)), laid_out.parts
     with pdfplumber.open(io.BytesIO(laid_out.pdf)) as pages:

@@ -17,6 +17,7 @@ Roster data stays in `pairs/` and `certificates/`: the site never sees it.
 from __future__ import annotations
 
 import functools
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -37,6 +38,8 @@ from .planning import (
     SHARED_PLAN,
     TERMS,
     PairDocument,
+    SharedPages,
+    known_characters,
     pack_title,
     pair_document,
     pair_jobs,
@@ -44,6 +47,8 @@ from .planning import (
 )
 from .reading import PairInfo, pair_infos
 from .rendering import LaidOutPair, PairsResult, render_pairs, render_shared
+
+FIRST_JOBS = 2  # pairs' jobs handed out before the shared pages are made: one a worker
 
 __all__ = ["LayoutCache", "PackReport", "PairInfo", "build_packs", "pair_calendar", "pair_infos"]
 
@@ -70,10 +75,11 @@ def build_packs(
 ) -> PackReport:
     """Render every pair's pack and certificates into `out` (pairs/ and certificates/).
 
-    The shared pages are laid out first (or taken from the cache); the pairs' own pages
-    are laid out meanwhile, a few pairs a job, and each pack is joined in this process
-    as its job comes back. A pair whose own pages are unchanged since the last build is
-    taken from the cache and joined while the workers lay out the others.
+    The pairs' own pages are laid out a few pairs a job, the first jobs handed out as soon
+    as their pages are made; then the shared pages (or they are taken from the cache);
+    each pack is joined in this process as its job comes back. A pair whose own pages
+    are unchanged since the last build is taken from the cache and joined while the
+    workers lay out the others.
     """
     started = time.perf_counter()
     _ = renderer.gettext
@@ -85,14 +91,6 @@ def build_packs(
     context = _css_context(renderer)
     context["font_stack"] = fonts.with_cut_families(context["font_stack"])
     css = renderer.html("pdf/print.css.j2", context)
-    shared_html = shared_pages(renderer, plan)
-    shared_key = cache.key("shared", shared_html.html, css, *shared_html.anchors)
-    shared_hit = cache.get(shared_key, functools.partial(_firsts, count=len(shared_html.anchors)))
-    shared_future = (
-        pool.submit(render_shared, shared_html.html, css, roots, shared_html.anchors)
-        if shared_hit is None
-        else None
-    )
     programme = renderer.project.programme
     labels = Labels(
         lang=programme.locale.replace("_", "-"),
@@ -103,17 +101,33 @@ def build_packs(
     )
     by_id = {info.id: info for info in infos}
     own_track = personal.personal_track(programme) is not None
+    # The shared pages: laid out once (or taken from the cache), started after the first
+    # pairs' jobs.
+    layouts: list[_SharedLayout] = []
+
+    def start_shared() -> None:
+        html = shared_pages(renderer, plan)
+        key = cache.key("shared", html.html, css, *html.anchors)
+        hit = cache.get(key, functools.partial(_firsts, count=len(html.anchors)))
+        future = (
+            pool.submit(render_shared, html.html, css, roots, html.anchors) if hit is None else None
+        )
+        layouts.append(_SharedLayout(html, key, hit, future))
+
+    def shared_ready() -> bool:
+        return bool(layouts) and (layouts[0].future is None or layouts[0].future.done())
 
     @functools.cache
     def shared() -> Shared:
-        if shared_future is not None:
-            shared_bytes, numbers = shared_future.result()
-            cache.put(shared_key, shared_bytes, numbers)
+        layout = layouts[0]
+        if layout.future is not None:
+            shared_bytes, numbers = layout.future.result()
+            cache.put(layout.key, shared_bytes, numbers)
             firsts = tuple(numbers)
         else:
-            assert shared_hit is not None
-            shared_bytes, firsts = shared_hit
-        return Shared(Base(shared_bytes), shared_html.anchors, shared_html.titles, firsts)
+            assert layout.hit is not None
+            shared_bytes, firsts = layout.hit
+        return Shared(Base(shared_bytes), layout.html.anchors, layout.html.titles, firsts)
 
     def assemble(laid_out: Sequence[LaidOutPair]) -> None:
         every = shared()
@@ -133,38 +147,50 @@ def build_packs(
                 target.write_bytes(data)
         progress(len(laid_out))
 
+    # The fonts are cut to the characters the pairs' pages are made of, known from the
+    # first pair's pages and every pair's own values: the workers start on the first
+    # pairs while this process makes the pages of the others. A page with a character
+    # beyond them (none is expected) is laid out with the whole fonts.
+    project = renderer.project
+    house = glyphs.project_house(project.programme, project.root, project.template_dirs)
+    documents = (pair_document(renderer, info) for info in infos)
+    first = next(documents, None)
+    known = known_characters(renderer, infos, first.html if first else "")
+    cut = fonts.cut_fonts([known], house)
+    within = known.union(fonts.BASE)
+
     # A pair whose own pages are exactly as the last build laid them out (a coordinator
     # edited another row of pairs.csv) is taken from the cache and joined at once, or as
     # soon as the shared pages are laid out; the others go to the workers.
     waiting: list[LaidOutPair] = []
     keys: dict[str, str] = {}
 
-    # Every pair's own pages first: the CJK fonts are cut to the characters of them all.
-    # A pair's layout depends on a cut font only when it has a character of it.
-    documents = [pair_document(renderer, info) for info in infos]
-    chars = {document.id: frozenset(document.html) for document in documents}
-    project = renderer.project
-    house = glyphs.project_house(project.programme, project.root, project.template_dirs)
-    cut = fonts.cut_fonts(chars.values(), house)
-
-    def to_lay_out(documents: Iterable[PairDocument]) -> Iterator[PairDocument]:
+    def to_lay_out(
+        documents: Iterable[PairDocument],
+    ) -> Iterator[tuple[PairDocument, tuple[fonts.CutFont, ...]]]:
         for document in documents:
-            key = cache.key("pair", document.html, css, *fonts.uses(chars[document.id], cut))
+            chars = frozenset(document.html)
+            # A pair's layout depends on a cut font only when it has a character of it.
+            own = cut if chars <= within else ()
+            key = cache.key("pair", document.html, css, *fonts.uses(chars, own))
             hit = cache.get(key, functools.partial(_page_ranges, count=len(document.parts)))
             if hit is None:
                 keys[document.id] = key
-                yield document
+                yield document, own
                 continue
             data, parts = hit
             pair = LaidOutPair(document.id, document.mentor_id, document.mentee_id, data, parts)
-            if shared_future is None or shared_future.done():
+            if shared_ready():
                 assemble([pair])
             else:
                 waiting.append(pair)
 
+    jobs = pair_jobs(to_lay_out(itertools.chain([first] if first else [], documents)), css, roots)
     futures: list[Future[PairsResult]] = [
-        pool.submit(render_pairs, job) for job in pair_jobs(to_lay_out(documents), css, roots, cut)
+        pool.submit(render_pairs, job) for job in itertools.islice(jobs, FIRST_JOBS)
     ]
+    start_shared()  # while the workers lay out the first pairs
+    futures += [pool.submit(render_pairs, job) for job in jobs]
     for info in infos:
         target = out / "pairs" / info.id / f"{info.id}.ics"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -182,6 +208,17 @@ def build_packs(
     cache.prune()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class _SharedLayout:
+    """The pages every pack shares, and their layout: kept from an earlier build (`hit`)
+    or being made (`future`)."""
+
+    html: SharedPages
+    key: str
+    hit: tuple[bytes, tuple[int, ...]] | None
+    future: Future[tuple[bytes, list[int]]] | None
 
 
 def _firsts(value: Any, count: int) -> tuple[int, ...] | None:

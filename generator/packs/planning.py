@@ -179,20 +179,53 @@ def pair_document(renderer: Renderer, info: PairInfo) -> PairDocument:
     return PairDocument(info.id, info.mentor.id, info.mentee.id, page, PARTS[: len(artefacts)])
 
 
+def known_characters(renderer: Renderer, infos: Iterable[PairInfo], sample: str) -> frozenset[str]:
+    """The characters the pairs' own pages are made of, known before those pages are made:
+    those of one pair's pages (`sample`: the templates' words and markup), every value
+    that differs from pair to pair (names, departments, emails, places, times, reasons,
+    moved sessions), the titles of every topic, session and checkpoint, and the names of
+    the months and days. The fonts are cut to them, so that the first pairs are laid out
+    while the others are still being made; a page with a character beyond them is laid
+    out with the whole fonts."""
+    from babel import dates
+
+    project = renderer.project
+    locale = project.programme.locale.replace("-", "_")
+    texts: list[str] = [sample]
+    for width in ("wide", "abbreviated"):
+        texts += dates.get_month_names(width, locale=locale).values()
+        texts += dates.get_month_names(width, "stand-alone", locale=locale).values()
+        texts += dates.get_day_names(width, locale=locale).values()
+    for topic in project.topics.values():
+        texts += [topic.title, *(session.title for session in topic.sessions)]
+    for info in infos:
+        for person in info.people:
+            texts += [person.name, person.email, person.department, person.timezone]
+        texts += [info.slot, info.other_slot, info.location, info.timezone]
+        texts += [*info.reasons, *info.changes]
+        texts += [clock.name for clocks in info.other_clocks for clock in clocks]
+        line = info.timeline
+        texts += [sitting.who for sitting in line.workshops]
+        texts += [c.checkpoint.title for c in line.checkpoints]
+        texts += [e.event.title for e in line.events]
+    return frozenset().union(*texts)
+
+
 def pair_jobs(
-    documents: Iterable[PairDocument],
+    documents: Iterable[tuple[PairDocument, tuple[CutFont, ...]]],
     css: str,
     roots: tuple[str, ...],
-    fonts: tuple[CutFont, ...] = (),
 ) -> Iterator[PairsJob]:
-    """The pairs' documents in jobs of PAIRS_PER_JOB, each ready as soon as it is made."""
-    chunk: list[PairDocument] = []
-    for document in documents:
+    """The pairs' documents in jobs of PAIRS_PER_JOB laid out in the same fonts, each job
+    ready as soon as its documents are made."""
+    chunks: dict[tuple[CutFont, ...], list[PairDocument]] = {}
+    for document, fonts in documents:
+        chunk = chunks.setdefault(fonts, [])
         chunk.append(document)
         if len(chunk) == PAIRS_PER_JOB:
             yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk), fonts)
-            chunk = []
-    if chunk:
+            del chunks[fonts]
+    for fonts, chunk in chunks.items():
         yield PairsJob(f"pairs-{chunk[0].id}", css, roots, tuple(chunk), fonts)
 
 
