@@ -57,9 +57,10 @@ class Tagged:
         # reader skips it: `margins` keeps those apart, to be copied the same way.
         listed = {element.objgen for element in tops}
         margins = []
+        known: dict[tuple[int, int], Any] = {}
         for value in parents.values():
             for element in value if isinstance(value, Array) else [value]:
-                top = _top(element, documents)
+                top = _top(element, documents, known)
                 if top is not None and top.objgen not in listed:
                     listed.add(top.objgen)
                     margins.append(top)
@@ -505,13 +506,26 @@ def _kids(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
-def _top(element: Any, documents: set[tuple[int, int]]) -> Any:
-    """The element's ancestor whose parent is a document element, if any."""
+def _top(element: Any, documents: set[tuple[int, int]], known: dict[tuple[int, int], Any]) -> Any:
+    """The element's ancestor whose parent is a document element, if any. `known` keeps
+    what was found for every element on the way up, so that the parent tree's thousands
+    of entries walk each branch once."""
+    path: list[tuple[int, int]] = []
+    found = None
     while isinstance(element, Dictionary) and "/P" in element:
+        key = element.objgen
+        if key in known:
+            found = known[key]
+            break
+        if key != (0, 0):  # a direct object has no number to be known by
+            path.append(key)
         if element.P.objgen in documents:
-            return element
+            found = element
+            break
         element = element.P
-    return None
+    for key in path:
+        known[key] = found
+    return found
 
 
 def _number_tree(node: Any) -> dict[int, Any]:
