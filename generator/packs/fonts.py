@@ -4,10 +4,11 @@ WeasyPrint subsets every font it embeds, keeping the glyph numbers: the cut keep
 number up to the highest one used. For Noto Sans CJK (65,000 glyphs in a 19 MB file)
 this cost a pair with a name in Chinese, Japanese or Korean about 55 ms of its 245 and
 190 KB of its 280; for the house fonts (Inter's four faces, 2,500 glyphs each) about
-15 ms and 40 KB of every pair. So the packs first cut these fonts to the characters of
-all the pairs' own pages, a few hundred glyphs, made by HarfBuzz in a few milliseconds,
-with all their layout features. WeasyPrint still keeps only the glyphs of a pair's own
-names in the pair's files.
+15 ms and 40 KB of every pair. So the packs first cut these fonts to the characters the
+pairs' own pages are made of (`planning.known_characters`: known before most of those
+pages are made), a few hundred glyphs, made by HarfBuzz in a few milliseconds, with all
+their layout features; a page with another character is laid out with the whole fonts.
+WeasyPrint still keeps only the glyphs of a pair's own names in the pair's files.
 
 - A house font (Inter, the organisation's own) keeps every character of the pages it
   has, and those of `BASE` (so that a new name in Latin script seldom changes it: every

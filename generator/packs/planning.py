@@ -48,7 +48,7 @@ class PairsJob:
     css: str
     allowed_roots: tuple[str, ...]
     documents: tuple[PairDocument, ...]
-    fonts: tuple[CutFont, ...] = ()  # the CJK fonts cut to the roster's characters
+    fonts: tuple[CutFont, ...] = ()  # the fonts cut to the roster's characters (none: whole)
 
 
 @dataclass(frozen=True)
