@@ -112,10 +112,13 @@ class _Topics:
     def __init__(self, project: Project | None) -> None:
         self.by_tag: dict[str, set[str]] = {}
         self.ids: set[str] = set()
+        self.titles: dict[str, str] = {}  # a reason names a topic by its title
         self.seen: dict[str, frozenset[str]] = {}  # units of each item asked for
         if project is not None:
             for topic in project.topics.values():
                 self.ids.add(topic.id)
+                # A semicolon would split the reason in two in pairs.csv's `reasons`.
+                self.titles[topic.id] = topic.title.replace(";", ",")
                 for tag in topic.tags:
                     self.by_tag.setdefault(tag, set()).add(topic.id)
         self.known = bool(project)
@@ -129,6 +132,10 @@ class _Topics:
             found.add(item)
         self.seen[item] = frozenset(found)
         return self.seen[item]
+
+    def title(self, item: str) -> str:
+        """A wish as a reason names it: a topic by its title, a tag as the roster has it."""
+        return self.titles.get(item, item)
 
     def unknown(self, item: str) -> bool:
         return self.known and item not in self.ids and item not in self.by_tag
@@ -1225,7 +1232,11 @@ def _pair(
     if taught:
         reasons.append(
             _("can teach %(topics)s (%(count)s of %(wishes)s wishes)")
-            % {"topics": ", ".join(taught), "count": len(taught), "wishes": wishes}
+            % {
+                "topics": ", ".join(topics.title(wish) for wish in taught),
+                "count": len(taught),
+                "wishes": wishes,
+            }
         )
     else:
         reasons.append(_("teaches none of the wishes: agree the topics in the first session"))

@@ -1000,21 +1000,25 @@ def test_the_time_chosen_is_the_one_on_fewest_of_the_pairs_own_holidays(tmp_path
 
 
 #: pairs.csv from the roster above without its `holidays` column, as `match` wrote it
-#: before people had holidays of their own: every pair skips England's public holidays.
+#: before people had holidays of their own (the reasons naming topics by their titles
+#: since): every pair skips England's public holidays.
 PAIRS_BEFORE = (
     "pair_id,mentor_id,mentee_id,score,reasons,weekday,time,timezone,changes,location\r\n"
     "amira-saleh--james-whitfield,amira-saleh,james-whitfield,100,can teach "
-    "professional-networks (1 of 1 wishes); different departments (Nursing and Estates); "
+    "Professional networks: building your presence on LinkedIn (1 of 1 wishes); different "
+    "departments (Nursing and Estates); "
     "outside each other's reporting line; both free on Wednesday at 09:00 (Europe/London),"
     "wednesday,09:00,Europe/London,,\r\n"
-    "layla-haddad--omar-khalil,layla-haddad,omar-khalil,100,can teach short-form-video (1 of "
-    "1 wishes); different departments (Radiology and Pharmacy); outside each other's "
-    "reporting line; both free on Friday at 10:00 (Asia/Dubai),friday,10:00,Asia/Dubai,"
+    'layla-haddad--omar-khalil,layla-haddad,omar-khalil,100,"can teach Short-form video: '
+    "TikTok, Reels and Shorts (1 of 1 wishes); different departments (Radiology and "
+    "Pharmacy); outside each other's reporting line; both free on Friday at 10:00 "
+    '(Asia/Dubai)",friday,10:00,Asia/Dubai,'
     '"session 4 is on 2027-03-26 at 10:00, but it is a public holiday (Good Friday) and the '
     'two of you are not both free at any other time that week: agree another time together",'
     "\r\n"
     "oliver-bennett--priya-raman,oliver-bennett,priya-raman,100,can teach "
-    "generative-ai-assistants (1 of 1 wishes); different departments (Finance and Legal); "
+    "Generative AI assistants at work (1 of 1 wishes); different departments (Finance and "
+    "Legal); "
     "outside each other's reporting line; both free on Friday at 13:00 (Europe/London),"
     "friday,13:00,Europe/London,"
     '"session 4 is on 2027-03-26 at 13:00, but it is a public holiday (Good Friday) and the '
