@@ -213,16 +213,6 @@ class Weeks:
             self.shared.regions[code] = found
         return found
 
-    def closed_on(self, start: dt.datetime) -> str | None:
-        """Why a session starting at `start` cannot be held then: the name of the holiday
-        the day it starts or ends on is, on the clock of someone who has that day off (the
-        programme's too, for its own dates), "" for a `skip` date; None when its days are
-        open for both."""
-        hits = self.closed_days(start)
-        if not hits:
-            return None
-        return self.name(named for _day, _zone, named in hits)
-
     def closed_days(self, start: dt.datetime) -> tuple[tuple[dt.date, str, Named], ...]:
         """The closed days a session starting at `start` touches (the day it starts or
         ends on), each on the clock (time zone) it is closed on, with its holidays."""
@@ -1011,8 +1001,8 @@ def closed_sessions(weeks: Weeks, weekday: int, clock: int, zone: str) -> int:
 @lru_cache(maxsize=65536)
 def _closed_numbers(weeks: Weeks, weekday: int, clock: int, zone: str) -> frozenset[int]:
     """The sessions at this weekday and time (in `zone`) that would fall on a closed day,
-    as `closed_on` says: each one's minute in its week is one at which a session touches
-    a closed day (found once a week for every pair)."""
+    as `closed_days` finds them: each one's minute in its week is one at which a session
+    touches a closed day (found once a week for every pair)."""
     if not weeks.closed:
         return frozenset()
     wanted = [usual_minute(sample, weekday, clock, zone) for sample in weeks.samples]
