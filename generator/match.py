@@ -27,7 +27,7 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from babel.dates import get_day_names
+from babel.dates import format_date, get_day_names
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
@@ -156,7 +156,7 @@ def _match(roster: Roster, project: Project | None, solver: Solver) -> MatchResu
     mentees = sorted(roster.mentees, key=lambda p: p.id)
     topics = _Topics(project)
     notes = _notes(roster.people, topics) + holiday_notes(roster.people, project)
-    words = _Words.of(project)
+    words = Words.of(project)
     if not mentors or not mentees:
         missing = "mentors" if not mentors else "mentees"
         reason = f"the roster has no {missing}"
@@ -1161,24 +1161,32 @@ class _Wishes:
 
 
 @dataclass(frozen=True)
-class _Words:
+class Words:
     """The reasons a pair is given are printed in their pack: in the programme's language."""
 
     gettext: Callable[[str], str]
     days: dict[str, str]
+    date: Callable[[dt.date], str]  # `26 Mar 2027`, as the pack's dates are written
 
     @classmethod
-    def of(cls, project: Project | None) -> _Words:
+    def of(cls, project: Project | None) -> Words:
         if project is None:
-            return cls(lambda text: text, {day: day.capitalize() for day in WEEKDAYS})
-        # The renderer's weekday names, without loading the renderer (a tenth of a second).
+            days: dict[str, str] = {day: day.capitalize() for day in WEEKDAYS}
+            return cls(lambda text: text, days, dt.date.isoformat)
+        # The renderer's weekday names and dates, without loading the renderer (a tenth of
+        # a second).
         locale = project.programme.locale.replace("-", "_")
         translations = i18n.translations(project.programme.locale, project.template_dirs)
         names = get_day_names("wide", locale=locale)
-        return cls(translations.gettext, {day: str(names[k]) for k, day in enumerate(WEEKDAYS)})
+        days = {str(day): str(names[k]) for k, day in enumerate(WEEKDAYS)}
+        return cls(translations.gettext, days, partial(_date, locale=locale))
 
 
-def _slot_reason(words: _Words, weekday: str, time: str, zone: str) -> str:
+def _date(day: dt.date, locale: str) -> str:
+    return str(format_date(day, "medium", locale=locale))
+
+
+def _slot_reason(words: Words, weekday: str, time: str, zone: str) -> str:
     """The reason that names a pair's usual time, in the programme's language."""
     _ = words.gettext
     return _("both free on %(day)s at %(time)s (%(zone)s)") % {
@@ -1194,7 +1202,7 @@ def restate_slot(
     """A pair's reasons with the one naming its usual time restated for the time it has
     now: a coordinator who moves a pair in pairs.csv changes its time, not its reasons,
     and the pack must not print the time `match` first found."""
-    words = _Words.of(project)
+    words = Words.of(project)
     parts = re.split(r"%\(\w+\)s", words.gettext("both free on %(day)s at %(time)s (%(zone)s)"))
     pattern = re.compile(".+?".join(re.escape(part) for part in parts))
     fresh = _slot_reason(words, weekday, time, zone)
@@ -1206,7 +1214,7 @@ def _pair(
     mentee: Person,
     weeks: Weeks,
     topics: _Topics,
-    words: _Words,
+    words: Words,
     common: list[Spans],
     usual: tuple[int, int] | None = None,
 ) -> Pair:
@@ -1221,13 +1229,13 @@ def _pair(
     own = weeks.for_pair(mentor, mentee)  # the days closed for either of them
     if usual is not None:
         if closed_sessions(own, *usual, zone):  # they move to an open day
-            booking = book(own, mentor, mentee, *usual, zone, words.gettext)
+            booking = book(own, mentor, mentee, *usual, zone, words.gettext, date=words.date)
         else:
             booking = usual_booking(weeks, *usual, zone)
     else:
         slot = best_slot(own, mentor, mentee, zone, common)
         assert slot is not None, "an allowed pair has a common window in every week"
-        booking = book(own, mentor, mentee, *slot, zone, words.gettext, common)
+        booking = book(own, mentor, mentee, *slot, zone, words.gettext, common, words.date)
     reasons = []
     if taught:
         reasons.append(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import personal
 from .errors import Place, Problems, UsageError
-from .match import Pair, reporting_chains, restate_slot
+from .match import Pair, Words, reporting_chains, restate_slot
 from .model import WEEKDAYS, Project
 from .roster import (
     MAX_BYTES,
@@ -203,6 +203,7 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
     chains = reporting_chains(roster.people)
     zones = {p.timezone for p in roster.people} | {r.timezone for r in rows if _zone(r.timezone)}
     weeks = Weeks.of(project, zones)
+    words = Words.of(project)  # the moved sessions, as the pack prints them
     taken: dict[str, int] = {}  # leader -> row
     load: dict[str, list[int]] = {}  # mentor -> rows
     names: dict[str, int] = {}
@@ -274,7 +275,16 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
         if len(problems) != before or mentor is None or mentee is None or clock is None:
             continue
         own = weeks.for_pair(mentor, mentee)  # the days closed for either of them
-        booking = book(own, mentor, mentee, WEEKDAYS.index(weekday), clock, zone)
+        booking = book(
+            own,
+            mentor,
+            mentee,
+            WEEKDAYS.index(weekday),
+            clock,
+            zone,
+            words.gettext,
+            date=words.date,
+        )
         who = f"{mentor.name} and {mentee.name}"
         if booking.impossible:
             first = booking.impossible[0]

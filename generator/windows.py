@@ -744,9 +744,11 @@ def book(
     zone: str,
     gettext: Callable[[str], str] = str,
     common: Sequence[Spans] | None = None,
+    date: Callable[[dt.date], str] = dt.date.isoformat,
 ) -> Booking:
     """Each session at the pair's weekday and time when both are free then, otherwise at
-    the nearest time in that week when both are (a clock changed), and the reason."""
+    the nearest time in that week when both are (a clock changed), and the reason, in the
+    programme's language (`gettext`) with its dates as `date` writes them."""
     tz = zone_info(zone)
     sessions: list[Booked] = []
     impossible: list[int] = []
@@ -774,7 +776,16 @@ def book(
             sessions.append(Booked(number, moved, False, cause=cause))
     if weeks.closed:
         sessions = _off_closed_days(
-            weeks, sessions, spans_of, wanted_of, weekday, clock, zone, (mentor, mentee), gettext
+            weeks,
+            sessions,
+            spans_of,
+            wanted_of,
+            weekday,
+            clock,
+            zone,
+            (mentor, mentee),
+            gettext,
+            date,
         )
     return Booking(
         WEEKDAYS[weekday],
@@ -782,7 +793,7 @@ def book(
         zone,
         tuple(sessions),
         tuple(impossible),
-        _changes(sessions, usual_at, gettext),
+        _changes(sessions, usual_at, gettext, date),
     )
 
 
@@ -817,7 +828,10 @@ def _clock_cause(
 
 
 def _changes(
-    sessions: Sequence[Booked], usual: str, gettext: Callable[[str], str]
+    sessions: Sequence[Booked],
+    usual: str,
+    gettext: Callable[[str], str],
+    date: Callable[[dt.date], str],
 ) -> tuple[str, ...]:
     """One line a session moved off a closed day, one a run of sessions that a clock
     change moved to the same time for the same reason."""
@@ -831,12 +845,12 @@ def _changes(
         first, last = run[0], run[-1]
         values = {
             "n": first.number,
-            "date": first.start.date().isoformat(),
+            "date": date(first.start.date()),
             "time": f"{first.start:%H:%M}",
             "usual": usual,
             "reason": first.cause,
             "last": last.number,
-            "end": last.start.date().isoformat(),
+            "end": date(last.start.date()),
         }
         lines.append(
             _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % values
@@ -876,6 +890,7 @@ def _off_closed_days(
     zone: str,
     people: tuple[Person, Person],
     gettext: Callable[[str], str],
+    date: Callable[[dt.date], str],
 ) -> list[Booked]:
     """The sessions with those on a closed day (a holiday, a `skip` date) moved to the
     nearest time that week when both are free and the day is open. With no such time the
@@ -896,8 +911,8 @@ def _off_closed_days(
         if not hits:
             result.append(session)
             continue
-        day, at = session.start.date().isoformat(), f"{session.start:%H:%M}"
-        closed = _closed_reason(weeks, session.start, hits, people, gettext)
+        day, at = date(session.start.date()), f"{session.start:%H:%M}"
+        closed = _closed_reason(weeks, session.start, hits, people, gettext, date)
         number = session.number
         kind = weeks.kinds[number - 1]
         spans = subtract(spans_of[kind], weeks.closed_starts(number))
@@ -912,9 +927,9 @@ def _off_closed_days(
         moved = (week + dt.timedelta(minutes=_nearest(wanted_of[kind], spans))).astimezone(tz)
         why = _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % {
             "n": number,
-            "date": moved.date().isoformat(),
+            "date": date(moved.date()),
             "time": f"{moved:%H:%M}",
-            "usual": f"{day} {at}",
+            "usual": _("%(date)s at %(time)s") % {"date": day, "time": at},
             "reason": closed,
         }
         result.append(Booked(number, moved, False, why))
@@ -927,10 +942,11 @@ def _closed_reason(
     hits: Sequence[tuple[dt.date, str, Named]],
     people: tuple[Person, Person],
     gettext: Callable[[str], str],
+    date: Callable[[dt.date], str],
 ) -> str:
     """Why a session's day is closed: the holiday it is, or a `skip` date. When the day
     is closed on someone else's clock than the pair's (a day later or earlier there), the
-    date it is there and who lives there: `it is 2027-03-25 in Asia/Manila (Maria Santos),
+    date it is there and who lives there: `it is 25 Mar 2027 in Asia/Manila (Maria Santos),
     a public holiday (Maundy Thursday, Philippines)`. `hits` are the closed days the
     session touches (`Weeks.closed_days`)."""
     _ = gettext
@@ -950,7 +966,7 @@ def _closed_reason(
         who = _(" and ").join(names) if names else _("the programme's time zone")
         where.append(f"{zone} ({who})")
     values = {
-        "date": day.isoformat(),
+        "date": date(day),
         "where": _(" and ").join(where),
         "name": weeks.name(named for d, _zone, named in hits if d == day),
     }

@@ -384,8 +384,7 @@ def test_a_pack_prints_every_time_on_the_pairs_own_clock(tmp_path: Path) -> None
     clock, its own: a time with no zone beside it is read as local."""
     cover = _gulf_cover(tmp_path)
     # London is at 10:00 in winter and 10:00 BST in June: 14:00 and 13:00 in Dubai.
-    assert "Pair kick-off: agreeing how we work**, Agreeing how we work" in cover
-    assert "(for both sides of every pair): 23 Feb 2027, 14:00" in cover
+    assert "- **23 Feb 2027, 14:00** · Pair kick-off: agreeing how we work (for both" in cover
     assert 'Thursday, 10 June 2027, <span class="time">13:00–14:00</span>' in cover
     assert "10:00" not in cover and "11:00" not in cover
 

@@ -274,7 +274,7 @@ def test_sessions_move_when_a_clock_change_forces_it_and_say_why(tmp_path: Path)
         for d in ("04-06", "04-20", "05-04", "05-18", "06-01", "06-15", "06-29", "07-13")
     ]
     assert pair.changes == (
-        "session 4 is on 2027-03-23 at 05:00 instead of 04:00: the clocks have changed since "
+        "session 4 is on 23 Mar 2027 at 05:00 instead of 04:00: the clocks have changed since "
         "session 1 in America/New_York (Devon Hart), not in Europe/London (Ana Lima)",
     )
 
@@ -958,7 +958,7 @@ def test_a_dubai_pair_does_not_move_for_good_friday_while_a_london_pair_does(
     assert (dubai.changes, dubai.moved) == ((), 0)
     london = pairs["oliver-bennett--priya-raman"]
     assert london.changes == (
-        "session 4 is on 2027-03-26 at 13:00, but it is a public holiday (Good Friday) and "
+        "session 4 is on 26 Mar 2027 at 13:00, but it is a public holiday (Good Friday) and "
         "the two of you are not both free at any other time that week: agree another time "
         "together",
     )
@@ -969,7 +969,7 @@ def test_a_dubai_pair_does_not_move_for_good_friday_while_a_london_pair_does(
     assert (mixed.weekday, mixed.time, mixed.zone) == ("wednesday", "09:00", "Europe/London")
     assert mixed.dates[2].isoformat() == "2027-03-08T09:00:00+00:00"
     assert mixed.changes == (
-        "session 3 is on 2027-03-08 at 09:00 instead of 2027-03-10 09:00: it is a public "
+        "session 3 is on 8 Mar 2027 at 09:00 instead of 10 Mar 2027 at 09:00: it is a public "
         "holiday (Eid al-Fitr Holiday (estimated), United Arab Emirates)",
     )
 
@@ -990,7 +990,7 @@ def test_the_time_chosen_is_the_one_on_fewest_of_the_pairs_own_holidays(tmp_path
     (pair,) = match(read_roster(path), DEFAULT).pairs
     assert (pair.weekday, pair.time) == ("monday", "10:00")
     assert pair.changes == (
-        "session 8 is on 2027-05-19 at 10:00 instead of 2027-05-17 10:00: it is a public "
+        "session 8 is on 19 May 2027 at 10:00 instead of 17 May 2027 at 10:00: it is a public "
         "holiday (Eid al-Adha Holiday (estimated))",
     )
     # With England's holidays, the programme's, as before the column: Tuesday.
@@ -1013,7 +1013,7 @@ PAIRS_BEFORE = (
     "TikTok, Reels and Shorts (1 of 1 wishes); different departments (Radiology and "
     "Pharmacy); outside each other's reporting line; both free on Friday at 10:00 "
     '(Asia/Dubai)",friday,10:00,Asia/Dubai,'
-    '"session 4 is on 2027-03-26 at 10:00, but it is a public holiday (Good Friday) and the '
+    '"session 4 is on 26 Mar 2027 at 10:00, but it is a public holiday (Good Friday) and the '
     'two of you are not both free at any other time that week: agree another time together",'
     "\r\n"
     "oliver-bennett--priya-raman,oliver-bennett,priya-raman,100,can teach "
@@ -1021,7 +1021,7 @@ PAIRS_BEFORE = (
     "Legal); "
     "outside each other's reporting line; both free on Friday at 13:00 (Europe/London),"
     "friday,13:00,Europe/London,"
-    '"session 4 is on 2027-03-26 at 13:00, but it is a public holiday (Good Friday) and the '
+    '"session 4 is on 26 Mar 2027 at 13:00, but it is a public holiday (Good Friday) and the '
     'two of you are not both free at any other time that week: agree another time together",'
     "\r\n"
 )
@@ -1074,8 +1074,8 @@ def test_no_session_falls_on_a_holiday_of_the_next_day_on_the_mentors_own_clock(
     assert (pair.moved, pair.changes) == (
         1,
         (
-            "session 3 is on 2027-03-10 at 18:00 instead of 2027-03-08 18:00: it is "
-            "2027-03-09 in Asia/Manila (Maria Santos), a public holiday (Eid'l Fitr "
+            "session 3 is on 10 Mar 2027 at 18:00 instead of 8 Mar 2027 at 18:00: it is "
+            "9 Mar 2027 in Asia/Manila (Maria Santos), a public holiday (Eid'l Fitr "
             "(estimated), Philippines)",
         ),
     )
@@ -1084,10 +1084,10 @@ def test_no_session_falls_on_a_holiday_of_the_next_day_on_the_mentors_own_clock(
     london = pairs["oliver-bennett--priya-raman"]
     assert (london.weekday, london.time, london.moved) == ("monday", "13:00", 2)
     assert london.changes == (
-        "session 7 is on 2027-05-03 at 13:00, but it is a public holiday (May Day) and the "
+        "session 7 is on 3 May 2027 at 13:00, but it is a public holiday (May Day) and the "
         "two of you are not both free at any other time that week: agree another time "
         "together",
-        "session 9 is on 2027-05-31 at 13:00, but it is a public holiday (Spring Bank "
+        "session 9 is on 31 May 2027 at 13:00, but it is a public holiday (Spring Bank "
         "Holiday) and the two of you are not both free at any other time that week: agree "
         "another time together",
     )

@@ -146,7 +146,7 @@ def test_pairs_from_a_file_are_honoured(tmp_path: Path) -> None:
     # is 09:30 in London, before Sam Patel is free; that session moves, and says so.
     assert report.notes == [
         "pairs.csv:2:7: time: Nia Brown and Sam Patel cannot meet on monday 05:30 "
-        "(America/New_York) for 1 of 2 sessions; session 2 is on 2027-03-15 at 06:00 instead "
+        "(America/New_York) for 1 of 2 sessions; session 2 is on Mar 15, 2027 at 06:00 instead "
         "of 05:30: the clocks have changed since session 1 in America/New_York (Nia Brown), not "
         "in Europe/London (Sam Patel)"
     ]
@@ -241,7 +241,7 @@ def test_a_session_moved_off_the_chosen_time_is_a_located_warning(tmp_path: Path
     (pair,) = read.pairs
     assert read.warnings == (
         "pairs.csv:2:5: time: Ana Lima and Devon Hart cannot meet on tuesday 04:00 "
-        "(America/New_York) for 1 of 12 sessions; session 4 is on 2027-03-23 at 05:00 instead "
+        "(America/New_York) for 1 of 12 sessions; session 4 is on 23 Mar 2027 at 05:00 instead "
         "of 04:00: the clocks have changed since session 1 in America/New_York (Devon Hart), not "
         "in Europe/London (Ana Lima)",
     )
@@ -280,7 +280,7 @@ def test_a_holiday_of_one_of_several_regions_is_named_with_its_region(tmp_path: 
     )
     # The programme writes as en-CA (from its time zone): the holiday's Canadian English name.
     assert (
-        "session 2 is on 2027-06-24 at 13:00, but it is a public holiday (Saint Jean "
+        "session 2 is on Jun 24, 2027 at 13:00, but it is a public holiday (Saint Jean "
         "Baptiste Day, Quebec (Canada)) and the two of you" in read.warnings[0]
     )
 
@@ -307,7 +307,7 @@ def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
         "2027-04-09",
     ]
     assert friday.changes == (
-        "session 4 is on 2027-03-25 at 13:00 instead of 2027-03-26 13:00: it is a public "
+        "session 4 is on 25 Mar 2027 at 13:00 instead of 26 Mar 2027 at 13:00: it is a public "
         "holiday (Good Friday)",
     )
     # A form is due the working day after its session: a Monday, not a Saturday.
@@ -322,12 +322,12 @@ def test_no_session_falls_on_a_public_holiday(tmp_path: Path) -> None:
     assert monday.dates[6].date().isoformat() == "2027-05-03"
     assert read.warnings == (
         "pairs.csv:2:5: time: Ana Lima and Devon Hart cannot meet on friday 13:00 "
-        "(Europe/London) for 1 of 12 sessions; session 4 is on 2027-03-25 at 13:00 instead "
-        "of 2027-03-26 13:00: it is a public holiday (Good Friday)",
+        "(Europe/London) for 1 of 12 sessions; session 4 is on 25 Mar 2027 at 13:00 instead "
+        "of 26 Mar 2027 at 13:00: it is a public holiday (Good Friday)",
         "pairs.csv:3:5: time: Bo Li and Cy Ng cannot meet on monday 09:00 (Europe/London) "
-        "for 2 of 12 sessions; session 7 is on 2027-05-03 at 09:00, but it is a public "
+        "for 2 of 12 sessions; session 7 is on 3 May 2027 at 09:00, but it is a public "
         "holiday (May Day) and the two of you are not both free at any other time that week: "
-        "agree another time together; session 9 is on 2027-05-31 at 09:00, but it is a "
+        "agree another time together; session 9 is on 31 May 2027 at 09:00, but it is a "
         "public holiday (Spring Bank Holiday) and the two of you are not both free at any "
         "other time that week: agree another time together",
     )
@@ -356,16 +356,16 @@ def test_a_pair_from_london_and_dubai_skips_the_public_holidays_of_both(tmp_path
         "2027-06-02",
     ]
     assert pair.changes == (
-        "session 7 is on 2027-05-05 at 09:00 instead of 2027-05-03 09:00: it is a public "
+        "session 7 is on 5 May 2027 at 09:00 instead of 3 May 2027 at 09:00: it is a public "
         "holiday (May Day, England (United Kingdom))",
-        "session 8 is on 2027-05-19 at 09:00 instead of 2027-05-17 09:00: it is a public "
+        "session 8 is on 19 May 2027 at 09:00 instead of 17 May 2027 at 09:00: it is a public "
         "holiday (Eid al-Adha Holiday (estimated), United Arab Emirates)",
-        "session 9 is on 2027-06-02 at 09:00 instead of 2027-05-31 09:00: it is a public "
+        "session 9 is on 2 Jun 2027 at 09:00 instead of 31 May 2027 at 09:00: it is a public "
         "holiday (Spring Bank Holiday, England (United Kingdom))",
     )
     assert read.warnings[0].startswith(
         "pairs.csv:2:5: time: Amira Saleh and James Whitfield cannot meet on monday 09:00 "
-        "(Europe/London) for 3 of 12 sessions; session 7 is on 2027-05-05"
+        "(Europe/London) for 3 of 12 sessions; session 7 is on 5 May 2027"
     )
 
 
@@ -390,13 +390,13 @@ def test_each_persons_holidays_are_on_their_own_clock(tmp_path: Path) -> None:
     assert pair.dates[3].isoformat() == "2027-03-22T19:00:00-04:00"
     assert pair.dates[10].isoformat() == "2027-06-30T19:00:00-04:00"
     assert pair.changes == (
-        "session 4 is on 2027-03-22 at 19:00 instead of 2027-03-24 19:00: it is 2027-03-25 "
+        "session 4 is on 22 Mar 2027 at 19:00 instead of 24 Mar 2027 at 19:00: it is 25 Mar 2027 "
         "in Asia/Manila (Maria Santos), a public holiday (Maundy Thursday, Philippines)",
     )
     assert read.warnings == (
         "pairs.csv:2:5: time: Maria Santos and Étienne Gagnon cannot meet on wednesday 19:00 "
-        "(America/Toronto) for 1 of 12 sessions; session 4 is on 2027-03-22 at 19:00 instead "
-        "of 2027-03-24 19:00: it is 2027-03-25 in Asia/Manila (Maria Santos), a public "
+        "(America/Toronto) for 1 of 12 sessions; session 4 is on 22 Mar 2027 at 19:00 instead "
+        "of 24 Mar 2027 at 19:00: it is 25 Mar 2027 in Asia/Manila (Maria Santos), a public "
         "holiday (Maundy Thursday, Philippines)",
     )
 
@@ -423,7 +423,7 @@ def test_a_skip_date_is_kept_on_each_persons_own_clock(tmp_path: Path) -> None:
         "2027-06-21T18:00:00-04:00",
     ]
     assert pair.changes == (
-        "session 2 is on 2027-06-21 at 18:00 instead of 2027-06-23 18:00: it is 2027-06-24 "
+        "session 2 is on 21 Jun 2027 at 18:00 instead of 23 Jun 2027 at 18:00: it is 24 Jun 2027 "
         "in Asia/Manila (Maria Santos), a day without sessions",
     )
 
@@ -721,10 +721,11 @@ def test_a_pair_across_time_zones_reads_the_others_time_too(tmp_path: Path) -> N
     )
     assert "Friday at 12:00 PM (Asia/Dubai) · 4:00 PM for Ana (Asia/Manila)" in front
     # Each session starts at 4:00 PM on the mentor's clock, muted as on the "When" line
-    # that says whose it is; a line names its topic where the topic changes, so that the
-    # cover stays one page.
+    # that says whose it is; its topic heads the sessions it holds, so that the cover
+    # stays one page.
     assert _sessions(cover) == [' <span class="other-clock">(4:00 PM)</span>'] * 12
-    assert "· <em>Channels, notifications" in cover
+    assert '<span class="other-clock">(4:00 PM)</span> · Channels, notifications' in cover
+    assert cover.count("<h3>Collaboration suites: working in the open</h3>") == 1
 
 
 def test_the_others_date_is_given_when_their_clock_is_past_midnight(tmp_path: Path) -> None:
@@ -785,7 +786,7 @@ def test_sessions_a_clock_change_moves_are_one_warning_naming_whose_clocks_chang
     )
     assert read.warnings == (
         "pairs.csv:2:5: time: Amal Haddad and Jose Reyes cannot meet on tuesday 06:30 "
-        "(America/Toronto) for 9 of 12 sessions; sessions 4–12 (2027-03-23 to 2027-07-13) are "
+        "(America/Toronto) for 9 of 12 sessions; sessions 4–12 (23 Mar 2027 to 13 Jul 2027) are "
         "at 07:00 instead of 06:30: the clocks have changed since session 1 in "
         "America/Toronto (the pair's time zone), not in Asia/Dubai (Amal Haddad) and "
         "Asia/Manila (Jose Reyes)",
