@@ -140,6 +140,33 @@ def test_each_persons_onboarding_sitting_is_in_the_pair_calendar(tmp_path: Path)
         assert dt.time(8) <= start.time() and end.time() <= dt.time(18), (uid, start)
 
 
+def test_a_sittings_names_print_as_written_on_the_cover(tmp_path: Path) -> None:
+    """The kick-off in two sittings names who is in each: a name that looks like markup
+    or Markdown is printed as written, never read as either."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants\n"
+        'amelia,"*Amelia* <b>Clarke</b> [x](javascript:alert(1))",amelia@example.org,mentor,'
+        "Data,Europe/London,tue 07:00-10:00,ai,\n"
+        "kenji,Kenji Sato,kenji@example.org,mentee,Board,Australia/Sydney,tue 17:00-21:00,,ai\n",
+        encoding="utf-8",
+    )
+    project = load_project(None)
+    renderer = renderer_for(None)
+    (pair,) = match(read_roster(roster), project).pairs
+    (info,) = pair_infos(project, [pair], renderer)
+    html = pair_document(renderer, info).html
+    start = html.index("Before you start")
+    kick_off = [line for line in html[start:].split("<li>") if "Pair kick-off" in line]
+    assert len(kick_off) == 2  # one sitting each: London and Sydney share no working hours
+    assert "(for both sides of every pair), Kenji Sato</li>" in kick_off[0]
+    assert (
+        "(for both sides of every pair), *Amelia* &lt;b&gt;Clarke&lt;/b&gt; "
+        "[x](javascript:alert(1))</li>" in kick_off[1]
+    )
+    assert "<em>Amelia" not in html and "<b>Clarke" not in html and "href" not in html
+
+
 def test_a_pairs_calendar_and_pack_skip_the_public_holidays_of_its_own_people(
     tmp_path: Path,
 ) -> None:
