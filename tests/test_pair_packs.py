@@ -176,7 +176,7 @@ def test_text_reads_in_order(world_build: Path) -> None:
     positions = [text.find(part) for part in order]
     assert -1 not in positions and positions == sorted(positions), text
     cover = _page_text(world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf", 0)
-    cover = " ".join(cover.split())  # "Why you were paired" heads a row of the table
+    cover = " ".join(cover.split())  # "Why you were paired:" heads a line
     assert cover.index("Why you were paired") < cover.index("Your sessions")
     agreement = _page_text(world_build / "pairs" / "zoe--anna" / "zoe--anna.pdf", 1)
     for earlier, later in (("Who we are", "Анна Кузнецова"), ("How we meet", "Signed")):

@@ -766,7 +766,7 @@ def test_a_pair_in_one_zone_reads_one_clock(tmp_path: Path) -> None:
         "omar,Omar Saleh,omar@example.org,mentee,Finance,Asia/Dubai,fri 12:00-15:00,,ai",
     )
     assert "other-clock" not in cover and "other-clock" not in front
-    assert '<td colspan="2">Friday at 12:00 PM (Asia/Dubai)</td>' in cover
+    assert "<strong>When:</strong> Friday at 12:00 PM (Asia/Dubai)</p>" in cover
     assert _sessions(cover) == [""] * 12
 
 
