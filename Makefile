@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck unit bench bench-quick bench-matching schema reference messages golden setup system clean
+.PHONY: run test lint typecheck unit bench bench-quick bench-matching bench-packs schema reference messages golden setup system clean
 
 run: setup
 	$(BIN)/mentorkit build
@@ -28,6 +28,10 @@ bench: setup
 # The issue 15 goals only: matching 10,000 and 100,000 people (about 5 minutes).
 bench-matching: setup
 	$(BIN)/python -m benchmarks --matching
+
+# The pair packs only (issue 10), 200 pairs on the PDF workers: about a minute.
+bench-packs: setup
+	$(BIN)/python -m benchmarks --packs
 
 # The issue 14 goals at 300 topics only: a few minutes instead of about fifteen.
 bench-quick: setup

@@ -1,7 +1,7 @@
 """`make bench`: where the time goes, and the goals of issue 14 as ratios in one run.
 
 Each case runs in a fresh process, so that one case's memory and heap do not colour the
-next. In order: matching and pair packs; the generator (YAML to Markdown and print HTML)
+next. In order: matching and pair packs (`--packs`: those alone); the generator (YAML to Markdown and print HTML)
 on a 500-topic library; the site of 300 and 1,000 topics against Material's floor; builds
 with nothing changed (the default programme with every output, the 500-topic library's
 site) and with one topic changed, each compared with a cold build byte for byte; PDFs of
@@ -64,6 +64,11 @@ def main() -> None:
     parser.add_argument(
         "--matching", action="store_true", help="the matching cases only (issue 15, ~5 min)"
     )
+    parser.add_argument(
+        "--packs",
+        action="store_true",
+        help="the pair packs only, on --workers workers (issue 10, about a minute)",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.site_topics.split(",") if n]
     if args.quick:
@@ -74,6 +79,9 @@ def main() -> None:
         f"mentorkit benchmark, {now}: {os.cpu_count()} cores, {args.workers} PDF worker(s), "
         f"load average {os.getloadavg()[0]:.1f} at the start"
     )
+    if args.packs:
+        _isolated(measure_packs, None, args.pairs, (args.workers,))
+        return
     if not args.quick:
         for people in (int(n) for n in args.people.split(",")):
             measure_matching(people)  # each solver in a fresh process of its own
