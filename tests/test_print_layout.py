@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -292,3 +293,51 @@ def test_a_worksheet_prints_its_blanks_as_lines_to_write_on() -> None:
     assert "Feed tally sheet" in markdown
     assert "[ ]" not in markdown
     assert 'the chosen theme? <span class="inline-blank"></span>' in markdown
+
+
+def test_a_field_is_a_line_to_the_columns_edge_and_a_long_value_prints_whole(
+    print_css: tuple[str, tuple[str, ...]], tmp_path: Path
+) -> None:
+    """A field to fill in is its label, then a line to write on as far as the column's
+    edge and no further; a value printed in a field (a pair's meeting place) wraps as
+    text does, every word of it inside the column."""
+    css, roots = print_css
+    place = (
+        "Room 4.12, Harbour House, 1 Quay Street, or https://teams.example.org/l/meetup-join/"
+        "19%3ameeting_NjY5ZmY2 (ask reception for the visitor badge)"
+    )
+    html = (
+        '<html lang="en"><body><article class="doc">'
+        '<p class="field"><span class="field-label">Programme coordinator</span>'
+        '<span class="field-line"></span></p>'
+        '<p class="field"><span class="field-label">Where (room or video link)</span>'
+        f'<span class="field-value">{place}</span></p></article></body></html>'
+    )
+    data = bytes(pdf.layout(html, css, roots).write_pdf())
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        page = document.pages[0]
+        words = page.extract_words()
+        text = page.extract_text()
+    right = page.width - 18 * MM  # the page's margin (print.css.j2, `@page`)
+    assert "".join(place.split()) in "".join(text.split())
+    assert max(word["x1"] for word in words) <= right + 0.5
+    label_end = next(word["x1"] for word in words if word["text"] == "coordinator")
+    label_bottom = next(word["bottom"] for word in words if word["text"] == "coordinator")
+
+    (tmp_path / "page.pdf").write_bytes(data)
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "72", "-singlefile", "page.pdf", "page"],
+        cwd=tmp_path,
+        check=True,
+    )
+    raw = (tmp_path / "page.pgm").read_bytes()
+    _magic, size, _depth, pixels = raw.split(b"\n", 3)
+    width, height = (int(n) for n in size.split())
+    rows = [pixels[y * width : (y + 1) * width] for y in range(height)]
+    ruled = [  # rows with ink from just after the label to the column's edge
+        y
+        for y in range(int(label_bottom) - 6, int(label_bottom) + 8)
+        if all(value < 200 for value in rows[y][int(label_end) + 12 : int(right) - 1])
+    ]
+    assert ruled, "no line from the label to the column's edge"
+    assert all(value > 250 for value in rows[ruled[0]][int(right) + 2 :])  # and no further
