@@ -221,7 +221,7 @@ def test_a_pairs_calendar_and_pack_skip_the_public_holidays_of_its_own_people(
     listed = text[: text.index("Moved from your usual time")]  # the sessions, each on its date
     assert "8 Mar 2027, 09:00–10:00" in listed and "10 Mar 2027" not in listed
     assert (
-        "Moved from your usual time:\n\n\nsession 3 is on 8 Mar 2027 at 09:00 instead of "
+        "Moved from your usual time:\n\n\nSession 3 is on 8 Mar 2027 at 09:00 instead of "
         "10 Mar 2027 at 09:00: it is a public holiday (Eid al-Fitr Holiday (estimated), United "
         "Arab Emirates)" in text
     )
@@ -259,7 +259,7 @@ def test_a_pairs_calendar_and_pack_skip_a_holiday_on_the_mentors_own_clock(
     listed = cover[: cover.index("Moved from your usual time")]
     assert "10 Mar 2027, 18:00–19:00" in listed and "8 Mar 2027" not in listed
     assert (
-        "Moved from your usual time:\n\n\nsession 3 is on 10 Mar 2027 at 18:00 instead of "
+        "Moved from your usual time:\n\n\nSession 3 is on 10 Mar 2027 at 18:00 instead of "
         "8 Mar 2027 at 18:00: it is 9 Mar 2027 in Asia/Manila (Maria Santos), a public holiday "
         "(Eid'l Fitr (estimated), Philippines)" in cover
     )
