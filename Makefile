@@ -13,8 +13,8 @@ run: setup
 test: setup lint typecheck unit
 
 lint: setup
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks scripts
+	$(BIN)/ruff format --check generator tests benchmarks scripts
 
 typecheck: setup
 	$(BIN)/mypy

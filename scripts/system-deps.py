@@ -1,11 +1,12 @@
 """Check, and where possible install, what mentorkit needs from outside Python.
 
 WeasyPrint needs Pango (text layout) and, to make PDFs quickly, HarfBuzz's subsetting
-library, and fonts for every script a roster can hold (Noto: Arabic, Hebrew, Indic, Thai,
-Chinese, Japanese, Korean and more; without them names print as boxes); the tests read PDFs back with poppler's pdftotext and pdftoppm, and check the
-site's accessibility in Debian's Chromium (driven by Playwright, with axe-core from npm, so
-Node.js and npm too). On Debian or Ubuntu, run as root, the missing packages are installed;
-elsewhere this prints what to install and stops.
+library, and fonts for every script a roster can hold (Noto: Arabic, Hebrew, Indic,
+Thai, Chinese, Japanese, Korean and more; without them names print as boxes); the tests
+read PDFs back with poppler's pdftotext and pdftoppm, and check the site's accessibility
+in Debian's Chromium (driven by Playwright, with axe-core from npm, so Node.js and npm
+too). On Debian or Ubuntu, run as root, the missing packages are installed; elsewhere
+this prints what to install and stops.
 """
 
 from __future__ import annotations
@@ -57,9 +58,7 @@ def _font(family: str) -> bool:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return False
-    found = subprocess.run(
-        [fc_list, "-q", f":family={family}"], capture_output=True, check=False
-    )
+    found = subprocess.run([fc_list, "-q", f":family={family}"], capture_output=True, check=False)
     return found.returncode == 0
 
 
