@@ -33,6 +33,11 @@ bench-matching: setup
 bench-packs: setup
 	$(BIN)/python -m benchmarks --packs
 
+# Issue 14's goal 4 only: a 100-topic library's PDFs on the pool, on Dask, on the pool
+# again (about 10 minutes; make bench does it at 500 topics).
+bench-pdfs: setup
+	$(BIN)/python -m benchmarks --pdfs --pdf-topics 100
+
 # The issue 14 goals at 300 topics only: a few minutes instead of about fifteen.
 bench-quick: setup
 	$(BIN)/python -m benchmarks --quick

@@ -5,7 +5,8 @@ next. In order: matching and pair packs (`--packs`: those alone); the generator 
 on a 500-topic library; the site of 300 and 1,000 topics against Material's floor; builds
 with nothing changed (the default programme with every output, the 500-topic library's
 site) and with one topic changed, each compared with a cold build byte for byte; PDFs of
-a library on the process pool and on a Dask LocalCluster of 2 workers.
+a library on the process pool and on a Dask LocalCluster of 2 workers (`--pdfs`: those
+alone, `--pdf-topics` sets the library's size).
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ def main() -> None:
         action="store_true",
         help="the pair packs only, on --workers workers (issue 10, about a minute)",
     )
+    parser.add_argument(
+        "--pdfs",
+        action="store_true",
+        help="the PDFs on the pool and on Dask only, at --pdf-topics (issue 14, goal 4)",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.site_topics.split(",") if n]
     if args.quick:
@@ -81,6 +87,11 @@ def main() -> None:
     )
     if args.packs:
         _isolated(measure_packs, None, args.pairs, (args.workers,))
+        return
+    if args.pdfs:
+        with tempfile.TemporaryDirectory() as folder:
+            library = write_library(Path(folder) / "bench", pdf_topics)
+            _isolated(measure_executors, library, pdf_topics, args.workers)
         return
     if not args.quick:
         for people in (int(n) for n in args.people.split(",")):

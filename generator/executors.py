@@ -42,10 +42,27 @@ def _pool_worker_setup() -> None:
     """Set up a worker of the local pool, which lives for one build. The modules and
     fonts it has just loaded live as long as it does: frozen, the cycle collector stops
     walking them again at every full collection while documents are laid out (about 8%
-    of a pair's layout and writing). Not done on a Dask worker, which outlives builds."""
+    of a pair's layout and writing). A Dask worker does it once in its life."""
     _worker_setup()
     gc.collect()
     gc.freeze()
+
+
+_frozen = False
+
+
+def _dask_worker_setup() -> None:
+    """Set up a Dask worker for a build. The first time in a worker's life it also
+    freezes what is loaded then, as a pool worker does: a Dask worker outlives builds, so
+    later builds' objects are left to the collector as usual (what a build leaves behind
+    must be collectable), and what is frozen is what a worker keeps for its whole life
+    anyway: WeasyPrint, its fonts and Dask's own modules."""
+    global _frozen
+    _worker_setup()
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
 
 
 def _ready() -> None:
@@ -109,7 +126,7 @@ def _dask(address: str) -> Iterator[Executor]:
     try:
         # Each worker imports WeasyPrint and loads its fonts before the jobs come, as the
         # process pool's workers do (a worker that joins later does it at its first job).
-        client.run(_worker_setup)
+        client.run(_dask_worker_setup)
         yield client.get_executor(pure=False)
     finally:
         client.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.errors import InvalidProject, UsageError
+from generator.executors import executor
 from generator.loader import load_project
 from generator.pairs import PairsFile, read_pairs, read_rows
 from generator.roster import read_roster
@@ -576,7 +578,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_a_dask_cluster_makes_the_same_files(tmp_path: Path, packs_build: Path) -> None:
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -584,6 +586,15 @@ def test_a_dask_cluster_makes_the_same_files(tmp_path: Path, packs_build: Path) 
         address = cluster.scheduler_address.removeprefix("tcp://")
         out = tmp_path / "dist"
         build(ACME, BuildOptions(out=out, roster=ROSTER, executor=f"dask://{address}"))
+        # Each worker froze what it had loaded (WeasyPrint, the fonts) at its first build,
+        # as a pool worker does, and freezes nothing more at the next one: a worker outlives
+        # builds, and what a build leaves behind must stay collectable.
+        with Client(cluster) as client:
+            frozen = client.run(gc.get_freeze_count)
+            with executor(f"dask://{address}", 2):
+                again = client.run(gc.get_freeze_count)
+    assert len(frozen) == 2 and min(frozen.values()) > 10_000
+    assert again == frozen
     for output in ("pdf", "pairs", "certificates"):
         assert digests(out / output) == digests(packs_build / output), output
 
