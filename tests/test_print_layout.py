@@ -222,6 +222,12 @@ def test_a_pairs_own_pages_are_one_page_each_at_10_pt(
         for page in pages.pages[:2]:  # the cover and the agreement's front
             sizes = _sizes(page)
             assert sizes.most_common(1)[0][0] >= 10 and min(sizes) >= 8, sizes
+        # A certificate's topics break between titles, never inside one.
+        titles = {session.topic.title for session in info.timeline.sessions}
+        for page in pages.pages[2:]:
+            lines = [" ".join(line.split()) for line in page.extract_text().splitlines()]
+            for title in titles:
+                assert any(title in line for line in lines), (title, lines)
 
 
 @pytest.fixture(scope="module")
