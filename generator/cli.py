@@ -400,6 +400,8 @@ def match_command(roster: Path, project: Path | None, out_file: Path | None) -> 
         table.add_column(column)
     for pair in result.pairs:
         moved = f", {pair.moved} moved" if pair.moved else ""
+        if pair.to_agree:
+            moved += f", {len(pair.to_agree)} to agree"
         table.add_row(  # Rich pads each column by display cells (wide and combining alike)
             f"{isolated(pair.mentor.name)} → {isolated(pair.mentee.name)}",
             f"{pair.score}%",

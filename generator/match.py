@@ -79,6 +79,8 @@ class Pair:
     location: str = ""  # where the pair meets, when not the programme's `schedule.location`
     topics: str = ""  # their sessions in a personal track, chosen by hand (pairs.csv)
     moved: int = 0  # how many sessions are off the usual slot (`changes` says which, why)
+    moved_sessions: tuple[int, ...] = ()  # their numbers
+    to_agree: tuple[int, ...] = ()  # sessions on a closed day with no other time that week
 
     @property
     def id(self) -> str:
@@ -1265,6 +1267,8 @@ def _pair(
         booking.changes,
         dates=tuple(s.start for s in booking.sessions),
         moved=booking.moved,
+        moved_sessions=booking.moved_sessions,
+        to_agree=booking.to_agree,
     )
 
 

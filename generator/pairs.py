@@ -310,8 +310,8 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
         if booking.changes:
             warnings.append(
                 f"{display}:{row.row}:{header.get('time', 0) + 1}: time: {who} cannot meet "
-                f"on {usual} for {booking.moved} of {len(booking.sessions)} sessions; "
-                + "; ".join(booking.changes)
+                f"on {usual} for {booking.moved + len(booking.to_agree)} of "
+                f"{len(booking.sessions)} sessions; " + "; ".join(booking.changes)
             )
         taken[mentee.id] = row.row
         load.setdefault(mentor.id, []).append(row.row)
@@ -338,6 +338,8 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 " ".join(row.location.split()),
                 " ".join(personal.SEPARATORS.split(row.topics)).strip(),
                 booking.moved,
+                booking.moved_sessions,
+                booking.to_agree,
             )
         )
     problems.raise_if_any()

@@ -685,6 +685,7 @@ class Booked:
     usual: bool
     why: str = ""  # why it moved, for the pack and pairs.csv
     cause: str = ""  # why a clock change moved it, said once for a run of sessions
+    stays: bool = False  # on a closed day, with no other time that week: agree another
 
 
 @dataclass(frozen=True)
@@ -703,7 +704,18 @@ class Booking:
     @property
     def moved(self) -> int:
         """How many sessions are off the pair's usual time."""
-        return sum(not s.usual for s in self.sessions)
+        return len(self.moved_sessions)
+
+    @property
+    def moved_sessions(self) -> tuple[int, ...]:
+        """The numbers of the sessions off the pair's usual time."""
+        return tuple(s.number for s in self.sessions if not s.usual and not s.stays)
+
+    @property
+    def to_agree(self) -> tuple[int, ...]:
+        """The numbers of the sessions that stay on a closed day, the two of them having
+        no other time that week: they agree another time together."""
+        return tuple(s.number for s in self.sessions if s.stays)
 
 
 def common_starts(a: Person, b: Person, week: dt.datetime, minutes: int) -> Spans:
@@ -922,7 +934,7 @@ def _off_closed_days(
                 "session %(n)s is on %(date)s at %(time)s, but %(reason)s and the two of you "
                 "are not both free at any other time that week: agree another time together"
             ) % {"n": number, "date": day, "time": at, "reason": closed}
-            result.append(replace(session, usual=False, why=why))
+            result.append(replace(session, usual=False, why=why, stays=True))
             continue
         moved = (week + dt.timedelta(minutes=_nearest(wanted_of[kind], spans))).astimezone(tz)
         why = _("session %(n)s is on %(date)s at %(time)s instead of %(usual)s: %(reason)s") % {

@@ -220,11 +220,41 @@ def test_a_pairs_calendar_and_pack_skip_the_public_holidays_of_its_own_people(
     text = cover("amira-saleh--james-whitfield")
     listed = text[: text.index("Moved from your usual time")]  # the sessions, each on its date
     assert "8 Mar 2027, 09:00–10:00" in listed and "10 Mar 2027" not in listed
+    # The session that moved says so where it is listed, and no other does.
+    assert "8 Mar 2027, 09:00–10:00 (13:00) (moved) · " in listed and listed.count("(moved)") == 1
     assert (
         "Moved from your usual time:\n\n\nSession 3 is on 8 Mar 2027 at 09:00 instead of "
         "10 Mar 2027 at 09:00: it is a public holiday (Eid al-Fitr Holiday (estimated), United "
         "Arab Emirates)" in text
     )
+
+
+def test_a_pack_marks_the_sessions_a_pair_agrees_another_time_for(tmp_path: Path) -> None:
+    # Bo and Cy, both in London, are only ever free on Monday mornings: May Day and the
+    # Spring Bank Holiday, England's, fall on sessions 7 and 9, which cannot move. The
+    # pack lists them on their date, says to agree another time, and calls none moved.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email,role,department,timezone,availability,offers,wants,holidays\n"
+        "bo-li,Bo Li,bo@example.org,mentor,Sales,Europe/London,mon 09:00-10:00,"
+        "short-form-video,,GB-ENG\n"
+        "cy-ng,Cy Ng,cy@example.org,mentee,Legal,Europe/London,mon 09:00-10:00,,"
+        "short-form-video,GB-ENG\n",
+        encoding="utf-8",
+    )
+    project = load_project(None)
+    renderer = renderer_for(None)
+    (pair,) = match(read_roster(roster), project).pairs
+    assert (pair.moved, pair.moved_sessions, pair.to_agree) == (0, (), (7, 9))
+    (info,) = pair_infos(project, [pair], renderer)
+    text = re.sub(r"<[^>]+>", "", pair_document(renderer, info).html)
+    cover = text[text.index("Your sessions") : text.index("Before you start")]
+    listed = cover[: cover.index("To agree another time:")]
+    assert "3 May 2027, 09:00–10:00 (agree another time) · " in listed
+    assert "31 May 2027, 09:00–10:00 (agree another time) · " in listed
+    assert listed.count("(agree another time)") == 2 and "(moved)" not in listed
+    assert "Moved" not in cover
+    assert "Session 7 is on 3 May 2027 at 09:00, but it is a public holiday (May Day)" in cover
 
 
 def test_a_pairs_calendar_and_pack_skip_a_holiday_on_the_mentors_own_clock(
@@ -258,6 +288,8 @@ def test_a_pairs_calendar_and_pack_skip_a_holiday_on_the_mentors_own_clock(
     cover = text[text.index("Your sessions") : text.index("Before you start")]
     listed = cover[: cover.index("Moved from your usual time")]
     assert "10 Mar 2027, 18:00–19:00" in listed and "8 Mar 2027" not in listed
+    assert "10 Mar 2027, 18:00–19:00 (Thu 11 Mar, 07:00) (moved) · " in listed
+    assert listed.count("(moved)") == 1
     assert (
         "Moved from your usual time:\n\n\nSession 3 is on 10 Mar 2027 at 18:00 instead of "
         "8 Mar 2027 at 18:00: it is 9 Mar 2027 in Asia/Manila (Maria Santos), a public holiday "

@@ -1082,7 +1082,8 @@ def test_no_session_falls_on_a_holiday_of_the_next_day_on_the_mentors_own_clock(
     # A pair in London, the programme's time zone, is booked as before: Mondays, and
     # told to agree another time for May Day and the Spring Bank Holiday.
     london = pairs["oliver-bennett--priya-raman"]
-    assert (london.weekday, london.time, london.moved) == ("monday", "13:00", 2)
+    assert (london.weekday, london.time, london.moved) == ("monday", "13:00", 0)
+    assert london.to_agree == (7, 9)
     assert london.changes == (
         "session 7 is on 3 May 2027 at 13:00, but it is a public holiday (May Day) and the "
         "two of you are not both free at any other time that week: agree another time "

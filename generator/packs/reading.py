@@ -48,6 +48,8 @@ class PairInfo:
     # on them (in the order of `timeline.sessions`, empty where every clock reads the same).
     other_slot: str = ""
     other_clocks: tuple[tuple[OtherClock, ...], ...] = ()
+    moved_sessions: tuple[int, ...] = ()  # numbers of the sessions off the usual slot
+    to_agree: tuple[int, ...] = ()  # sessions on a closed day the pair agree another time for
 
     @property
     def first(self) -> Any:
@@ -114,6 +116,8 @@ def pair_infos(project: Project, pairs: Iterable[Pair], renderer: Renderer) -> l
                 tuple(p.id for p in (pair.mentor, pair.mentee) if p.id in both),
                 pair.location,
                 *_other_clocks(renderer, line, (pair.mentor, pair.mentee), zone),
+                pair.moved_sessions,
+                pair.to_agree,
             )
         )
     return infos
