@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint typecheck unit bench bench-quick bench-matching bench-packs schema reference messages golden setup system clean
+.PHONY: run test lint typecheck unit bench bench-quick bench-matching bench-packs bench-pdfs schema reference messages golden setup system clean
 
 run: setup
 	$(BIN)/mentorkit build

@@ -134,6 +134,15 @@ def _build(
     # The inputs as they are before anything is read: recorded at the end only if they
     # are still the same then, so that an edit made during the build is never missed.
     before = _inputs_now(project_path, options)
+    # With a roster there are packs to print: the print workers start before anything is
+    # read, on the core this process leaves idle while it reads the project and the
+    # roster, matches and renders (about a second and a half to load WeasyPrint and the
+    # fonts). A mistake in the project or the roster still stops the build at once.
+    pool = (
+        resources.enter_context(executors.executor(options.executor, options.workers, warm=True))
+        if options.roster is not None
+        else None
+    )
     project = load_project(project_path)
     loaded = time.perf_counter()
     report = BuildReport(project, title=project.programme.title, notes=list(project.notes))
@@ -148,15 +157,15 @@ def _build(
         )
 
     pairs = _pairs(project, options, report)
-    # Where there will be printing (packs; every PDF of a first build), the print workers
-    # start now, once the project and the roster have been read without a mistake, on
-    # the core this process leaves idle while it renders: they are ready at the first
-    # job. A later build may keep every PDF, and starts them only for a job.
-    first = not (options.out / MARKER).is_dir()
-    printing = pairs is not None or ("pdf" in wanted and first)
-    pool = resources.enter_context(
-        executors.executor(options.executor, options.workers, warm=printing)
-    )
+    # Where there will be printing (every PDF of a first build), the print workers start
+    # now, once the project has been read without a mistake, on the core this process
+    # leaves idle while it renders: they are ready at the first job. A later build may
+    # keep every PDF, and starts them only for a job.
+    if pool is None:
+        first = not (options.out / MARKER).is_dir()
+        pool = resources.enter_context(
+            executors.executor(options.executor, options.workers, warm="pdf" in wanted and first)
+        )
 
     results = published_results(options.out) if project.programme.report.publish else None
     renderer = prepare(project, pdf="pdf" in wanted, results=results)
