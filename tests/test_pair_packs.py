@@ -403,6 +403,27 @@ def test_prepend_puts_pages_in_front_of_a_file_left_as_it_is() -> None:
     assert "Votre binôme" in text
 
 
+def test_prepend_copies_text_that_reads_like_a_reference_as_it_is() -> None:
+    # The update writes the objects it copies as the PDF library does, and numbers their
+    # references anew: text in them (a picture's description) that reads like a reference,
+    # or holds brackets, is no reference and stays as it was written.
+    alt = "Plan 3 0 R (page 2) \\ 4 0 R) and ("
+    picture = (
+        "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>"
+        "<rect width='10' height='10'/></svg>"
+    )
+    own = Tagged(_tagged(f'<html lang="en"><h1>Ana</h1><p><img alt="{alt}" src="{picture}"></p>'))
+    data = Base(_tagged('<html lang="en"><h1>Shared</h1></html>')).prepend(
+        Part(own, 0, 1), "Pack", "en-GB"
+    )
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert list(problems(pdf)) == []
+        figures = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/Alt" in o]
+        assert [str(figure.Alt) for figure in figures] == [alt]
+        assert figures[0].Pg.objgen == pdf.pages[0].objgen
+
+
 def test_no_certificates_when_the_programme_gives_none(tmp_path: Path) -> None:
     project = tmp_path / "acme"
     shutil.copytree(ACME, project)
