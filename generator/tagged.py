@@ -323,7 +323,11 @@ class _Writer:
         self.streams: set[int] = set()  # objects that are streams: never in an object stream
 
     def ref(self, obj: Any) -> bytes:
-        found = obj.objgen
+        return self._reference(obj.objgen, obj)
+
+    def _reference(self, found: tuple[int, int], obj: Any = None) -> bytes:
+        """The new reference to the object numbered `found` in the source, which is queued
+        to be copied the first time (`obj`, or looked up by its number)."""
         if found in self.fixed:
             number = self.fixed[found]
             return b"null" if number is None else b"%d 0 R" % number
@@ -331,7 +335,7 @@ class _Writer:
         if number is None:
             number = self.numbers[found] = self.next
             self.next += 1
-            self.queue.append((number, obj))
+            self.queue.append((number, obj if obj is not None else self.source.get_object(found)))
         return b"%d 0 R" % number
 
     def flush(self) -> None:
@@ -353,16 +357,7 @@ class _Writer:
     def _renumber(self, match: re.Match[bytes]) -> bytes:
         if match[1] is None:  # a string, kept as it is
             return match[0]
-        found = (int(match[1]), int(match[2]))
-        if found in self.fixed:
-            number = self.fixed[found]
-            return b"null" if number is None else b"%d 0 R" % number
-        number = self.numbers.get(found)
-        if number is None:
-            number = self.numbers[found] = self.next
-            self.next += 1
-            self.queue.append((number, self.source.get_object(found)))
-        return b"%d 0 R" % number
+        return self._reference((int(match[1]), int(match[2])))
 
     def put(self, number: int, body: bytes) -> None:
         self.bodies[number] = body
