@@ -33,8 +33,8 @@ bench-matching: setup
 bench-packs: setup
 	$(BIN)/python -m benchmarks --packs
 
-# Issue 14's goal 4 only: a 100-topic library's PDFs on the pool, on Dask, on the pool
-# again (about 10 minutes; make bench does it at 500 topics).
+# Issue 14's goal 4 only: a 100-topic library's PDFs on the pool, on Dask twice, on the
+# pool again (about 6 minutes on a quiet machine; make bench does it at 500 topics).
 bench-pdfs: setup
 	$(BIN)/python -m benchmarks --pdfs --pdf-topics 100
 

@@ -5,8 +5,8 @@ next. In order: matching and pair packs (`--packs`: those alone); the generator 
 on a 500-topic library; the site of 300 and 1,000 topics against Material's floor; builds
 with nothing changed (the default programme with every output, the 500-topic library's
 site) and with one topic changed, each compared with a cold build byte for byte; PDFs of
-a library on the process pool and on a Dask LocalCluster of 2 workers (`--pdfs`: those
-alone, `--pdf-topics` sets the library's size).
+a library on the process pool and on a Dask LocalCluster of 2 workers, in the order pool,
+Dask, Dask, pool (`--pdfs`: those alone, `--pdf-topics` sets the library's size).
 """
 
 from __future__ import annotations
