@@ -2,7 +2,7 @@
 
 The runs go pool, Dask, Dask, pool, and the two of each are compared, so that a machine
 whose speed drifts steadily during the run weighs on both alike. Beside the wall time, the
-CPU seconds of the worker processes (for Dask, from when the cluster is up; a
+CPU seconds of the worker processes (for Dask, from the start of each run; a
 `LocalCluster`'s scheduler and nannies run in this process) and the jobs' own seconds:
 where a cluster is slower, these say whether the jobs themselves were slower or the time
 went between them."""

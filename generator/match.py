@@ -78,9 +78,15 @@ class Pair:
     dates: tuple[dt.datetime, ...] = ()  # every session's start, in `timezone`
     location: str = ""  # where the pair meets, when not the programme's `schedule.location`
     topics: str = ""  # their sessions in a personal track, chosen by hand (pairs.csv)
-    moved: int = 0  # how many sessions are off the usual slot (`changes` says which, why)
-    moved_sessions: tuple[int, ...] = ()  # their numbers
-    to_agree: tuple[int, ...] = ()  # sessions on a closed day with no other time that week
+    # The numbers of the sessions off the usual slot (`changes` says why), and of those
+    # on a closed day with no other time that week, which the pair agree another time for.
+    moved_sessions: tuple[int, ...] = ()
+    to_agree: tuple[int, ...] = ()
+
+    @property
+    def moved(self) -> int:
+        """How many sessions are off the usual slot."""
+        return len(self.moved_sessions)
 
     @property
     def id(self) -> str:
@@ -1266,7 +1272,6 @@ def _pair(
         zone,
         booking.changes,
         dates=tuple(s.start for s in booking.sessions),
-        moved=booking.moved,
         moved_sessions=booking.moved_sessions,
         to_agree=booking.to_agree,
     )

@@ -337,7 +337,6 @@ def read_pairs(path: Path, roster: Roster, project: Project | None = None) -> Pa
                 tuple(s.start for s in booking.sessions),
                 " ".join(row.location.split()),
                 " ".join(personal.SEPARATORS.split(row.topics)).strip(),
-                booking.moved,
                 booking.moved_sessions,
                 booking.to_agree,
             )
