@@ -92,6 +92,9 @@ def executor(spec: str | None, workers: int, warm: bool = False) -> Iterator[Exe
             yield remote
         return
     if workers <= 1:
+        from . import pdf
+
+        pdf._forget()  # a build in this process starts afresh, as a worker's does
         yield InProcess()
         return
     context = get_context("forkserver")

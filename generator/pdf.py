@@ -512,13 +512,27 @@ _image_cache: dict[str, Any] = {}
 
 
 def _worker_setup() -> None:
-    """Run once in each worker: quiet loggers, one font configuration for all jobs."""
+    """Run in each worker before a build's jobs: quiet loggers, one font configuration for
+    the build's jobs, and nothing kept from an earlier build. A pool worker serves one
+    build; a Dask worker serves one build after another, where an image cached by its
+    path would print a logo changed since as it was."""
     global _font_config
     from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    _forget()
     _font_config = FontConfiguration()
+
+
+def _forget() -> None:
+    """Drop the fonts, stylesheets and images of the last build. WeasyPrint then removes
+    the folder it copied the fonts to, which it cannot do once the interpreter is shutting
+    down (a Dask worker stopping printed a traceback and left the folder behind)."""
+    global _font_config
+    _stylesheet.cache_clear()
+    _image_cache.clear()
+    _font_config = None
 
 
 def _fetcher_class() -> Any:
@@ -571,7 +585,7 @@ def _stylesheet(css: str, roots: tuple[str, ...], fonts: int) -> Any:
 
 
 # Dropped before the interpreter's shutdown, while WeasyPrint can still free its fonts.
-atexit.register(_stylesheet.cache_clear)
+atexit.register(_forget)
 
 
 def pages_as_pdf(document: Any, first: int, last: int, title: str) -> bytes:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from generator.build import BuildOptions, build
 from generator.executors import executor
-from generator.pdf import _fetcher_class, _readable_on, _tint
+from generator.pdf import _fetcher_class, _readable_on, _tint, _worker_setup, layout
 
 from .conftest import ACME, write_tree
 
@@ -207,3 +207,30 @@ def test_a_pool_worker_keeps_its_fonts_and_modules_out_of_the_cycle_collector() 
     with executor(None, 2) as pool:
         frozen = pool.submit(gc.get_freeze_count).result()
     assert frozen > 10_000  # WeasyPrint, its fonts, the generator
+
+
+def _in_this_process() -> None:
+    with executor(None, 1):
+        pass
+
+
+@pytest.mark.parametrize("new_build", [_worker_setup, _in_this_process])
+def test_the_next_build_prints_a_changed_logo_as_it_is_now(tmp_path: Path, new_build: Any) -> None:
+    """A Dask worker serves one build after another, and so may this process: an image
+    cached by its path at one build must not print at the next once the file has changed
+    (a new logo). `new_build`: what a build does first in a worker, or in this process."""
+    logo = tmp_path / "logo.svg"
+    html = f'<img src="{logo.as_uri()}" alt="Acme" style="width: 20mm">'
+
+    def printed(colour: str) -> bytes:
+        logo.write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+            f'<rect width="40" height="40" fill="{colour}"/></svg>',
+            encoding="utf-8",
+        )
+        new_build()
+        return bytes(layout(html, "", (str(tmp_path),)).write_pdf(uncompressed_pdf=True))
+
+    assert b"0 0 1 rg" in printed("#0000ff")
+    again = printed("#ff0000")
+    assert b"1 0 0 rg" in again and b"0 0 1 rg" not in again
