@@ -540,6 +540,32 @@ def test_a_font_harfbuzz_cannot_read_is_not_cut(tmp_path: Path) -> None:
     assert woff2.as_uri() in css
 
 
+def test_a_font_file_replaced_between_builds_is_cut_again(tmp_path: Path) -> None:
+    """A Dask worker serves one build after another: when the organisation replaces its
+    font file between them (same path), the next build's packs are cut from the new file,
+    and the worker keeps no more than a few cuts, each with its folder."""
+    brand = tmp_path / "brand.otf"
+    rule = f'@font-face {{ font-family: "Brand"; src: url("{brand.as_uri()}") }}'
+
+    def made(font: Path) -> bytes:
+        shutil.copy(font, brand)
+        cut = fonts.cut_fonts(["Acme"], (brand,))
+        css, folder = fonts.stylesheet(rule, cut)
+        (file,) = Path(folder).iterdir()
+        assert file.as_uri() in css
+        assert file.read_bytes() == fonts.cut(font, 0, cut[0].text)
+        return file.read_bytes()
+
+    assert made(FONTS / "Inter-Regular.otf") != made(FONTS / "Inter-Bold.otf")
+
+    folders = []
+    for greek in "ΑΒΓΔΕΖ"[: fonts.KEPT_CUTS + 2]:  # other rosters', in a long-lived worker
+        _, folder = fonts.stylesheet(rule, fonts.cut_fonts([f"Acme {greek}"], (brand,)))
+        folders.append(Path(folder))
+    assert all(folder.exists() for folder in folders[-fonts.KEPT_CUTS :])
+    assert not any(folder.exists() for folder in folders[: -fonts.KEPT_CUTS])
+
+
 def test_a_page_with_a_character_the_cut_was_not_made_for_is_set_in_the_whole_fonts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

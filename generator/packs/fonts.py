@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .. import glyphs
@@ -140,7 +141,10 @@ def uses(chars: frozenset[str] | set[str], fonts: tuple[CutFont, ...]) -> list[s
 
 # --- in the worker processes --------------------------------------------------------------
 
-_made: dict[tuple[CutFont, ...], tuple[str, dict[str, str], str]] = {}
+#: The cuts made in this process, by fonts and the house font files' size and time: a Dask
+#: worker serves one build after another, and an organisation may replace a font file.
+_made: dict[tuple[Any, ...], tuple[str, dict[str, str], str]] = {}
+KEPT_CUTS = 4  # a long-lived worker keeps the last few (and their folders), no more
 _FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 _SRC = re.compile(r'url\("([^"]+)"\)')
 _FAMILY = re.compile(r'font-family:\s*("(?:[^"\\]|\\.)*")')
@@ -177,8 +181,11 @@ def stylesheet(css: str, fonts: tuple[CutFont, ...]) -> tuple[str, str]:
 
 def _cut_files(fonts: tuple[CutFont, ...]) -> tuple[str, dict[str, str], str]:
     """The CJK cuts' @font-face rules, and the URL of each house font's cut by its file."""
-    if fonts in _made:
-        return _made[fonts]
+    key = (fonts, *(_stamp(font.file) for font in fonts if font.file))
+    if key in _made:
+        return _made[key]
+    while len(_made) >= KEPT_CUTS:  # the oldest goes (WeasyPrint copied what it loaded)
+        shutil.rmtree(_made.pop(next(iter(_made)))[2], ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="mentorkit-fonts-"))
     atexit.register(shutil.rmtree, folder, True)
     rules, files = [], {}
@@ -203,8 +210,16 @@ def _cut_files(fonts: tuple[CutFont, ...]) -> tuple[str, dict[str, str], str]:
                 f'@font-face {{ font-family: "{font.name}"; src: url("{path.as_uri()}"); '
                 f"font-weight: {weight}; font-style: normal; }}\n"
             )
-    _made[fonts] = ("".join(rules), files, str(folder))
-    return _made[fonts]
+    _made[key] = ("".join(rules), files, str(folder))
+    return _made[key]
+
+
+def _stamp(file: str) -> tuple[int, int]:
+    try:
+        status = Path(file).stat()
+    except OSError:
+        return (-1, -1)
+    return (status.st_size, status.st_mtime_ns)
 
 
 def cut(file: Path, index: int, text: str) -> bytes | None:
