@@ -106,9 +106,14 @@ class Coverage:
         return found
 
 
-@lru_cache(maxsize=8)
 def coverage(house: tuple[Path, ...]) -> Coverage:
-    """One `Coverage` per set of house fonts, for the whole process."""
+    """One `Coverage` per set of house fonts as they are now (a long-lived process, such
+    as `mentorkit serve`, may see a font file replaced)."""
+    return _coverage(house, tuple(_stamp(path) for path in house))
+
+
+@lru_cache(maxsize=8)
+def _coverage(house: tuple[Path, ...], _stamps: tuple[tuple[int, int], ...]) -> Coverage:
     return Coverage(house)
 
 
@@ -226,9 +231,22 @@ def _invisible(char: str) -> bool:
     return any(low <= code <= high for low, high in VARIATION_SELECTORS)
 
 
-@cache
 def _cmap(path: Path, index: int) -> frozenset[int]:
     """The code points a font file maps to glyphs (empty when the file cannot be read)."""
+    return _read_cmap(path, index, _stamp(path))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """A font file's size and time: read again once replaced."""
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (status.st_size, status.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _read_cmap(path: Path, index: int, _stamp: tuple[int, int]) -> frozenset[int]:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:

@@ -238,3 +238,18 @@ def test_the_house_font_prints_its_characters_in_a_programme_invalid_elsewhere(
         "program.yaml:3:54: schedule.time: `25:00` is not a time of day: write it as HH:MM "
         'in quotes, such as "15:00"',
     ]
+
+
+def test_a_house_font_replaced_in_a_long_lived_process_is_read_again(tmp_path: Path) -> None:
+    """`mentorkit serve` lives on while the organisation replaces its font file: what
+    it can print is read from the file as it is now."""
+    from generator.packs.fonts import cut
+
+    inter = layers.library_root() / "templates" / "pdf" / "fonts" / "Inter-Regular.otf"
+    brand = tmp_path / "brand.otf"
+    brand.write_bytes(cut(inter, 0, "Acme") or b"")
+    assert ord("Ω") not in glyphs.file_chars(brand)
+    assert glyphs.fallback_family("Ω", (brand,)) is not None  # another font prints it
+    brand.write_bytes(cut(inter, 0, "Acme Ωmega") or b"")
+    assert ord("Ω") in glyphs.file_chars(brand)
+    assert glyphs.fallback_family("Ω", (brand,)) is None  # the house font does
