@@ -126,7 +126,7 @@ def _cpu() -> float:
 def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) -> None:
     print(
         f"\npair packs for {pairs} pairs (certificates included), default programme, "
-        "names in ten scripts"
+        "names in twelve scripts"
     )
     with tempfile.TemporaryDirectory() as folder:
         roster = write_world_roster(Path(folder) / "roster.csv", pairs)

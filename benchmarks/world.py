@@ -4,7 +4,7 @@ Every pack and certificate carries names, and names are where printing gets hard
 scripts that need other fonts (CJK, Indic, Thai), that run right to left (Arabic, Hebrew),
 or that shape letters together. A benchmark with `Person 1` names measures none of it. Half
 the people have Latin-script names (with the accents and letters of many languages), the
-other half one of nine other scripts, so that almost every pack holds two scripts.
+other half one of eleven other scripts, so that almost every pack holds two scripts.
 Everyone is in one office with free afternoons, so that nearly everyone is paired.
 """
 
