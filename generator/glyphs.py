@@ -109,7 +109,7 @@ class Coverage:
 def coverage(house: tuple[Path, ...]) -> Coverage:
     """One `Coverage` per set of house fonts as they are now (a long-lived process, such
     as `mentorkit serve`, may see a font file replaced)."""
-    return _coverage(house, tuple(_stamp(path) for path in house))
+    return _coverage(house, tuple(file_stamp(path) for path in house))
 
 
 @lru_cache(maxsize=8)
@@ -233,11 +233,12 @@ def _invisible(char: str) -> bool:
 
 def _cmap(path: Path, index: int) -> frozenset[int]:
     """The code points a font file maps to glyphs (empty when the file cannot be read)."""
-    return _read_cmap(path, index, _stamp(path))
+    return _read_cmap(path, index, file_stamp(path))
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    """A font file's size and time: read again once replaced."""
+def file_stamp(path: Path) -> tuple[int, int]:
+    """A font file's size and time, for caches of what is read from it: read again once
+    the file is replaced."""
     try:
         status = path.stat()
     except OSError:

@@ -181,7 +181,7 @@ def stylesheet(css: str, fonts: tuple[CutFont, ...]) -> tuple[str, str]:
 
 def _cut_files(fonts: tuple[CutFont, ...]) -> tuple[str, dict[str, str], str]:
     """The CJK cuts' @font-face rules, and the URL of each house font's cut by its file."""
-    key = (fonts, *(_stamp(font.file) for font in fonts if font.file))
+    key = (fonts, *(glyphs.file_stamp(Path(font.file)) for font in fonts if font.file))
     if key in _made:
         return _made[key]
     while len(_made) >= KEPT_CUTS:  # the oldest goes (WeasyPrint copied what it loaded)
@@ -212,14 +212,6 @@ def _cut_files(fonts: tuple[CutFont, ...]) -> tuple[str, dict[str, str], str]:
             )
     _made[key] = ("".join(rules), files, str(folder))
     return _made[key]
-
-
-def _stamp(file: str) -> tuple[int, int]:
-    try:
-        status = Path(file).stat()
-    except OSError:
-        return (-1, -1)
-    return (status.st_size, status.st_mtime_ns)
 
 
 def cut(file: Path, index: int, text: str) -> bytes | None:
