@@ -51,18 +51,61 @@ def _pool_worker_setup() -> None:
 _frozen = False
 
 
-def _dask_worker_setup() -> None:
-    """Set up a Dask worker for a build. The first time in a worker's life it also
-    freezes what is loaded then, as a pool worker does: a Dask worker outlives builds, so
-    later builds' objects are left to the collector as usual (what a build leaves behind
-    must be collectable), and what is frozen is what a worker keeps for its whole life
-    anyway: WeasyPrint, its fonts and Dask's own modules."""
+def _dask_worker_setup() -> tuple[str, str]:
+    """Set up a Dask worker for a build, and say which mentorkit and WeasyPrint it runs.
+    The first time in a worker's life it also freezes what is loaded then, as a pool
+    worker does: a Dask worker outlives builds, so later builds' objects are left to the
+    collector as usual (what a build leaves behind must be collectable), and what is
+    frozen is what a worker keeps for its whole life anyway: WeasyPrint, its fonts and
+    Dask's own modules."""
     global _frozen
     _worker_setup()
     if not _frozen:
         gc.collect()
         gc.freeze()
         _frozen = True
+    return _versions()
+
+
+def _versions() -> tuple[str, str]:
+    import weasyprint
+
+    from . import __version__
+
+    return __version__, weasyprint.__version__
+
+
+def _check_workers(address: str, run: Callable[..., dict[str, Any]]) -> None:
+    """Set up every worker of the cluster at `address` (`run`: a Dask client's), and stop
+    the build with a clear message when there is none, or when one cannot run mentorkit
+    or runs other versions than this machine: its PDFs would not be this machine's, and
+    the build's cache would take them for them."""
+    fix = (
+        f"install mentorkit {_versions()[0]} with WeasyPrint {_versions()[1]} on every worker "
+        "(pip install 'mentorkit[dask]'), as on this machine"
+    )
+    try:
+        found = run(_dask_worker_setup)
+    except (ImportError, AttributeError) as error:
+        raise UsageError(
+            f"--executor: a Dask worker at {address} cannot run mentorkit ({error}): {fix}"
+        ) from None
+    if not found:
+        raise UsageError(
+            f"--executor: the Dask scheduler at {address} has no workers; start one on each "
+            f"machine that should print: dask worker tcp://{address} --nthreads 1"
+        )
+    here = _versions()
+    other = sorted(worker for worker, versions in found.items() if tuple(versions) != here)
+    if other:
+        runs = ", ".join(
+            f"{worker} runs mentorkit {found[worker][0]} with WeasyPrint {found[worker][1]}"
+            for worker in other
+        )
+        raise UsageError(
+            f"--executor: {runs}, not mentorkit {here[0]} with WeasyPrint {here[1]} as here, "
+            f"so its PDFs would differ from this machine's: {fix}"
+        )
 
 
 def _ready() -> None:
@@ -129,7 +172,7 @@ def _dask(address: str) -> Iterator[Executor]:
     try:
         # Each worker imports WeasyPrint and loads its fonts before the jobs come, as the
         # process pool's workers do (a worker that joins later does it at its first job).
-        client.run(_dask_worker_setup)
+        _check_workers(address, client.run)
         yield client.get_executor(pure=False)
     finally:
         client.close()

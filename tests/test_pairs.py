@@ -619,6 +619,60 @@ def test_an_unreachable_dask_scheduler_is_explained(tmp_path: Path) -> None:
         )
 
 
+def test_a_dask_scheduler_with_no_workers_is_explained(tmp_path: Path) -> None:
+    """Without workers the build would wait for ever: it says what to start instead."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        with pytest.raises(UsageError) as caught:
+            build(
+                ACME,
+                BuildOptions(out=tmp_path, executor=f"dask://{address}", only=frozenset({"pdf"})),
+            )
+    assert str(caught.value) == (
+        f"--executor: the Dask scheduler at {address} has no workers; start one on each "
+        f"machine that should print: dask worker tcp://{address} --nthreads 1"
+    )
+    assert not (tmp_path / "pdf").exists()
+
+
+def test_dask_workers_that_cannot_print_as_this_machine_are_explained() -> None:
+    """A worker without mentorkit, or with other versions of it or of WeasyPrint (whose
+    PDFs would differ from this machine's, and be kept by the build's cache as if they
+    were), stops the build before any job, naming the worker and what to install."""
+    import weasyprint
+
+    from generator import __version__
+    from generator.executors import _check_workers
+
+    here = f"mentorkit {__version__} with WeasyPrint {weasyprint.__version__}"
+    fix = f"install {here} on every worker (pip install 'mentorkit[dask]'), as on this machine"
+
+    def without_mentorkit(_: object) -> dict[str, tuple[str, str]]:
+        raise ModuleNotFoundError("No module named 'generator'")
+
+    with pytest.raises(UsageError) as caught:
+        _check_workers("sched:8786", without_mentorkit)
+    assert str(caught.value) == (
+        "--executor: a Dask worker at sched:8786 cannot run mentorkit "
+        f"(No module named 'generator'): {fix}"
+    )
+
+    def older(_: object) -> dict[str, tuple[str, str]]:
+        return {
+            "tcp://10.0.0.7:40001": (__version__, "61.2"),
+            "tcp://10.0.0.5:40001": (__version__, weasyprint.__version__),
+        }
+
+    with pytest.raises(UsageError) as caught:
+        _check_workers("sched:8786", older)
+    assert str(caught.value) == (
+        f"--executor: tcp://10.0.0.7:40001 runs mentorkit {__version__} with WeasyPrint 61.2, "
+        f"not {here} as here, so its PDFs would differ from this machine's: {fix}"
+    )
+
+
 def test_capacity_and_role_both_flow_into_packs_and_certificates(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text(
