@@ -2,15 +2,16 @@
 
 The runs go pool, Dask, Dask, pool, and the two of each are compared, so that a machine
 whose speed drifts steadily during the run weighs on both alike. Beside the wall time, the
-CPU seconds of the worker processes (for Dask, from the start of each run; a
-`LocalCluster`'s scheduler and nannies run in this process) and the jobs' own seconds:
-where a cluster is slower, these say whether the jobs themselves were slower or the time
-went between them."""
+CPU seconds of the worker processes (for Dask, from the start of each run), the jobs' own
+seconds and this process's CPU (the build's rendering, and on Dask the event loop a
+`LocalCluster`'s scheduler and nannies share): where a cluster is slower, these say
+whether the jobs themselves were slower, the time went between them, or to the loops."""
 
 from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from generator.build import BuildOptions, BuildReport, build
@@ -104,9 +105,10 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
 
         def measured(label: str, options: BuildOptions) -> BuildReport:
+            own = time.process_time()
             with _ChildrenCpu() as cpu:
                 report = build(project, options)
-            _line(label, report, cpu.seconds)
+            _line(label, report, cpu.seconds, time.process_time() - own)
             return report
 
         def on_the_pool(name: str) -> float:
@@ -145,9 +147,12 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
             print(f"  {f'Dask {n} vs pool files':<22} {files}")
 
 
-def _line(label: str, report: BuildReport, cpu: float) -> None:
+def _line(label: str, report: BuildReport, cpu: float, own: float) -> None:
+    """`own`: this process's CPU, the build's rendering and, on Dask, the event loop of
+    the `LocalCluster`'s scheduler and nannies: what the jobs share the cores with."""
     seconds, pages = report.timings["pdf"], report.pdf_pages
     print(
         f"  {label:<22} {seconds:>8,.1f} s  {pages:,} pages, {pages / seconds:,.1f} pages/s; "
-        f"jobs {report.timings['pdf-jobs']:,.1f} s in workers, workers' CPU {cpu:,.1f} s"
+        f"jobs {report.timings['pdf-jobs']:,.1f} s in workers, workers' CPU {cpu:,.1f} s, "
+        f"this process {own:,.1f} CPU s"
     )
