@@ -166,6 +166,8 @@ def _build(
         pool = resources.enter_context(
             executors.executor(options.executor, options.workers, warm="pdf" in wanted and first)
         )
+    if "pdf" in wanted or pairs is not None:  # the jobs read the project's files by path
+        executors.check_folders(pool, pdf.allowed_roots(project))
 
     results = published_results(options.out) if project.programme.report.publish else None
     renderer = prepare(project, pdf="pdf" in wanted, results=results)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -173,6 +173,49 @@ def _dask(address: str) -> Iterator[Executor]:
         # Each worker imports WeasyPrint and loads its fonts before the jobs come, as the
         # process pool's workers do (a worker that joins later does it at its first job).
         _check_workers(address, client.run)
-        yield client.get_executor(pure=False)
+        yield _Dask(client, address)
     finally:
         client.close()
+
+
+class _Dask(Executor):
+    """A Dask cluster's executor, which can also tell whether its workers read the
+    project's folders at the paths the jobs name (a shared folder)."""
+
+    def __init__(self, client: Any, address: str) -> None:
+        self.client = client
+        self.address = address
+        self.inner = client.get_executor(pure=False)
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return self.inner.submit(fn, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait)
+
+    def check_folders(self, folders: Iterable[str]) -> None:
+        """Stop the build when a worker cannot read one of `folders` (the project's, by
+        their paths on this machine): its PDFs would lack the logo, the fonts, the images."""
+        unread = self.client.run(_unread_folders, sorted(folders))
+        problems = [
+            f"the Dask worker {worker} cannot read {', '.join(missing)}"
+            for worker, missing in sorted(unread.items())
+            if missing
+        ]
+        if problems:
+            raise UsageError(
+                f"--executor: {'; '.join(problems)}: every worker needs the project at the "
+                "same path as this machine (a shared folder)"
+            )
+
+
+def check_folders(pool: Executor, folders: Iterable[str]) -> None:
+    """Where the jobs run on other machines (Dask), that they read the project's folders."""
+    if isinstance(pool, _Dask):
+        pool.check_folders(folders)
+
+
+def _unread_folders(folders: list[str]) -> list[str]:
+    import os
+
+    return [folder for folder in folders if not os.access(folder, os.R_OK | os.X_OK)]

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.errors import InvalidProject, UsageError
+from generator.executors import executor
 from generator.loader import load_project
 from generator.pairs import PairsFile, read_pairs, read_rows
 from generator.roster import read_roster
@@ -635,6 +636,30 @@ def test_a_dask_scheduler_with_no_workers_is_explained(tmp_path: Path) -> None:
         f"machine that should print: dask worker tcp://{address} --nthreads 1"
     )
     assert not (tmp_path / "pdf").exists()
+
+
+def test_dask_workers_that_cannot_read_the_project_are_explained(tmp_path: Path) -> None:
+    """The jobs name the project's files by their paths on this machine: a worker that
+    cannot read them (no shared folder) would print PDFs without the logo or the fonts."""
+    from distributed import LocalCluster
+
+    from generator.executors import check_folders
+
+    here, gone = tmp_path / "assets", tmp_path / "not-shared"
+    here.mkdir()
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        (worker,) = cluster.scheduler_info["workers"]
+        with executor(f"dask://{address}", 1) as pool:
+            check_folders(pool, [str(here)])  # read: nothing to say
+            with pytest.raises(UsageError) as caught:
+                check_folders(pool, [str(here), str(gone)])
+    assert str(caught.value) == (
+        f"--executor: the Dask worker {worker} cannot read {gone}: every worker needs the "
+        "project at the same path as this machine (a shared folder)"
+    )
 
 
 def test_dask_workers_that_cannot_print_as_this_machine_are_explained() -> None:
