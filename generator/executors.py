@@ -7,6 +7,7 @@ bytes, so the same tasks run anywhere; the caller writes the files.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -80,8 +81,9 @@ def _check_workers(address: str, run: Callable[..., dict[str, Any]]) -> None:
     the build with a clear message when there is none, or when one cannot run mentorkit
     or runs other versions than this machine: its PDFs would not be this machine's, and
     the build's cache would take them for them."""
+    here = _versions()
     fix = (
-        f"install mentorkit {_versions()[0]} with WeasyPrint {_versions()[1]} on every worker "
+        f"install mentorkit {here[0]} with WeasyPrint {here[1]} on every worker "
         "(pip install 'mentorkit[dask]'), as on this machine"
     )
     try:
@@ -95,7 +97,6 @@ def _check_workers(address: str, run: Callable[..., dict[str, Any]]) -> None:
             f"--executor: the Dask scheduler at {address} has no workers; start one on each "
             f"machine that should print: dask worker tcp://{address} --nthreads 1"
         )
-    here = _versions()
     other = sorted(worker for worker, versions in found.items() if tuple(versions) != here)
     if other:
         runs = ", ".join(
@@ -173,7 +174,7 @@ def _dask(address: str) -> Iterator[Executor]:
         # Each worker imports WeasyPrint and loads its fonts before the jobs come, as the
         # process pool's workers do (a worker that joins later does it at its first job).
         _check_workers(address, client.run)
-        yield _Dask(client, address)
+        yield _Dask(client)
     finally:
         client.close()
 
@@ -182,9 +183,8 @@ class _Dask(Executor):
     """A Dask cluster's executor, which can also tell whether its workers read the
     project's folders at the paths the jobs name (a shared folder)."""
 
-    def __init__(self, client: Any, address: str) -> None:
+    def __init__(self, client: Any) -> None:
         self.client = client
-        self.address = address
         self.inner = client.get_executor(pure=False)
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
@@ -216,6 +216,4 @@ def check_folders(pool: Executor, folders: Iterable[str]) -> None:
 
 
 def _unread_folders(folders: list[str]) -> list[str]:
-    import os
-
     return [folder for folder in folders if not os.access(folder, os.R_OK | os.X_OK)]
