@@ -305,8 +305,9 @@ def test_a_field_is_a_line_to_the_columns_edge_and_a_long_value_prints_whole(
     print_css: tuple[str, tuple[str, ...]], tmp_path: Path
 ) -> None:
     """A field to fill in is its label, then a line to write on as far as the column's
-    edge and no further; a value printed in a field (a pair's meeting place) wraps as
-    text does, every word of it inside the column."""
+    edge and no further; a value printed in a field (a pair's meeting place) wraps, every
+    word of it inside the column, and its next lines hang indented under the first, so
+    that they are not read as a field of their own."""
     css, roots = print_css
     place = (
         "Room 4.12, Harbour House, 1 Quay Street, or https://teams.example.org/l/meetup-join/"
@@ -327,6 +328,10 @@ def test_a_field_is_a_line_to_the_columns_edge_and_a_long_value_prints_whole(
     right = page.width - 18 * MM  # the page's margin (print.css.j2, `@page`)
     assert "".join(place.split()) in "".join(text.split())
     assert max(word["x1"] for word in words) <= right + 0.5
+    where = next(word for word in words if word["text"] == "Where")
+    wrapped = [w for w in words if where["bottom"] < w["top"] < where["bottom"] + 20]
+    assert wrapped, "the place fits one line: make it longer"
+    assert min(word["x0"] for word in wrapped) >= where["x0"] + 10  # hanging, 1.5em at 9-10 pt
     label_end = next(word["x1"] for word in words if word["text"] == "coordinator")
     label_bottom = next(word["bottom"] for word in words if word["text"] == "coordinator")
 
