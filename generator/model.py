@@ -705,12 +705,17 @@ class PublicHolidays(Model):
         """The region as a roster's `holidays` cell names it: `AE`, or `CA-QC`."""
         return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
 
-    def region_name(self) -> str:
-        """The region's name as the holidays calendar gives it (`England` for ENG)."""
+    def region_name(self, locale: str = "en") -> str:
+        """The region's name: in English as the holidays calendar gives it (`England` for
+        ENG), in another language as ISO 3166-2 names it there (`Bavière` for DE-BY in
+        French), else in its own language (`Catalunya`)."""
         names = getattr(_holidays(self.country, self.subdivision), "subdivisions_aliases", {})
-        return next((name for name, code in names.items() if code == self.subdivision), "") or (
-            self.subdivision or self.country
-        )
+        english = next((name for name, code in names.items() if code == self.subdivision), "")
+        if not locale.lower().startswith("en") and self.subdivision:
+            local = _subdivision_name(f"{self.country}-{self.subdivision}", locale)
+            if local:
+                return local
+        return english or self.subdivision or self.country
 
     def label(self, locale: str, in_sentence: bool = False) -> str:
         """`England (United Kingdom)` or `Ireland`, in the programme's language. Within an
@@ -725,7 +730,7 @@ class PublicHolidays(Model):
             english = locale.replace("-", "_").split("_")[0].lower() == "en"
             article = in_sentence and english and self.country in THE_IN_ENGLISH
             return f"the {country}" if article else str(country)
-        return f"{self.region_name()} ({country})"
+        return f"{self.region_name(locale)} ({country})"
 
     def calendar(self, locale: str = "en") -> Mapping[dt.date, str]:
         """The holidays with their names, looked up for any year: in the language of
@@ -736,6 +741,27 @@ class PublicHolidays(Model):
         entity = _holidays(self.country, self.subdivision)
         language = holiday_language(entity.supported_languages, entity.default_language, locale)
         return _holidays(self.country, self.subdivision, language)
+
+
+@functools.cache
+def _subdivision_name(code: str, locale: str) -> str:
+    """ISO 3166-2's name of a region (`DE-BY`) in the language of `locale`, from the
+    iso-codes translations pycountry ships; its own name where they have none, without
+    the other names ISO gives in brackets (`Catalunya [Cataluña]`); "" when ISO has no
+    such code (the holidays library names a few regions its own way)."""
+    import gettext
+
+    import pycountry
+
+    found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    if found is None:
+        return ""
+    wanted = locale.replace("-", "_")
+    languages = list(dict.fromkeys((wanted, wanted.split("_")[0])))
+    catalogue = gettext.translation(
+        "iso3166-2", pycountry.LOCALES_DIR, languages=languages, fallback=True
+    )
+    return catalogue.gettext(found.name).split(" [")[0].strip()
 
 
 @functools.cache

@@ -191,9 +191,13 @@ def test_the_programme_guide_names_whose_holidays_are_skipped(tree: TreeBuilder)
     french = several.replace("title: Mini programme\n", "title: Mini programme\nlocale: fr\n")
     root = tree({"program.yaml": french, "topics/tiny.yaml": TINY_TOPIC})
     assert (
-        "Aucune séance ni aucun atelier n'a lieu un jour férié (Quebec (Canada), Émirats "
+        "Aucune séance ni aucun atelier n'a lieu un jour férié (Québec (Canada), Émirats "
         "arabes unis et Philippines)." in markdown_of(root, "programme-guide")
     )
+    # A region by its name in the programme's language (ISO 3166-2's, where it has one)
+    bavaria = french.replace("{country: CA, subdivision: QC}", "{country: DE, subdivision: BY}")
+    root = tree({"program.yaml": bavaria, "topics/tiny.yaml": TINY_TOPIC})
+    assert "un jour férié (Bavière (Allemagne)," in markdown_of(root, "programme-guide")
     for country, name in [("GB", "the United Kingdom"), ("US", "the United States")]:
         alone = programme.replace("{country: GB, subdivision: ENG}", f"{{country: {country}}}")
         root = tree({"program.yaml": alone, "topics/tiny.yaml": TINY_TOPIC})
