@@ -9,9 +9,11 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
@@ -82,10 +84,7 @@ def _check_workers(address: str, run: Callable[..., dict[str, Any]]) -> None:
     or runs other versions than this machine: its PDFs would not be this machine's, and
     the build's cache would take them for them."""
     here = _versions()
-    fix = (
-        f"install mentorkit {here[0]} with WeasyPrint {here[1]} on every worker "
-        "(pip install 'mentorkit[dask]'), as on this machine"
-    )
+    fix = _fix(here)
     try:
         found = run(_dask_worker_setup)
     except (ImportError, AttributeError) as error:
@@ -97,16 +96,73 @@ def _check_workers(address: str, run: Callable[..., dict[str, Any]]) -> None:
             f"--executor: the Dask scheduler at {address} has no workers; start one on each "
             f"machine that should print: dask worker tcp://{address} --nthreads 1"
         )
-    other = sorted(worker for worker, versions in found.items() if tuple(versions) != here)
+    other = {w: tuple(versions) for w, versions in found.items() if tuple(versions) != here}
     if other:
-        runs = ", ".join(
-            f"{worker} runs mentorkit {found[worker][0]} with WeasyPrint {found[worker][1]}"
-            for worker in other
-        )
-        raise UsageError(
-            f"--executor: {runs}, not mentorkit {here[0]} with WeasyPrint {here[1]} as here, "
-            f"so its PDFs would differ from this machine's: {fix}"
-        )
+        raise UsageError(_other_versions(other, here))
+
+
+def _fix(here: tuple[str, str]) -> str:
+    return (
+        f"install mentorkit {here[0]} with WeasyPrint {here[1]} on every worker "
+        "(pip install 'mentorkit[dask]'), as on this machine"
+    )
+
+
+def _other_versions(other: dict[str, tuple[str, ...]], here: tuple[str, str]) -> str:
+    runs = ", ".join(
+        f"{worker} runs mentorkit {other[worker][0]} with WeasyPrint {other[worker][1]}"
+        for worker in sorted(other)
+    )
+    return (
+        f"--executor: {runs}, not mentorkit {here[0]} with WeasyPrint {here[1]} as here, "
+        f"so its PDFs would differ from this machine's: {_fix(here)}"
+    )
+
+
+def _unread(unread: dict[str, list[str]]) -> str | None:
+    problems = [
+        f"the Dask worker {worker} cannot read {', '.join(missing)}"
+        for worker, missing in sorted(unread.items())
+        if missing
+    ]
+    if not problems:
+        return None
+    return (
+        f"--executor: {'; '.join(problems)}: every worker needs the project at the "
+        "same path as this machine (a shared folder)"
+    )
+
+
+@dataclass(frozen=True)
+class _Build:
+    """What every job of a build on Dask carries, for the worker to check at its first."""
+
+    token: str  # this build's
+    versions: tuple[str, str]  # mentorkit's and WeasyPrint's on the machine that builds
+    folders: tuple[str, ...] = ()  # the project's, which every worker must read
+
+
+#: The builds whose jobs this worker has checked it can run (`_checked`).
+_checked_builds: set[str] = set()
+
+
+def _checked(build: _Build, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run a job on a Dask worker, checking first, at the worker's first job of a build,
+    what the build checked of the workers there when it started: a worker that joined the
+    cluster since (a machine started late, a worker the cluster brought back) must run the
+    same versions and read the project too, or its PDFs would silently differ."""
+    if build.token not in _checked_builds:
+        from distributed import get_worker
+
+        worker = get_worker().address
+        here = _versions()
+        if here != build.versions:
+            raise UsageError(_other_versions({worker: here}, build.versions))
+        problem = _unread({worker: _unread_folders(list(build.folders))})
+        if problem:
+            raise UsageError(problem)
+        _checked_builds.add(build.token)
+    return fn(*args, **kwargs)
 
 
 def _ready() -> None:
@@ -186,9 +242,12 @@ class _Dask(Executor):
     def __init__(self, client: Any) -> None:
         self.client = client
         self.inner = client.get_executor(pure=False)
+        self.build = _Build(uuid.uuid4().hex, _versions())
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        return self.inner.submit(fn, *args, **kwargs)  # type: ignore[no-any-return]
+        return self.inner.submit(  # type: ignore[no-any-return]
+            _checked, self.build, fn, *args, **kwargs
+        )
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self.inner.shutdown(wait=wait)
@@ -196,17 +255,11 @@ class _Dask(Executor):
     def check_folders(self, folders: Iterable[str]) -> None:
         """Stop the build when a worker cannot read one of `folders` (the project's, by
         their paths on this machine): its PDFs would lack the logo, the fonts, the images."""
-        unread = self.client.run(_unread_folders, sorted(folders))
-        problems = [
-            f"the Dask worker {worker} cannot read {', '.join(missing)}"
-            for worker, missing in sorted(unread.items())
-            if missing
-        ]
-        if problems:
-            raise UsageError(
-                f"--executor: {'; '.join(problems)}: every worker needs the project at the "
-                "same path as this machine (a shared folder)"
-            )
+        wanted = sorted(folders)
+        problem = _unread(self.client.run(_unread_folders, wanted))
+        if problem:
+            raise UsageError(problem)
+        self.build = replace(self.build, folders=tuple(wanted))
 
 
 def check_folders(pool: Executor, folders: Iterable[str]) -> None:

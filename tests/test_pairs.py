@@ -662,6 +662,48 @@ def test_dask_workers_that_cannot_read_the_project_are_explained(tmp_path: Path)
     )
 
 
+def test_a_dask_worker_checks_a_build_at_its_first_job(tmp_path: Path) -> None:
+    """The build checks the workers that are there when it starts; a worker that joins the
+    cluster later (a machine started late) is checked at its first job of the build, by
+    what the job carries: the versions and the folders of the machine that builds. Here the
+    one worker stands in for it, with what each job of another build would carry."""
+    from dataclasses import replace
+
+    import weasyprint
+    from distributed import LocalCluster
+
+    from generator import __version__
+    from generator.executors import check_folders
+
+    here, gone = tmp_path / "assets", tmp_path / "not-shared"
+    here.mkdir()
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        (worker,) = cluster.scheduler_info["workers"]
+        with executor(f"dask://{address}", 1) as pool:
+            check_folders(pool, [str(here)])
+            assert pool.submit(sum, [1, 2]).result() == 3
+            build = pool.build  # type: ignore[attr-defined]
+            pool.build = replace(build, token="next", folders=(str(here), str(gone)))  # type: ignore[attr-defined]
+            with pytest.raises(UsageError) as unread:
+                pool.submit(sum, [1, 2]).result()
+            pool.build = replace(build, token="older", versions=("0.9", "61.2"))  # type: ignore[attr-defined]
+            with pytest.raises(UsageError) as other:
+                pool.submit(sum, [1, 2]).result()
+    assert str(unread.value) == (
+        f"--executor: the Dask worker {worker} cannot read {gone}: every worker needs the "
+        "project at the same path as this machine (a shared folder)"
+    )
+    assert str(other.value) == (
+        f"--executor: {worker} runs mentorkit {__version__} with WeasyPrint "
+        f"{weasyprint.__version__}, not mentorkit 0.9 with WeasyPrint 61.2 as here, so its "
+        "PDFs would differ from this machine's: install mentorkit 0.9 with WeasyPrint 61.2 on "
+        "every worker (pip install 'mentorkit[dask]'), as on this machine"
+    )
+
+
 def test_dask_workers_that_cannot_print_as_this_machine_are_explained() -> None:
     """A worker without mentorkit, or with other versions of it or of WeasyPrint (whose
     PDFs would differ from this machine's, and be kept by the build's cache as if they
