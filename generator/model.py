@@ -709,12 +709,12 @@ class PublicHolidays(Model):
         """The region's name: in English as the holidays calendar gives it (`England` for
         ENG), in another language as ISO 3166-2 names it there (`Bavière` for DE-BY in
         French), else in its own language (`Catalunya`)."""
-        names = getattr(_holidays(self.country, self.subdivision), "subdivisions_aliases", {})
-        english = next((name for name, code in names.items() if code == self.subdivision), "")
         if not locale.lower().startswith("en") and self.subdivision:
             local = _subdivision_name(f"{self.country}-{self.subdivision}", locale)
             if local:
                 return local
+        names = getattr(_holidays(self.country, self.subdivision), "subdivisions_aliases", {})
+        english = next((name for name, code in names.items() if code == self.subdivision), "")
         return english or self.subdivision or self.country
 
     def label(self, locale: str, in_sentence: bool = False) -> str:

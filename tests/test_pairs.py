@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -638,31 +639,41 @@ def test_a_dask_scheduler_with_no_workers_is_explained(tmp_path: Path) -> None:
     assert not (tmp_path / "pdf").exists()
 
 
-def test_dask_workers_that_cannot_read_the_project_are_explained(tmp_path: Path) -> None:
-    """The jobs name the project's files by their paths on this machine: a worker that
-    cannot read them (no shared folder) would print PDFs without the logo or the fonts."""
+@pytest.fixture(scope="module")
+def one_dask_worker() -> Iterator[tuple[str, str]]:
+    """A `LocalCluster` of one worker: the scheduler's address (no tcp://) and the worker's."""
     from distributed import LocalCluster
 
-    from generator.executors import check_folders
-
-    here, gone = tmp_path / "assets", tmp_path / "not-shared"
-    here.mkdir()
     with LocalCluster(
         n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        address = cluster.scheduler_address.removeprefix("tcp://")
         (worker,) = cluster.scheduler_info["workers"]
-        with executor(f"dask://{address}", 1) as pool:
-            check_folders(pool, [str(here)])  # read: nothing to say
-            with pytest.raises(UsageError) as caught:
-                check_folders(pool, [str(here), str(gone)])
+        yield cluster.scheduler_address.removeprefix("tcp://"), worker
+
+
+def test_dask_workers_that_cannot_read_the_project_are_explained(
+    tmp_path: Path, one_dask_worker: tuple[str, str]
+) -> None:
+    """The jobs name the project's files by their paths on this machine: a worker that
+    cannot read them (no shared folder) would print PDFs without the logo or the fonts."""
+    from generator.executors import check_folders
+
+    address, worker = one_dask_worker
+    here, gone = tmp_path / "assets", tmp_path / "not-shared"
+    here.mkdir()
+    with executor(f"dask://{address}", 1) as pool:
+        check_folders(pool, [str(here)])  # read: nothing to say
+        with pytest.raises(UsageError) as caught:
+            check_folders(pool, [str(here), str(gone)])
     assert str(caught.value) == (
         f"--executor: the Dask worker {worker} cannot read {gone}: every worker needs the "
         "project at the same path as this machine (a shared folder)"
     )
 
 
-def test_a_dask_worker_checks_a_build_at_its_first_job(tmp_path: Path) -> None:
+def test_a_dask_worker_checks_a_build_at_its_first_job(
+    tmp_path: Path, one_dask_worker: tuple[str, str]
+) -> None:
     """The build checks the workers that are there when it starts; a worker that joins the
     cluster later (a machine started late) is checked at its first job of the build, by
     what the job carries: the versions and the folders of the machine that builds. Here the
@@ -670,28 +681,23 @@ def test_a_dask_worker_checks_a_build_at_its_first_job(tmp_path: Path) -> None:
     from dataclasses import replace
 
     import weasyprint
-    from distributed import LocalCluster
 
     from generator import __version__
     from generator.executors import check_folders
 
+    address, worker = one_dask_worker
     here, gone = tmp_path / "assets", tmp_path / "not-shared"
     here.mkdir()
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        address = cluster.scheduler_address.removeprefix("tcp://")
-        (worker,) = cluster.scheduler_info["workers"]
-        with executor(f"dask://{address}", 1) as pool:
-            check_folders(pool, [str(here)])
-            assert pool.submit(sum, [1, 2]).result() == 3
-            build = pool.build  # type: ignore[attr-defined]
-            pool.build = replace(build, token="next", folders=(str(here), str(gone)))  # type: ignore[attr-defined]
-            with pytest.raises(UsageError) as unread:
-                pool.submit(sum, [1, 2]).result()
-            pool.build = replace(build, token="older", versions=("0.9", "61.2"))  # type: ignore[attr-defined]
-            with pytest.raises(UsageError) as other:
-                pool.submit(sum, [1, 2]).result()
+    with executor(f"dask://{address}", 1) as pool:
+        check_folders(pool, [str(here)])
+        assert pool.submit(sum, [1, 2]).result() == 3
+        build = pool.build  # type: ignore[attr-defined]
+        pool.build = replace(build, token="next", folders=(str(here), str(gone)))  # type: ignore[attr-defined]
+        with pytest.raises(UsageError) as unread:
+            pool.submit(sum, [1, 2]).result()
+        pool.build = replace(build, token="older", versions=("0.9", "61.2"))  # type: ignore[attr-defined]
+        with pytest.raises(UsageError) as other:
+            pool.submit(sum, [1, 2]).result()
     assert str(unread.value) == (
         f"--executor: the Dask worker {worker} cannot read {gone}: every worker needs the "
         "project at the same path as this machine (a shared folder)"
