@@ -24,6 +24,7 @@ from generator.roster import read_roster
 from generator.schedule import timeline
 
 from .conftest import ACME, FIXTURES, TINY_TOPIC, write_tree
+from .test_executors import _caller_stacksize
 
 ROSTER = FIXTURES / "roster.csv"
 
@@ -691,6 +692,7 @@ def test_a_dask_worker_checks_a_build_at_its_first_job(
     with executor(f"dask://{address}", 1) as pool:
         check_folders(pool, [str(here)])
         assert pool.submit(sum, [1, 2]).result() == 3
+        assert pool.submit(_caller_stacksize).result() == 65536  # run with room, as locally
         build = pool.build  # type: ignore[attr-defined]
         pool.build = replace(build, token="next", folders=(str(here), str(gone)))  # type: ignore[attr-defined]
         with pytest.raises(UsageError) as unread:
