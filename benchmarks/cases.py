@@ -141,18 +141,18 @@ def measure_packs(project: Path | None, pairs: int, workers: tuple[int, ...]) ->
             report = build(project, options)
             own = time.process_time() - before
             seconds = report.timings["packs"]
-            worker_cpu = report.pack_worker_cpu
-            main = "templates, matching, assembly"
+            worker_cpu, shared_cpu = report.pack_worker_cpu, report.pack_shared_cpu
             if count <= 1:  # one worker is this process (`executors.InProcess`): the
-                # pairs' layouts are counted once, the shared pages' stay in this process
-                own -= worker_cpu
-                main += ", the shared pages"
+                # layouts are counted once
+                own -= worker_cpu + shared_cpu
             print(
                 f"  {count} worker(s): {report.pairs / seconds:>8,.1f} packs/s "
                 f"({report.pairs} packs in {seconds:,.1f} s); CPU a pair: "
                 f"{worker_cpu / report.pairs:,.3f} s in the workers (layout, PDF), "
-                f"{own / report.pairs:,.3f} s in the main process ({main}), "
-                f"so {2 * report.pairs / (own + worker_cpu):,.1f} packs/s on 2 idle cores"
+                f"{own / report.pairs:,.3f} s in the main process (templates, matching, "
+                f"assembly), and {shared_cpu:,.1f} s once for the pages every pack shares, "
+                f"so {2 * report.pairs / (own + worker_cpu + shared_cpu):,.1f} packs/s "
+                "on 2 idle cores"
             )
         # New pairs for the same programme (a second cohort): the shared pages are cached.
         cache = options.out / ".mentorkit" / "packs"

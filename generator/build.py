@@ -103,6 +103,7 @@ class BuildReport:
     pairs: int = 0
     pack_layouts_reused: int = 0  # layouts taken from the last build: shared, pairs' own
     pack_worker_cpu: float = 0.0  # CPU seconds the workers spent on the pairs' own pages
+    pack_shared_cpu: float = 0.0  # and on the pages every pack shares (0 when kept)
     certificates: int = 0  # certificates printed (none when the programme gives none)
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -259,6 +260,7 @@ def _build(
             report.pairs = len(pairs)
             report.pack_layouts_reused = made.reused
             report.pack_worker_cpu = made.worker_cpu
+            report.pack_shared_cpu = made.shared_cpu
             personal += ["pairs", "certificates"] if certificates else ["pairs"]
             report.certificates = made.certificates
         for name in [*wanted, *personal]:

@@ -256,9 +256,11 @@ def test_a_second_build_lays_out_only_what_changed_and_makes_the_same_packs(
     cache = out / ".mentorkit" / "packs"
     cached = sorted(p.name for p in cache.iterdir())
     assert first.pairs == 3 and first.pack_layouts_reused == 0
+    assert first.pack_worker_cpu > 0 and first.pack_shared_cpu > 0  # the benchmark's figures
     assert len(cached) == 2 * (1 + first.pairs)  # each PDF and its pages: shared, each pair
     second = build(ACME, options)
     assert second.pack_layouts_reused == 1 + second.pairs
+    assert second.pack_worker_cpu == second.pack_shared_cpu == 0  # nothing laid out
     assert _personal_files(out) == made
 
     # A damaged layout (a build stopped while writing it, a full disk) is made again.

@@ -46,7 +46,7 @@ from .planning import (
     shared_pages,
 )
 from .reading import PairInfo, pair_infos
-from .rendering import LaidOutPair, PairsResult, render_pairs, render_shared
+from .rendering import LaidOutPair, PairsResult, render_pairs, render_shared_job
 
 FIRST_JOBS = 2  # pairs' jobs handed out before the shared pages are made: one a worker
 
@@ -62,6 +62,7 @@ class PackReport:
     unmatched: list[str] = field(default_factory=list)
     reused: int = 0  # layouts taken from the cache of an earlier build (shared, pairs')
     worker_cpu: float = 0.0  # seconds of CPU the workers spent on the pairs' own pages
+    shared_cpu: float = 0.0  # and on the pages every pack shares, when laid out
 
 
 def build_packs(
@@ -110,7 +111,9 @@ def build_packs(
         key = cache.key("shared", html.html, css, *html.anchors)
         hit = cache.get(key, functools.partial(_firsts, count=len(html.anchors)))
         future = (
-            pool.submit(render_shared, html.html, css, roots, html.anchors) if hit is None else None
+            pool.submit(render_shared_job, html.html, css, roots, html.anchors)
+            if hit is None
+            else None
         )
         layouts.append(_SharedLayout(html, key, hit, future))
 
@@ -121,7 +124,7 @@ def build_packs(
     def shared() -> Shared:
         layout = layouts[0]
         if layout.future is not None:
-            shared_bytes, numbers = layout.future.result()
+            shared_bytes, numbers, report.shared_cpu = layout.future.result()
             cache.put(layout.key, shared_bytes, numbers)
             firsts = tuple(numbers)
         else:
@@ -218,7 +221,7 @@ class _SharedLayout:
     html: SharedPages
     key: str
     hit: tuple[bytes, tuple[int, ...]] | None
-    future: Future[tuple[bytes, list[int]]] | None
+    future: Future[tuple[bytes, list[int], float]] | None
 
 
 def _firsts(value: Any, count: int) -> tuple[int, ...] | None:

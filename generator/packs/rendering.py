@@ -39,6 +39,15 @@ def render_shared(
     return bytes(document.write_pdf(**PDF_OPTIONS)), [first for first, _ in ranges]
 
 
+def render_shared_job(
+    html: str, css: str, roots: tuple[str, ...], anchors: tuple[str, ...]
+) -> tuple[bytes, list[int], float]:
+    """`render_shared` as a worker's job: also the seconds of CPU it took."""
+    cpu = time.process_time()
+    data, firsts = render_shared(html, css, roots, anchors)
+    return data, firsts, time.process_time() - cpu
+
+
 def render_pairs(job: PairsJob) -> PairsResult:
     """Lay out each pair's own pages and write them as a tagged PDF (PDF/UA-1)."""
     started, cpu = time.perf_counter(), time.process_time()
