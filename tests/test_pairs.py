@@ -24,7 +24,7 @@ from generator.roster import read_roster
 from generator.schedule import timeline
 
 from .conftest import ACME, FIXTURES, TINY_TOPIC, write_tree
-from .test_executors import _caller_stacksize
+from .test_executors import _caller_stacksize, _threshold
 
 ROSTER = FIXTURES / "roster.csv"
 
@@ -693,6 +693,7 @@ def test_a_dask_worker_checks_a_build_at_its_first_job(
         check_folders(pool, [str(here)])
         assert pool.submit(sum, [1, 2]).result() == 3
         assert pool.submit(_caller_stacksize).result() == 65536  # run with room, as locally
+        assert pool.submit(_threshold).result() == 10_000  # and collecting less
         build = pool.build  # type: ignore[attr-defined]
         pool.build = replace(build, token="next", folders=(str(here), str(gone)))  # type: ignore[attr-defined]
         with pytest.raises(UsageError) as unread:
