@@ -121,8 +121,10 @@ def _dask_worker_setup() -> tuple[str, str]:
     Dask's own modules."""
     global _frozen
     _worker_setup()
+    # The last build's fonts go now, and WeasyPrint removes the folder it copied them to:
+    # jobs collect cycles seldom (`_collecting_less`), so they could stay for a while.
+    gc.collect()
     if not _frozen:
-        gc.collect()
         gc.freeze()
         _frozen = True
     return _versions()
