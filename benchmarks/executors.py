@@ -24,16 +24,21 @@ class _ChildrenCpu:
     """CPU seconds of every process this one started (and theirs: pool workers are the
     forkserver's children), sampled while they run: from the start for the processes
     that start meanwhile, from the `with` for those already running (a cluster's workers,
-    which serve one build after another)."""
+    which serve one build after another). `loops`: the CPU of their main threads alone,
+    which in a Dask worker run its event loop (the jobs run in a thread of their own);
+    in a pool worker, the main thread runs the jobs."""
 
     def __init__(self) -> None:
-        self.seen: dict[int, float] = {}
-        self.base: dict[int, float] = {}
+        self.seen: dict[tuple[int, int], float] = {}
+        self.base: dict[tuple[int, int], float] = {}
+        self.others_seen: dict[int, float] = {}
+        self.others_base: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self) -> _ChildrenCpu:
         self.base = self._now()
+        self.others_base = _other_threads()
         self._thread.start()
         return self
 
@@ -44,23 +49,37 @@ class _ChildrenCpu:
     def _sample(self) -> None:
         while not self._stop.wait(0.25):
             self.seen.update(self._now())
+            self.others_seen.update(_other_threads(threading.get_native_id()))
 
     @staticmethod
-    def _now() -> dict[int, float]:
+    def _now() -> dict[tuple[int, int], float]:
         import psutil  # installed with Dask
 
         found = {}
         for child in psutil.Process().children(recursive=True):
             try:
-                times = child.cpu_times()
+                threads = child.threads()
             except psutil.Error:
                 continue
-            found[child.pid] = times.user + times.system
+            for thread in threads:
+                found[child.pid, thread.id] = thread.user_time + thread.system_time
         return found
+
+    def _since(self, key: tuple[int, int]) -> float:
+        return self.seen[key] - self.base.get(key, 0.0)
 
     @property
     def seconds(self) -> float:
-        return sum(cpu - self.base.get(pid, 0.0) for pid, cpu in self.seen.items())
+        return sum(self._since(key) for key in self.seen)
+
+    @property
+    def others(self) -> float:
+        """This process's threads but its main one (the build) and the sampler's."""
+        return sum(t - self.others_base.get(i, 0.0) for i, t in self.others_seen.items())
+
+    @property
+    def loops(self) -> float:
+        return sum(self._since(key) for key in self.seen if key[0] == key[1])
 
 
 #: Dask settings for workers that run long, CPU-bound jobs, as the README advises for a
@@ -108,7 +127,7 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
             own = time.process_time()
             with _ChildrenCpu() as cpu:
                 report = build(project, options)
-            _line(label, report, cpu.seconds, time.process_time() - own)
+            _line(label, report, cpu, time.process_time() - own)
             return report
 
         def on_the_pool(name: str) -> float:
@@ -147,12 +166,29 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
             print(f"  {f'Dask {n} vs pool files':<22} {files}")
 
 
-def _line(label: str, report: BuildReport, cpu: float, own: float) -> None:
-    """`own`: this process's CPU, the build's rendering and, on Dask, the event loop of
-    the `LocalCluster`'s scheduler and nannies: what the jobs share the cores with."""
+def _other_threads(*leave_out: int) -> dict[int, float]:
+    """CPU seconds of this process's threads but its main thread (the build) and those
+    left out (the sampler's): the pool's threads that feed jobs and read results, or the
+    event loops of Dask's client and of the `LocalCluster`'s scheduler and nannies."""
+    import psutil
+
+    main = threading.main_thread().native_id
+    return {
+        t.id: t.user_time + t.system_time
+        for t in psutil.Process().threads()
+        if t.id != main and t.id not in leave_out
+    }
+
+
+def _line(label: str, report: BuildReport, cpu: _ChildrenCpu, own: float) -> None:
+    """`own`: this process's CPU, the build's rendering and, in `others`, the threads that
+    hand out jobs and take results (`cpu.others`): what the jobs share the cores with. On
+    Dask, the workers' event loops too (`cpu.loops`)."""
     seconds, pages = report.timings["pdf"], report.pdf_pages
+    loops = f" (event loops {cpu.loops:,.1f})" if "Dask" in label else ""
     print(
         f"  {label:<22} {seconds:>8,.1f} s  {pages:,} pages, {pages / seconds:,.1f} pages/s; "
-        f"jobs {report.timings['pdf-jobs']:,.1f} s in workers, workers' CPU {cpu:,.1f} s, "
-        f"this process {own:,.1f} CPU s"
+        f"jobs {report.timings['pdf-jobs']:,.1f} s in workers, "
+        f"workers' CPU {cpu.seconds:,.1f} s{loops}, this process {own:,.1f} CPU s "
+        f"({cpu.others:,.1f} in the threads that hand out jobs and take results)"
     )
