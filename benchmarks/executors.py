@@ -2,10 +2,11 @@
 
 The runs go pool, Dask, Dask, pool, and the two of each are compared, so that a machine
 whose speed drifts steadily during the run weighs on both alike. Beside the wall time, the
-CPU seconds of the worker processes (for Dask, from the start of each run), the jobs' own
-seconds and this process's CPU (the build's rendering, and on Dask the event loop a
-`LocalCluster`'s scheduler and nannies share): where a cluster is slower, these say
-whether the jobs themselves were slower, the time went between them, or to the loops."""
+CPU seconds of the worker processes (for Dask, from the start of each run, their event
+loops counted apart), the jobs' own seconds and this process's CPU (the build's rendering,
+and counted apart the threads that hand out jobs and take results: on Dask the event
+loops of the client and of a `LocalCluster`'s scheduler and nannies): where a cluster is slower, these
+say whether the jobs themselves were slower, the time went between them, or to the loops."""
 
 from __future__ import annotations
 
