@@ -4,15 +4,17 @@ The runs go pool, Dask, Dask, pool, and the two of each are compared, so that a 
 whose speed drifts steadily during the run weighs on both alike. Beside the wall time, the
 CPU seconds of the worker processes (for Dask, from the start of each run, their event
 loops counted apart), the jobs' own seconds and this process's CPU (the build's rendering,
-and counted apart the threads that hand out jobs and take results: on Dask the event
-loops of the client and of a `LocalCluster`'s scheduler and nannies): where a cluster is slower, these
-say whether the jobs themselves were slower, the time went between them, or to the loops."""
+and counted apart the threads that hand out jobs and take results): where a cluster is
+slower, these say whether the jobs themselves were slower, the time went between them,
+or to the loops."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import BuildOptions, BuildReport, build
@@ -25,21 +27,22 @@ class _ChildrenCpu:
     """CPU seconds of every process this one started (and theirs: pool workers are the
     forkserver's children), sampled while they run: from the start for the processes
     that start meanwhile, from the `with` for those already running (a cluster's workers,
-    which serve one build after another). `loops`: the CPU of their main threads alone,
-    which in a Dask worker run its event loop (the jobs run in a thread of their own);
-    in a pool worker, the main thread runs the jobs."""
+    which serve one build after another). Sampled thread by thread, so that a thread that
+    ends during the build still counts, and so that `loops` can take the children's main
+    threads alone: in a Dask worker its event loop (the jobs run in a thread of their
+    own); in a pool worker, the main thread runs the jobs. `others`: this process's
+    threads but its main one (the build) and the sampler's: the pool's threads that hand
+    out jobs and take results, or the event loops of Dask's client and of a
+    `LocalCluster`'s scheduler and nannies."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[int, int], float] = {}
+        self.seen: dict[tuple[int, int], float] = {}  # (process, thread): CPU seconds
         self.base: dict[tuple[int, int], float] = {}
-        self.others_seen: dict[int, float] = {}
-        self.others_base: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self) -> _ChildrenCpu:
         self.base = self._now()
-        self.others_base = _other_threads()
         self._thread.start()
         return self
 
@@ -50,37 +53,40 @@ class _ChildrenCpu:
     def _sample(self) -> None:
         while not self._stop.wait(0.25):
             self.seen.update(self._now())
-            self.others_seen.update(_other_threads(threading.get_native_id()))
 
-    @staticmethod
-    def _now() -> dict[tuple[int, int], float]:
+    def _now(self) -> dict[tuple[int, int], float]:
         import psutil  # installed with Dask
 
-        found = {}
-        for child in psutil.Process().children(recursive=True):
+        here = psutil.Process()
+        left_out = {threading.main_thread().native_id, self._thread.native_id}
+        found = {
+            (here.pid, t.id): t.user_time + t.system_time
+            for t in here.threads()
+            if t.id not in left_out
+        }
+        for child in here.children(recursive=True):
             try:
                 threads = child.threads()
             except psutil.Error:
                 continue
-            for thread in threads:
-                found[child.pid, thread.id] = thread.user_time + thread.system_time
+            for t in threads:
+                found[child.pid, t.id] = t.user_time + t.system_time
         return found
 
-    def _since(self, key: tuple[int, int]) -> float:
-        return self.seen[key] - self.base.get(key, 0.0)
+    def _sum(self, keep: Callable[[int, int], bool]) -> float:
+        return sum(cpu - self.base.get(key, 0.0) for key, cpu in self.seen.items() if keep(*key))
 
     @property
     def seconds(self) -> float:
-        return sum(self._since(key) for key in self.seen)
-
-    @property
-    def others(self) -> float:
-        """This process's threads but its main one (the build) and the sampler's."""
-        return sum(t - self.others_base.get(i, 0.0) for i, t in self.others_seen.items())
+        return self._sum(lambda process, _: process != os.getpid())
 
     @property
     def loops(self) -> float:
-        return sum(self._since(key) for key in self.seen if key[0] == key[1])
+        return self._sum(lambda process, thread: process == thread != os.getpid())
+
+    @property
+    def others(self) -> float:
+        return self._sum(lambda process, _: process == os.getpid())
 
 
 #: Dask settings for workers that run long, CPU-bound jobs, as the README advises for a
@@ -128,7 +134,8 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
             own = time.process_time()
             with _ChildrenCpu() as cpu:
                 report = build(project, options)
-            _line(label, report, cpu, time.process_time() - own)
+            loops = cpu.loops if options.executor else None
+            _line(label, report, cpu, time.process_time() - own, loops)
             return report
 
         def on_the_pool(name: str) -> float:
@@ -167,29 +174,17 @@ def measure_executors(project: Path, topics: int, workers: int) -> None:
             print(f"  {f'Dask {n} vs pool files':<22} {files}")
 
 
-def _other_threads(*leave_out: int) -> dict[int, float]:
-    """CPU seconds of this process's threads but its main thread (the build) and those
-    left out (the sampler's): the pool's threads that feed jobs and read results, or the
-    event loops of Dask's client and of the `LocalCluster`'s scheduler and nannies."""
-    import psutil
-
-    main = threading.main_thread().native_id
-    return {
-        t.id: t.user_time + t.system_time
-        for t in psutil.Process().threads()
-        if t.id != main and t.id not in leave_out
-    }
-
-
-def _line(label: str, report: BuildReport, cpu: _ChildrenCpu, own: float) -> None:
-    """`own`: this process's CPU, the build's rendering and, in `others`, the threads that
-    hand out jobs and take results (`cpu.others`): what the jobs share the cores with. On
-    Dask, the workers' event loops too (`cpu.loops`)."""
+def _line(
+    label: str, report: BuildReport, cpu: _ChildrenCpu, own: float, loops: float | None
+) -> None:
+    """`own`: this process's CPU, the build's rendering and the threads that hand out jobs
+    and take results (`cpu.others`); `loops`, on Dask, the workers' event loops: what the
+    jobs share the cores with."""
     seconds, pages = report.timings["pdf"], report.pdf_pages
-    loops = f" (event loops {cpu.loops:,.1f})" if "Dask" in label else ""
+    in_loops = "" if loops is None else f" (event loops {loops:,.1f})"
     print(
         f"  {label:<22} {seconds:>8,.1f} s  {pages:,} pages, {pages / seconds:,.1f} pages/s; "
         f"jobs {report.timings['pdf-jobs']:,.1f} s in workers, "
-        f"workers' CPU {cpu.seconds:,.1f} s{loops}, this process {own:,.1f} CPU s "
+        f"workers' CPU {cpu.seconds:,.1f} s{in_loops}, this process {own:,.1f} CPU s "
         f"({cpu.others:,.1f} in the threads that hand out jobs and take results)"
     )
