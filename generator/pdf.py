@@ -583,7 +583,7 @@ def _load_drawings_apart(fetcher: Any) -> None:
     """Load each drawing (SVG, such as the logo) that the document just laid out has put
     in the image cache again, for a page of its own. WeasyPrint's drawing holds on to
     the layout of the document it was loaded for, so the cache kept a laid-out document
-    alive in every worker for as long as the worker lived (345,000 objects in a Dask
+    alive in every worker for as long as the worker lived (351,000 objects in a Dask
     worker after a 12-topic build, walked again by every full collection). A drawing
     loaded for a page of its own keeps that page only. This happens once a build for
     each drawing, not for every document: about a millisecond for a logo. The document
