@@ -593,7 +593,7 @@ def _load_drawings_apart(fetcher: Any) -> None:
 
     for url, image in list(_image_cache.items()):
         if isinstance(image, SVGImage) and url not in _drawings_apart:
-            del _image_cache[url]
+            _image_cache.pop(url, None)  # a Dask worker may run jobs in several threads
             page = Markup('<img src="{}">').format(url)
             HTML(string=page, url_fetcher=fetcher).render(
                 font_config=_font_config, cache=_image_cache
