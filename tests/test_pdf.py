@@ -214,6 +214,16 @@ def _in_this_process() -> None:
         pass
 
 
+def _square_logo(path: Path, colour: str) -> Path:
+    """A logo as organisations give it: an SVG file, here a square of one colour."""
+    path.write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+        f'<rect width="40" height="40" fill="{colour}"/></svg>',
+        encoding="utf-8",
+    )
+    return path
+
+
 @pytest.mark.parametrize("new_build", [_worker_setup, _in_this_process])
 def test_the_next_build_prints_a_changed_logo_as_it_is_now(tmp_path: Path, new_build: Any) -> None:
     """A Dask worker serves one build after another, and so may this process: an image
@@ -223,11 +233,7 @@ def test_the_next_build_prints_a_changed_logo_as_it_is_now(tmp_path: Path, new_b
     html = f'<img src="{logo.as_uri()}" alt="Acme" style="width: 20mm">'
 
     def printed(colour: str) -> bytes:
-        logo.write_text(
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
-            f'<rect width="40" height="40" fill="{colour}"/></svg>',
-            encoding="utf-8",
-        )
+        _square_logo(logo, colour)
         new_build()
         return bytes(layout(html, "", (str(tmp_path),)).write_pdf(uncompressed_pdf=True))
 
@@ -245,12 +251,7 @@ def test_the_image_cache_keeps_no_laid_out_document(tmp_path: Path) -> None:
         gc.collect()
         return len(gc.get_objects())
 
-    logo = tmp_path / "logo.svg"
-    logo.write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
-        '<rect width="40" height="40" fill="#3f51b5"/></svg>',
-        encoding="utf-8",
-    )
+    logo = _square_logo(tmp_path / "logo.svg", "#3f51b5")
     paragraph = "<p>Ngozi Okafor and Zhang Wei meet on Thursdays at the Lagos office.</p>"
     html = f'<img src="{logo.as_uri()}" alt="Acme" style="width: 20mm">' + paragraph * 300
     _worker_setup()
