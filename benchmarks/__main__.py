@@ -6,7 +6,8 @@ on a 500-topic library; the site of 300 and 1,000 topics against Material's floo
 with nothing changed (the default programme with every output, the 500-topic library's
 site) and with one topic changed, each compared with a cold build byte for byte; PDFs of
 a library on the process pool and on a Dask LocalCluster of 2 workers, in the order pool,
-Dask, Dask, pool (`--pdfs`: those alone, `--pdf-topics` sets the library's size).
+Dask, Dask, pool (`--pdfs`: those alone, `--pdf-topics` sets the library's size,
+`--pdf-pairs` the number of pairs of builds).
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def main() -> None:
         default=None,
         help="library size for the PDF executors (default: --topics, the 500-topic case)",
     )
+    parser.add_argument(
+        "--pdf-pairs",
+        type=int,
+        default=2,
+        help="pairs of PDF builds, pool and Dask, which goes first alternating (default 2: "
+        "pool, Dask, Dask, pool); 3 or more also give a confidence interval",
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
         "--people",
@@ -76,6 +84,8 @@ def main() -> None:
         help="the PDFs on the pool and on Dask only, at --pdf-topics (issue 14, goal 4)",
     )
     args = parser.parse_args()
+    if args.pdf_pairs < 1:
+        parser.error("--pdf-pairs: at least one pair of builds")
     sizes = [int(n) for n in args.site_topics.split(",") if n]
     if args.quick:
         sizes = sizes[:1]
@@ -91,7 +101,7 @@ def main() -> None:
     if args.pdfs:
         with tempfile.TemporaryDirectory() as folder:
             library = write_library(Path(folder) / "bench", pdf_topics)
-            _isolated(measure_executors, library, pdf_topics, args.workers)
+            _isolated(measure_executors, library, pdf_topics, args.workers, args.pdf_pairs)
         return
     if not args.quick:
         for people in (int(n) for n in args.people.split(",")):
@@ -121,7 +131,7 @@ def main() -> None:
                 if pdf_topics == args.topics
                 else write_library(Path(folder) / f"pdf-{pdf_topics}", pdf_topics)
             )
-            _isolated(measure_executors, pdfs, pdf_topics, args.workers)
+            _isolated(measure_executors, pdfs, pdf_topics, args.workers, args.pdf_pairs)
 
 
 if __name__ == "__main__":

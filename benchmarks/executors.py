@@ -1,20 +1,27 @@
 """PDFs of a large library on the process pool and on a Dask cluster of 2 workers.
 
-The runs go pool, Dask, Dask, pool, and the two of each are compared, so that a machine
-whose speed drifts steadily during the run weighs on both alike. Beside the wall time, the
-CPU seconds of the worker processes (for Dask, from the start of each run, their event
-loops counted apart), the jobs' own seconds and this process's CPU (the build's rendering,
-and counted apart the threads that hand out jobs and take results): where a cluster is
-slower, these say whether the jobs themselves were slower, the time went between them,
-or to the loops."""
+The runs come in pairs, pool, Dask, Dask, pool, pool, Dask ... (two pairs unless asked
+for more), so that a machine whose speed drifts weighs on both alike; with three pairs or
+more, the pairs' ratios also give a confidence interval, which says whether a difference
+stands out from the machine's noise. Beside the wall time, the CPU seconds of the worker
+processes (for Dask, from the start of each run, their event loops counted apart), the
+jobs' own seconds and this process's CPU (the build's rendering, and counted apart the
+threads that hand out jobs and take results): where a cluster is slower, these say
+whether the jobs themselves were slower, the time went between them, or to the loops.
+The coordination line sums what each executor spends besides the jobs."""
 
 from __future__ import annotations
 
+import math
 import os
+import shutil
+import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import BuildOptions, BuildReport, build
@@ -118,60 +125,114 @@ DASK_SETTINGS = {
 }
 
 
-def measure_executors(project: Path, topics: int, workers: int) -> None:
+def measure_executors(project: Path, topics: int, workers: int, pairs: int = 2) -> None:
+    """The library's PDFs on the pool and on Dask in `pairs` pairs of builds, in the order
+    pool, Dask, Dask, pool, pool, Dask, ...: the two builds of a pair run one after the
+    other, and which goes first alternates, so that a machine whose speed drifts weighs
+    on both sides alike. Each stretch of Dask runs on a `LocalCluster` of its own, started
+    before it and stopped after it, so that the pool's builds share the cores with nothing
+    of Dask's."""
     import logging
-
-    import dask
-    from distributed import LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
 
-    only: frozenset[Output] = frozenset({"pdf"})
-    print(f"\nPDFs of a {topics:,}-topic library, {workers} workers")
+    print(f"\nPDFs of a {topics:,}-topic library, {workers} workers, {pairs} pairs of builds")
     with tempfile.TemporaryDirectory() as folder:
+        reference = Path(folder) / "reference"
+        pool: list[_Run] = []
+        dask: list[_Run] = []
+        files: set[str] = set()
+        for stretch in range(pairs + 1):
+            runs = 1 if stretch in (0, pairs) else 2
+            if stretch % 2 == 0:
+                for _ in range(runs):
+                    out = Path(folder) / "pool" if pool else reference
+                    options = BuildOptions(out=out, workers=workers, only=_ONLY)
+                    pool.append(_measured(f"process pool, {len(pool) + 1}", project, options))
+                    if out != reference:
+                        shutil.rmtree(out)
+                continue
+            with _cluster(workers) as address:
+                for _ in range(runs):
+                    out = Path(folder) / "dask"
+                    options = BuildOptions(out=out, only=_ONLY, executor=f"dask://{address}")
+                    dask.append(_measured(f"Dask LocalCluster, {len(dask) + 1}", project, options))
+                    files.add(same(out, reference))
+                    shutil.rmtree(out)
+        _summary(pool, dask)
+        print(f"  {'Dask vs pool files':<22} {'; '.join(sorted(files))}, in every run")
 
-        def measured(label: str, options: BuildOptions) -> BuildReport:
-            own = time.process_time()
-            with _ChildrenCpu() as cpu:
-                report = build(project, options)
-            loops = cpu.loops if options.executor else None
-            _line(label, report, cpu, time.process_time() - own, loops)
-            return report
 
-        def on_the_pool(name: str) -> float:
-            options = BuildOptions(out=Path(folder) / name, workers=workers, only=only)
-            return measured(f"process pool, {name}", options).timings["pdf"]
+_ONLY: frozenset[Output] = frozenset({"pdf"})
 
-        # The runs in the order pool, Dask, Dask, pool: a shared machine that slows down
-        # (or speeds up) steadily during the half hour weighs on both sides alike (with
-        # one Dask run between two of the pool, Dask always ran later than the first).
-        before = on_the_pool("before")
-        with (
-            dask.config.set(DASK_SETTINGS),
-            LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-        ):
-            address = cluster.scheduler_address.removeprefix("tcp://")
-            runs = [
-                measured(
-                    f"Dask LocalCluster, {n}",
-                    BuildOptions(
-                        out=Path(folder) / f"dask-{n}", only=only, executor=f"dask://{address}"
-                    ),
-                ).timings["pdf"]
-                for n in ("1", "2")
-            ]
-        after = on_the_pool("after")
-        ratio = sum(runs) / (before + after)
+
+@dataclass(frozen=True)
+class _Run:
+    seconds: float  # the PDF step's, on the clock
+    jobs: float  # the jobs' own seconds, where they ran
+    coordination: float  # CPU s of Dask's event loops, or of the pool's job handling
+
+
+@contextmanager
+def _cluster(workers: int) -> Iterator[str]:
+    """A `LocalCluster` of `workers` single-threaded worker processes with the README's
+    settings; yields the scheduler's address."""
+    import dask
+    from distributed import LocalCluster
+
+    with (
+        dask.config.set(DASK_SETTINGS),
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+    ):
+        yield cluster.scheduler_address.removeprefix("tcp://")
+
+
+def _measured(label: str, project: Path, options: BuildOptions) -> _Run:
+    own = time.process_time()
+    with _ChildrenCpu() as cpu:
+        report = build(project, options)
+    loops = cpu.loops if options.executor else None
+    _line(label, report, cpu, time.process_time() - own, loops)
+    return _Run(report.timings["pdf"], report.timings["pdf-jobs"], cpu.others + (loops or 0.0))
+
+
+def _summary(pool: list[_Run], dask: list[_Run]) -> None:
+    """The ratio of Dask's seconds to the pool's, over all runs and pair by pair, and what
+    Dask's own coordination costs: the CPU its event loops take from the jobs' cores."""
+    ratio = sum(r.seconds for r in dask) / sum(r.seconds for r in pool)
+    # The pool's runs 1, 2, 3 ... pair with Dask's: pool, Dask | Dask, pool | pool, Dask ...
+    pairs = [d.seconds / p.seconds for p, d in zip(pool, dask, strict=True)]
+    print(
+        f"  {'Dask / pool (wall)':<22} {ratio:>8,.2f}   all runs (goal <= 1.0); pair by pair "
+        + ", ".join(f"{r:.2f}" for r in pairs)
+    )
+    if len(pairs) >= 3:
+        middle, low, high = _geometric_interval(pairs)
+        faster = sum(r < 1 for r in pairs)
         print(
-            f"  {'Dask / pool (wall)':<22} {ratio:>8,.2f}   the two runs of each (goal <= 1.0); "
-            f"Dask's first against the pool's before {runs[0] / before:,.2f}, "
-            f"its second against the pool's after {runs[1] / after:,.2f}"
+            f"  {'':<22} {middle:>8,.3f}   the pairs' geometric mean, 95% confidence "
+            f"interval {low:.3f}-{high:.3f} (Student's t); Dask faster in {faster} of {len(pairs)}"
         )
-        for n in ("1", "2"):
-            files = same(Path(folder) / f"dask-{n}", Path(folder) / "before")
-            print(f"  {f'Dask {n} vs pool files':<22} {files}")
+    own = sum(r.coordination for r in dask) / sum(r.jobs for r in dask)
+    theirs = sum(r.coordination for r in pool) / sum(r.jobs for r in pool)
+    print(
+        f"  {'coordination':<22} {own:>8.1%}   of the jobs' seconds on Dask: its event loops' "
+        f"CPU, in the workers and in this process (with the workers' set-up, at a cluster's "
+        f"first build); the pool's job handling {theirs:.1%}"
+    )
+
+
+def _geometric_interval(ratios: list[float]) -> tuple[float, float, float]:
+    """The geometric mean of `ratios` and its 95% confidence interval, from the mean and
+    spread of their logarithms (Student's t: the pairs are few)."""
+    from scipy import stats
+
+    logs = [math.log(r) for r in ratios]
+    mean, spread = statistics.fmean(logs), statistics.stdev(logs) / math.sqrt(len(logs))
+    margin = float(stats.t.ppf(0.975, len(logs) - 1)) * spread
+    return math.exp(mean), math.exp(mean - margin), math.exp(mean + margin)
 
 
 def _line(
